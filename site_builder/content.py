@@ -1,0 +1,342 @@
+"""The content model: posts and sources loaded from `content/`, validated, with every error located.
+
+Pure Python: nothing here knows MkDocs. `load_content` never stops at the first problem; it returns
+the valid posts and one `Issue` (path, line, message) per problem of every file.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+from site_builder.frontmatter import Document, FrontMatterError, parse
+from site_builder.settings import Settings
+
+SLUG = regex.compile(r"[a-z0-9][a-z0-9-]*")
+POST_GLOB = "posts/*/*.md"
+SOURCE_KINDS = ("department", "management", "employee", "influencer")
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One problem of one file: printed as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+# --- models -----------------------------------------------------------------------------------
+
+
+class Source(BaseModel):
+    """Where content comes from: a key of `content/sources.yml`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=80)
+    kind: Literal["department", "management", "employee", "influencer"]
+    feed: str | None = None
+
+    @field_validator("feed")
+    @classmethod
+    def _https_feed(cls, value: str | None) -> str | None:
+        return None if value is None else _https(value)
+
+
+class FrontMatter(BaseModel):
+    """The fields an author writes at the top of a post (DESIGN.md, "A post")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=120)
+    link: str
+    summary: str = Field(min_length=1, max_length=300)
+    source: str = Field(min_length=1)
+    language: str = Field(min_length=1)
+    publish: datetime
+    expires: datetime | None = None
+    topics: tuple[str, ...] = ()
+    image: str | None = None
+    image_alt: str | None = Field(default=None, min_length=1, max_length=300)
+    disclosure: Literal["employee", "sponsored", "none"] = "employee"
+    campaign: str | None = None
+    networks: tuple[str, ...] | None = None
+    hashtags: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = Field(min_length=1, max_length=5)
+
+    @field_validator("link")
+    @classmethod
+    def _https_link(cls, value: str) -> str:
+        return _https(value)
+
+    @field_validator("publish", "expires", mode="before")
+    @classmethod
+    def _site_time(cls, value: Any, info: ValidationInfo) -> Any:
+        return _parse_time(value, info.field_name, (info.context or {}).get("settings", Settings()))
+
+    @field_validator("topics", "campaign")
+    @classmethod
+    def _slugs(cls, value: Any) -> Any:
+        for slug in (value,) if isinstance(value, str) else value or ():
+            if not SLUG.fullmatch(slug):
+                raise ValueError(f"{slug!r} is not a slug; use lower-case letters, digits and '-'")
+        return value
+
+    @field_validator("hashtags")
+    @classmethod
+    def _hashtags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for tag in value:
+            if not regex.fullmatch(r"\w+", tag):
+                raise ValueError(f"{tag!r} is not a hashtag; write letters and digits without '#'")
+        return value
+
+    @field_validator("suggestions")
+    @classmethod
+    def _filled(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not text.strip() for text in value):
+            raise ValueError("must not contain an empty text")
+        return value
+
+
+class Post(FrontMatter):
+    """A validated post with what the file name and body add."""
+
+    slug: str
+    path: str  # relative to the content folder, with '/'
+    body: str = ""
+
+    @property
+    def campaign_or_slug(self) -> str:
+        return self.campaign or self.slug
+
+    @property
+    def url(self) -> str:
+        return f"posts/{self.slug}/"
+
+    def is_active(self, now: datetime) -> bool:
+        """On the wall from `publish` (inclusive) until `expires` (exclusive)."""
+        return self.publish <= now and (self.expires is None or now < self.expires)
+
+
+DERIVED = frozenset(Post.model_fields) - frozenset(FrontMatter.model_fields)
+
+
+@dataclass
+class Content:
+    """Everything under `content/`: the valid posts (newest first), sources and all issues."""
+
+    posts: list[Post] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == "warning"]
+
+    def active(self, now: datetime) -> list[Post]:
+        return [post for post in self.posts if post.is_active(now)]
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load_content(content_dir: str | Path, settings: Settings, now: datetime | None = None) -> Content:
+    """Load and validate `sources.yml` and every post; collect every issue of every file."""
+    from site_builder import rules  # the rules need the models above
+
+    root = Path(content_dir)
+    content = Content()
+    content.sources, source_issues = load_sources(root / "sources.yml", root)
+    content.issues += source_issues
+    for file in sorted(root.glob(POST_GLOB)):
+        post, issues = load_post(file, root, settings, content.sources)
+        content.issues += issues
+        if post is not None:
+            content.posts.append(post)
+    content.issues += rules.across_posts(content.posts, root, settings, now or datetime.now(settings.zone))
+    content.posts.sort(key=lambda post: (post.publish, post.slug), reverse=True)
+    content.issues.sort(key=lambda issue: (issue.path, issue.line))
+    return content
+
+
+def load_sources(file: Path, root: Path) -> tuple[dict[str, Source], list[Issue]]:
+    """Read `sources.yml`: a mapping of source key to name, kind and optional feed."""
+    path = _relative(file, root)
+    if not file.is_file():
+        return {}, [Issue(path, 1, "sources.yml is missing; every post names a source defined there")]
+    text, issue = _read_text(file, path)
+    if issue:
+        return {}, [issue]
+    try:
+        document = parse(f"---\n{text}\n---\n")
+    except FrontMatterError as error:
+        return {}, [Issue(path, max(error.line - 1, 1), str(error).replace("front matter", "sources.yml"))]
+    sources, issues = {}, []
+    for key, value in document.meta.items():
+        line = document.line_of(key) - 1
+        if not isinstance(key, str) or not SLUG.fullmatch(key):
+            issues.append(Issue(path, line, f"source key {key!r} is not a slug; use lower-case letters, digits and '-'"))
+            continue
+        try:
+            sources[key] = Source.model_validate(value)
+        except ValidationError as error:
+            issues += [Issue(path, line, f"source {key}: {_message(e)}") for e in error.errors()]
+    return sources, issues
+
+
+def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Source]) -> tuple[Post | None, list[Issue]]:
+    """Parse and validate one post file; the post is None when it has any error."""
+    from site_builder import rules
+
+    path = _relative(file, root)
+    text, issue = _read_text(file, path)
+    if issue:
+        return None, [issue]
+    issues = _file_name_issues(file, path)
+    try:
+        document = parse(text)
+    except FrontMatterError as error:
+        return None, [*issues, Issue(path, error.line, str(error))]
+    reserved = [key for key in document.meta if key in DERIVED]
+    data = {key: value for key, value in document.meta.items() if key not in DERIVED}
+    issues += [Issue(path, document.line_of(key), _unknown_field(key)) for key in reserved]
+    try:
+        post = Post.model_validate(
+            {**data, "slug": file.stem, "path": path, "body": document.body},
+            context={"settings": settings},
+        )
+    except ValidationError as error:
+        issues += [Issue(path, document.line_of(*e["loc"]), _message(e)) for e in error.errors()]
+        return None, issues
+    issues += [Issue(path, line, message) for line, message in rules.for_post(post, document, root, settings, sources)]
+    return (None if issues else post), issues
+
+
+# --- helpers: reading files -------------------------------------------------------------------
+
+
+def _read_text(file: Path, path: str) -> tuple[str, Issue | None]:
+    raw = file.read_bytes()
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff"), None
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start]
+        return "", Issue(path, line, f"file is not UTF-8 (byte 0x{byte:02x} at offset {error.start}); save it as UTF-8")
+
+
+def _file_name_issues(file: Path, path: str) -> list[Issue]:
+    issues = []
+    if not regex.fullmatch(r"\d{4}", file.parent.name):
+        issues.append(Issue(path, 1, f"post folder {file.parent.name!r} must be a year: posts/YYYY/<slug>.md"))
+    if not SLUG.fullmatch(file.stem):
+        issues.append(Issue(path, 1, f"file name {file.stem!r} is not a slug; use lower-case letters, digits and '-'"))
+    return issues
+
+
+def _relative(file: Path, root: Path) -> str:
+    try:
+        return file.relative_to(root.parent if root.name else root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+# --- helpers: values and messages -------------------------------------------------------------
+
+
+def _https(value: str) -> str:
+    lowered = value.strip().lower()
+    if lowered.startswith(("javascript:", "data:", "vbscript:")):
+        raise ValueError(f"must start with https://, got a script URL {value[:40]!r}")
+    if not lowered.startswith("https://") or len(lowered) <= len("https://") or " " in value.strip():
+        raise ValueError(f"must start with https://, got {value[:80]!r}")
+    return value.strip()
+
+
+def _parse_time(value: Any, name: str, settings: Settings) -> datetime:
+    """Dates and times as authors write them; naive ones are in the site timezone."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a valid date; use YYYY-MM-DD or YYYY-MM-DD HH:MM (optionally with an offset like +01:00)"
+            ) from None
+        if name == "expires" and len(value.strip()) == 10:
+            moment += timedelta(days=1)  # a date alone expires at the end of that day
+    else:
+        raise ValueError(f"{value!r} is not a date; use YYYY-MM-DD or YYYY-MM-DD HH:MM")
+    return moment if moment.tzinfo else moment.replace(tzinfo=settings.zone)
+
+
+def _unknown_field(key: Any) -> str:
+    allowed = sorted(FrontMatter.model_fields)
+    guess = difflib.get_close_matches(str(key), allowed, n=1)
+    hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+    return f"unknown field '{key}'{hint}; allowed fields: {', '.join(allowed)}"
+
+
+def _message(error: dict) -> str:
+    """A pydantic error as '<field> <what is wrong and what is allowed>'."""
+    loc = error["loc"]
+    name = ".".join(str(part) for part in loc[:1]) + "".join(f"[{part}]" for part in loc[1:])
+    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
+    if kind == "missing":
+        return f"missing required field '{name}'"
+    if kind == "extra_forbidden":
+        return _unknown_field(name)
+    if kind == "string_too_long":
+        return f"{name} is {len(value)} characters long; at most {ctx['max_length']} allowed"
+    if kind == "string_too_short":
+        return f"{name} must not be empty"
+    if kind == "too_short" or kind == "too_long":
+        bounds = FrontMatter.model_fields.get(str(loc[0]))
+        lo, hi = _length_bounds(bounds)
+        return f"{name} must hold {lo} to {hi} entries, got {ctx.get('actual_length')}"
+    if kind == "literal_error":
+        return f"{name} must be one of {ctx['expected']}, got {value!r}"
+    if kind in {"string_type", "list_type", "tuple_type", "bool_type", "int_type", "dict_type", "model_type"}:
+        wanted = {"string_type": "text", "list_type": "a list like [a, b]", "tuple_type": "a list like [a, b]",
+                  "dict_type": "a mapping", "model_type": "a mapping"}.get(kind, kind.removesuffix("_type"))
+        return f"{name} must be {wanted}, got {type(value).__name__} {_short(value)}"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{name} {message}"
+
+
+def _length_bounds(info: Any) -> tuple[Any, Any]:
+    lo = hi = "?"
+    for item in getattr(info, "metadata", []):
+        lo = getattr(item, "min_length", lo)
+        hi = getattr(item, "max_length", hi)
+    return lo, hi
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def read_yaml(file: Path) -> Any:
+    """Plain safe YAML, for configuration files that need no line numbers."""
+    with file.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)

@@ -1,0 +1,99 @@
+"""Site settings: the `sharewall` entry of the project's `mkdocs.yml`, read without MkDocs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from site_builder.networks import NETWORKS
+
+
+class Disclosure(BaseModel):
+    """The locked disclosure texts of one language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sponsored: str = Field(min_length=1, max_length=40)  # put at the start of sponsored posts
+    employee: str = Field(min_length=1, max_length=40)  # put at the end of employee posts
+    label: str = Field(default="Werbung / Ad", min_length=1, max_length=40)  # badge on the card
+
+
+DEFAULT_DISCLOSURES = {
+    "de": Disclosure(sponsored="Werbung |", employee="#Mitarbeiterin #Mitarbeiter", label="Werbung"),
+    "en": Disclosure(sponsored="Ad |", employee="#employee", label="Ad"),
+}
+
+
+class Settings(BaseModel):
+    """What the content rules need to know about the site."""
+
+    # MkDocs validates the plugin's own options (`enabled`…); here only ours matter
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    timezone: str = "Europe/Berlin"
+    languages: tuple[str, ...] = ("de", "en")
+    networks: tuple[str, ...] = tuple(NETWORKS)
+    disclosures: dict[str, Disclosure] = Field(default_factory=lambda: dict(DEFAULT_DISCLOSURES))
+    utm_medium: str = "employee-advocacy"
+    api: str = "/api"
+    page_size: int = Field(default=24, ge=1, le=500)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r}; use an IANA name like Europe/Berlin") from None
+        return value
+
+    @field_validator("networks")
+    @classmethod
+    def _known_networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [name for name in value if name not in NETWORKS]
+        if unknown:
+            raise ValueError(f"unknown networks {unknown}; allowed: {', '.join(NETWORKS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _disclosure_per_language(self) -> Settings:
+        missing = [lang for lang in self.languages if lang not in self.disclosures]
+        if missing:
+            raise ValueError(f"disclosures missing for languages {missing}")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class _IgnoreTagsLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose `!!python/name:` and `!ENV` tags are MkDocs' business, not ours."""
+
+
+_IgnoreTagsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def load_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
+    """Read the `sharewall` plugin entry of `config_file`; defaults when there is none."""
+    path = Path(config_file)
+    if not path.is_file():
+        return Settings()
+    with path.open(encoding="utf-8") as handle:
+        config = yaml.load(handle, Loader=_IgnoreTagsLoader) or {}
+    return Settings.model_validate(plugin_options(config.get("plugins") or []))
+
+
+def plugin_options(plugins: list[Any] | dict[str, Any]) -> dict[str, Any]:
+    """Find the options of the `sharewall` plugin in MkDocs' list-or-dict `plugins` setting."""
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        next(iter(entry.items())) if isinstance(entry, dict) else (entry, None) for entry in plugins
+    )
+    for name, options in entries:
+        if name == "sharewall":
+            return dict(options or {})
+    return {}

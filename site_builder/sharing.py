@@ -1,0 +1,89 @@
+"""Sharing rules: the locked disclosure, the UTM-tagged link, each network's count and share link.
+
+`templates/assets/sharewall/composer.js` does the same in the browser from `NETWORKS` as JSON;
+`tests/test_sharing.py` pins both to the same examples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import regex
+
+from site_builder.networks import NETWORKS, Network
+
+_URL = regex.compile(r"https?://\S+")
+_GRAPHEME = regex.compile(r"\X")
+
+
+@dataclass(frozen=True)
+class Locked:
+    """The disclosure around the editable text: always part of what is shared."""
+
+    prefix: str = ""
+    suffix: str = ""
+
+    def wrap(self, text: str) -> str:
+        return " ".join(part for part in (self.prefix, text.strip(), self.suffix) if part)
+
+
+def locked(disclosure: str, sponsored_label: str, employee_tag: str) -> Locked:
+    """Sponsored posts start with the label (German law wants it first), employee posts end with the tag."""
+    if disclosure == "sponsored":
+        return Locked(prefix=sponsored_label)
+    if disclosure == "employee":
+        return Locked(suffix=employee_tag)
+    return Locked()
+
+
+def with_hashtags(text: str, hashtags: list[str] | tuple[str, ...]) -> str:
+    """The suggestion as the composer first shows it: the post's hashtags appended once."""
+    missing = [f"#{tag}" for tag in hashtags if f"#{tag}".lower() not in text.lower()]
+    return " ".join([text.strip(), *missing]) if missing else text.strip()
+
+
+def utm_link(link: str, network: str, medium: str, campaign: str) -> str:
+    """The post's link with `utm_source`, `utm_medium` and `utm_campaign` (replacing any already there)."""
+    parts = urlsplit(link)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")]
+    query += [("utm_source", network), ("utm_medium", medium), ("utm_campaign", campaign)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def length(network: Network, message: str, url: str) -> int:
+    """How long the network counts `message` plus the shared `url`, by the network's own rules."""
+    if not network.takes_text:
+        return _plain_length(network, message)  # pasted by hand, the link rides in the preview
+    counted = f"{message} {url}"
+    return _plain_length(network, counted)
+
+
+def _plain_length(network: Network, text: str) -> int:
+    if network.graphemes:
+        return len(_GRAPHEME.findall(text))
+    if network.url_weight is not None:
+        return len(_URL.sub("x" * network.url_weight, text))
+    return len(text)
+
+
+def share_href(network: Network, message: str, url: str, subject: str) -> str:
+    """The link that opens the network's own share dialog, prefilled where the network allows."""
+    text = f"{message} {url}" if network.url_in_text else message
+    return network.share_url.format(text=_encode(text), url=_encode(url), subject=_encode(subject))
+
+
+def _encode(value: str) -> str:
+    return quote(value, safe="")
+
+
+def limit_error(network_name: str, message: str, url: str) -> str | None:
+    """Why `message` (disclosure included) does not fit `network_name`, or None when it does."""
+    network = NETWORKS[network_name]
+    if network.limit is None:
+        return None
+    counted = length(network, message, url)
+    if counted <= network.limit:
+        return None
+    unit = "graphemes" if network.graphemes else "characters"
+    return f"is {counted} {unit} on {network_name} with link and disclosure; the limit is {network.limit}"
