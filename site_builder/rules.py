@@ -58,7 +58,7 @@ def across_posts(posts: list[Post], root: Path, settings: Settings, now: datetim
             yield Issue(post.path, 1, f"link is shared with {same[0].path}; is this post a duplicate?", "warning")
     for post in posts:
         if post.expires is not None and post.expires <= now:
-            yield Issue(post.path, 1, f"post expired on {post.expires:%Y-%m-%d %H:%M} and is not on the wall", "warning")
+            yield Issue(post.path, 1, f"post expired at {post.expires:%Y-%m-%d %H:%M} and is not on the wall", "warning")
 
 
 def _image_rules(post: Post, line, root: Path) -> Iterator[tuple[int, str]]:

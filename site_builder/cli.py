@@ -1,0 +1,67 @@
+"""The `sharewall` command line: a thin adapter over the content core, MkDocs and the local stack."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from site_builder import scaffold
+from site_builder.content import Issue, load_content
+from site_builder.settings import load_settings
+
+CONFIG = click.option(
+    "--config", "config_file", default="mkdocs.yml", show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path), help="The site's mkdocs.yml (the sharewall plugin settings).",
+)
+
+
+@click.group()
+@click.version_option(package_name="sharewall")
+def main() -> None:
+    """Sharewall: approved content, shared in your own voice."""
+
+
+@main.command()
+@click.argument("content_dir", default="content", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "output", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="github prints workflow annotations for pull requests.")
+@CONFIG
+def check(content_dir: Path, output: str, config_file: Path) -> None:
+    """Validate every post, sources.yml and expenses.yml; exit 1 on any error."""
+    if not content_dir.is_dir():
+        raise click.UsageError(f"content folder {content_dir} does not exist")
+    content = load_content(content_dir, load_settings(config_file))
+    for issue in content.issues:
+        click.echo(_format(issue, output), err=issue.severity == "warning" and output == "text")
+    errors, warnings = len(content.errors), len(content.warnings)
+    summary = f"{len(content.posts)} valid posts, {errors} errors, {warnings} warnings"
+    click.echo(summary, err=True)
+    sys.exit(1 if errors else 0)
+
+
+def _format(issue: Issue, output: str) -> str:
+    if output == "github":
+        # workflow commands: '%', CR and LF must be escaped in the message
+        message = issue.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{issue.severity} file={issue.path},line={issue.line}::{message}"
+    prefix = "warning: " if issue.severity == "warning" else ""
+    return f"{issue.path}:{issue.line}: {prefix}{issue.message}"
+
+
+@main.command()
+@click.argument("title")
+@click.option("--source", required=True, help="A key of content/sources.yml.")
+@click.option("--language", required=True, help="One of the configured languages, e.g. de.")
+@click.option("--content-dir", default="content", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@CONFIG
+def new(title: str, source: str, language: str, content_dir: Path, config_file: Path) -> None:
+    """Write a post skeleton named after TITLE, published today; fill in its text, then run check."""
+    settings = load_settings(config_file)
+    try:
+        path = scaffold.write_post(content_dir, settings, title, source, language, datetime.now(settings.zone))
+    except scaffold.ScaffoldError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(path)
