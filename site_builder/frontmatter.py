@@ -55,10 +55,12 @@ def parse(text: str) -> Document:
         node = loader.get_single_node()
         meta = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        # a scanner's context mark is where the broken token began (an opening quote): the better line
+        scanning = (getattr(error, "context", None) or "").startswith("while scanning")
+        mark = (scanning and getattr(error, "context_mark", None)) or getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1
-        problem = getattr(error, "problem", None) or str(error)
-        raise FrontMatterError(line, f"YAML error: {problem}") from None
+        what = "; ".join(filter(None, (getattr(error, "problem", None), getattr(error, "context", None))))
+        raise FrontMatterError(line, f"YAML error: {what or error}") from None
     finally:
         loader.dispose()
     if not isinstance(meta, dict):

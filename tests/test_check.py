@@ -1,0 +1,194 @@
+"""`sharewall check`: one broken fixture per rule of DESIGN.md, each with its message and line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from site_builder.content import load_content
+from site_builder.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+VALID = """\
+---
+title: A valid post
+link: https://example.com/valid
+summary: Nothing wrong here.
+source: comms
+language: en
+publish: 2026-01-10 09:00
+topics: [news]
+suggestions:
+  - Worth reading.
+---
+Body.
+"""
+
+
+def post(**changes: str | None) -> str:
+    """VALID with fields replaced (value) or removed (None); the order of fields is kept."""
+    lines = VALID.splitlines(keepends=True)
+    out = []
+    for line in lines:
+        key = line.rstrip("\n").split(":", 1)[0]
+        if key in changes:
+            value = changes.pop(key)
+            if value is not None:
+                out.append(f"{key}: {value}\n" if "\n" not in value else value)
+            continue
+        out.append(line)
+    if changes:  # new fields go right after the opening '---'
+        out[1:1] = [f"{key}: {value}\n" for key, value in changes.items()]
+    return "".join(out)
+
+
+LONG = "x" * 270
+# name -> (file text or bytes, expected line, expected part of the message)
+BROKEN: dict[str, tuple[str | bytes, int, str]] = {
+    "no-front-matter": ("Just a body, no fields.\n", 1, "no front matter"),
+    "unclosed-front-matter": ("---\ntitle: x\n", 1, "front matter is not closed"),
+    "yaml-error": (post(summary='"an unclosed quote'), 4, "YAML error"),
+    "unknown-field": (post(colour="red"), 2, "unknown field 'colour'"),
+    "typo-field": (post(title=None, titel="A valid post"), 2, "unknown field 'titel' (did you mean 'title'?)"),
+    "missing-summary": (post(summary=None), 1, "missing required field 'summary'"),
+    "wrong-type": (post(topics="news"), 8, "topics must be a list like [a, b]"),
+    "title-too-long": (post(title="t" * 121), 2, "title is 121 characters long; at most 120 allowed"),
+    "bad-date": (post(publish="next tuesday"), 7, "publish 'next tuesday' is not a valid date"),
+    "impossible-date": (post(publish="2026-02-30 10:00"), 7, "publish '2026-02-30 10:00' is not a valid date"),
+    "expires-before-publish": (post(expires="2026-01-01"), 2, "expires (2026-01-02 00:00) must be after publish"),
+    "http-link": (post(link="http://example.com/x"), 3, "link must start with https://"),
+    "javascript-link": (post(link="javascript:alert(1)"), 3, "link must start with https://, got a script URL"),
+    "unknown-source": (post(source="marketing"), 5, "source 'marketing' is unknown; known sources in sources.yml: comms"),
+    "unknown-language": (post(language="fr"), 6, "language 'fr' is not configured; allowed: de, en"),
+    "bad-disclosure": (post(disclosure="secret"), 2, "disclosure must be one of 'employee', 'sponsored' or 'none'"),
+    "sponsored-no-campaign": (post(disclosure="sponsored"), 2, "campaign is required when disclosure is sponsored"),
+    "missing-image": (post(image="images/nope.png", image_alt="A picture"), 2, "image 'images/nope.png' does not exist"),
+    "missing-alt": (post(image="images/ok.png"), 2, "image_alt is required when image is set"),
+    "no-suggestions": (post(suggestions="[]", **{"  - Worth reading.": None}), 9, "suggestions must hold 1 to 5 entries, got 0"),
+    "too-many-suggestions": (post(suggestions="[a, b, c, d, e, f]", **{"  - Worth reading.": None}), 9, "suggestions must hold 1 to 5 entries, got 6"),
+    "too-long-for-x": (post(networks="[x]", **{"  - Worth reading.": f"  - {LONG}\n"}), 11, "suggestions[0] is 304 characters on x with link and disclosure; the limit is 280"),
+    "script-in-body": (VALID.replace("Body.", "Intro\n<script>alert(1)</script>"), 13, "body contains '<script'"),
+    "iframe-in-body": (VALID.replace("Body.", "<iframe src='https://evil.example'></iframe>"), 12, "body contains '<iframe'"),
+    "handler-in-body": (VALID.replace("Body.", '<img src="x" onerror="alert(1)">'), 12, "could run script"),
+    "javascript-url-in-body": (VALID.replace("Body.", "[click](javascript:alert(1))"), 12, "body contains 'javascript:'"),
+    "script-in-suggestion": (VALID.replace("Worth reading.", "'<img src=x onerror=alert(1)>'"), 10, "suggestions[0] contains HTML"),
+    "not-utf8": (VALID.replace("Body.", "Gr\u00fc\u00dfe").encode("latin-1"), 12, "file is not UTF-8"),
+    "Bad_Name": (VALID, 1, "file name 'Bad_Name' is not a slug"),
+    "dup": (VALID.replace("valid", "dup"), 1, "slug 'dup' is already used by broken/posts/2025/dup.md"),
+}
+
+
+@pytest.fixture()
+def broken(tmp_path: Path) -> Path:
+    """A content folder with every defect in a file of its own, beside valid posts that must stay unnamed."""
+    root = tmp_path / "broken"
+    (root / "posts" / "2026").mkdir(parents=True)
+    (root / "posts" / "2025").mkdir(parents=True)
+    (root / "images").mkdir()
+    (root / "images" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (root / "sources.yml").write_text("comms: {name: Comms, kind: department}\npartners: {name: Partners, kind: partner}\n")
+    (root / "posts" / "2026" / "valid-post.md").write_text(VALID)
+    (root / "posts" / "2025" / "dup.md").write_text(VALID.replace("valid", "dup"))
+    for name, (text, _, _) in BROKEN.items():
+        file = root / "posts" / "2026" / f"{name}.md"
+        file.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return root
+
+
+def run_check(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "site_builder", "check", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_each_rule_names_the_file_line_and_field(broken: Path, name: str) -> None:
+    content = load_content(broken, Settings(), now=_now())
+    _, line, message = BROKEN[name]
+    path = f"broken/posts/2026/{name}.md"
+    found = [str(issue) for issue in content.errors if issue.path == path]
+    assert any(item.startswith(f"{path}:{line}: ") and message in item for item in found), found
+
+
+def test_all_errors_of_all_files_in_one_run_and_never_a_valid_file(broken: Path) -> None:
+    result = run_check(str(broken))
+    assert result.returncode == 1
+    named = {line.split(":", 1)[0] for line in result.stdout.splitlines()}
+    expected = {f"{broken}/posts/2026/{name}.md" for name in BROKEN} | {f"{broken}/sources.yml"}
+    expected = {path.replace(str(broken.parent) + "/", "") for path in expected}
+    assert named == expected
+    assert "broken/sources.yml:2: source partners: kind must be one of" in result.stdout
+
+
+def test_demo_content_passes() -> None:
+    result = run_check("content")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors" in result.stderr
+
+
+def test_warnings_do_not_fail(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    (root / "posts" / "2026").mkdir(parents=True)
+    (root / "sources.yml").write_text("comms: {name: Comms, kind: department}\n")
+    (root / "posts" / "2026" / "old.md").write_text(post(expires="2026-02-01"))
+    (root / "posts" / "2026" / "same-link.md").write_text(VALID)
+    result = run_check(str(root))
+    assert result.returncode == 0, result.stdout
+    assert "content/posts/2026/old.md:1: warning: post expired at 2026-02-02 00:00" in result.stderr
+    assert "link is shared with content/posts/2026/old.md" in result.stderr
+
+
+def test_github_format_prints_annotations(broken: Path) -> None:
+    result = run_check(str(broken), "--format", "github")
+    assert result.returncode == 1
+    assert "::error file=broken/posts/2026/http-link.md,line=3::link must start with https://" in result.stdout
+    assert all(line.startswith("::") for line in result.stdout.splitlines())
+
+
+def test_settings_come_from_the_given_config(broken: Path, tmp_path: Path) -> None:
+    config = tmp_path / "site.yml"
+    config.write_text("plugins:\n  - sharewall:\n      languages: [de, fr]\n      disclosures:\n"
+                      "        de: {sponsored: 'Werbung |', employee: '#Mitarbeiter'}\n"
+                      "        fr: {sponsored: 'Publicité |', employee: '#salarié'}\n")
+    assert load_settings(config).languages == ("de", "fr")
+    result = run_check(str(broken), "--config", str(config))
+    assert "unknown-language.md" not in result.stdout
+    assert "valid-post.md:6: language 'en' is not configured; allowed: de, fr" in result.stdout
+
+
+def test_naive_times_are_in_the_site_timezone(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    (root / "posts" / "2026").mkdir(parents=True)
+    (root / "sources.yml").write_text("comms: {name: Comms, kind: department}\n")
+    (root / "posts" / "2026" / "a.md").write_text(post(publish="2026-07-01 08:00", expires="2026-07-31"))
+    (item,) = load_content(root, Settings(timezone="Europe/Berlin"), now=_now()).posts
+    assert item.publish.isoformat() == "2026-07-01T08:00:00+02:00"
+    assert item.expires.isoformat() == "2026-08-01T00:00:00+02:00"  # a date alone lasts the whole day
+
+
+def test_new_writes_a_skeleton_that_passes_once_filled(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    root.mkdir()
+    (root / "sources.yml").write_text("comms: {name: Comms, kind: department}\n")
+    made = subprocess.run([sys.executable, "-m", "site_builder", "new", "Grüße aus Köln: re:publica", "--source", "comms",
+                           "--language", "de", "--content-dir", str(root), "--config", str(ROOT / "mkdocs.yml")],
+                          capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert made.returncode == 0, made.stderr
+    path = Path(made.stdout.strip())
+    assert path.parent.parent.name == "posts" and path.name == "gruesse-aus-koeln-re-publica.md"
+    assert run_check(str(root), "--config", str(ROOT / "mkdocs.yml")).returncode == 1  # placeholders fail
+    text = path.read_text().replace("link: https://\n", "link: https://example.com/koeln\n")
+    text = text.replace("summary: ''", "summary: Wir waren da.").replace("- ''", "- Schön war's!")
+    path.write_text(text)
+    result = run_check(str(root), "--config", str(ROOT / "mkdocs.yml"))
+    assert result.returncode == 0, result.stdout
+
+
+def _now():
+    from datetime import datetime, timezone
+
+    return datetime(2026, 3, 1, tzinfo=timezone.utc)
