@@ -1,0 +1,190 @@
+"""The expense policy (`content/expenses.yml`) and money as integer cents.
+
+Pure Python (pydantic + PyYAML): `sharewall check` validates the file with it and the claims
+function enforces it. Influencers are reimbursed for expenses, never paid a fee: a category whose
+key or label reads like a fee, honorarium or wage is rejected.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+CENT = Decimal("0.01")
+CATEGORY_KEY = regex.compile(r"[a-z][a-z0-9-]{0,39}")
+CURRENCY = regex.compile(r"[A-Z]{3}")
+# Words that name payment for work, in German and English: such categories are not expenses.
+FEE_WORDS = regex.compile(
+    r"\b(fees?|wages?|salary|salaries|stipends?|bonus|payments?|gagen?|day[- ]?rates?|remuneration)\b"
+    r"|honorar|gehalt|verg[uü]tung|lohn\b|\blohn|tagess[aä]tze?|bezahlung",
+    regex.IGNORECASE,
+)
+
+
+# --- money ------------------------------------------------------------------------------------
+
+
+def to_cents(value: Any, name: str = "amount") -> int:
+    """An amount as written by people ('12.50', 12, '12,50') -> integer cents; no float arithmetic."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"{name} must be an amount like 12.50, got {value!r}")
+    if isinstance(value, float):
+        value = repr(value)  # the shortest text that reads back as this float: '12.5', never '12.4999…'
+    text = str(value).strip().replace(",", ".") if isinstance(value, (str, int, Decimal)) else None
+    if text is None or not regex.fullmatch(r"-?\d{1,9}(\.\d{1,2})?", text):
+        raise ValueError(f"{name} must be an amount with at most two decimals like 12.50, got {value!r}")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{name} must be an amount like 12.50, got {value!r}") from None
+    return int((amount / CENT).to_integral_value(ROUND_HALF_EVEN))
+
+
+def to_decimal(cents: int) -> Decimal:
+    """Integer cents -> Decimal quantized to two places (for display and export)."""
+    return (Decimal(cents) * CENT).quantize(CENT)
+
+
+def money_text(cents: int) -> str:
+    """Integer cents -> '12.50'."""
+    return str(to_decimal(cents))
+
+
+# --- the policy -------------------------------------------------------------------------------
+
+
+class Category(BaseModel):
+    """One kind of expense: a label per language, a limit per claim, whether lines need a receipt."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: dict[str, str] = Field(min_length=1)
+    limit: int = Field(gt=0)  # cents: the most one claim may hold in this category
+    receipt: bool = True
+
+    @field_validator("limit", mode="before")
+    @classmethod
+    def _cents(cls, value: Any) -> int:
+        return to_cents(value, "limit")
+
+    @field_validator("label")
+    @classmethod
+    def _labels(cls, value: dict[str, str]) -> dict[str, str]:
+        for language, text in value.items():
+            if not regex.fullmatch(r"[a-z]{2}", str(language)):
+                raise ValueError(f"language {language!r} is not a two-letter code like de or en")
+            if not isinstance(text, str) or not text.strip() or len(text) > 60:
+                raise ValueError(f"label for {language} must be 1-60 characters of text")
+            if FEE_WORDS.search(text):
+                raise ValueError(f"label {text!r} names a fee or payment for work; only expenses are reimbursed")
+        return value
+
+
+class ExpensePolicy(BaseModel):
+    """`content/expenses.yml`: what influencers may claim, reviewed by pull request like posts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    currency: str = "EUR"  # claims are paid by SEPA credit transfer, so in euros
+    max_age_days: int = Field(ge=1, le=730)  # an expense older than this (at submission) is refused
+    max_lines: int = Field(default=20, ge=1, le=40)
+    categories: dict[str, Category] = Field(min_length=1)
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        if value != "EUR":
+            raise ValueError(f"currency must be EUR (claims are paid by SEPA credit transfer), got {value!r}")
+        return value
+
+    # before the categories themselves: a fee category is refused whatever else is wrong with it
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _category_keys(cls, value: Any) -> Any:
+        keys = list(value) if isinstance(value, dict) else []
+        bad = [key for key in keys if not isinstance(key, str) or not CATEGORY_KEY.fullmatch(key)]
+        if bad:
+            raise ValueError(f"category keys {bad} must be slugs: lower-case letters, digits and '-'")
+        fees = [key for key in keys if FEE_WORDS.search(key)]
+        if fees:
+            raise ValueError(f"categories {fees} name a fee or payment for work; influencers are reimbursed for expenses only")
+        return value
+
+    @model_validator(mode="after")
+    def _same_languages(self) -> ExpensePolicy:
+        languages = {frozenset(category.label) for category in self.categories.values()}
+        if len(languages) > 1:
+            raise ValueError("every category needs a label in the same languages")
+        return self
+
+    def public(self) -> dict[str, Any]:
+        """What the claim form shows: categories with labels, limits as decimal strings, receipt rule."""
+        return {
+            "currency": self.currency,
+            "max_age_days": self.max_age_days,
+            "max_lines": self.max_lines,
+            "categories": [
+                {"key": key, "label": category.label, "limit": money_text(category.limit), "receipt": category.receipt}
+                for key, category in self.categories.items()
+            ],
+        }
+
+
+class PolicyError(ValueError):
+    """expenses.yml is invalid: `problems` holds (line, message) pairs, every one of the file."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        super().__init__("; ".join(f"line {line}: {message}" for line, message in problems))
+        self.problems = problems
+
+
+def load_policy(text: str) -> ExpensePolicy:
+    """Parse and validate the text of expenses.yml; raise PolicyError locating every problem."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise PolicyError([(mark.line + 1 if mark else 1, f"YAML error: {getattr(error, 'problem', error)}")]) from None
+    if not isinstance(data, dict):
+        raise PolicyError([(1, "expenses.yml must be a mapping with currency, max_age_days and categories")])
+    lines = _node_lines(node)
+    try:
+        return ExpensePolicy.model_validate(data)
+    except ValidationError as error:
+        raise PolicyError([(_line(lines, e["loc"]), _message(e)) for e in error.errors()]) from None
+
+
+def _node_lines(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
+    """1-based line of every key in the YAML document, by its path of keys."""
+    found: dict[tuple, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            here = (*path, key.value)
+            found[here] = key.start_mark.line + 1
+            found.update(_node_lines(value, here))
+    return found
+
+
+def _line(lines: dict[tuple, int], loc: tuple) -> int:
+    parts = tuple(str(part) for part in loc)
+    for end in range(len(parts), 0, -1):
+        if parts[:end] in lines:
+            return lines[parts[:end]]
+    return 1
+
+
+def _message(error: dict) -> str:
+    name = ".".join(str(part) for part in error["loc"]) or "expenses.yml"
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        return f"missing required field '{name}'"
+    if kind == "extra_forbidden":
+        return f"unknown field '{name}'"
+    if kind == "greater_than":
+        return f"{name} must be greater than 0, got {value!r}"
+    return f"{name}: {error['msg'].removeprefix('Value error, ')}"

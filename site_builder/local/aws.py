@@ -1,0 +1,285 @@
+"""Local AWS: a moto server on loopback with the tables, buckets and secrets of template.yaml.
+
+Tests and `sharewall serve` both use this, so the code under test talks real boto3 over HTTP to
+resources defined in one place: the SAM template.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from site_builder.local.template import load_template, resources_of_type
+
+REGION = "eu-central-1"
+ACCOUNT = "123456789012"  # moto's default account
+# Values for template parameters that have no default; locally nobody checks them against an IdP
+LOCAL_PARAMETERS = {
+    "JwtIssuer": "https://sharewall.local/dev",
+    "JwtAudience": "sharewall-local",
+    "SiteOrigin": "http://127.0.0.1",
+}
+# CloudFormation-only table properties the DynamoDB API does not take on create_table
+_TABLE_ONLY_IN_CFN = {"PointInTimeRecoverySpecification", "TimeToLiveSpecification", "SSESpecification",
+                      "Tags", "ContributorInsightsSpecification", "KinesisStreamSpecification",
+                      "ImportSourceSpecification", "ResourcePolicy", "TableClass", "WarmThroughput",
+                      "OnDemandThroughput"}
+
+
+def set_local_env(endpoint: str) -> None:
+    """Point every boto3 client in this process at the local endpoint, with fake credentials."""
+    os.environ.update({
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+    })
+    os.environ.pop("AWS_PROFILE", None)
+
+
+def start_moto():
+    """A ThreadedMotoServer on 127.0.0.1 with a port the OS picks; returns (server, endpoint URL)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    return server, f"http://{host}:{port}"
+
+
+@dataclass
+class LocalResources:
+    """What was created, by logical id: physical names and ARNs, and the parameter values used."""
+
+    template: dict
+    parameters: dict[str, str]
+    tables: dict[str, str] = field(default_factory=dict)
+    buckets: dict[str, str] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)  # logical id -> ARN
+
+    # Resolve the intrinsic functions environment variables use (Ref, GetAtt, Sub) to local values
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict) and len(value) == 1:
+            (fn, arg), = value.items()
+            if fn == "Ref":
+                return self._ref(arg)
+            if fn == "Fn::GetAtt":
+                return self._get_att(*arg)
+            if fn == "Fn::Sub":
+                return self._sub(arg)
+            if fn == "Fn::Join":
+                sep, items = arg
+                return sep.join(str(self.resolve(item)) for item in items)
+        return value
+
+    def _ref(self, name: str) -> str:
+        pseudo = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::URLSuffix": "amazonaws.com",
+                  "AWS::Partition": "aws", "AWS::StackName": "sharewall-local"}
+        if name in pseudo:
+            return pseudo[name]
+        if name in self.parameters:
+            return self.parameters[name]
+        for names in (self.tables, self.buckets, self.secrets):
+            if name in names:
+                return names[name]
+        return name
+
+    def _get_att(self, name: str, attribute: str) -> str:
+        if name in self.tables and attribute == "Arn":
+            return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{self.tables[name]}"
+        if name in self.buckets and attribute == "Arn":
+            return f"arn:aws:s3:::{self.buckets[name]}"
+        return self._ref(name)
+
+    def _sub(self, arg: Any) -> str:
+        text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
+        def replace(match: re.Match) -> str:
+            key = match.group(1)
+            if key in extra:
+                return str(self.resolve(extra[key]))
+            if "." in key and not key.startswith("AWS::"):
+                return self._get_att(*key.split(".", 1))
+            return self._ref(key)
+
+        return re.sub(r"\$\{([^}!]+)\}", replace, text)
+
+    def function_environment(self) -> dict[str, str]:
+        """The environment variables of every function (Globals first), resolved to local values.
+
+        All functions run in one local process, so a variable two functions set differently is an error.
+        """
+        template = self.template
+        env = {k: str(self.resolve(v)) for k, v in _variables(template.get("Globals", {}).get("Function", {})).items()}
+        per_function: dict[str, tuple[str, str]] = {}
+        for name, res in resources_of_type(template, "AWS::Serverless::Function").items():
+            for key, value in _variables(res.get("Properties") or {}).items():
+                resolved = str(self.resolve(value))
+                if key in per_function and per_function[key][1] != resolved and key != "POWERTOOLS_SERVICE_NAME":
+                    raise ValueError(f"{key} differs between {per_function[key][0]} and {name}; "
+                                     "the local server runs all functions in one process")
+                per_function[key] = (name, resolved)
+        env.update({key: value for key, (_, value) in per_function.items() if key != "POWERTOOLS_SERVICE_NAME"})
+        return env
+
+
+def _variables(props: dict) -> dict:
+    return ((props.get("Environment") or {}).get("Variables")) or {}
+
+
+def table_request(name: str, props: dict) -> dict:
+    """create_table arguments from a CloudFormation AWS::DynamoDB::Table's properties."""
+    request = {key: value for key, value in props.items() if key not in _TABLE_ONLY_IN_CFN}
+    request["TableName"] = name
+    if props.get("SSESpecification", {}).get("SSEEnabled"):
+        request["SSESpecification"] = {"Enabled": True}
+    if request.get("BillingMode", "PROVISIONED") == "PAY_PER_REQUEST":
+        for index in request.get("GlobalSecondaryIndexes", []):
+            index.pop("ProvisionedThroughput", None)
+    else:
+        request.setdefault("ProvisionedThroughput", {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+    return request
+
+
+def create_table(client, name: str, props: dict) -> None:
+    """One table as the template defines it, with its TTL attribute switched on."""
+    client.create_table(**table_request(name, json.loads(json.dumps(props))))
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl and ttl.get("Enabled"):
+        client.update_time_to_live(TableName=name, TimeToLiveSpecification={
+            "AttributeName": ttl["AttributeName"], "Enabled": True})
+
+
+def local_bucket_name(logical_id: str) -> str:
+    return f"sharewall-local-{logical_id.lower()}"
+
+
+def create_resources(template: dict | str | Path = "template.yaml",
+                     parameters: dict[str, str] | None = None) -> LocalResources:
+    """Create every table, bucket and secret of the template on the endpoint in AWS_ENDPOINT_URL."""
+    if not isinstance(template, dict):
+        template = load_template(template)
+    values = {name: str(spec["Default"]) for name, spec in (template.get("Parameters") or {}).items()
+              if "Default" in spec}
+    for name in template.get("Parameters") or {}:
+        values.setdefault(name, LOCAL_PARAMETERS.get(name, f"local-{name.lower()}"))
+    values.update(parameters or {})
+    local = LocalResources(template=template, parameters=values)
+
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    for logical_id, res in resources_of_type(template, "AWS::DynamoDB::Table").items():
+        props = res.get("Properties") or {}
+        name = props.get("TableName") if isinstance(props.get("TableName"), str) else logical_id
+        create_table(dynamodb, name, props)
+        local.tables[logical_id] = name
+
+    s3 = boto3.client("s3", region_name=REGION)
+    for logical_id, res in resources_of_type(template, "AWS::S3::Bucket").items():
+        props = res.get("Properties") or {}
+        name = props.get("BucketName") if isinstance(props.get("BucketName"), str) else local_bucket_name(logical_id)
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+        if (props.get("VersioningConfiguration") or {}).get("Status") == "Enabled":
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        if props.get("PublicAccessBlockConfiguration"):
+            s3.put_public_access_block(Bucket=name,
+                                       PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+        cors = props.get("CorsConfiguration")
+        if cors:
+            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [
+                {key: ["*"] if key == "AllowedOrigins" else value for key, value in rule.items()
+                 if key in ("AllowedHeaders", "AllowedMethods", "AllowedOrigins", "ExposedHeaders", "MaxAge")}
+                for rule in cors.get("CorsRules", [])]})
+        local.buckets[logical_id] = name
+
+    manager = boto3.client("secretsmanager", region_name=REGION)
+    for logical_id, res in resources_of_type(template, "AWS::SecretsManager::Secret").items():
+        props = res.get("Properties") or {}
+        value = props.get("SecretString") if isinstance(props.get("SecretString"), str) else secrets.token_hex(32)
+        arn = manager.create_secret(Name=logical_id, SecretString=value)["ARN"]
+        local.secrets[logical_id] = arn
+    return local
+
+
+def reset_tables(local: LocalResources) -> None:
+    """Empty every table by dropping and re-creating it from the template (tests start from zero)."""
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    for logical_id, name in local.tables.items():
+        dynamodb.delete_table(TableName=name)
+        props = local.template["Resources"][logical_id].get("Properties") or {}
+        create_table(dynamodb, name, props)
+
+
+def snapshot(local: LocalResources) -> dict:
+    """Everything the local stack holds, as JSON-able data: table items, bucket objects, secret values.
+
+    A local development aid for `sharewall serve --data FILE`; it reads whole tables, which the
+    functions themselves never do.
+    """
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    s3 = boto3.client("s3", region_name=REGION)
+    manager = boto3.client("secretsmanager", region_name=REGION)
+    data: dict[str, Any] = {"tables": {}, "buckets": {}, "secrets": {}}
+    for logical_id, name in local.tables.items():
+        items = []
+        for page in dynamodb.get_paginator("scan").paginate(TableName=name):
+            items.extend(page["Items"])
+        data["tables"][logical_id] = items
+    for logical_id, name in local.buckets.items():
+        objects = []
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
+            for entry in page.get("Contents", []):
+                obj = s3.get_object(Bucket=name, Key=entry["Key"])
+                objects.append({"key": entry["Key"], "content_type": obj.get("ContentType", ""),
+                                "metadata": obj.get("Metadata", {}),
+                                "body": base64.b64encode(obj["Body"].read()).decode()})
+        data["buckets"][logical_id] = objects
+    for logical_id, arn in local.secrets.items():
+        data["secrets"][logical_id] = manager.get_secret_value(SecretId=arn)["SecretString"]
+    return data
+
+
+def restore(local: LocalResources, data: dict) -> None:
+    """Put a snapshot back into freshly created resources."""
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    s3 = boto3.client("s3", region_name=REGION)
+    manager = boto3.client("secretsmanager", region_name=REGION)
+    for logical_id, items in data.get("tables", {}).items():
+        if logical_id in local.tables:
+            for item in items:
+                dynamodb.put_item(TableName=local.tables[logical_id], Item=item)
+    for logical_id, objects in data.get("buckets", {}).items():
+        if logical_id in local.buckets:
+            for obj in objects:
+                s3.put_object(Bucket=local.buckets[logical_id], Key=obj["key"], Body=base64.b64decode(obj["body"]),
+                              ContentType=obj.get("content_type") or "application/octet-stream",
+                              Metadata=obj.get("metadata") or {})
+    for logical_id, value in data.get("secrets", {}).items():
+        if logical_id in local.secrets:
+            manager.put_secret_value(SecretId=local.secrets[logical_id], SecretString=value)
+
+
+def save_snapshot(local: LocalResources, path: str | Path) -> None:
+    """Write the snapshot atomically, so a crash mid-write never loses the previous state."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(target.suffix + ".tmp")
+    temporary.write_text(json.dumps(snapshot(local)), encoding="utf-8")
+    temporary.replace(target)
+
+
+def load_snapshot(local: LocalResources, path: str | Path) -> bool:
+    """Restore from `path` when it exists; False when there was nothing to restore."""
+    source = Path(path)
+    if not source.is_file():
+        return False
+    restore(local, json.loads(source.read_text(encoding="utf-8")))
+    return True

@@ -1,0 +1,37 @@
+"""Shared fixtures: a real moto server on loopback with the resources of template.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A ThreadedMotoServer on 127.0.0.1 (OS-picked port); boto3 in this process talks to it over HTTP."""
+    server, endpoint = start_moto()
+    set_local_env(endpoint)
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def aws_resources(moto_endpoint):
+    """Tables, buckets and secrets created from template.yaml's own definitions; the functions' env set."""
+    import os
+
+    local = create_resources(ROOT / "template.yaml")
+    os.environ.update(local.function_environment())
+    return local
+
+
+@pytest.fixture
+def fresh_tables(aws_resources):
+    """The template's tables, emptied before the test."""
+    reset_tables(aws_resources)
+    return aws_resources
