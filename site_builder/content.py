@@ -164,6 +164,7 @@ def load_content(content_dir: str | Path, settings: Settings, now: datetime | No
     content = Content()
     content.sources, source_issues = load_sources(root / "sources.yml", root)
     content.issues += source_issues
+    content.issues += load_expenses(root / "expenses.yml", root)
     for file in sorted(root.glob(POST_GLOB)):
         post, issues = load_post(file, root, settings, content.sources)
         content.issues += issues
@@ -198,6 +199,23 @@ def load_sources(file: Path, root: Path) -> tuple[dict[str, Source], list[Issue]
         except ValidationError as error:
             issues += [Issue(path, line, f"source {key}: {_message(e)}") for e in error.errors()]
     return sources, issues
+
+
+def load_expenses(file: Path, root: Path) -> list[Issue]:
+    """Validate `expenses.yml`, the influencers' expense policy (optional: no file, no claims)."""
+    from sharewall_common.expenses import PolicyError, load_policy  # shared with the claims function
+
+    path = _relative(file, root)
+    if not file.is_file():
+        return []
+    text, issue = _read_text(file, path)
+    if issue:
+        return [issue]
+    try:
+        load_policy(text)
+    except PolicyError as error:
+        return [Issue(path, line, message) for line, message in error.problems]
+    return []
 
 
 def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Source]) -> tuple[Post | None, list[Issue]]:

@@ -1,0 +1,152 @@
+"""What an influencer submits and what finance decides: pydantic models, money as integer cents.
+
+Pure: no boto3. The API layer validates request bodies with these models (Powertools
+`enable_validation`), the claim rules check them against the expense policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+import regex
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
+from sharewall_common.expenses import to_cents
+
+UPLOAD_ID = r"^[a-z0-9]{20,40}$"
+VAT_ID = regex.compile(r"[A-Z]{2}[A-Z0-9+*.]{2,13}")
+# Text people type: no control characters (they would break CSV, XML and logs).
+CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\u2028\u2029]")
+
+Cents = Annotated[int, BeforeValidator(lambda value: to_cents(value))]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str) and CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_plain)]
+STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Address(BaseModel):
+    """A structured postal address, as SEPA credit transfers need it from November 2026."""
+
+    model_config = STRICT
+
+    street: Text = Field(min_length=1, max_length=70)  # street and house number
+    postcode: Text = Field(min_length=1, max_length=16)
+    town: Text = Field(min_length=1, max_length=35)
+    country: str = Field(pattern=r"^[A-Z]{2}$")  # ISO 3166 alpha-2, e.g. DE
+
+
+class Payee(BaseModel):
+    """Who is paid: the account holder, their address and IBAN; a business also gives its VAT id."""
+
+    model_config = STRICT
+
+    kind: Literal["private", "business"]
+    holder: Text = Field(min_length=2, max_length=70)
+    address: Address
+    iban: str = Field(min_length=15, max_length=42)
+    vat_id: Text | None = Field(default=None, max_length=20)
+
+    @field_validator("iban")
+    @classmethod
+    def _iban(cls, value: str) -> str:
+        try:
+            iban = IBAN(value)
+        except SchwiftyException as error:
+            raise ValueError(f"is not a valid IBAN ({error})") from None
+        if not iban.in_sepa_zone:
+            raise ValueError(f"is from {iban.country_code}, outside the SEPA zone; we can only pay SEPA accounts")
+        return iban.compact
+
+    @field_validator("vat_id")
+    @classmethod
+    def _vat_id(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        compact = value.replace(" ", "").upper()
+        if not VAT_ID.fullmatch(compact):
+            raise ValueError("must be a VAT id like DE123456789 (country code, then 2-13 letters or digits)")
+        return compact
+
+    @model_validator(mode="after")
+    def _business_vat(self) -> Payee:
+        if self.kind == "business" and not self.vat_id:
+            raise ValueError("vat_id is required when the payee is a business")
+        return self
+
+
+class Line(BaseModel):
+    """One expense: when, what kind, what for, how much (gross, of which VAT) and its receipt."""
+
+    model_config = STRICT
+
+    date: dt.date
+    category: str = Field(min_length=1, max_length=40)
+    description: Text = Field(min_length=1, max_length=140)
+    gross: Cents = Field(gt=0, le=100_000_00)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    vat: Cents = Field(default=0, ge=0)
+    receipt: str | None = Field(default=None, pattern=UPLOAD_ID)  # an upload id from POST /claims/uploads
+
+    @model_validator(mode="after")
+    def _vat_within_gross(self) -> Line:
+        if self.vat > self.gross:
+            raise ValueError("vat must not be more than the gross amount")
+        return self
+
+
+class ClaimIn(BaseModel):
+    """The body of POST /claims."""
+
+    model_config = STRICT
+
+    payee: Payee
+    lines: list[Line] = Field(min_length=1, max_length=40)
+    note: Text | None = Field(default=None, max_length=500)
+
+
+class UploadIn(BaseModel):
+    """The body of POST /claims/uploads: what the browser is about to upload."""
+
+    model_config = STRICT
+
+    filename: Text = Field(min_length=1, max_length=120)
+    content_type: Literal["application/pdf", "image/jpeg", "image/png"]
+    size: int = Field(gt=0, le=10 * 1024 * 1024)
+
+
+class DecisionIn(BaseModel):
+    """The body of POST /claims/{id}/decision: an action from the status finance saw."""
+
+    model_config = STRICT
+
+    action: Literal["approve", "reject", "pay"]
+    expected: Literal["submitted", "approved"]
+    reason: Text | None = Field(default=None, max_length=500)
+    confirm_duplicates: bool = False
+
+    @model_validator(mode="after")
+    def _reason_for_rejection(self) -> DecisionIn:
+        if self.action == "reject" and not (self.reason or "").strip():
+            raise ValueError("reason is required to reject a claim")
+        return self
+
+
+class InviteIn(BaseModel):
+    """The body of POST /invites: who is invited, for which campaign, for how long."""
+
+    model_config = STRICT
+
+    name: Text = Field(min_length=1, max_length=80)
+    email: str = Field(max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+    campaign: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")
+    days: int = Field(default=30, ge=1, le=90)

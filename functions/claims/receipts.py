@@ -1,0 +1,35 @@
+"""Receipt files: the types we accept, recognised by their bytes, and where they live in the bucket.
+
+Pure: no boto3. Keys: `pending/<invite>/<upload>` while the influencer fills the form (the
+bucket's lifecycle removes abandoned ones), `claims/<claim>/<line>.<ext>` once submitted.
+"""
+
+from __future__ import annotations
+
+MAX_BYTES = 10 * 1024 * 1024
+TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+PENDING = "pending/"
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type the first bytes of a file show, or None when it is none we accept."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+def pending_prefix(invite_id: str) -> str:
+    """Every upload of one invite (the claim being filled in) lives under this prefix."""
+    return f"{PENDING}{invite_id}/"
+
+
+def pending_key(invite_id: str, upload_id: str) -> str:
+    return f"{pending_prefix(invite_id)}{upload_id}"
+
+
+def claim_key(claim_id: str, line: int, content_type: str) -> str:
+    return f"claims/{claim_id}/{line + 1:02d}.{TYPES[content_type]}"

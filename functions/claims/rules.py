@@ -1,0 +1,99 @@
+"""The claim rules: policy violations per line, duplicate keys, the status machine, masking.
+
+Pure: no boto3, no clock (callers pass `today`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from claims.model import ClaimIn
+from sharewall_common.expenses import ExpensePolicy, money_text
+
+# action -> (the status it starts from, the status it leads to); nothing else ever changes a claim
+TRANSITIONS = {
+    "approve": ("submitted", "approved"),
+    "reject": ("submitted", "rejected"),
+    "pay": ("approved", "paid"),
+}
+STATUSES = ("submitted", "approved", "rejected", "paid")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule a claim breaks: `line` is the 0-based line index (None for the whole claim)."""
+
+    line: int | None
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class TransitionError(ValueError):
+    """The action is not possible from the expected status (or the expected status is wrong)."""
+
+
+def violations(claim: ClaimIn, policy: ExpensePolicy, today: date, receipts: set[int] | None = None) -> list[Violation]:
+    """Every policy rule the claim breaks, one message per line and field; empty when it may be submitted.
+
+    `receipts` holds the indexes of lines whose receipt upload exists; None skips that check.
+    """
+    found: list[Violation] = []
+    if len(claim.lines) > policy.max_lines:
+        found.append(Violation(None, "lines", f"a claim holds at most {policy.max_lines} lines, got {len(claim.lines)}"))
+    oldest = today - timedelta(days=policy.max_age_days)
+    totals: dict[str, int] = defaultdict(int)
+    for index, line in enumerate(claim.lines):
+        category = policy.categories.get(line.category)
+        if category is None:
+            allowed = ", ".join(policy.categories)
+            found.append(Violation(index, "category", f"category '{line.category}' is not in the expense policy; allowed: {allowed}"))
+        if line.currency != policy.currency:
+            found.append(Violation(index, "currency", f"currency must be {policy.currency}, got {line.currency}"))
+        if line.date > today:
+            found.append(Violation(index, "date", f"date {line.date} is in the future"))
+        elif line.date < oldest:
+            found.append(Violation(index, "date", f"date {line.date} is older than {policy.max_age_days} days; expenses before {oldest} cannot be claimed"))
+        if category is not None and category.receipt and line.receipt is None:
+            found.append(Violation(index, "receipt", f"a receipt is required for {line.category}; upload a PDF, JPEG or PNG"))
+        elif line.receipt is not None and receipts is not None and index not in receipts:
+            found.append(Violation(index, "receipt", "the receipt upload was not found; upload it again"))
+        if category is not None and line.currency == policy.currency:
+            totals[line.category] += line.gross
+    for name, total in totals.items():
+        limit = policy.categories[name].limit
+        if total > limit:
+            for index, line in enumerate(claim.lines):
+                if line.category == name:
+                    found.append(Violation(index, "gross", f"{name} totals {money_text(total)} {policy.currency} in this claim; the limit is {money_text(limit)} {policy.currency}"))
+    return found
+
+
+def receipt_key(data: bytes) -> str:
+    """Same receipt bytes in any claim -> same key."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def payment_key(iban: str, day: date, gross: int, currency: str) -> str:
+    """Same payee (IBAN), date, amount and currency -> same key; a hash, so the IBAN is not in the key."""
+    return hashlib.sha256(f"{iban}|{day.isoformat()}|{gross}|{currency}".encode()).hexdigest()
+
+
+def transition(action: str, expected: str, current: str) -> str:
+    """The status `action` leads to, when the claim is (still) in the status the caller expected."""
+    start, end = TRANSITIONS[action]
+    if expected != start:
+        raise TransitionError(f"{action} is only possible from {start}, not from {expected}")
+    if current != expected:
+        raise TransitionError(f"the claim is {current}, not {expected}: someone decided already; reload it")
+    return end
+
+
+def mask_iban(iban: str) -> str:
+    """DE89370400440532013000 -> 'DE89 •••• 3000': enough to recognise, not enough to pay."""
+    return f"{iban[:4]} •••• {iban[-4:]}"
