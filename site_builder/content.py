@@ -7,19 +7,21 @@ the valid posts and one `Issue` (path, line, message) per problem of every file.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from site_builder.frontmatter import Document, FrontMatterError, parse
 from site_builder.settings import Settings
 
-SLUG = regex.compile(r"[a-z0-9][a-z0-9-]*")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+YEAR = re.compile(r"\d{4}")
+HASHTAG = re.compile(r"\w+")
 POST_GLOB = "posts/*/*.md"
 SOURCE_KINDS = ("department", "management", "employee", "influencer")
 
@@ -98,7 +100,7 @@ class FrontMatter(BaseModel):
     @classmethod
     def _hashtags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for tag in value:
-            if not regex.fullmatch(r"\w+", tag):
+            if not HASHTAG.fullmatch(tag):
                 raise ValueError(f"{tag!r} is not a hashtag; write letters and digits without '#'")
         return value
 
@@ -261,7 +263,7 @@ def _read_text(file: Path, path: str) -> tuple[str, Issue | None]:
 
 def _file_name_issues(file: Path, path: str) -> list[Issue]:
     issues = []
-    if not regex.fullmatch(r"\d{4}", file.parent.name):
+    if not YEAR.fullmatch(file.parent.name):
         issues.append(Issue(path, 1, f"post folder {file.parent.name!r} must be a year: posts/YYYY/<slug>.md"))
     if not SLUG.fullmatch(file.stem):
         issues.append(Issue(path, 1, f"file name {file.stem!r} is not a slug; use lower-case letters, digits and '-'"))

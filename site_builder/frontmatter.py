@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import re
+
 import yaml
 
 
@@ -31,6 +33,9 @@ class Document:
         return 1
 
 
+_FENCE = re.compile(r"^---[ \t]*\r?$\n?", re.MULTILINE)
+
+
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 10x faster
     """Safe YAML that leaves dates as text, so one parser decides what a valid date is."""
 
@@ -43,13 +48,14 @@ _Loader.yaml_implicit_resolvers = {
 
 def parse(text: str) -> Document:
     """Parse `---` fenced front matter; raise FrontMatterError with the offending line."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    opening = _FENCE.match(text)
+    if not opening:
         raise FrontMatterError(1, "no front matter: the file must start with a line '---'")
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
+    closing = _FENCE.search(text, opening.end())
+    if closing is None:
         raise FrontMatterError(1, "front matter is not closed: add a line '---' after the fields")
-    source = "".join(lines[1:end])
+    source = text[opening.end():closing.start()]
+    body_line = text.count("\n", 0, closing.end()) + 1
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
@@ -65,7 +71,7 @@ def parse(text: str) -> Document:
         loader.dispose()
     if not isinstance(meta, dict):
         raise FrontMatterError(2, "front matter must be a mapping of fields like 'title: …'")
-    return Document(meta=meta, body="".join(lines[end + 1:]), body_line=end + 2, lines=_lines(node))
+    return Document(meta=meta, body=text[closing.end():], body_line=body_line, lines=_lines(node))
 
 
 def _lines(node: yaml.Node | None) -> dict[tuple, int]:

@@ -12,6 +12,7 @@ import regex
 from site_builder import sharing
 from site_builder.content import Issue, Post, Source
 from site_builder.frontmatter import Document
+from site_builder.networks import NETWORKS
 from site_builder.settings import Settings
 
 # Raw HTML that could run script: script-like elements, event handler attributes, script URLs.
@@ -77,15 +78,17 @@ def _image_rules(post: Post, line, root: Path) -> Iterator[tuple[int, str]]:
 def _suggestion_rules(post: Post, line, settings: Settings) -> Iterator[tuple[int, str]]:
     disclosure = settings.disclosures[post.language] if post.language in settings.disclosures else None
     lock = sharing.locked(post.disclosure, disclosure.sponsored, disclosure.employee) if disclosure else sharing.Locked()
-    networks = [name for name in post.networks or settings.networks if name in settings.networks]
+    # only networks with a limit can be exceeded, and only those that take text count the link
+    networks = [name for name in post.networks or settings.networks if name in settings.networks and NETWORKS[name].limit]
+    links = {name: sharing.utm_link(post.link, name, settings.utm_medium, post.campaign_or_slug)
+             if NETWORKS[name].takes_text else post.link for name in networks}
     for index, text in enumerate(post.suggestions):
         if UNSAFE_HTML.search(text):
             yield line("suggestions", index), f"suggestions[{index}] contains HTML or a URL that could run script; write plain text"
             continue
         message = lock.wrap(sharing.with_hashtags(text, post.hashtags))
         for name in networks:
-            link = sharing.utm_link(post.link, name, settings.utm_medium, post.campaign_or_slug)
-            problem = sharing.limit_error(name, message, link)
+            problem = sharing.limit_error(name, message, links[name])
             if problem:
                 yield line("suggestions", index), f"suggestions[{index}] {problem}; shorten it or drop {name} from networks"
 

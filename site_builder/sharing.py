@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import regex
 
@@ -46,9 +46,10 @@ def with_hashtags(text: str, hashtags: list[str] | tuple[str, ...]) -> str:
 def utm_link(link: str, network: str, medium: str, campaign: str) -> str:
     """The post's link with `utm_source`, `utm_medium` and `utm_campaign` (replacing any already there)."""
     parts = urlsplit(link)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")]
-    query += [("utm_source", network), ("utm_medium", medium), ("utm_campaign", campaign)]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    kept = [pair for pair in parts.query.split("&") if pair and not pair.startswith("utm_")]
+    utm = [f"utm_source={quote(network, safe='')}", f"utm_medium={quote(medium, safe='')}",
+           f"utm_campaign={quote(campaign, safe='')}"]
+    return urlunsplit(parts._replace(query="&".join(kept + utm)))
 
 
 def length(network: Network, message: str, url: str) -> int:
@@ -60,6 +61,8 @@ def length(network: Network, message: str, url: str) -> int:
 
 
 def _plain_length(network: Network, text: str) -> int:
+    if network.graphemes and text.isascii():
+        return len(text)  # plain ASCII: one character, one grapheme (\r\n aside, which never fits a post)
     if network.graphemes:
         return len(_GRAPHEME.findall(text))
     if network.url_weight is not None:
