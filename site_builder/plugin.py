@@ -1,0 +1,277 @@
+"""The `sharewall` MkDocs plugin: the one thin adapter between MkDocs and the content core.
+
+It validates the content with the same code as `sharewall check`, replaces the post files by
+generated pages for the posts active as of the build (never in the nav), adds the static wall
+pages, renders every card once and writes the card chunks, filter index, `posts.json` and feed.
+What a card shows, how links are built and what gets written is decided MkDocs-free in `wall.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from pydantic import ValidationError
+
+from site_builder.content import Content, Post, load_content
+from site_builder.networks import NETWORKS
+from site_builder.settings import DEFAULT_DISCLOSURES, Settings
+from site_builder.strings import strings_for
+from site_builder.wall import Card, Site, Wall, browser_config, build_card
+
+log = logging.getLogger("mkdocs.plugins.sharewall")
+
+POST_FILE = re.compile(r"posts/[^/]+/[^/]+\.md")  # the files `load_content` reads as posts
+WALL_FILE = "index.md"  # the wall's first page; its text is the wall's introduction
+
+# -----------------------------------------------------------------------------
+# Configuration
+# -----------------------------------------------------------------------------
+
+
+# The locked disclosure texts of one language
+class DisclosureConfig(Config):
+    sponsored = opt.Type(str)
+    employee = opt.Type(str)
+    label = opt.Type(str, default="Werbung / Ad")
+
+
+# The plugin's options: the same fields as `Settings`, typed for MkDocs
+class SharewallConfig(Config):
+    enabled = opt.Type(bool, default=True)
+    timezone = opt.Type(str, default="Europe/Berlin")
+    languages = opt.ListOfItems(opt.Type(str), default=["de", "en"])
+    networks = opt.ListOfItems(opt.Choice(tuple(NETWORKS)), default=list(NETWORKS))
+    disclosures = opt.DictOfItems(
+        opt.SubConfig(DisclosureConfig),
+        default={language: value.model_dump() for language, value in DEFAULT_DISCLOSURES.items()},
+    )
+    utm_medium = opt.Type(str, default="employee-advocacy")
+    api = opt.Type(str, default="/api")
+    page_size = opt.Type(int, default=24)
+
+
+# -----------------------------------------------------------------------------
+# Plugin
+# -----------------------------------------------------------------------------
+
+
+class SharewallPlugin(BasePlugin[SharewallConfig]):
+
+    # Start with no state: every build (also each rebuild of `serve`) sets it anew
+    def __init__(self) -> None:
+        super().__init__()
+        self._reset()
+
+    # Build the settings the content core understands from the typed options
+    @event_priority(50)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        try:
+            self.settings = Settings.model_validate({
+                **{key: self.config[key] for key in ("timezone", "utm_medium", "api", "page_size")},
+                "languages": tuple(self.config.languages),
+                "networks": tuple(self.config.networks),
+                "disclosures": {lang: dict(value) for lang, value in self.config.disclosures.items()},
+            })
+        except ValidationError as error:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            raise PluginError(f"sharewall: invalid plugin settings in {config.config_file_path}: {problems}") from None
+        self.strings = strings_for(config.theme["language"] or "en")
+        self.wall_title = self.strings["wall"]
+        self.site = Site(url=config.site_url or None, directory_urls=config.use_directory_urls)
+        return config
+
+    # Validate all content before MkDocs cleans or writes anything: on any error, publish nothing
+    @event_priority(100)
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        self._reset()
+        self.now = datetime.now(self.settings.zone)
+        self.content = self._load(config)
+        self.active = self.content.active(self.now)
+
+    # Replace the post files by generated pages of the active posts, add the wall's pages (run
+    # early, so other plugins see the site as it will be built)
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        uris = self._take_post_files(files)
+        self._drop_unused_images(files)
+        self.wall = self._build_wall(files, config)
+        for card in self.wall.cards:
+            self._add_post_page(files, config, card, uris[card.post.slug])
+        self._add_wall_pages(files, config)
+        return files
+
+    # Give post and wall pages their template, title and description (run early, so other
+    # plugins see the final metadata)
+    @event_priority(50)
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        uri = page.file.src_uri
+        if uri in self.post_pages:
+            post = self.post_pages[uri].post
+            page.meta.update(title=post.title, description=post.summary, template="post.html", hide=["toc"])
+        elif uri in self.wall_pages:
+            number = self.wall_pages[uri]
+            page.meta.setdefault("template", "wall.html")
+            page.meta.setdefault("hide", ["toc"])
+            if number > 1:
+                title = page.meta.get("title") or self.wall_title
+                page.meta.update(title=f"{title} – {self.strings['page']} {number}", search={"exclude": True})
+        return markdown
+
+    # Render every card once with the theme, and give all templates the browser configuration
+    @event_priority(-50)
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if not self.config.enabled:
+            return None
+        env.globals["sharewall"] = {
+            "config": browser_config(self.settings, self.strings), "t": self.strings, "home": self.site.base,
+        }
+        card = env.get_template("partials/sharewall/card.html")
+        self.rendered = [card.render(card=item, t=self.strings) for item in self.wall.cards]
+        return env
+
+    # Hand the wall pages their slice of rendered cards, post pages their card
+    @event_priority(-50)
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if not self.config.enabled:
+            return None
+        uri = page.file.src_uri
+        if uri in self.post_pages:
+            card = context["sharewall_post"] = self.post_pages[uri]
+            context["sharewall_og_image"] = card.image and self.site.full(card.image)
+        elif uri in self.wall_pages:
+            context["sharewall_wall"] = self._wall_context(self.wall_pages[uri])
+        return context
+
+    # Write the card chunks, filter index, posts.json and feed.xml next to the HTML
+    @event_priority(-50)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        for path, data in self.wall.outputs(self.rendered).items():
+            target = Path(config.site_dir, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+    # -------------------------------------------------------------------------
+
+    # Forget the previous build
+    def _reset(self) -> None:
+        self.content: Content | None = None
+        self.active: list[Post] = []
+        self.post_pages: dict[str, Card] = {}  # src_uri -> card of a generated post page
+        self.wall_pages: dict[str, int] = {}  # src_uri -> wall page number
+        self.rendered: list[str] = []
+
+    # Load and validate the content like `sharewall check`; every error at once, or nothing
+    def _load(self, config: MkDocsConfig) -> Content:
+        content = load_content(config.docs_dir, self.settings, self.now)
+        for issue in content.warnings:
+            log.info(str(issue))
+        if content.errors:
+            listing = "\n".join(f"  {issue}" for issue in content.errors)
+            raise PluginError(
+                f"sharewall: {len(content.errors)} content errors, nothing was built:\n{listing}"
+            )
+        return content
+
+    # -------------------------------------------------------------------------
+
+    # Remove every post file from the build (inactive ones must appear nowhere); keep their URIs
+    def _take_post_files(self, files: Files) -> dict[str, str]:
+        taken = {}
+        for file in [file for file in files if POST_FILE.fullmatch(file.src_uri)]:
+            files.remove(file)
+            taken[Path(file.src_uri).stem] = file.src_uri
+        return taken
+
+    # Remove images that only scheduled or expired posts use: an announcement is confidential
+    def _drop_unused_images(self, files: Files) -> None:
+        used = {post.image for post in self.active if post.image}
+        for post in self.content.posts:
+            if post.image and post.image not in used and (file := files.get_file_from_path(post.image)):
+                files.remove(file)
+
+    # Add the generated page of one active post at its original source URI (so relative links in
+    # its body resolve as the author wrote them), served at posts/<slug>/, outside the nav
+    def _add_post_page(self, files: Files, config: MkDocsConfig, card: Card, src_uri: str) -> None:
+        file = File.generated(config, src_uri, content=card.post.body, inclusion=InclusionLevel.NOT_IN_NAV)
+        file.dest_uri = self.site.post_dest(card.post.slug)
+        files.append(file)
+        self.post_pages[src_uri] = card
+
+    # Build the cards of the active posts, newest first
+    def _build_wall(self, files: Files, config: MkDocsConfig) -> Wall:
+        sources = self.content.sources
+        cards = [
+            build_card(post, self.settings, sources, self.site, self.strings, self._image_url(files, post))
+            for post in self.active
+        ]
+        return Wall(cards, self.settings.page_size, self.site, self.settings, sources, self.strings, self.now,
+                    title=config.site_name)
+
+    # Make sure the wall page exists and add its further pages, outside the nav
+    def _add_wall_pages(self, files: Files, config: MkDocsConfig) -> None:
+        if files.get_file_from_path(WALL_FILE) is None:
+            files.append(File.generated(config, WALL_FILE, content=f"# {self.wall_title}\n"))
+        self.wall_pages[WALL_FILE] = 1
+        for number in range(2, self.wall.page_count + 1):
+            uri = f"page/{number}.md"
+            file = File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+            file.dest_uri = self.site.page_dest(number)
+            files.append(file)
+            self.wall_pages[uri] = number
+
+    # Where a post's image is served: its https URL, or the site path of the file under docs_dir
+    def _image_url(self, files: Files, post: Post) -> str | None:
+        if not post.image:
+            return None
+        if post.image.lower().startswith("https://"):
+            return post.image
+        file = files.get_file_from_path(post.image)
+        return self.site.href(file.dest_uri) if file else None
+
+    # The wall page's context: its cards, pager, filter facets and the wall script's state
+    def _wall_context(self, number: int) -> dict:
+        size = self.wall.page_size
+        return {
+            "cards": self.rendered[(number - 1) * size:number * size],
+            "pager": self.wall.pager(number),
+            "facets": self.wall.facets,
+            "state": self.wall.script_state(number),
+            "total": len(self.wall.cards),
+        }
+
+
+# -----------------------------------------------------------------------------
+# Building from the command line
+# -----------------------------------------------------------------------------
+
+
+# Build the site like `mkdocs build` would: what `sharewall build` and `sharewall serve` call
+def build_site(config_file: str | os.PathLike = "mkdocs.yml", site_dir: str | os.PathLike | None = None) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    options = {"site_dir": str(Path(site_dir).resolve())} if site_dir else {}
+    config = load_config(str(config_file), **options)
+    build(config)
+    return Path(config.site_dir)

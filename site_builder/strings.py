@@ -1,0 +1,101 @@
+"""The wall's user interface strings in German and English, chosen by the site's `theme.language`.
+
+One table for the templates and, as JSON, for the composer and wall scripts in the browser.
+"""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "de": {
+        "wall": "Wall",
+        "page": "Seite",
+        "share": "Teilen",
+        "open_post": "Briefing lesen",
+        "back": "Zurück zur Wall",
+        "briefing": "Briefing",
+        "suggestions": "Textvorschläge",
+        "suggestion": "Vorschlag",
+        "pick_suggestion": "Vorschlag wählen",
+        "your_text": "Dein Text – sag es mit deinen Worten",
+        "locked": "Fester Hinweis, wird immer mitgeteilt",
+        "counter_for": "Zeichen für",
+        "characters": "Zeichen",
+        "graphemes": "Zeichen",
+        "too_long": "zu lang",
+        "share_on": "Teilen auf",
+        "copied": "Text kopiert – füge ihn bei {network} ein (Strg+V).",
+        "copy_failed": "Kopieren nicht möglich – markiere den Text und kopiere ihn selbst.",
+        "no_script_hint": "Ohne JavaScript wird der erste Vorschlag geteilt.",
+        "filters": "Filter",
+        "topic": "Thema",
+        "source": "Quelle",
+        "language": "Sprache",
+        "all": "Alle",
+        "reset": "Zurücksetzen",
+        "load_more": "Weitere Beiträge laden",
+        "older": "Ältere Beiträge",
+        "newer": "Neuere Beiträge",
+        "count": "{count} Beiträge",
+        "count_one": "1 Beitrag",
+        "none": "Keine Beiträge für diese Auswahl.",
+        "loading": "Lädt …",
+        "published": "Veröffentlicht",
+        "topics": "Themen",
+        "link": "Zum Artikel",
+        "date_format": "%d.%m.%Y",
+        "lang_de": "Deutsch",
+        "lang_en": "Englisch",
+        "feed": "Atom-Feed",
+    },
+    "en": {
+        "wall": "Wall",
+        "page": "Page",
+        "share": "Share",
+        "open_post": "Read the briefing",
+        "back": "Back to the wall",
+        "briefing": "Briefing",
+        "suggestions": "Suggested texts",
+        "suggestion": "Suggestion",
+        "pick_suggestion": "Pick a suggestion",
+        "your_text": "Your text – say it in your own words",
+        "locked": "Fixed disclosure, always shared",
+        "counter_for": "Characters for",
+        "characters": "characters",
+        "graphemes": "characters",
+        "too_long": "too long",
+        "share_on": "Share on",
+        "copied": "Text copied – paste it into {network} (Ctrl+V).",
+        "copy_failed": "Could not copy – select the text and copy it yourself.",
+        "no_script_hint": "Without JavaScript the first suggestion is shared.",
+        "filters": "Filters",
+        "topic": "Topic",
+        "source": "Source",
+        "language": "Language",
+        "all": "All",
+        "reset": "Reset",
+        "load_more": "Load more posts",
+        "older": "Older posts",
+        "newer": "Newer posts",
+        "count": "{count} posts",
+        "count_one": "1 post",
+        "none": "No posts match this selection.",
+        "loading": "Loading …",
+        "published": "Published",
+        "topics": "Topics",
+        "link": "Read the article",
+        "date_format": "%d %b %Y",
+        "lang_de": "German",
+        "lang_en": "English",
+        "feed": "Atom feed",
+    },
+}
+
+
+def strings_for(language: str) -> dict[str, str]:
+    """The strings of the site language; English for any language we have no table for."""
+    return STRINGS.get(language.split("-")[0].lower(), STRINGS["en"])
+
+
+def language_name(strings: dict[str, str], code: str) -> str:
+    """A post language's display name in the UI language, or its code when unnamed."""
+    return strings.get(f"lang_{code}", code)

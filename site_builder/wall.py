@@ -1,0 +1,302 @@
+"""The wall without MkDocs: cards, share links, filters, paging, `posts.json` and the Atom feed.
+
+Everything here depends only on the active posts, the settings and where the site lives; the MkDocs
+adapter (`site_builder/plugin.py`) renders the cards with the theme once and writes what this
+module returns. Share links and counting come from `sharing` and `networks`, never re-implemented.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+from site_builder import sharing
+from site_builder.content import Post, Source
+from site_builder.networks import NETWORKS
+from site_builder.settings import Settings
+from site_builder.strings import language_name
+
+FEED_SIZE = 50  # the newest active posts in feed.xml; posts.json holds all of them
+INDEX_PATH = "sharewall/index.json"  # filter facets of every active post, in wall order
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+# --- where things live ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the site is served: cards use site-absolute paths so one rendering fits every page."""
+
+    url: str | None = None  # site_url from mkdocs.yml, if any
+    directory_urls: bool = True
+
+    @property
+    def base(self) -> str:
+        path = urlsplit(self.url).path if self.url else "/"
+        return path if path.endswith("/") else f"{path}/"
+
+    def post_dest(self, slug: str) -> str:
+        """The output file of a post page."""
+        return f"posts/{slug}/index.html" if self.directory_urls else f"posts/{slug}.html"
+
+    def page_dest(self, number: int) -> str:
+        """The output file of wall page `number` (page 1 is the wall itself, `index.md`)."""
+        if number == 1:
+            return "index.html"
+        return f"page/{number}/index.html" if self.directory_urls else f"page/{number}.html"
+
+    def href(self, dest: str) -> str:
+        """The site-absolute link to an output file, without `index.html` for directory URLs."""
+        if self.directory_urls and (dest == "index.html" or dest.endswith("/index.html")):
+            dest = dest[: -len("index.html")]
+        return self.base + dest
+
+    def absolute(self, dest: str) -> str:
+        """A full URL of an output file for feeds and integrations."""
+        return self.full(self.href(dest))
+
+    def full(self, href: str) -> str:
+        """A site-absolute path as a full URL; unchanged when it is one or no site_url is set."""
+        if not self.url or not href.startswith("/"):
+            return href
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}{href}"
+
+
+# --- cards ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    """One network's share link as served without JavaScript: the first suggestion, disclosed."""
+
+    network: str
+    label: str
+    href: str
+    takes_text: bool
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a card and a post page show of one post; rendered once by the adapter."""
+
+    post: Post
+    url: str
+    image: str | None
+    source: str
+    language: str
+    date: str
+    label: str | None  # the sponsored badge, in the post's language
+    text: str  # the first suggestion with hashtags and disclosure: what the plain links share
+    networks: tuple[str, ...]
+    shares: tuple[Share, ...]
+    composer: str  # script-safe JSON for composer.js
+
+
+def build_card(post: Post, settings: Settings, sources: dict[str, Source], site: Site, strings: dict[str, str],
+               image_url: str | None) -> Card:
+    """The view of one post: labels, share links and the composer's data."""
+    disclosure = settings.disclosures[post.language]
+    lock = sharing.locked(post.disclosure, disclosure.sponsored, disclosure.employee)
+    networks = [name for name in (post.networks or settings.networks) if name in settings.networks]
+    links = {name: sharing.utm_link(post.link, name, settings.utm_medium, post.campaign_or_slug) for name in networks}
+    suggestions = [sharing.with_hashtags(text, post.hashtags) for text in post.suggestions]
+    text = lock.wrap(suggestions[0])
+    shares = tuple(
+        Share(name, NETWORKS[name].label, sharing.share_href(NETWORKS[name], text, links[name], post.title),
+              NETWORKS[name].takes_text)
+        for name in networks
+    )
+    composer = {
+        "post": post.slug, "subject": post.title, "prefix": lock.prefix, "suffix": lock.suffix,
+        "networks": networks, "links": links, "suggestions": suggestions,
+    }
+    return Card(
+        post=post,
+        url=site.href(site.post_dest(post.slug)),
+        image=image_url,
+        source=sources[post.source].name if post.source in sources else post.source,
+        language=language_name(strings, post.language),
+        date=post.publish.astimezone(settings.zone).strftime(strings["date_format"]),
+        label=disclosure.label if post.disclosure == "sponsored" else None,
+        text=text,
+        networks=tuple(networks),
+        shares=shares,
+        composer=script_json(composer),
+    )
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a `<script>` element and in HTML attributes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def browser_config(settings: Settings, strings: dict[str, str], token_key: str = "sharewall.token") -> str:
+    """What every page's scripts need: the API, the UI strings and the network table from `networks.py`."""
+    return script_json({
+        "api": settings.api.rstrip("/"),
+        "tokenKey": token_key,
+        "strings": strings,
+        "networks": {name: NETWORKS[name].as_json() for name in NETWORKS},
+    })
+
+
+# --- the wall: pages, filters and what is written next to the HTML -----------------------------
+
+
+@dataclass
+class Wall:
+    """The active posts as cards, newest first, split into pages of `page_size`."""
+
+    cards: list[Card]
+    page_size: int
+    site: Site
+    settings: Settings
+    sources: dict[str, Source]
+    strings: dict[str, str]
+    now: datetime
+    title: str = "Sharewall"
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.facets = self._facets()
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-len(self.cards) // self.page_size))
+
+    def page(self, number: int) -> list[Card]:
+        """The cards of wall page `number` (1-based)."""
+        start = (number - 1) * self.page_size
+        return self.cards[start:start + self.page_size]
+
+    def page_href(self, number: int) -> str:
+        return self.site.href(self.site.page_dest(number))
+
+    def chunk_href(self, number: int) -> str:
+        return self.site.base + chunk_path(number)
+
+    def pager(self, number: int) -> dict[str, Any]:
+        """Links to the neighbouring pages, for the static wall and for the wall script."""
+        return {
+            "number": number,
+            "count": self.page_count,
+            "newer": self.page_href(number - 1) if number > 1 else None,
+            "older": self.page_href(number + 1) if number < self.page_count else None,
+            "pages": [(n, self.page_href(n)) for n in range(1, self.page_count + 1)],
+        }
+
+    def script_state(self, number: int) -> str:
+        """What wall.js needs on a wall page: sizes, where the cards and the filter index live."""
+        return script_json({
+            "page": number, "pageSize": self.page_size, "total": len(self.cards),
+            "index": self.site.base + INDEX_PATH, "chunks": self.chunk_href(0).replace("0.json", "{n}.json"),
+        })
+
+    def outputs(self, rendered: list[str]) -> dict[str, bytes]:
+        """Files to write next to the HTML: card chunks, the filter index, posts.json and feed.xml."""
+        files = {
+            chunk_path(number): json.dumps(rendered[(number - 1) * self.page_size:number * self.page_size],
+                                           ensure_ascii=False, separators=(",", ":")).encode()
+            for number in range(1, self.page_count + 1)
+        }
+        files[INDEX_PATH] = json.dumps(self._index(), ensure_ascii=False, separators=(",", ":")).encode()
+        files["posts.json"] = posts_json(self.cards, self.site, self.now).encode()
+        files["feed.xml"] = atom_feed(self.cards[:FEED_SIZE], self.site, self.now, self.title)
+        return files
+
+    # Topics, sources and languages present on the wall, with counts, for the filter controls
+    def _facets(self) -> dict[str, list[tuple[str, str, int]]]:
+        counts: dict[str, dict[str, int]] = {"topic": {}, "source": {}, "language": {}}
+        for card in self.cards:
+            post = card.post
+            for topic in post.topics:
+                counts["topic"][topic] = counts["topic"].get(topic, 0) + 1
+            counts["source"][post.source] = counts["source"].get(post.source, 0) + 1
+            counts["language"][post.language] = counts["language"].get(post.language, 0) + 1
+        names = {
+            "topic": lambda key: key,
+            "source": lambda key: self.sources[key].name if key in self.sources else key,
+            "language": lambda key: language_name(self.strings, key),
+        }
+        return {
+            facet: sorted(((key, names[facet](key), count) for key, count in found.items()), key=lambda f: f[1].lower())
+            for facet, found in counts.items()
+        }
+
+    # Compact facets per post in wall order: [[topic indexes], source index, language index]
+    def _index(self) -> dict[str, Any]:
+        keys = {facet: [key for key, _, _ in values] for facet, values in self.facets.items()}
+        position = {facet: {key: i for i, key in enumerate(values)} for facet, values in keys.items()}
+        return {
+            "pageSize": self.page_size,
+            "topics": keys["topic"], "sources": keys["source"], "languages": keys["language"],
+            "posts": [
+                [[position["topic"][t] for t in card.post.topics], position["source"][card.post.source],
+                 position["language"][card.post.language]]
+                for card in self.cards
+            ],
+        }
+
+
+def chunk_path(number: int) -> str:
+    """The JSON list of rendered cards of wall page `number`."""
+    return f"sharewall/cards/{number}.json"
+
+
+def posts_json(cards: list[Card], site: Site, now: datetime) -> str:
+    """The active posts for integrations, newest first."""
+    return json.dumps({
+        "generated": now.isoformat(timespec="seconds"),
+        "posts": [_post_record(card, site) for card in cards],
+    }, ensure_ascii=False, indent=1)
+
+
+def _post_record(card: Card, site: Site) -> dict[str, Any]:
+    post = card.post
+    return {
+        "slug": post.slug, "title": post.title, "url": site.absolute(site.post_dest(post.slug)),
+        "link": post.link, "summary": post.summary, "source": post.source, "language": post.language,
+        "publish": post.publish.isoformat(), "expires": post.expires.isoformat() if post.expires else None,
+        "topics": list(post.topics), "image": card.image, "image_alt": post.image_alt,
+        "disclosure": post.disclosure, "campaign": post.campaign, "networks": list(card.networks),
+        "hashtags": list(post.hashtags), "suggestions": list(post.suggestions),
+    }
+
+
+def atom_feed(cards: list[Card], site: Site, now: datetime, title: str = "Sharewall") -> bytes:
+    """An Atom 1.0 feed of the newest active posts."""
+    ElementTree.register_namespace("", ATOM)
+
+    def add(parent: ElementTree.Element, tag: str, text: str | None = None, **attrs: str) -> ElementTree.Element:
+        element = ElementTree.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        element.text = text
+        return element
+
+    feed = ElementTree.Element(f"{{{ATOM}}}feed")
+    add(feed, "title", title)
+    add(feed, "id", site.absolute("index.html"))
+    add(feed, "link", rel="alternate", href=site.absolute("index.html"))
+    add(feed, "link", rel="self", href=site.absolute("feed.xml"))
+    add(feed, "updated", (cards[0].post.publish if cards else now).isoformat())
+    add(add(feed, "author"), "name", title)
+    for card in cards:
+        post = card.post
+        entry = add(feed, "entry")
+        add(entry, "title", post.title)
+        add(entry, "id", site.absolute(site.post_dest(post.slug)))
+        add(entry, "link", rel="alternate", href=site.absolute(site.post_dest(post.slug)))
+        add(entry, "link", rel="related", href=post.link)
+        add(entry, "published", post.publish.isoformat())
+        add(entry, "updated", post.publish.isoformat())
+        add(add(entry, "author"), "name", card.source)
+        add(entry, "summary", f"{card.label}: {post.summary}" if card.label else post.summary)
+        for topic in post.topics:
+            add(entry, "category", term=topic)
+    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
