@@ -1,0 +1,120 @@
+"""Submitting a claim: policy and receipt checks, duplicate flags, one transaction, exactly once.
+
+Powertools idempotency (DynamoDB) keys each submission by invite and `Idempotency-Key`; the claim
+id is derived from the same pair and its write is conditioned, so even a retry after a lost
+idempotency record never files a second claim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
+
+from sharewall_common.aws import client
+from sharewall_common.errors import ApiError
+
+from claims import policy, receipts, rules, store, uploads
+from claims.model import ClaimIn
+
+
+class PolicyViolation(ApiError):
+    """The claim breaks the expense policy; the message lists every violation as `lines[i].field: …`."""
+
+    status, code = 422, "policy_violation"
+
+
+def claim_id(invite_id: str, key: str) -> str:
+    return hashlib.sha256(f"{invite_id}|{key}".encode()).hexdigest()[:24]
+
+
+def submit(invite: dict, key: str, body: dict) -> dict:
+    """File the claim once per (invite, key); a replay returns the first result."""
+    return _idempotent()(request={"invite": invite["id"], "key": key, "claim": body, "_invite": invite})
+
+
+CONFIG = IdempotencyConfig(event_key_jmespath="[invite, key]", payload_validation_jmespath="claim",
+                           raise_on_no_idempotency_key=True, expires_after_seconds=24 * 3600)
+
+
+@lru_cache(maxsize=1)
+def _idempotent():
+    # built on first use, so importing the app needs no environment
+    persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"], boto3_client=client("dynamodb"))
+    return idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=CONFIG)(_file)
+
+
+def _file(request: dict) -> dict:
+    invite, key = request["_invite"], request["key"]
+    claim = ClaimIn.model_validate(request["claim"])
+    now = datetime.now(timezone.utc)
+    today = now.astimezone(ZoneInfo(os.environ.get("TIMEZONE", "Europe/Berlin"))).date()
+    cid = claim_id(invite["id"], key)
+    existing = store.get_claim(cid)
+    if existing is not None:
+        return {"id": cid, "status": existing["status"]}
+    files, found = _receipts(invite["id"], claim)
+    found = rules.violations(claim, policy.current(), today, receipts=set(files)) + found
+    if found:
+        raise PolicyViolation("; ".join(f"lines[{v.line}].{v.field}: {v.message}" if v.line is not None
+                                        else f"{v.field}: {v.message}" for v in found))
+    lines, markers = [], []
+    for index, line in enumerate(claim.lines):
+        stored = {"date": line.date.isoformat(), "category": line.category, "description": line.description,
+                  "gross": line.gross, "vat": line.vat, "currency": line.currency}
+        markers.append((index, "payment", "DUP#P#" + rules.payment_key(claim.payee.iban, line.date, line.gross, line.currency)))
+        if index in files:
+            data, content_type = files[index]
+            stored.update(receipt_key=receipts.claim_key(cid, index, content_type), content_type=content_type,
+                          receipt_hash=rules.receipt_key(data))
+            markers.append((index, "receipt", "DUP#R#" + stored["receipt_hash"]))
+            uploads.file_receipt(invite["id"], line.receipt, stored["receipt_key"], content_type)
+        lines.append(stored)
+    submitted_at = now.isoformat(timespec="microseconds")
+    record = {
+        "id": cid, "invite_id": invite["id"], "campaign": invite["campaign"], "creator": invite["creator"],
+        "status": "submitted", "submitted_at": submitted_at, "payee": claim.payee.model_dump(),
+        "lines": lines, "total": sum(line.gross for line in claim.lines), "note": claim.note,
+        "flags": _flags(cid, markers),
+    }
+    audit = {"at": submitted_at, "actor": f"invite:{invite['id']}", "role": "influencer", "from": None, "to": "submitted"}
+    store.put_claim(record, audit, [(pk, f"{cid}#{index}") for index, _, pk in markers])
+    return {"id": cid, "status": "submitted"}
+
+
+def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, str]], list[rules.Violation]]:
+    """The uploaded receipt of each line that names one, checked by its bytes."""
+    files, found = {}, []
+    for index, line in enumerate(claim.lines):
+        if line.receipt is None:
+            continue
+        got = uploads.inspect(invite_id, line.receipt)
+        if got is None:
+            continue  # rules.violations reports the missing upload
+        data, declared = got
+        kind = receipts.sniff(data[:16])
+        if not data or len(data) > receipts.MAX_BYTES:
+            found.append(rules.Violation(index, "receipt", "the receipt must be 1 byte to 10 MB"))
+        elif kind is None:
+            found.append(rules.Violation(index, "receipt", "the receipt is not a PDF, JPEG or PNG file"))
+        elif kind != declared:
+            found.append(rules.Violation(index, "receipt", f"the receipt was uploaded as {declared} but its content is {kind}"))
+        else:
+            files[index] = (data, kind)
+    return files, found
+
+
+def _flags(cid: str, markers: list[tuple[int, str, str]]) -> list[dict]:
+    """Suspected duplicates: the same receipt or payment in another claim, or twice in this one."""
+    known = store.duplicates_of([pk for _, _, pk in markers])
+    flags = []
+    for index, kind, pk in markers:
+        others = sorted({marker.split("#")[0] for marker in known.get(pk, []) if not marker.startswith(cid)})
+        twins = [other for other, _, key in markers if key == pk and other != index]
+        if others or twins:
+            flags.append({"line": index, "kind": kind, "claims": others, "lines": twins})
+    return flags

@@ -1,0 +1,102 @@
+"""Claims: the influencer's side (their invite, submit, own claims) and finance's (list, detail, decide)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Literal
+
+import regex
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+from sharewall_common.errors import BadRequest, Conflict, Forbidden, NotFound
+
+from claims import access, filing, policy, rules, store, uploads, views
+from claims.model import ClaimIn, DecisionIn
+
+router = Router()
+logger = Logger(service="claims", child=True)
+IDEMPOTENCY_KEY = regex.compile(r"[A-Za-z0-9_-]{8,64}")
+CLAIM_ID = regex.compile(r"[a-f0-9]{24}")
+PAGE = 50
+
+
+@router.get("/claims/invite")
+def invite():
+    found = access.influencer(router.current_event.headers)
+    return {"name": found["name"], "campaign": found["campaign"], "expires_at": found["expires_at"],
+            "policy": policy.current().public()}
+
+
+@router.post("/claims")
+def submit(claim: ClaimIn):
+    found = access.influencer(router.current_event.headers)
+    key = (router.current_event.headers or {}).get("idempotency-key") or ""
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise BadRequest("Idempotency-Key header: required, 8-64 letters, digits, '-' or '_'")
+    try:
+        result = filing.submit(found, key, router.current_event.json_body)
+    except IdempotencyAlreadyInProgressError:
+        raise Conflict("this claim is being submitted right now; wait a moment", code="in_progress") from None
+    except IdempotencyValidationError:
+        raise Conflict("Idempotency-Key was already used for a different claim", code="idempotency_key_reused") from None
+    logger.info("claim submitted", extra={"claim": result["id"], "invite": found["id"], "lines": len(claim.lines)})
+    return result, 201
+
+
+@router.get("/claims/mine")
+def mine():
+    found = access.influencer(router.current_event.headers)
+    return {"claims": [views.own(claim) for claim in store.claims_of_invite(found["id"])]}
+
+
+@router.get("/claims")
+def listing(status: Annotated[Literal["submitted", "approved", "rejected", "paid"], Query()] = "submitted",
+            cursor: Annotated[str | None, Query(max_length=600)] = None):
+    access.staff(router.current_event.raw_event, "finance")
+    claims, next_cursor = store.claims_by_status(status, PAGE, cursor)
+    totals = store.totals()
+    return {"status": status, "claims": [views.summary(claim) for claim in claims], "next": next_cursor,
+            "totals": {name: {"count": totals.get(name, {}).get("count", 0),
+                              "total": views.money_text(totals.get(name, {}).get("total", 0))} for name in rules.STATUSES}}
+
+
+@router.get("/claims/<claim_id>")
+def detail(claim_id: str):
+    caller = access.staff(router.current_event.raw_event, "finance")
+    claim = _claim(claim_id)
+    links = {index: uploads.link(line["receipt_key"]) for index, line in enumerate(claim["lines"]) if line.get("receipt_key")}
+    return {**views.detail(claim, store.audit_of(claim_id), links), "self_invited": claim.get("creator") == caller.actor}
+
+
+@router.post("/claims/<claim_id>/decision")
+def decide(claim_id: str, decision: DecisionIn):
+    caller = access.staff(router.current_event.raw_event, "finance")
+    claim = _claim(claim_id)
+    if decision.action == "approve" and claim.get("creator") == caller.actor:
+        raise Forbidden("you created the invite of this claim; another person in finance must approve it", code="own_invite")
+    if decision.action == "approve" and claim.get("flags") and not decision.confirm_duplicates:
+        raise Conflict("this claim is flagged as a possible duplicate; check the flags and confirm", code="confirm_duplicates")
+    try:
+        to = rules.transition(decision.action, decision.expected, claim["status"])
+    except rules.TransitionError as error:
+        raise Conflict(str(error), code="status_changed") from None
+    at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    changes = {f"{to}_at": at, **({"reason": decision.reason} if decision.reason else {})}
+    audit = {"at": at, "actor": caller.actor, "role": "finance", "from": decision.expected, "to": to,
+             "reason": decision.reason, "duplicates_confirmed": decision.confirm_duplicates or None}
+    store.decide(claim, to, audit, changes)
+    logger.info("claim decided", extra={"claim": claim_id, "from": decision.expected, "to": to})
+    return {"id": claim_id, "status": to}
+
+
+def _claim(claim_id: str) -> dict:
+    claim = store.get_claim(claim_id) if CLAIM_ID.fullmatch(claim_id) else None
+    if claim is None:
+        raise NotFound(f"no claim {claim_id[:40]!r}")
+    return claim

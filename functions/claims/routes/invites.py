@@ -1,0 +1,60 @@
+"""Invites (comms): create a link with a random token (only its hash is kept), list, revoke."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from typing import Annotated
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from claims import access, store, views
+from claims.model import InviteIn
+
+router = Router()
+logger = Logger(service="claims", child=True)
+
+
+# The link carries the token in the fragment: it never reaches a server log
+def _link(token: str) -> str:
+    return f"{os.environ.get('SITE_URL', '').rstrip('/')}/claim/#invite={token}"
+
+
+@router.post("/invites")
+def create(invite: InviteIn):
+    caller = access.staff(router.current_event.raw_event, "comms")
+    invite_id, token, hashed = access.new_token()
+    now = datetime.now(timezone.utc)
+    item = {"id": invite_id, "name": invite.name, "email": invite.email, "campaign": invite.campaign,
+            "created_at": now.isoformat(timespec="microseconds"),
+            "expires_at": (now + timedelta(days=invite.days)).isoformat(timespec="microseconds"),
+            "token_hash": hashed, "creator": caller.actor}
+    store.put_invite(item)
+    logger.info("invite created", extra={"invite": invite_id, "campaign": invite.campaign, "days": invite.days})
+    return {**views.invite(item, now.isoformat()), "token": token, "link": _link(token)}, 201
+
+
+@router.get("/invites")
+def listing(cursor: Annotated[str | None, Query(max_length=600)] = None):
+    access.staff(router.current_event.raw_event, "comms")
+    items, next_cursor = store.list_invites(50, cursor)
+    now = datetime.now(timezone.utc).isoformat()
+    return {"invites": [views.invite(item, now) for item in items], "next": next_cursor}
+
+
+@router.delete("/invites/<invite_id>")
+def revoke(invite_id: str):
+    access.staff(router.current_event.raw_event, "comms")
+    item = store.revoke_invite(_checked(invite_id), datetime.now(timezone.utc).isoformat(timespec="microseconds"))
+    logger.info("invite revoked", extra={"invite": invite_id})
+    return views.invite(item, datetime.now(timezone.utc).isoformat())
+
+
+def _checked(invite_id: str) -> str:
+    from sharewall_common.errors import NotFound
+
+    if not access.INVITE_ID.fullmatch(invite_id):
+        raise NotFound(f"no invite {invite_id[:40]!r}")
+    return invite_id

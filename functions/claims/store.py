@@ -1,0 +1,260 @@
+"""Invites, claims, audit entries, duplicate markers and status totals in the application table.
+
+Items (pk / sk):
+  INVITE#<id> / INVITE         the invite: name, e-mail, campaign, expiry, hash of its token, creator pseudonym
+  CLAIM#<id>  / CLAIM          the claim as submitted (never edited), plus status and decision fields
+  CLAIM#<id>  / AUDIT#<at>#<to> one per transition: who (pseudonym), when, from, to, reason; never deleted
+  DUP#R#<sha256 of receipt> / <claim>#<line>        same receipt bytes in any claim
+  DUP#P#<sha256 of iban|date|cents|currency> / ...  same payee, date, amount and currency
+  CLAIMSTATS  / <status>       count and total cents per status, kept in the same transactions
+Indexes: gsi1 lists claims by status (CLAIMS#<status>) and invites (INVITES), newest first;
+gsi2 lists the claims of one invite (INVITE#<id>). No Scan anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from sharewall_common.aws import client
+from sharewall_common.errors import BadRequest, Conflict, NotFound
+
+_serialize = TypeSerializer().serialize
+_deserialize = TypeDeserializer().deserialize
+STATS = "CLAIMSTATS"
+
+
+def table() -> str:
+    return os.environ["APP_TABLE"]
+
+
+def _item(data: dict) -> dict:
+    return {key: _serialize(value) for key, value in data.items() if value is not None}
+
+
+def _plain(item: dict) -> dict:
+    return _numbers({key: _deserialize(value) for key, value in item.items()})
+
+
+def _numbers(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; ours are all integers (cents, counts, epochs)."""
+    if isinstance(value, dict):
+        return {key: _numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers(item) for item in value]
+    if type(value).__name__ == "Decimal":
+        return int(value)
+    return value
+
+
+def _values(**values: Any) -> dict:
+    return {f":{key}": _serialize(value) for key, value in values.items()}
+
+
+# --- invites ----------------------------------------------------------------------------------
+
+
+def put_invite(invite: dict) -> None:
+    client("dynamodb").put_item(
+        TableName=table(),
+        Item=_item({**invite, "pk": f"INVITE#{invite['id']}", "sk": "INVITE",
+                    "gsi1pk": "INVITES", "gsi1sk": f"{invite['created_at']}#{invite['id']}"}),
+        ConditionExpression="attribute_not_exists(pk)",
+    )
+
+
+def get_invite(invite_id: str) -> dict | None:
+    found = client("dynamodb").get_item(TableName=table(), Key=_item({"pk": f"INVITE#{invite_id}", "sk": "INVITE"}),
+                                        ConsistentRead=True).get("Item")
+    return _plain(found) if found else None
+
+
+def list_invites(limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+    return _page("gsi1", "gsi1pk", "INVITES", limit, cursor)
+
+
+def revoke_invite(invite_id: str, at: str) -> dict:
+    """Mark revoked (once; a second revoke keeps the first time). The invite itself stays on record."""
+    try:
+        result = client("dynamodb").update_item(
+            TableName=table(), Key=_item({"pk": f"INVITE#{invite_id}", "sk": "INVITE"}),
+            UpdateExpression="SET revoked_at = if_not_exists(revoked_at, :at)",
+            ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues=_values(at=at), ReturnValues="ALL_NEW",
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise NotFound(f"no invite {invite_id}") from None
+        raise
+    return _plain(result["Attributes"])
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+
+def claim_items(claim: dict, audit: dict, duplicates: list[tuple[str, str]]) -> list[dict]:
+    """The transaction that files a new claim: the claim, its first audit entry, markers, totals."""
+    keys = {"pk": f"CLAIM#{claim['id']}", "sk": "CLAIM", "gsi1pk": f"CLAIMS#{claim['status']}",
+            "gsi1sk": f"{claim['submitted_at']}#{claim['id']}", "gsi2pk": f"INVITE#{claim['invite_id']}",
+            "gsi2sk": f"{claim['submitted_at']}#{claim['id']}"}
+    items = [
+        {"Put": {"TableName": table(), "Item": _item({**claim, **keys}), "ConditionExpression": "attribute_not_exists(pk)"}},
+        _audit_put(claim["id"], audit),
+        _stats_update(claim["status"], 1, claim["total"]),
+    ]
+    for pk, sk in duplicates:
+        items.append({"Put": {"TableName": table(), "Item": _item({"pk": pk, "sk": sk, "claim": claim["id"]})}})
+    return items
+
+
+def put_claim(claim: dict, audit: dict, duplicates: list[tuple[str, str]]) -> bool:
+    """File the claim in one transaction; False when a claim with this id exists already (a retry)."""
+    try:
+        _transact(claim_items(claim, audit, duplicates))
+    except ClientError as error:
+        if _cancelled_by_condition(error, 0):
+            return False
+        raise
+    return True
+
+
+def duplicates_of(keys: list[str]) -> dict[str, list[str]]:
+    """For each marker key, the markers (`<claim>#<line>`) already on record."""
+    found: dict[str, list[str]] = {}
+    for key in dict.fromkeys(keys):
+        response = client("dynamodb").query(
+            TableName=table(), KeyConditionExpression="pk = :pk", ExpressionAttributeValues=_values(pk=key),
+            ProjectionExpression="sk", Limit=20,
+        )
+        found[key] = [_deserialize(item["sk"]) for item in response.get("Items", [])]
+    return found
+
+
+def get_claim(claim_id: str) -> dict | None:
+    found = client("dynamodb").get_item(TableName=table(), Key=_item({"pk": f"CLAIM#{claim_id}", "sk": "CLAIM"}),
+                                        ConsistentRead=True).get("Item")
+    return _plain(found) if found else None
+
+
+def audit_of(claim_id: str) -> list[dict]:
+    response = client("dynamodb").query(
+        TableName=table(), KeyConditionExpression="pk = :pk AND begins_with(sk, :audit)",
+        ExpressionAttributeValues=_values(pk=f"CLAIM#{claim_id}", audit="AUDIT#"), ConsistentRead=True,
+    )
+    return [_strip(_plain(item)) for item in response.get("Items", [])]
+
+
+def claims_by_status(status: str, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+    return _page("gsi1", "gsi1pk", f"CLAIMS#{status}", limit, cursor)
+
+
+def all_by_status(status: str) -> Iterator[dict]:
+    """Every claim of a status, page by page (for exports)."""
+    cursor = None
+    while True:
+        page, cursor = claims_by_status(status, 100, cursor)
+        yield from page
+        if not cursor:
+            return
+
+
+def claims_of_invite(invite_id: str, limit: int = 50) -> list[dict]:
+    return _page("gsi2", "gsi2pk", f"INVITE#{invite_id}", limit, None)[0]
+
+
+def totals() -> dict[str, dict]:
+    response = client("dynamodb").query(
+        TableName=table(), KeyConditionExpression="pk = :pk", ExpressionAttributeValues=_values(pk=STATS),
+    )
+    return {item["sk"]: {"count": item.get("count", 0), "total": item.get("total", 0)}
+            for item in map(_plain, response.get("Items", []))}
+
+
+def decide(claim: dict, to: str, audit: dict, changes: dict) -> None:
+    """One transition in one transaction, conditioned on the status the caller expected.
+
+    Raises Conflict when another decision came first: nothing is written then.
+    """
+    frm = audit["from"]
+    sets = {"status": to, "gsi1pk": f"CLAIMS#{to}", **changes}
+    names = {f"#{key}": key for key in sets}
+    update = {
+        "TableName": table(), "Key": _item({"pk": f"CLAIM#{claim['id']}", "sk": "CLAIM"}),
+        "UpdateExpression": "SET " + ", ".join(f"#{key} = :{key}" for key in sets),
+        "ConditionExpression": "#status = :expected",
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": {**_values(**sets), **_values(expected=frm)},
+    }
+    items = [{"Update": update}, _audit_put(claim["id"], audit),
+             _stats_update(frm, -1, -claim["total"]), _stats_update(to, 1, claim["total"])]
+    try:
+        _transact(items)
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "TransactionCanceledException":
+            raise Conflict(f"the claim is no longer {frm}: someone decided already; reload it", code="status_changed") from None
+        raise
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _audit_put(claim_id: str, audit: dict) -> dict:
+    return {"Put": {"TableName": table(), "Item": _item({**audit, "pk": f"CLAIM#{claim_id}",
+                                                         "sk": f"AUDIT#{audit['at']}#{audit['to']}"}),
+                    "ConditionExpression": "attribute_not_exists(pk)"}}
+
+
+def _stats_update(status: str, count: int, total: int) -> dict:
+    return {"Update": {"TableName": table(), "Key": _item({"pk": STATS, "sk": status}),
+                       "UpdateExpression": "ADD #count :count, #total :total",
+                       "ExpressionAttributeNames": {"#count": "count", "#total": "total"},
+                       "ExpressionAttributeValues": _values(count=count, total=total)}}
+
+
+def _transact(items: list[dict]) -> None:
+    """TransactWriteItems, retried a few times when only a concurrent transaction got in the way."""
+    for attempt in range(5):
+        try:
+            client("dynamodb").transact_write_items(TransactItems=items)
+            return
+        except ClientError as error:
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if "TransactionConflict" not in reasons or "ConditionalCheckFailed" in reasons or attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _cancelled_by_condition(error: ClientError, index: int) -> bool:
+    reasons = error.response.get("CancellationReasons", [])
+    return len(reasons) > index and reasons[index].get("Code") == "ConditionalCheckFailed"
+
+
+def _page(index: str, key: str, value: str, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+    request = {"TableName": table(), "IndexName": index, "KeyConditionExpression": f"{key} = :v",
+               "ExpressionAttributeValues": _values(v=value), "ScanIndexForward": False, "Limit": limit}
+    if cursor:
+        request["ExclusiveStartKey"] = _decode_cursor(cursor)
+    response = client("dynamodb").query(**request)
+    last = response.get("LastEvaluatedKey")
+    next_cursor = base64.urlsafe_b64encode(json.dumps(last, separators=(",", ":")).encode()).decode() if last else None
+    return [_strip(_plain(item)) for item in response.get("Items", [])], next_cursor
+
+
+def _decode_cursor(cursor: str) -> dict:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(key, dict) or not all(isinstance(v, dict) and set(v) == {"S"} for v in key.values()):
+            raise ValueError
+        return key
+    except ValueError:
+        raise BadRequest("cursor: not a cursor this API returned") from None
+
+
+def _strip(item: dict) -> dict:
+    return {key: value for key, value in item.items() if key not in {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}}

@@ -1,0 +1,61 @@
+"""Receipts in S3: presigned POSTs into the invite's pending prefix, checks of what arrived, links.
+
+moto does not enforce a POST policy, so the policy is the contract: exact key, content type, size
+range, a short expiry. After upload the bytes decide the type, not the name or the declared type.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from botocore.exceptions import ClientError
+
+from sharewall_common.aws import client
+
+from claims import receipts
+
+POST_SECONDS = 600
+GET_SECONDS = 300
+
+
+def bucket() -> str:
+    return os.environ["RECEIPTS_BUCKET"]
+
+
+def presigned_post(invite_id: str, content_type: str) -> dict:
+    """A form the browser posts one receipt with: url, fields and the upload id to put in the line."""
+    upload_id = secrets.token_hex(16)
+    key = receipts.pending_key(invite_id, upload_id)
+    post = client("s3").generate_presigned_post(
+        Bucket=bucket(), Key=key, Fields={"Content-Type": content_type},
+        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, receipts.MAX_BYTES]],
+        ExpiresIn=POST_SECONDS,
+    )
+    return {"upload": upload_id, "url": post["url"], "fields": post["fields"], "max_bytes": receipts.MAX_BYTES}
+
+
+def inspect(invite_id: str, upload_id: str) -> tuple[bytes, str] | None:
+    """(bytes, declared content type) of an upload of this invite, or None when there is none."""
+    try:
+        obj = client("s3").get_object(Bucket=bucket(), Key=receipts.pending_key(invite_id, upload_id))
+    except ClientError as error:
+        # without s3:ListBucket, S3 answers a missing key with AccessDenied instead of NoSuchKey
+        if error.response["Error"]["Code"] in {"NoSuchKey", "404", "NotFound", "AccessDenied"}:
+            return None
+        raise
+    if obj["ContentLength"] > receipts.MAX_BYTES:
+        return b"", obj.get("ContentType", "")
+    return obj["Body"].read(), obj.get("ContentType", "")
+
+
+def file_receipt(invite_id: str, upload_id: str, key: str, content_type: str) -> None:
+    """Copy the checked upload to the claim's own key (the pending copy expires by lifecycle)."""
+    client("s3").copy_object(Bucket=bucket(), Key=key, ContentType=content_type, MetadataDirective="REPLACE",
+                             CopySource={"Bucket": bucket(), "Key": receipts.pending_key(invite_id, upload_id)})
+
+
+def link(key: str) -> str:
+    """A short-lived GET link for finance to open one receipt."""
+    return client("s3").generate_presigned_url("get_object", Params={"Bucket": bucket(), "Key": key},
+                                               ExpiresIn=GET_SECONDS)

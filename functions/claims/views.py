@@ -1,0 +1,46 @@
+"""What the API returns about claims and invites: money as decimal strings, IBANs masked in lists."""
+
+from __future__ import annotations
+
+from sharewall_common.expenses import money_text
+
+from claims.rules import mask_iban
+
+
+def _lines(claim: dict) -> list[dict]:
+    return [{"date": line["date"], "category": line["category"], "description": line["description"],
+             "gross": money_text(line["gross"]), "vat": money_text(line["vat"]), "currency": line["currency"],
+             "receipt": bool(line.get("receipt_key"))} for line in claim["lines"]]
+
+
+def summary(claim: dict) -> dict:
+    """A row of finance's list: who is paid (IBAN masked), how much, whether something is flagged."""
+    return {"id": claim["id"], "status": claim["status"], "submitted_at": claim["submitted_at"],
+            "campaign": claim.get("campaign"), "payee": claim["payee"]["holder"],
+            "iban": mask_iban(claim["payee"]["iban"]), "total": money_text(claim["total"]),
+            "currency": "EUR", "lines": len(claim["lines"]), "flags": len(claim.get("flags") or [])}
+
+
+def own(claim: dict) -> dict:
+    """What an influencer sees of their own claim: status, lines, a rejection reason."""
+    return {"id": claim["id"], "status": claim["status"], "submitted_at": claim["submitted_at"],
+            "total": money_text(claim["total"]), "currency": "EUR", "iban": mask_iban(claim["payee"]["iban"]),
+            "lines": _lines(claim), "reason": claim.get("reason")}
+
+
+def detail(claim: dict, audit: list[dict], links: dict[int, str]) -> dict:
+    """Everything finance needs to decide: payee in full, lines with receipt links, flags, audit trail."""
+    lines = _lines(claim)
+    for index, line in enumerate(lines):
+        line["receipt_url"] = links.get(index)
+    return {**summary(claim), "iban": claim["payee"]["iban"], "payee": claim["payee"], "lines": lines,
+            "note": claim.get("note"), "reason": claim.get("reason"), "flags": claim.get("flags") or [],
+            "self_invited": False, "audit": [
+                {key: entry.get(key) for key in ("at", "actor", "role", "from", "to", "reason")} for entry in audit]}
+
+
+def invite(item: dict, now_iso: str) -> dict:
+    state = "revoked" if item.get("revoked_at") else "expired" if item["expires_at"] <= now_iso else "active"
+    return {"id": item["id"], "name": item["name"], "email": item["email"], "campaign": item["campaign"],
+            "created_at": item["created_at"], "expires_at": item["expires_at"], "state": state,
+            "revoked_at": item.get("revoked_at")}
