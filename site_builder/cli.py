@@ -65,3 +65,14 @@ def new(title: str, source: str, language: str, content_dir: Path, config_file: 
     except scaffold.ScaffoldError as error:
         raise click.ClickException(str(error)) from None
     click.echo(path)
+
+
+@main.command()
+@CONFIG
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the site; default: site_dir of mkdocs.yml (site/).")
+def build(config_file: Path, site_dir: Path | None) -> None:
+    """Build the static wall, post pages, posts.json and feed.xml; on any content error, build nothing."""
+    from site_builder.plugin import build_site  # MkDocs is loaded only by the commands that build
+
+    click.echo(f"built {build_site(config_file, site_dir)}", err=True)
