@@ -1,0 +1,185 @@
+"""The `sharewall` MkDocs plugin, through real builds of small projects.
+
+A post outside its publish/expiry window must appear nowhere in the built site, bad content must
+fail the build with every located error and publish nothing, and what the wall serves without
+JavaScript must follow the sharing rules.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from site_builder import sharing
+from site_builder.networks import NETWORKS
+from site_builder.plugin import build_site
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW = datetime.now(ZoneInfo("Europe/Berlin"))
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="9"><rect width="16" height="9"/></svg>\n'
+
+CONFIG = """\
+site_name: Test Wall
+site_url: https://wall.example.com/
+docs_dir: content
+site_dir: site
+exclude_docs: sources.yml
+theme: {{name: material, custom_dir: {templates}, language: de}}
+nav: [index.md]
+plugins:
+  - search
+  - sharewall:
+      timezone: Europe/Berlin
+      languages: [de, en]
+      disclosures:
+        de: {{sponsored: "Anzeige |", employee: "#Kollegin", label: "Anzeige"}}
+        en: {{sponsored: "Ad |", employee: "#employee", label: "Ad"}}
+      utm_medium: advocacy-test
+      page_size: {page_size}
+"""
+
+
+def post(title: str, publish: datetime, **fields: str) -> str:
+    lines = [
+        "---", f"title: {title}", f"link: https://news.example.com/{title.split()[-1].lower()}?ref=wall",
+        f"summary: Summary of {title}.", "source: comms", "language: de", f"publish: {publish:%Y-%m-%d %H:%M}",
+        *(f"{key}: {value}" for key, value in fields.items()),
+        "suggestions:", f"  - Teilt {title} mit euren Worten!", "---", f"Briefing about {title}.", "",
+    ]
+    return "\n".join(lines)
+
+
+POSTS = {
+    "active-orca": post("Active Orca", NOW - timedelta(days=1), topics="[alpha, beta]", image="images/orca.svg",
+                        image_alt="An orca", hashtags="[Orca]"),
+    "sponsored-heron": post("Sponsored Heron", NOW - timedelta(days=2), disclosure="sponsored", campaign="heron-fair",
+                            networks="[x, linkedin]", topics="[beta]"),
+    "scheduled-zeppelin": post("Scheduled Zeppelin", NOW + timedelta(days=2), image="images/zeppelin.svg",
+                               image_alt="A zeppelin", topics="[secret-topic]"),
+    "expired-walrus": post("Expired Walrus", NOW - timedelta(days=10), expires=f"{NOW - timedelta(days=2):%Y-%m-%d}"),
+}
+
+
+def make_project(root: Path, posts: dict[str, str], page_size: int = 24) -> Path:
+    content = root / "content"
+    (content / "posts" / "2026").mkdir(parents=True)
+    (content / "images").mkdir()
+    (content / "sources.yml").write_text("comms: {name: Comms Team, kind: department}\n", encoding="utf-8")
+    (content / "index.md").write_text("# Wall\n\nIntro text.\n", encoding="utf-8")
+    for name in ("orca", "zeppelin"):
+        (content / "images" / f"{name}.svg").write_text(SVG, encoding="utf-8")
+    for slug, text in posts.items():
+        (content / "posts" / "2026" / f"{slug}.md").write_text(text, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(CONFIG.format(templates=json.dumps(str(ROOT / "templates")), page_size=page_size), encoding="utf-8")
+    return config
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("wall")
+    return build_site(make_project(root, POSTS, page_size=1))
+
+
+def all_text(site: Path) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): path.read_text(encoding="utf-8", errors="replace")
+        for path in site.rglob("*") if path.is_file() and path.suffix in {".html", ".json", ".xml", ".js", ".txt"}
+    }
+
+
+def test_scheduled_and_expired_posts_appear_nowhere(site: Path) -> None:
+    files = all_text(site)
+    for secret in ("Zeppelin", "zeppelin", "Walrus", "walrus", "secret-topic"):
+        leaks = [path for path, text in files.items() if secret in text]
+        assert not leaks, f"{secret!r} leaked into {leaks}"
+    assert not (site / "images" / "zeppelin.svg").exists()  # the scheduled post's image stays unpublished
+    assert (site / "images" / "orca.svg").exists()
+
+
+def test_active_posts_are_in_pages_search_sitemap_posts_json_and_feed(site: Path) -> None:
+    assert (site / "posts" / "active-orca" / "index.html").is_file()
+    assert (site / "posts" / "sponsored-heron" / "index.html").is_file()
+    search = json.loads((site / "search" / "search_index.json").read_text())
+    locations = {doc["location"] for doc in search["docs"]}
+    assert "posts/active-orca/" in locations and "posts/sponsored-heron/" in locations
+    assert not any(location.startswith("page/") for location in locations)  # wall pages hold no own text
+    sitemap = (site / "sitemap.xml").read_text()
+    assert "https://wall.example.com/posts/active-orca/" in sitemap
+    posts = json.loads((site / "posts.json").read_text())["posts"]
+    assert [p["slug"] for p in posts] == ["active-orca", "sponsored-heron"]  # newest first
+    assert posts[1]["networks"] == ["x", "linkedin"]
+    feed = ElementTree.parse(site / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)] == ["Active Orca", "Sponsored Heron"]
+    assert feed.find("a:entry/a:id", ns).text == "https://wall.example.com/posts/active-orca/"
+
+
+def test_posts_stay_out_of_the_nav_and_the_wall_is_paged(site: Path) -> None:
+    wall = (site / "index.html").read_text()
+    nav = wall.split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+    assert "posts/" not in nav
+    assert wall.count('class="sw-card"') == 1 and "Active Orca" in wall
+    second = (site / "page" / "2" / "index.html").read_text()
+    assert second.count('class="sw-card"') == 1 and "Sponsored Heron" in second
+    assert 'href="/page/2/"' in wall and 'href="/"' in second  # plain links between the pages
+    chunks = [json.loads((site / "sharewall" / "cards" / f"{n}.json").read_text()) for n in (1, 2)]
+    assert [len(chunk) for chunk in chunks] == [1, 1] and "Sponsored Heron" in chunks[1][0]
+    index = json.loads((site / "sharewall" / "index.json").read_text())
+    assert index["topics"] == ["alpha", "beta"]
+    assert index["posts"] == [[[0, 1], 0, 0], [[1], 0, 0]]
+
+
+def test_cards_carry_working_share_links_without_javascript(site: Path) -> None:
+    second = (site / "page" / "2" / "index.html").read_text()
+    card = second.split('class="sw-card"', 1)[1].split("</article>", 1)[0]
+    assert '<p class="sw-badge">Anzeige</p>' in card  # the label from the plugin's typed config
+    hrefs = {name: html.unescape(href) for name, href in re.findall(r'data-network="(\w+)" href="([^"]+)"', card)}
+    assert list(hrefs) == ["x", "linkedin"]
+    link = sharing.utm_link("https://news.example.com/heron?ref=wall", "x", "advocacy-test", "heron-fair")
+    text = "Anzeige | Teilt Sponsored Heron mit euren Worten!"
+    assert hrefs["x"] == sharing.share_href(NETWORKS["x"], text, link, "Sponsored Heron")
+    query = parse_qs(urlsplit(hrefs["x"]).query)
+    assert query["text"] == [text]
+    assert parse_qs(urlsplit(query["url"][0]).query) == {
+        "ref": ["wall"], "utm_source": ["x"], "utm_medium": ["advocacy-test"], "utm_campaign": ["heron-fair"]}
+    orca = (site / "index.html").read_text()
+    assert 'loading="lazy"' in orca and 'alt="An orca"' in orca
+    assert "Teilt Active Orca mit euren Worten! #Orca #Kollegin" in orca  # hashtags, then the employee tag
+
+
+def test_post_page_has_briefing_suggestions_composer_and_open_graph(site: Path) -> None:
+    page = (site / "posts" / "active-orca" / "index.html").read_text()
+    assert '<link rel="canonical" href="https://wall.example.com/posts/active-orca/">' in page
+    assert '<meta property="og:title" content="Active Orca">' in page
+    assert '<meta property="og:image" content="https://wall.example.com/images/orca.svg">' in page
+    assert "Briefing about Active Orca." in page
+    assert "<details class=\"sw-share\" open>" in page
+    assert 'href="/">' in page  # the link back to the wall
+
+
+def test_bad_content_fails_the_build_with_every_located_error_and_publishes_nothing(tmp_path, caplog) -> None:
+    bad = post("Broken Post", NOW - timedelta(days=1)).replace("title: Broken Post", "titel: Broken Post")
+    also_bad = post("Wrong Source", NOW - timedelta(days=1)).replace("source: comms", "source: nobody")
+    config = make_project(tmp_path, {**POSTS, "broken": bad, "wrong-source": also_bad})
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the site as last published", encoding="utf-8")
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        build_site(config)
+    errors = "\n".join(record.getMessage() for record in caplog.records)
+    assert "content/posts/2026/broken.md:2: unknown field 'titel' (did you mean 'title'?)" in errors
+    assert "content/posts/2026/broken.md:1: missing required field 'title'" in errors
+    assert "content/posts/2026/wrong-source.md:5: source 'nobody' is unknown" in errors
+    assert [p.name for p in site.iterdir()] == ["index.html"]
+    assert (site / "index.html").read_text() == "the site as last published"
