@@ -6,7 +6,10 @@ import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 
 class ApiError(Exception):
@@ -88,10 +91,11 @@ def register_error_handlers(app, logger=None) -> None:
 
     @app.exception_handler(RequestValidationError)
     def _invalid(exc: RequestValidationError) -> Response:
-        unsupported = any(error.get("type") == "unsupported_content_type" for error in exc.errors())
-        if unsupported:
-            return error_response(415, "unsupported_media_type", "send the body as application/json")
         return error_response(400, "invalid_request", describe_validation(list(exc.errors())))
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _unsupported(_exc: RequestUnsupportedContentType) -> Response:
+        return error_response(415, "unsupported_media_type", "content-type: send the body as application/json")
 
     @app.not_found
     def _not_found(_exc: Exception) -> Response:

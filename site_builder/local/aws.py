@@ -11,6 +11,7 @@ import json
 import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,12 @@ _TABLE_ONLY_IN_CFN = {"PointInTimeRecoverySpecification", "TimeToLiveSpecificati
                       "OnDemandThroughput"}
 
 
+# CloudFormation's CorsRules property names -> the S3 API's
+_S3_CORS_NAMES = {"AllowedHeaders": "AllowedHeaders", "AllowedMethods": "AllowedMethods",
+                  "AllowedOrigins": "AllowedOrigins", "ExposedHeaders": "ExposeHeaders", "MaxAge": "MaxAgeSeconds",
+                  "Id": "ID"}
+
+
 def set_local_env(endpoint: str) -> None:
     """Point every boto3 client in this process at the local endpoint, with fake credentials."""
     os.environ.update({
@@ -49,12 +56,38 @@ def set_local_env(endpoint: str) -> None:
 
 def start_moto():
     """A ThreadedMotoServer on 127.0.0.1 with a port the OS picks; returns (server, endpoint URL)."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server = _serialised_moto_server()(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     return server, f"http://{host}:{port}"
+
+
+def _serialised_moto_server():
+    """ThreadedMotoServer whose backend handles one request at a time.
+
+    Moto's in-memory backends are not thread-safe (a TransactWriteItems deep-copies a table another
+    request is changing), while DynamoDB itself is; so clients stay concurrent over HTTP and the
+    backend applies their requests one after another, as a partition leader would.
+    """
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    class SerialisedMotoServer(ThreadedMotoServer):
+        def _server_entry(self) -> None:
+            app = DomainDispatcherApplication(create_backend_app)
+            lock = threading.Lock()
+
+            def serialised(environ, start_response):
+                with lock:
+                    return list(app(environ, start_response))
+
+            self._server = make_server(self._ip_address, self._port, serialised, True,
+                                       request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return SerialisedMotoServer
 
 
 @dataclass
@@ -194,9 +227,10 @@ def create_resources(template: dict | str | Path = "template.yaml",
                                        PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
         cors = props.get("CorsConfiguration")
         if cors:
+            # Locally the site's origin is whatever loopback port `serve` got, so any origin may upload
             s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [
-                {key: ["*"] if key == "AllowedOrigins" else value for key, value in rule.items()
-                 if key in ("AllowedHeaders", "AllowedMethods", "AllowedOrigins", "ExposedHeaders", "MaxAge")}
+                {_S3_CORS_NAMES[key]: ["*"] if key == "AllowedOrigins" else value
+                 for key, value in rule.items() if key in _S3_CORS_NAMES}
                 for rule in cors.get("CorsRules", [])]})
         local.buckets[logical_id] = name
 
@@ -213,6 +247,7 @@ def reset_tables(local: LocalResources) -> None:
     """Empty every table by dropping and re-creating it from the template (tests start from zero)."""
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     for logical_id, name in local.tables.items():
+        dynamodb.update_table(TableName=name, DeletionProtectionEnabled=False)  # as the template protects it
         dynamodb.delete_table(TableName=name)
         props = local.template["Resources"][logical_id].get("Properties") or {}
         create_table(dynamodb, name, props)

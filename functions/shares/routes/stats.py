@@ -1,0 +1,40 @@
+"""GET /stats: aggregates over a range of days, weeks or months; nothing per person."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from shares.periods import Granularity, today, zone
+from shares.stats import query_buckets, summarise
+from sharewall_common.aws import client
+from sharewall_common.errors import BadRequest
+from sharewall_common.identity import STAFF, identity_of
+
+router = APIGatewayHttpRouter()
+TABLE = os.environ.get("APP_TABLE", "")
+DEFAULT_SPAN = {"day": timedelta(days=29), "week": timedelta(weeks=11), "month": timedelta(days=334)}
+MAX_DAYS = {"day": 400, "week": 7 * 260, "month": 31 * 120}  # about 400 days, 5 years, 10 years
+
+
+# Defaults to the last 30 days, 12 weeks or 12 months up to today
+@router.get("/stats")
+def get_stats(
+    granularity: Annotated[Granularity, Query()] = "day",
+    first: Annotated[date | None, Query(alias="from", description="first day, YYYY-MM-DD")] = None,
+    last: Annotated[date | None, Query(alias="to", description="last day, YYYY-MM-DD")] = None,
+) -> dict:
+    identity_of(router.current_event.raw_event).require(*STAFF)
+    last = last or today()
+    first = first or last - DEFAULT_SPAN[granularity]
+    if first > last:
+        raise BadRequest(f"from: {first} is after to: {last}")
+    if (last - first).days > MAX_DAYS[granularity]:
+        raise BadRequest(f"from/to: more than {MAX_DAYS[granularity]} days by {granularity}; "
+                         "ask for a shorter range or a coarser granularity")
+    buckets = query_buckets(client("dynamodb"), TABLE, first, last, granularity)
+    return summarise(buckets, first, last, granularity, zone().key)

@@ -1,0 +1,103 @@
+"""Read the statistics: a Query over the pre-aggregated period items, never the shares themselves.
+
+The cost depends on the number of periods asked for and on the catalogue (networks, sources, posts),
+not on how many shares were counted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from shares.periods import Granularity, period_key, period_keys
+
+TOP_POSTS = 10
+PREFIXES = {"net:": "networks", "src:": "sources", "post:": "posts"}
+
+
+@dataclass
+class Bucket:
+    period: str
+    shares: int = 0
+    people: int = 0
+    personalised: int = 0
+    networks: Counter = field(default_factory=Counter)
+    sources: Counter = field(default_factory=Counter)
+    posts: Counter = field(default_factory=Counter)
+
+
+def parse_item(item: dict) -> Bucket:
+    """A period item's counters; unknown attributes are ignored."""
+    bucket = Bucket(period=item["sk"]["S"])
+    for name, value in item.items():
+        if "N" not in value:
+            continue
+        number = int(value["N"])
+        if name in ("shares", "people", "personalised"):
+            setattr(bucket, name, number)
+            continue
+        for prefix, attribute in PREFIXES.items():
+            if name.startswith(prefix):
+                getattr(bucket, attribute)[name[len(prefix):]] = number
+    return bucket
+
+
+def query_buckets(client, table: str, first: date, last: date, granularity: Granularity) -> dict[str, Bucket]:
+    """The period items from `first` to `last`: one Query on one partition, paged."""
+    request = {
+        "TableName": table,
+        "KeyConditionExpression": "pk = :pk AND sk BETWEEN :first AND :last",
+        "ExpressionAttributeValues": {
+            ":pk": {"S": f"STATS#{granularity}"},
+            ":first": {"S": period_key(first, granularity)},
+            ":last": {"S": period_key(last, granularity)},
+        },
+    }
+    buckets: dict[str, Bucket] = {}
+    while True:
+        page = client.query(**request)
+        for item in page.get("Items", []):
+            bucket = parse_item(item)
+            buckets[bucket.period] = bucket
+        if "LastEvaluatedKey" not in page:
+            return buckets
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _ranked(counter: Counter, label: str, limit: int | None = None) -> list[dict]:
+    ordered = sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+    return [{label: name, "shares": count} for name, count in ordered if count]
+
+
+def summarise(buckets: dict[str, Bucket], first: date, last: date, granularity: Granularity,
+              timezone_name: str) -> dict:
+    """The response of GET /stats: a series with every period (zeros included) and the totals."""
+    series, networks, sources, posts = [], Counter(), Counter(), Counter()
+    shares = personalised = 0
+    for key in period_keys(first, last, granularity):
+        bucket = buckets.get(key) or Bucket(period=key)
+        series.append({"period": key, "shares": bucket.shares, "people": bucket.people,
+                       "personalised": bucket.personalised})
+        shares += bucket.shares
+        personalised += bucket.personalised
+        networks.update(bucket.networks)
+        sources.update(bucket.sources)
+        posts.update(bucket.posts)
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "granularity": granularity,
+        "timezone": timezone_name,
+        "series": series,
+        "totals": {
+            "shares": shares,
+            "personalised": personalised,
+            "personalised_rate": round(personalised / shares, 4) if shares else None,
+            # people are distinct within each period only; a sum over periods would count twice
+            "people_peak": max((row["people"] for row in series), default=0),
+        },
+        "by_network": _ranked(networks, "network"),
+        "by_source": _ranked(sources, "source"),
+        "top_posts": _ranked(posts, "post", TOP_POSTS),
+    }

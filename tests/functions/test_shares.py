@@ -1,0 +1,229 @@
+"""The shares function against the moto server over HTTP: exactly-once counting, people, bad requests."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+import pytest
+
+from site_builder.local.aws import snapshot
+from site_builder.local.events import LambdaContext, http_event
+from site_builder.networks import NETWORKS
+
+EMPLOYEE = {"sub": "anna", "groups": ["employee"]}
+
+
+def call(method: str, path: str, body=None, *, key: str | None = None, claims=EMPLOYEE, query: str = "",
+         headers: dict | None = None):
+    """Invoke the real handler with an HTTP API v2 event; (status, parsed JSON body)."""
+    from shares.app import lambda_handler
+
+    sent = {"content-type": "application/json", **(headers or {})}
+    if key is not None:
+        sent["idempotency-key"] = key
+    if body is not None and not isinstance(body, (str, bytes)):
+        body = json.dumps(body)
+    result = lambda_handler(http_event(method, path, headers=sent, body=body, query=query, claims=claims),
+                            LambdaContext())
+    return result["statusCode"], json.loads(result["body"])
+
+
+def share(post="arm-migration", network="linkedin", personalised=False, source="engineering", **kwargs):
+    return call("POST", "/shares", {"post": post, "network": network, "personalised": personalised,
+                                    "source": source}, key=kwargs.pop("key", None) or str(uuid.uuid4()), **kwargs)
+
+
+def stats(**query):
+    status, body = call("GET", "/stats", query="&".join(f"{k}={v}" for k, v in query.items()))
+    assert status == 200, body
+    return body
+
+
+def today_row(body):
+    return body["series"][-1]
+
+
+def test_a_share_is_counted_in_every_breakdown(fresh_tables):
+    status, body = share(post="q3-results", network="xing", personalised=True, source="finance-team")
+    assert status == 201 and body["replayed"] is False
+    for granularity in ("day", "week", "month"):
+        result = stats(granularity=granularity)
+        assert today_row(result) == {"period": result["series"][-1]["period"], "shares": 1, "people": 1,
+                                     "personalised": 1}
+        assert result["by_network"] == [{"network": "xing", "shares": 1}]
+        assert result["by_source"] == [{"source": "finance-team", "shares": 1}]
+        assert result["top_posts"] == [{"post": "q3-results", "shares": 1}]
+        assert result["totals"]["personalised_rate"] == 1.0
+
+
+def test_replaying_a_key_changes_nothing(fresh_tables):
+    key = str(uuid.uuid4())
+    assert share(key=key)[0] == 201
+    before = snapshot(fresh_tables)["tables"]
+    status, body = share(key=key)
+    assert status == 200 and body["replayed"] is True
+    assert snapshot(fresh_tables)["tables"] == before
+    assert stats()["totals"]["shares"] == 1
+
+
+def test_a_key_reused_for_another_share_is_a_conflict(fresh_tables):
+    key = str(uuid.uuid4())
+    share(key=key, network="x")
+    before = snapshot(fresh_tables)["tables"]
+    status, body = share(key=key, network="bluesky")
+    assert status == 409 and body["error"]["code"] == "conflict"
+    assert "idempotency-key" in body["error"]["message"]
+    assert snapshot(fresh_tables)["tables"] == before
+
+
+def test_a_second_share_counts_the_share_but_not_the_person_again(fresh_tables):
+    share(network="x")
+    share(network="linkedin", personalised=True)
+    row = today_row(stats())
+    assert (row["shares"], row["people"], row["personalised"]) == (2, 1, 1)
+    share(claims={"sub": "ben", "groups": "[employee comms]"})
+    for granularity in ("day", "week", "month"):
+        assert today_row(stats(granularity=granularity))["people"] == 2
+
+
+def test_fifty_shares_by_five_people_are_five_active_people(fresh_tables):
+    people = [f"dev-user-{n}" for n in range(5)]
+    for n in range(50):
+        status, _ = share(post=f"post-{n % 7}", network=list(NETWORKS)[n % 9],
+                          claims={"sub": people[n % 5], "groups": ["employee"]})
+        assert status == 201
+    result = stats()
+    assert (today_row(result)["shares"], today_row(result)["people"]) == (50, 5)
+    assert stats(granularity="month")["series"][-1]["people"] == 5
+    assert sum(row["shares"] for row in result["by_network"]) == 50
+    assert sum(row["shares"] for row in result["top_posts"]) == 50
+
+
+def test_no_identity_or_role_is_stored(fresh_tables):
+    share(claims={"sub": "very-unique-subject-42", "groups": ["employee"]})
+    dump = json.dumps(snapshot(fresh_tables)["tables"])
+    assert "very-unique-subject-42" not in dump and "employee" not in dump
+
+
+def _post_in_child(start, keys, queue):
+    # A process stands for a Lambda container: its own resolver, its own client
+    from sharewall_common.aws import client
+
+    client.cache_clear()
+    start.wait()
+    queue.put([share(key=key)[0] for key in keys])
+
+
+def test_200_concurrent_shares_count_exactly_200_and_their_replay_nothing(fresh_tables):
+    keys = [str(uuid.uuid4()) for _ in range(200)]
+    import shares.app  # noqa: F401  (imported once before forking, like a warm container)
+
+    def run_all(expected_status):
+        context = multiprocessing.get_context("fork")
+        start, queue = context.Barrier(20), context.Queue()
+        workers = [context.Process(target=_post_in_child, args=(start, keys[n::20], queue)) for n in range(20)]
+        for worker in workers:
+            worker.start()
+        statuses = [status for _ in workers for status in queue.get(timeout=120)]
+        for worker in workers:
+            worker.join(timeout=60)
+        assert statuses == [expected_status] * 200
+
+    run_all(201)
+    assert stats()["totals"]["shares"] == 200
+    before = snapshot(fresh_tables)["tables"]
+    run_all(200)
+    assert snapshot(fresh_tables)["tables"] == before
+    result = stats()
+    assert result["totals"]["shares"] == 200 and today_row(result)["people"] == 1
+
+
+def test_counting_core_under_200_threads_is_exact(fresh_tables):
+    from shares.counting import Share, count_share
+    from shares.periods import today
+
+    client = boto3.client("dynamodb")
+    table = fresh_tables.tables["AppTable"]
+    start = threading.Barrier(200)
+
+    def one(n):
+        start.wait()
+        return count_share(client, table, f"thread-key-{n:04d}", Share("p", "x", n % 2 == 0, "s"),
+                           f"person-{n % 10}", today()).replayed
+
+    with ThreadPoolExecutor(max_workers=200) as pool:
+        assert not any(pool.map(one, range(200)))
+    row = today_row(stats())
+    assert (row["shares"], row["people"], row["personalised"]) == (200, 10, 100)
+
+
+BAD_REQUESTS = {
+    "malformed JSON": ('{"post": "a", ', {}, EMPLOYEE, 400, "body"),
+    "not an object": ('["post"]', {}, EMPLOYEE, 400, "body"),
+    "personalised is text": ({"post": "a", "network": "x", "personalised": "yes"}, {}, EMPLOYEE, 400,
+                             "personalised"),
+    "post is a number": ({"post": 7, "network": "x", "personalised": True}, {}, EMPLOYEE, 400, "post"),
+    "unknown network": ({"post": "a", "network": "myspace", "personalised": True}, {}, EMPLOYEE, 400, "network"),
+    "post id with a slash": ({"post": "../../etc/passwd", "network": "x", "personalised": True}, {}, EMPLOYEE,
+                             400, "post"),
+    "post id with a dot": ({"post": "a.md", "network": "x", "personalised": True}, {}, EMPLOYEE, 400, "post"),
+    "missing field": ({"post": "a", "network": "x"}, {}, EMPLOYEE, 400, "personalised"),
+    "unknown field": ({"post": "a", "network": "x", "personalised": True, "user": "anna"}, {}, EMPLOYEE, 400,
+                      "user"),
+    "body over 4 KB": ({"post": "a", "network": "x", "personalised": True, "padding": "x" * 4100}, {}, EMPLOYEE,
+                       413, "body"),
+    "missing Idempotency-Key": ({"post": "a", "network": "x", "personalised": True}, {"idempotency-key": None},
+                                EMPLOYEE, 400, "idempotency-key"),
+    "too long Idempotency-Key": ({"post": "a", "network": "x", "personalised": True},
+                                 {"idempotency-key": "k" * 129}, EMPLOYEE, 400, "idempotency-key"),
+    "no identity": ({"post": "a", "network": "x", "personalised": True}, {}, None, 401, "sign in"),
+    "no staff role": ({"post": "a", "network": "x", "personalised": True}, {},
+                      {"sub": "guest", "groups": "[influencer]"}, 403, "roles"),
+    "not JSON at all": ("post=a", {"content-type": "text/plain"}, EMPLOYEE, 415, "application/json"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_REQUESTS)
+def test_a_bad_request_is_refused_and_writes_nothing(fresh_tables, name):
+    body, headers, claims, expected, mentions = BAD_REQUESTS[name]
+    share()  # something already counted, so "nothing written" means "nothing changed"
+    before = snapshot(fresh_tables)["tables"]
+    key = headers.pop("idempotency-key", str(uuid.uuid4())) if "idempotency-key" in headers else str(uuid.uuid4())
+    status, answer = call("POST", "/shares", body, key=key, claims=claims, headers=headers)
+    assert status == expected, answer
+    assert set(answer) == {"error"} and set(answer["error"]) == {"code", "message"}
+    assert mentions in answer["error"]["message"]
+    assert snapshot(fresh_tables)["tables"] == before
+
+
+@pytest.mark.parametrize("query, mentions", [
+    ("granularity=year", "granularity"),
+    ("from=2026-02-30", "from"),
+    ("from=2026-11-20&to=2026-11-01", "from"),
+    ("from=2000-01-01&to=2026-01-01", "shorter range"),
+])
+def test_bad_stats_queries_are_4xx(fresh_tables, query, mentions):
+    status, answer = call("GET", "/stats", query=query)
+    assert status == 400 and mentions in answer["error"]["message"]
+
+
+def test_stats_need_a_signed_in_employee(fresh_tables):
+    assert call("GET", "/stats", claims=None)[0] == 401
+    assert call("GET", "/stats", claims={"sub": "x", "groups": "[]"})[0] == 403
+
+
+def test_stats_of_a_past_range_come_with_zeros(fresh_tables):
+    result = stats(**{"from": "2026-01-01", "to": "2026-03-31", "granularity": "month"})
+    assert [row["period"] for row in result["series"]] == ["2026-01", "2026-02", "2026-03"]
+    assert result["totals"] == {"shares": 0, "personalised": 0, "personalised_rate": None, "people_peak": 0}
+
+
+def test_the_function_knows_the_sites_networks():
+    from shares.models import NETWORKS as FUNCTION_NETWORKS
+
+    assert set(FUNCTION_NETWORKS) == set(NETWORKS)
