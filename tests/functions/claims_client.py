@@ -32,6 +32,8 @@ class Reply:
 
 
 _ROUTES = None
+# Every IBAN, e-mail address and invite token the tests use: none may appear in a log record
+SENSITIVE: set[str] = {IBAN_A, IBAN_B}
 
 
 def routes():
@@ -69,8 +71,10 @@ def call(method: str, path: str, body=None, *, claims: dict | None = None, token
 def invite(claims=COMMS, **changes) -> dict:
     body = {"name": "Lena Lettering", "email": f"lena-{uuid.uuid4().hex[:6]}@example.org", "campaign": "fair-2026",
             "days": 30, **changes}
+    SENSITIVE.add(body["email"])
     reply = call("POST", "/invites", body, claims=claims)
     assert reply.status == 201, reply.body
+    SENSITIVE.add(reply.body["token"])
     return reply.body
 
 

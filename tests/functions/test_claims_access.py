@@ -1,0 +1,116 @@
+"""The authorization matrix: every claims and invites route against every kind of caller.
+
+Each denied call gets 401/403 JSON and changes nothing (tables, bucket objects); each allowed call
+succeeds. Runs the real handler against the moto server over HTTP.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import boto3
+import pytest
+
+from site_builder.local.aws import snapshot
+from tests.functions.claims_client import COMMS, EMPLOYEE, FINANCE, call, invite, line, payee, submit, upload
+
+PRINCIPALS = ("anonymous", "employee", "comms", "finance", "influencer A", "influencer B", "expired", "revoked")
+
+
+@pytest.fixture
+def world(fresh_tables):
+    """Invites A and B, an expired and a revoked one; A has one approved and one submitted claim."""
+    a, b, expired, revoked = invite(), invite(name="Ben Brush"), invite(name="Old Invite"), invite(name="Withdrawn")
+    table = fresh_tables.tables["AppTable"]
+    boto3.client("dynamodb").update_item(
+        TableName=table, Key={"pk": {"S": f"INVITE#{expired['id']}"}, "sk": {"S": "INVITE"}},
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": {"S": (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()}})
+    assert call("DELETE", f"/invites/{revoked['id']}", claims=COMMS).status == 200
+    approved = submit(a["token"]).body["id"]
+    assert call("POST", f"/claims/{approved}/decision", {"action": "approve", "expected": "submitted"},
+                claims=FINANCE).status == 200
+    pending = submit(a["token"]).body["id"]
+    b_claim = submit(b["token"], iban="FR1420041010050500013M02606").body["id"]
+    callers = {
+        "anonymous": {}, "employee": {"claims": EMPLOYEE}, "comms": {"claims": COMMS}, "finance": {"claims": FINANCE},
+        "influencer A": {"token": a["token"]}, "influencer B": {"token": b["token"]},
+        "expired": {"token": expired["token"]}, "revoked": {"token": revoked["token"]},
+    }
+    return {"a": a, "b": b, "approved": approved, "pending": pending, "b_claim": b_claim, "callers": callers,
+            "resources": fresh_tables}
+
+
+def _claim_body():
+    return {"payee": payee(), "lines": [line(None, category="local-transport", gross="12.00", vat="0")]}
+
+
+# route -> (request builder, who may call it)
+ROUTES = {
+    "POST /invites": (lambda w: ("POST", "/invites", {"name": "New", "email": "new@example.org", "campaign": "fair-2026"}, {}),
+                      {"comms"}),
+    "GET /invites": (lambda w: ("GET", "/invites", None, {}), {"comms"}),
+    "DELETE /invites/{id}": (lambda w: ("DELETE", f"/invites/{w['b']['id']}", None, {}), {"comms"}),
+    "GET /claims/invite": (lambda w: ("GET", "/claims/invite", None, {}), {"influencer A", "influencer B"}),
+    "POST /claims/uploads": (lambda w: ("POST", "/claims/uploads",
+                                        {"filename": "r.pdf", "content_type": "application/pdf", "size": 1000}, {}),
+                             {"influencer A", "influencer B"}),
+    "POST /claims": (lambda w: ("POST", "/claims", _claim_body(), {"key": uuid.uuid4().hex}), {"influencer A", "influencer B"}),
+    "GET /claims/mine": (lambda w: ("GET", "/claims/mine", None, {}), {"influencer A", "influencer B"}),
+    "GET /claims": (lambda w: ("GET", "/claims", None, {}), {"finance"}),
+    "GET /claims/{id}": (lambda w: ("GET", f"/claims/{w['pending']}", None, {}), {"finance"}),
+    "POST /claims/{id}/decision": (lambda w: ("POST", f"/claims/{w['pending']}/decision",
+                                              {"action": "reject", "expected": "submitted", "reason": "no receipt"}, {}),
+                                   {"finance"}),
+    "GET /claims/export.csv": (lambda w: ("GET", "/claims/export.csv", None, {}), {"finance"}),
+    "GET /claims/export.xml": (lambda w: ("GET", "/claims/export.xml", None, {}), {"finance"}),
+}
+
+
+def test_the_matrix_covers_every_route_of_the_function():
+    from tests.functions.claims_client import routes
+
+    assert {route.key for route in routes()} == set(ROUTES)
+
+
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_route_allows_exactly_its_callers(world, route):
+    build, allowed = ROUTES[route]
+    for principal in PRINCIPALS:
+        if principal in allowed:
+            continue
+        before = snapshot(world["resources"])
+        method, path, body, extra = build(world)
+        reply = call(method, path, body, query="", **world["callers"][principal], **extra)
+        assert reply.status in (401, 403), f"{route} as {principal}: {reply.status} {reply.body}"
+        assert set(reply.body["error"]) == {"code", "message"}
+        assert snapshot(world["resources"]) == before, f"{route} as {principal} changed data"
+    for principal in sorted(allowed):
+        method, path, body, extra = build(world)
+        reply = call(method, path, body, **world["callers"][principal], **extra)
+        assert 200 <= reply.status < 300, f"{route} as {principal}: {reply.status} {reply.body}"
+
+
+def test_influencers_see_only_their_own_claims(world):
+    mine_a = call("GET", "/claims/mine", **world["callers"]["influencer A"]).body["claims"]
+    mine_b = call("GET", "/claims/mine", **world["callers"]["influencer B"]).body["claims"]
+    assert {claim["id"] for claim in mine_a} == {world["approved"], world["pending"]}
+    assert {claim["id"] for claim in mine_b} == {world["b_claim"]}
+    assert {claim["status"] for claim in mine_a} == {"approved", "submitted"}
+
+
+def test_an_influencer_cannot_use_another_ones_upload(world):
+    theirs = upload(world["a"]["token"])
+    reply = call("POST", "/claims", {"payee": payee(), "lines": [line(theirs)]}, key=uuid.uuid4().hex,
+                 **world["callers"]["influencer B"])
+    assert reply.status == 422
+    assert "lines[0].receipt: the receipt upload was not found" in reply.body["error"]["message"]
+
+
+def test_expired_and_revoked_tokens_say_why(world):
+    assert call("GET", "/claims/invite", **world["callers"]["expired"]).body["error"]["code"] == "invite_expired"
+    assert call("GET", "/claims/invite", **world["callers"]["revoked"]).body["error"]["code"] == "invite_revoked"
+    forged = world["a"]["token"][:-4] + "AAAA"
+    assert call("GET", "/claims/invite", token=forged).body["error"]["code"] == "invite_invalid"
+    assert call("GET", "/claims/invite", token="nonsense").body["error"]["code"] == "invite_required"
