@@ -1,0 +1,263 @@
+"""The wall in Debian's Chromium: filters, composer, share links, the share POST and accessibility.
+
+The demo content is built once (with a small page size, so paging and the card chunks are used)
+and served on a loopback http.server that also answers `POST /api/shares` like a test endpoint.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+import uuid
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+
+from site_builder import sharing
+from site_builder.networks import NETWORKS
+from site_builder.plugin import build_site
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGE_SIZE = 4
+SPONSORED = "surface-studio-republica"  # German, sponsored, networks linkedin, x, xing, bluesky, mastodon
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves the built site; records every POST /api/shares like the shares API would receive it."""
+
+    shares: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path != "/api/shares":
+            self.send_error(404)
+            return
+        self.shares.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": json.loads(body)})
+        payload = b'{"counted": true}'
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo content built with the repository's settings (page size 4) and served on 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("demo")
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    config["docs_dir"] = str(ROOT / "content")
+    config["theme"]["custom_dir"] = str(ROOT / "templates")
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "sharewall" in plugin:
+            plugin["sharewall"]["page_size"] = PAGE_SIZE
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site = build_site(folder / "mkdocs.yml", folder / "site")
+    handler = type("Handler", (_Handler,), {"shares": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    posts = json.loads((site / "posts.json").read_text(encoding="utf-8"))["posts"]
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "shares": handler.shares, "posts": posts, "site": site}
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser, demo):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo["url"])
+    # nothing leaves the machine: the networks' share dialogs and web fonts answer locally
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<!doctype html><title>network</title>"))
+    errors: list[str] = []
+    context.on("weberror", lambda error: errors.append(str(error.error)))
+    yield context
+    context.close()
+    assert not errors, errors
+
+
+def card(page, slug: str):
+    return page.locator(f"article.sw-card[data-post='{slug}']")
+
+
+def open_composer(page, slug: str):
+    item = card(page, slug)
+    item.locator("summary.sw-share__toggle").click()
+    item.locator("textarea").wait_for()
+    return item
+
+
+def test_filter_by_topic_covers_the_whole_wall(context, demo) -> None:
+    page = context.new_page()
+    page.goto(demo["url"] + "/")
+    assert page.locator("article.sw-card").count() == PAGE_SIZE
+    topic = "sustainability"
+    expected = [p["slug"] for p in demo["posts"] if topic in p["topics"]]
+    positions = [i for i, p in enumerate(demo["posts"]) if topic in p["topics"]]
+    assert positions[-1] >= PAGE_SIZE, "the demo must have a matching post beyond the first page"
+    page.select_option("select[name=topic]", topic)
+    page.wait_for_function("(n) => document.querySelectorAll('article.sw-card').length === n", arg=len(expected))
+    shown = page.locator("article.sw-card").evaluate_all("cards => cards.map(c => c.dataset.post)")
+    assert shown == expected
+    for slug in shown:
+        assert f"#{topic}" in card(page, slug).locator(".sw-topics").inner_text()
+    assert page.locator(".sw-filters__count").inner_text() == f"{len(expected)} Beiträge"
+    assert "topic=sustainability" in page.url
+    # combined with the language, still over the whole wall
+    page.select_option("select[name=language]", "en")
+    english = [p["slug"] for p in demo["posts"] if topic in p["topics"] and p["language"] == "en"]
+    page.wait_for_function("(n) => document.querySelectorAll('article.sw-card').length === n", arg=len(english))
+    assert page.locator("article.sw-card").evaluate_all("cards => cards.map(c => c.dataset.post)") == english
+
+
+def test_load_more_appends_the_next_cards_newest_first(context, demo) -> None:
+    page = context.new_page()
+    page.goto(demo["url"] + "/")
+    page.click("[data-sw-more]")
+    page.wait_for_function("(n) => document.querySelectorAll('article.sw-card').length === n", arg=2 * PAGE_SIZE)
+    shown = page.locator("article.sw-card").evaluate_all("cards => cards.map(c => c.dataset.post)")
+    assert shown == [p["slug"] for p in demo["posts"][:2 * PAGE_SIZE]]
+
+
+def test_composer_counts_and_x_link_carries_disclosure_edited_text_and_utm(context, demo) -> None:
+    page = context.new_page()
+    page.goto(f"{demo['url']}/?topic=surface")
+    item = open_composer(page, SPONSORED)
+    counter = item.locator("output.sw-count__value")
+    assert item.locator("select").input_value() == "x"
+    before = counter.inner_text()
+    edited = "Ich war am Stand – das Lettering auf dem Surface Studio ist großartig! 👩‍🎨"
+    item.locator("textarea").fill(edited)
+    after = counter.inner_text()
+    assert after != before
+    message = f"Werbung | {edited}"
+    link = sharing.utm_link("https://news.example.com/de/surface-studio-republica", "x", "employee-advocacy",
+                            "republica-2026")
+    assert after == f"{sharing.length(NETWORKS['x'], message, link)} / 280"
+    href = item.locator("a.sw-network[data-network=x]").get_attribute("href")
+    query = parse_qs(urlsplit(href).query)
+    assert query["text"] == [message]
+    utm = parse_qs(urlsplit(query["url"][0]).query)
+    assert utm == {"utm_source": ["x"], "utm_medium": ["employee-advocacy"], "utm_campaign": ["republica-2026"]}
+    # the counter follows the chosen network's rules: Bluesky counts the whole link and graphemes
+    item.locator("select").select_option("bluesky")
+    bluesky_link = link.replace("utm_source=x", "utm_source=bluesky")
+    assert counter.inner_text() == f"{sharing.length(NETWORKS['bluesky'], message, bluesky_link)} / 300"
+    # the disclosure sits outside the editable field and cannot be edited away
+    assert item.locator(".sw-locked--prefix").inner_text() == "Werbung |"
+    item.locator("textarea").fill("")
+    assert parse_qs(urlsplit(item.locator("a.sw-network[data-network=x]").get_attribute("href")).query)["text"] == ["Werbung |"]
+
+
+def test_sharing_posts_to_the_api_without_waiting(context, demo) -> None:
+    page = context.new_page()
+    page.goto(demo["url"] + "/?topic=surface")
+    page.evaluate("sessionStorage.setItem('sharewall.token', 'test-token')")
+    item = open_composer(page, SPONSORED)
+    item.locator("textarea").fill("Mein eigener Text")
+    demo["shares"].clear()
+    with context.expect_page() as popup:
+        item.locator("a.sw-network[data-network=x]").click()
+    assert popup.value.url.startswith("https://x.com/intent/tweet?")
+    _wait_for(lambda: demo["shares"], page)
+    share = demo["shares"][-1]
+    assert share["body"] == {"post": SPONSORED, "network": "x", "personalised": True}
+    assert uuid.UUID(share["headers"]["idempotency-key"])
+    assert share["headers"]["content-type"] == "application/json"
+    assert share["headers"]["authorization"] == "Bearer test-token"
+
+
+def test_linkedin_copies_the_text_first_and_says_so(context, demo) -> None:
+    page = context.new_page()
+    page.goto(demo["url"] + "/?topic=surface")
+    item = open_composer(page, SPONSORED)
+    demo["shares"].clear()
+    with context.expect_page() as popup:
+        item.locator("a.sw-network[data-network=linkedin]").click()
+    assert popup.value.url.startswith("https://www.linkedin.com/sharing/share-offsite/?url=")
+    first = "Lena Hoff zeichnet auf der re:publica live auf dem Surface Studio – kommt an Stand 12 vorbei und schaut zu!"
+    assert page.evaluate("navigator.clipboard.readText()") == f"Werbung | {first} #SurfaceStudio #rp26"
+    assert "LinkedIn" in item.locator(".sw-composer__status").inner_text()
+    _wait_for(lambda: demo["shares"], page)
+    assert demo["shares"][-1]["body"] == {"post": SPONSORED, "network": "linkedin", "personalised": False}
+
+
+def test_sponsored_posts_start_with_the_label(context, demo) -> None:
+    sponsored = [p for p in demo["posts"] if p["disclosure"] == "sponsored"]
+    assert sponsored
+    page = context.new_page()
+    for post in sponsored:
+        page.goto(demo["url"] + urlsplit(post["url"]).path)
+        prefix = {"de": "Werbung |", "en": "Ad |"}[post["language"]]
+        label = {"de": "Werbung", "en": "Ad"}[post["language"]]
+        assert page.locator(".sw-badge").first.inner_text().lower() == label.lower()
+        text = page.locator("textarea").input_value()
+        assert page.locator(".sw-locked--prefix").inner_text() == prefix
+        for link in page.locator("a.sw-network").all():
+            network = NETWORKS[link.get_attribute("data-network")]
+            if network.takes_text:
+                query = parse_qs(urlsplit(link.get_attribute("href").replace("#text=", "?text=")).query)
+                shared = (query.get("text") or query.get("body"))[0]
+                assert shared.startswith(f"{prefix} {text}")
+
+
+def test_without_javascript_the_wall_lists_posts_and_share_links_work(browser, demo) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(demo["url"] + "/")
+    slugs = [a.get_attribute("data-post") for a in page.locator("article.sw-card").all()]
+    assert slugs == [p["slug"] for p in demo["posts"][:PAGE_SIZE]]
+    page.click("a[data-sw-older]")
+    second = [a.get_attribute("data-post") for a in page.locator("article.sw-card").all()]
+    assert second == [p["slug"] for p in demo["posts"][PAGE_SIZE:2 * PAGE_SIZE]]
+    first = demo["posts"][PAGE_SIZE]
+    x = page.locator(f"article[data-post='{first['slug']}'] a.sw-network").first.get_attribute("href")
+    assert x.startswith(("https://", "mailto:"))
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/", f"/posts/{SPONSORED}/"])
+def test_axe_finds_no_serious_or_critical_violation(context, demo, path) -> None:
+    page = context.new_page()
+    page.goto(demo["url"] + path)
+    if path == "/":
+        open_composer(page, demo["posts"][0]["slug"])
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, bad
+
+
+def _wait_for(condition, page, timeout_ms: int = 5000) -> None:
+    waited = 0
+    while not condition() and waited < timeout_ms:
+        page.wait_for_timeout(50)
+        waited += 50
+    assert condition(), "timed out"
