@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from site_builder import scaffold
+from site_builder.invites import invite
 from site_builder.content import Issue, load_content
 from site_builder.settings import load_settings
 
@@ -76,3 +77,30 @@ def build(config_file: Path, site_dir: Path | None) -> None:
     from site_builder.plugin import build_site  # MkDocs is loaded only by the commands that build
 
     click.echo(f"built {build_site(config_file, site_dir)}", err=True)
+
+
+@main.command()
+@CONFIG
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1; 0 lets the system pick a free one.")
+@click.option("--data", "data_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Keep the local data (tables, receipts) in this file across restarts; default: in memory.")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to build the site; default: site_dir of mkdocs.yml (site/).")
+def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path | None) -> None:
+    """Build the site and serve it with the real functions behind /api and local AWS (moto)."""
+    from site_builder.local.server import SIGNIN_PATH, start_stack
+    from site_builder.plugin import build_site
+
+    site_dir = build_site(config_file, site_dir)
+    stack = start_stack(config_file.resolve().parent, site_dir, port=port, data_file=data_file,
+                        api_setting=load_settings(config_file).api)
+    click.echo(f"Sharewall is running at {stack.url}  (dev sign-in: {stack.url.rstrip('/')}{SIGNIN_PATH})")
+    click.echo("Press Ctrl+C to stop.", err=True)
+    try:
+        stack.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+main.add_command(invite)  # sharewall invite create|list|revoke

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import re
 import secrets
@@ -48,14 +49,15 @@ def set_local_env(endpoint: str) -> None:
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,  # what boto3 reads
+        "AWS_REGION": REGION,  # what Lambda sets
     })
     os.environ.pop("AWS_PROFILE", None)
 
 
 def start_moto():
     """A ThreadedMotoServer on 127.0.0.1 with a port the OS picks; returns (server, endpoint URL)."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per AWS call
     server = _serialised_moto_server()(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
