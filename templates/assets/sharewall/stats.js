@@ -1,0 +1,269 @@
+/* Sharewall statistics page: reads GET {api}/stats with the signed-in user's token and draws each
+   aggregate as a small inline SVG chart with a table of the same numbers under it. No chart library,
+   no per-person data: the API has none. */
+(function () {
+  "use strict";
+
+  var STRINGS = {
+    de: {
+      granularity: "Zeitraster", day: "Tage", week: "Wochen", month: "Monate", from: "Von", to: "Bis",
+      show: "Anzeigen", loading: "Lädt …", failed: "Die Statistik konnte nicht geladen werden.",
+      signin: "Melde dich an, um die Statistik zu sehen.", signin_link: "Anmelden",
+      forbidden: "Dein Konto darf die Statistik nicht sehen.",
+      shares: "Geteilte Beiträge", people: "Aktive Personen", people_peak: "Aktive Personen (Spitze je Zeitraum)",
+      personalised: "Mit eigenen Worten", rate: "Anteil mit eigenen Worten",
+      people_chart: "Aktive Personen im Zeitverlauf", shares_chart: "Geteilte Beiträge im Zeitverlauf",
+      networks_chart: "Geteilt nach Netzwerk", sources_chart: "Geteilt nach Quelle", posts_chart: "Meistgeteilte Beiträge",
+      rate_chart: "Eigene Worte statt Vorschlag", period: "Zeitraum", network: "Netzwerk", source: "Quelle",
+      post: "Beitrag", count: "Anzahl", share: "Anteil", suggested: "Vorschlag unverändert", table: "Als Tabelle",
+      none: "Noch nichts geteilt in diesem Zeitraum.", unknown: "unbekannt",
+      note: "Personen zählen je Zeitraum einmal; über Zeiträume hinweg lassen sie sich nicht addieren.",
+    },
+    en: {
+      granularity: "Granularity", day: "Days", week: "Weeks", month: "Months", from: "From", to: "To",
+      show: "Show", loading: "Loading …", failed: "The statistics could not be loaded.",
+      signin: "Sign in to see the statistics.", signin_link: "Sign in",
+      forbidden: "Your account may not see the statistics.",
+      shares: "Shares", people: "Active people", people_peak: "Active people (peak per period)",
+      personalised: "In their own words", rate: "Share in own words",
+      people_chart: "Active people over time", shares_chart: "Shares over time",
+      networks_chart: "Shares by network", sources_chart: "Shares by source", posts_chart: "Most shared posts",
+      rate_chart: "Own words instead of the suggestion", period: "Period", network: "Network", source: "Source",
+      post: "Post", count: "Count", share: "Share", suggested: "Suggestion unchanged", table: "As a table",
+      none: "Nothing shared in this period yet.", unknown: "unknown",
+      note: "People count once per period; they cannot be added up across periods.",
+    },
+  };
+  var SVG = "http://www.w3.org/2000/svg";
+
+  var root = document.querySelector("[data-sw-stats]");
+  var configElement = document.getElementById("sharewall-config");
+  if (!root || !configElement) return;
+  var config = JSON.parse(configElement.textContent);
+  var lang = (document.documentElement.lang || "en").slice(0, 2).toLowerCase();
+  var t = STRINGS[lang] || STRINGS.en;
+  var numbers = new Intl.NumberFormat(lang);
+  var percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
+  var titles = {};  // post slug -> {title, url} from posts.json, for readable top posts
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (key) { node.setAttribute(key, attributes[key]); });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function svgElement(tag, attributes, text) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attributes || {}).forEach(function (key) { node.setAttribute(key, attributes[key]); });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function isoDay(date) {
+    var shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+    return shifted.toISOString().slice(0, 10);
+  }
+
+  // The controls: granularity and date range, as a form that also works with the keyboard only
+  var form = element("form", { class: "sw-stats__controls", "data-sw-stats-form": "" });
+  var granularity = element("select", { name: "granularity" });
+  ["day", "week", "month"].forEach(function (value) {
+    granularity.appendChild(element("option", { value: value }, t[value]));
+  });
+  var today = new Date();
+  var from = element("input", { type: "date", name: "from", value: isoDay(new Date(today.getTime() - 29 * 86400000)) });
+  var to = element("input", { type: "date", name: "to", value: isoDay(today) });
+  [[t.granularity, granularity], [t.from, from], [t.to, to]].forEach(function (pair) {
+    var label = element("label", {}, null);
+    label.appendChild(element("span", {}, pair[0]));
+    label.appendChild(pair[1]);
+    form.appendChild(label);
+  });
+  form.appendChild(element("button", { type: "submit", class: "sw-stats__submit" }, t.show));
+  var status = element("p", { class: "sw-stats__status", role: "status", "aria-live": "polite" });
+  var output = element("div", { class: "sw-stats__output", "data-sw-stats-output": "" });
+  root.appendChild(form);
+  root.appendChild(status);
+  root.appendChild(output);
+
+  // A table with a caption, header row and one row per item
+  function table(caption, headers, rows) {
+    var details = element("details", {});
+    details.appendChild(element("summary", {}, t.table));
+    var tableNode = element("table", {});
+    tableNode.appendChild(element("caption", {}, caption));
+    var head = element("tr", {});
+    headers.forEach(function (text) { head.appendChild(element("th", { scope: "col" }, text)); });
+    tableNode.appendChild(element("thead", {})).appendChild(head);
+    var body = tableNode.appendChild(element("tbody", {}));
+    rows.forEach(function (cells) {
+      var row = element("tr", {});
+      cells.forEach(function (cell, index) {
+        var cellNode = element(index === 0 ? "th" : "td", index === 0 ? { scope: "row" } : {});
+        if (cell instanceof Node) cellNode.appendChild(cell); else cellNode.textContent = cell;
+        row.appendChild(cellNode);
+      });
+      body.appendChild(row);
+    });
+    details.appendChild(tableNode);
+    return details;
+  }
+
+  function section(name, heading) {
+    var figure = element("section", { class: "sw-chart", "data-sw-chart": name, "aria-labelledby": "sw-chart-" + name });
+    figure.appendChild(element("h2", { id: "sw-chart-" + name }, heading));
+    return figure;
+  }
+
+  // Columns over time; the table under it carries the same numbers for screen readers
+  function columns(values, labels) {
+    var width = 600, height = 180, top = 14, bottom = 22, left = 28;
+    var max = Math.max.apply(null, values.concat([1]));
+    var svg = svgElement("svg", { viewBox: "0 0 " + width + " " + height, "aria-hidden": "true", focusable: "false" });
+    var step = (width - left) / Math.max(values.length, 1);
+    svg.appendChild(svgElement("line", { class: "sw-axis", x1: left, x2: width, y1: height - bottom, y2: height - bottom }));
+    svg.appendChild(svgElement("text", { x: 0, y: top }, numbers.format(max)));
+    var every = Math.ceil(values.length / 8);
+    values.forEach(function (value, index) {
+      var barHeight = (height - top - bottom) * value / max;
+      svg.appendChild(svgElement("rect", {
+        class: "sw-bar", x: left + index * step + step * 0.15, width: Math.max(step * 0.7, 1),
+        y: height - bottom - barHeight, height: barHeight,
+      }));
+      if (index % every === 0) {
+        svg.appendChild(svgElement("text", { x: left + index * step, y: height - 6 }, labels[index]));
+      }
+    });
+    return svg;
+  }
+
+  // Horizontal bars, one per label, longest first
+  function bars(rows) {
+    var width = 600, row = 24, labelWidth = 190;
+    var max = Math.max.apply(null, rows.map(function (r) { return r[1]; }).concat([1]));
+    var svg = svgElement("svg", { viewBox: "0 0 " + width + " " + (rows.length * row + 4), "aria-hidden": "true", focusable: "false" });
+    rows.forEach(function (item, index) {
+      var y = index * row + 2;
+      var label = String(item[0]);
+      svg.appendChild(svgElement("text", { x: 0, y: y + 15 }, label.length > 28 ? label.slice(0, 27) + "…" : label));
+      var barWidth = (width - labelWidth - 50) * item[1] / max;
+      svg.appendChild(svgElement("rect", { class: "sw-bar", x: labelWidth, y: y + 3, width: Math.max(barWidth, 1), height: row - 8 }));
+      svg.appendChild(svgElement("text", { x: labelWidth + barWidth + 6, y: y + 15 }, numbers.format(item[1])));
+    });
+    return svg;
+  }
+
+  function networkLabel(name) {
+    return (config.networks && config.networks[name] && config.networks[name].label) || name;
+  }
+
+  function postCell(slug) {
+    var known = titles[slug];
+    if (!known) return slug;
+    return element("a", { href: known.url }, known.title);
+  }
+
+  function render(data) {
+    output.textContent = "";
+    var totals = data.totals;
+    var figures = element("ul", { class: "sw-stats__figures", "data-sw-stats-figures": "" });
+    [[t.shares, numbers.format(totals.shares), "shares"],
+     [t.people_peak, numbers.format(totals.people_peak), "people"],
+     [t.rate, totals.personalised_rate === null ? "–" : percent.format(totals.personalised_rate), "rate"]]
+      .forEach(function (figure) {
+        var item = element("li", { "data-sw-figure": figure[2] });
+        item.appendChild(element("span", { class: "sw-stats__figure-value" }, figure[1]));
+        item.appendChild(element("span", { class: "sw-stats__figure-label" }, figure[0]));
+        figures.appendChild(item);
+      });
+    output.appendChild(figures);
+    if (!totals.shares) output.appendChild(element("p", { "data-sw-stats-empty": "" }, t.none));
+
+    var periods = data.series.map(function (row) { return row.period; });
+    var people = section("people", t.people_chart);
+    people.appendChild(columns(data.series.map(function (row) { return row.people; }), periods));
+    people.appendChild(element("p", {}, t.note));
+    people.appendChild(table(t.people_chart, [t.period, t.people], data.series.map(function (row) {
+      return [row.period, numbers.format(row.people)];
+    })));
+    output.appendChild(people);
+
+    var shares = section("shares", t.shares_chart);
+    shares.appendChild(columns(data.series.map(function (row) { return row.shares; }), periods));
+    shares.appendChild(table(t.shares_chart, [t.period, t.shares, t.personalised], data.series.map(function (row) {
+      return [row.period, numbers.format(row.shares), numbers.format(row.personalised)];
+    })));
+    output.appendChild(shares);
+
+    [["networks", t.networks_chart, t.network, data.by_network, "network", networkLabel],
+     ["sources", t.sources_chart, t.source, data.by_source, "source", function (key) { return key === "unknown" ? t.unknown : key; }],
+     ["posts", t.posts_chart, t.post, data.top_posts, "post", null]].forEach(function (spec) {
+      var part = section(spec[0], spec[1]);
+      var label = spec[5] || function (slug) { return titles[slug] ? titles[slug].title : slug; };
+      part.appendChild(bars(spec[3].map(function (row) { return [label(row[spec[4]]), row.shares]; })));
+      part.appendChild(table(spec[1], [spec[2], t.shares], spec[3].map(function (row) {
+        return [spec[0] === "posts" ? postCell(row.post) : label(row[spec[4]]), numbers.format(row.shares)];
+      })));
+      output.appendChild(part);
+    });
+
+    var rate = section("personalised", t.rate_chart);
+    var rows = [[t.personalised, totals.personalised], [t.suggested, totals.shares - totals.personalised]];
+    rate.appendChild(bars(rows));
+    rate.appendChild(table(t.rate_chart, ["", t.count, t.share], rows.map(function (row) {
+      return [row[0], numbers.format(row[1]), totals.shares ? percent.format(row[1] / totals.shares) : "–"];
+    })));
+    output.appendChild(rate);
+  }
+
+  // Locally the dev sign-in page stands in for the identity provider
+  function signInHint() {
+    status.textContent = t.signin + " ";
+    var local = /^(127\.0\.0\.1|localhost|\[::1\])$/.test(location.hostname);
+    if (local) {
+      status.appendChild(element("a", { href: "/_dev/signin?next=" + encodeURIComponent(location.pathname) }, t.signin_link));
+    }
+  }
+
+  function load() {
+    var token = null;
+    try { token = window.sessionStorage.getItem(config.tokenKey); } catch (error) { token = null; }
+    if (!token) { signInHint(); return; }
+    status.textContent = t.loading;
+    var query = new URLSearchParams({ granularity: granularity.value });
+    if (from.value) query.set("from", from.value);
+    if (to.value) query.set("to", to.value);
+    fetch(config.api + "/stats?" + query.toString(), { headers: { Authorization: "Bearer " + token } })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          if (response.status === 401) { signInHint(); return; }
+          if (response.status === 403) { status.textContent = t.forbidden; return; }
+          if (!response.ok) {
+            status.textContent = t.failed + (body.error ? " " + body.error.message : "");
+            return;
+          }
+          status.textContent = "";
+          render(body);
+        });
+      })
+      .catch(function () { status.textContent = t.failed; });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    load();
+  });
+
+  // Titles make top posts readable; the statistics load either way
+  fetch(root.getAttribute("data-posts"))
+    .then(function (response) { return response.ok ? response.json() : { posts: [] }; })
+    .then(function (data) {
+      (data.posts || []).forEach(function (post) {
+        // the path only: the site may be served from another host than its site_url (e.g. locally)
+        titles[post.slug] = { title: post.title, url: new URL(post.url, location.href).pathname };
+      });
+    })
+    .catch(function () {})
+    .then(load);
+})();
