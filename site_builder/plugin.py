@@ -136,7 +136,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
                 page.meta.update(title=f"{title} – {self.strings['page']} {number}", search={"exclude": True})
         return markdown
 
-    # Render every card once with the theme, and give all templates the browser configuration
+    # Render every card (and its composer) once with the theme; give all templates the browser configuration
     @event_priority(-50)
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if not self.config.enabled:
@@ -144,8 +144,10 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         env.globals["sharewall"] = {
             "config": browser_config(self.settings, self.strings), "t": self.strings, "home": self.site.base,
         }
-        card = env.get_template("partials/sharewall/card.html")
-        self.rendered = [card.render(card=item, t=self.strings) for item in self.wall.cards]
+        card, composer = (env.get_template(f"partials/sharewall/{name}.html") for name in ("card", "composer"))
+        for item in self.wall.cards:
+            self.composers[item.post.slug] = composer.render(card=item, t=self.strings)
+            self.rendered.append(card.render(card=item, t=self.strings, composer=self.composers[item.post.slug]))
         return env
 
     # Hand the wall pages their slice of rendered cards, post pages their card
@@ -157,6 +159,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         if uri in self.post_pages:
             card = context["sharewall_post"] = self.post_pages[uri]
             context["sharewall_og_image"] = card.image and self.site.full(card.image)
+            context["sharewall_composer"] = self.composers[card.post.slug].replace(
+                '<details class="sw-share">', '<details class="sw-share" open>', 1)
         elif uri in self.wall_pages:
             context["sharewall_wall"] = self._wall_context(self.wall_pages[uri])
         return context
@@ -179,7 +183,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self.active: list[Post] = []
         self.post_pages: dict[str, Card] = {}  # src_uri -> card of a generated post page
         self.wall_pages: dict[str, int] = {}  # src_uri -> wall page number
-        self.rendered: list[str] = []
+        self.rendered: list[str] = []  # card HTML in wall order
+        self.composers: dict[str, str] = {}  # slug -> composer HTML, shared by card and post page
 
     # Load and validate the content like `sharewall check`; every error at once, or nothing
     def _load(self, config: MkDocsConfig) -> Content:

@@ -16,13 +16,14 @@ from xml.etree import ElementTree
 
 from site_builder import sharing
 from site_builder.content import Post, Source
-from site_builder.networks import NETWORKS
+from site_builder.networks import NETWORKS, Network
 from site_builder.settings import Settings
 from site_builder.strings import language_name
 
 FEED_SIZE = 50  # the newest active posts in feed.xml; posts.json holds all of them
 INDEX_PATH = "sharewall/index.json"  # filter facets of every active post, in wall order
 ATOM = "http://www.w3.org/2005/Atom"
+NETWORK_SLOT = "{network}"  # utm_source placeholder in the composer's link; composer.js fills it in
 
 
 # --- where things live ------------------------------------------------------------------------
@@ -107,14 +108,12 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
     links = {name: sharing.utm_link(post.link, name, settings.utm_medium, post.campaign_or_slug) for name in networks}
     suggestions = [sharing.with_hashtags(text, post.hashtags) for text in post.suggestions]
     text = lock.wrap(suggestions[0])
-    shares = tuple(
-        Share(name, NETWORKS[name].label, sharing.share_href(NETWORKS[name], text, links[name], post.title),
-              NETWORKS[name].takes_text)
-        for name in networks
-    )
+    shares = tuple(_share(NETWORKS[name], text, links[name], post.title) for name in networks)
     composer = {
         "post": post.slug, "subject": post.title, "prefix": lock.prefix, "suffix": lock.suffix,
-        "networks": networks, "links": links, "suggestions": suggestions,
+        "networks": networks, "suggestions": suggestions,
+        # one UTM link for all networks: composer.js puts the network's name into the slot
+        "link": sharing.utm_link(post.link, NETWORK_SLOT, settings.utm_medium, post.campaign_or_slug),
     }
     return Card(
         post=post,
@@ -129,6 +128,13 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
         shares=shares,
         composer=script_json(composer),
     )
+
+
+def _share(network: Network, text: str, link: str, subject: str) -> Share:
+    """The plain share link; values the network's URL has no place for are not encoded in vain."""
+    url = network.share_url
+    href = sharing.share_href(network, text if "{text}" in url else "", link, subject if "{subject}" in url else "")
+    return Share(network.name, network.label, href, network.takes_text)
 
 
 def script_json(data: Any) -> str:
@@ -255,7 +261,7 @@ def posts_json(cards: list[Card], site: Site, now: datetime) -> str:
     return json.dumps({
         "generated": now.isoformat(timespec="seconds"),
         "posts": [_post_record(card, site) for card in cards],
-    }, ensure_ascii=False, indent=1)
+    }, ensure_ascii=False, separators=(",", ":"))
 
 
 def _post_record(card: Card, site: Site) -> dict[str, Any]:

@@ -15,10 +15,11 @@ import pytest
 
 from site_builder import sharing
 from site_builder.networks import NETWORKS
+from site_builder.wall import NETWORK_SLOT
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSER = ROOT / "templates" / "assets" / "sharewall" / "composer.js"
-LINK = sharing.utm_link("https://news.example.com/a/b?ref=wall&x=1", "x", "employee-advocacy", "republica-2026")
+BASE = "https://news.example.com/a/b?ref=wall&x=1&utm_source=old"
 
 TEXTS = [
     "Schaut vorbei!",
@@ -42,10 +43,12 @@ def python_results(cases: list[dict]) -> list[dict]:
     for case in cases:
         network = NETWORKS[case["network"]]
         message = sharing.Locked(case["prefix"], case["suffix"]).wrap(case["text"])
+        link = sharing.utm_link(BASE, network.name, "employee-advocacy", "republica-2026")
         results.append({
+            "link": link,
             "message": message,
-            "length": sharing.length(network, message, case["url"]),
-            "href": sharing.share_href(network, message, case["url"], case["subject"]),
+            "length": sharing.length(network, message, link),
+            "href": sharing.share_href(network, message, link, case["subject"]),
         })
     return results
 
@@ -55,8 +58,9 @@ const rules = require(process.argv[1]);
 const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
 const out = input.cases.map((c) => {
   const network = input.networks[c.network];
+  const link = rules.networkLink(c.slotLink, c.network);  // the composer's data holds one slotted link
   const message = rules.wrap(c.prefix, c.text, c.suffix);
-  return {message, length: rules.length(network, message, c.url), href: rules.shareHref(network, message, c.url, c.subject)};
+  return {link, message, length: rules.length(network, message, link), href: rules.shareHref(network, message, link, c.subject)};
 });
 process.stdout.write(JSON.stringify(out));
 """
@@ -64,8 +68,9 @@ process.stdout.write(JSON.stringify(out));
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
 def test_composer_counts_wraps_and_links_like_sharing_py() -> None:
+    slot_link = sharing.utm_link(BASE, NETWORK_SLOT, "employee-advocacy", "republica-2026")
     cases = [
-        {"network": name, "prefix": prefix, "suffix": suffix, "text": text, "url": LINK, "subject": "Betreff & Co."}
+        {"network": name, "prefix": prefix, "suffix": suffix, "text": text, "slotLink": slot_link, "subject": "Betreff & Co."}
         for name in NETWORKS for prefix, suffix in LOCKS for text in TEXTS
     ]
     networks = {name: network.as_json() for name, network in NETWORKS.items()}

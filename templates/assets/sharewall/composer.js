@@ -64,7 +64,12 @@
       .replaceAll("{subject}", function () { return encode(subject); });
   }
 
-  var rules = { strip: strip, wrap: wrap, length: length, encode: encode, shareHref: shareHref };
+  // The post's UTM link for one network: the plugin leaves the utm_source value as a slot
+  function networkLink(link, name) {
+    return link.replaceAll(encode("{network}"), function () { return encode(name); });
+  }
+
+  var rules = { strip: strip, wrap: wrap, length: length, encode: encode, shareHref: shareHref, networkLink: networkLink };
   if (typeof module === "object" && module.exports) module.exports = rules;
   if (typeof document === "undefined") return;
 
@@ -151,7 +156,7 @@
     function update() {
       var text = message();
       var network = config.networks[select.value];
-      var used = length(network, text, data.links[select.value]);
+      var used = length(network, text, networkLink(data.link, select.value));
       var over = network.limit && used > network.limit;
       output.textContent = network.limit ? used + " / " + network.limit : used + " " + t.characters;
       output.classList.toggle("sw-count__value--over", Boolean(over));
@@ -159,7 +164,7 @@
       area.setAttribute("aria-invalid", over ? "true" : "false");
       root.querySelectorAll("a.sw-network").forEach(function (link) {
         var name = link.dataset.network;
-        link.href = shareHref(config.networks[name], text, data.links[name], data.subject);
+        link.href = shareHref(config.networks[name], text, networkLink(data.link, name), data.subject);
       });
     }
 
