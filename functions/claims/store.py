@@ -6,9 +6,17 @@ Items (pk / sk):
   CLAIM#<id>  / AUDIT#<at>#<to> one per transition: who (pseudonym), when, from, to, reason; never deleted
   DUP#R#<sha256 of receipt> / <claim>#<line>        same receipt bytes in any claim
   DUP#P#<sha256 of iban|date|cents|currency> / ...  same payee, date, amount and currency
-  CLAIMSTATS  / <status>       count and total cents per status, kept in the same transactions
+  CLAIMSTATS  / <status>       count and total cents per status, and the status's newest claims:
+                               `r_<claim>` = its list key, `floor` = the newest key trimmed off;
+                               all kept in the same transactions as the claims themselves
 Indexes: gsi1 lists claims by status (CLAIMS#<status>) and invites (INVITES), newest first;
 gsi2 lists the claims of one invite (INVITE#<id>). No Scan anywhere.
+
+Finance's first page is read from the CLAIMSTATS item (one GetItem, then one BatchGetItem of the
+claims), so it costs the same with 100 or 100,000 claims; later pages page through gsi1. Every
+claim of a status with a key above `floor` is in that item (claims enter and leave it in their
+transaction; trimming only removes keys at or below the new floor), so the page is exact whenever
+at least a page of keys lies above the floor; otherwise the list falls back to gsi1.
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ from sharewall_common.errors import BadRequest, Conflict, NotFound
 _serialize = TypeSerializer().serialize
 _deserialize = TypeDeserializer().deserialize
 STATS = "CLAIMSTATS"
+RECENT = "r_"  # attribute prefix of the newest claims of a status, in the CLAIMSTATS item
+KEEP = 50  # trimmed back to this many once over twice as many
 
 
 def table() -> str:
@@ -106,7 +116,7 @@ def claim_items(claim: dict, audit: dict, duplicates: list[tuple[str, str]]) -> 
     items = [
         {"Put": {"TableName": table(), "Item": _item({**claim, **keys}), "ConditionExpression": "attribute_not_exists(pk)"}},
         _audit_put(claim["id"], audit),
-        _stats_update(claim["status"], 1, claim["total"]),
+        _stats_update(claim["status"], 1, claim["total"], enter=(claim["id"], list_key(claim))),
     ]
     for pk, sk in duplicates:
         items.append({"Put": {"TableName": table(), "Item": _item({"pk": pk, "sk": sk, "claim": claim["id"]})}})
@@ -121,7 +131,13 @@ def put_claim(claim: dict, audit: dict, duplicates: list[tuple[str, str]]) -> bo
         if _cancelled_by_condition(error, 0):
             return False
         raise
+    trim(claim["status"])
     return True
+
+
+def list_key(claim: dict) -> str:
+    """The sort key of a claim in its status's list (gsi1sk): newest submission first."""
+    return f"{claim['submitted_at']}#{claim['id']}"
 
 
 def duplicates_of(keys: list[str]) -> dict[str, list[str]]:
@@ -168,12 +184,48 @@ def claims_of_invite(invite_id: str, limit: int = 50) -> list[dict]:
     return _page("gsi2", "gsi2pk", f"INVITE#{invite_id}", limit, None)[0]
 
 
-def totals() -> dict[str, dict]:
-    response = client("dynamodb").query(
-        TableName=table(), KeyConditionExpression="pk = :pk", ExpressionAttributeValues=_values(pk=STATS),
-    )
-    return {item["sk"]: {"count": item.get("count", 0), "total": item.get("total", 0)}
-            for item in map(_plain, response.get("Items", []))}
+def status_items(statuses: tuple[str, ...]) -> dict[str, dict]:
+    """The CLAIMSTATS item of each status (count, total, newest claims), read consistently."""
+    found = _batch_get([{"pk": STATS, "sk": status} for status in statuses])
+    return {status: found.get((STATS, status), {}) for status in statuses}
+
+
+def first_page(status: str, stats: dict, limit: int) -> tuple[list[dict], str | None]:
+    """The newest `limit` claims of a status from its CLAIMSTATS item; gsi1 when that cannot be exact."""
+    floor = stats.get("floor", "")
+    keys = sorted((value for name, value in stats.items() if name.startswith(RECENT) and value > floor), reverse=True)
+    if len(keys) < limit and floor:
+        return claims_by_status(status, limit, None)
+    page = keys[:limit]
+    found = _batch_get([{"pk": f"CLAIM#{key.rsplit('#', 1)[1]}", "sk": "CLAIM"} for key in page])
+    claims = [_strip(found[(f"CLAIM#{key.rsplit('#', 1)[1]}", "CLAIM")]) for key in page
+              if (f"CLAIM#{key.rsplit('#', 1)[1]}", "CLAIM") in found]
+    more = len(keys) > limit or (floor and len(page) == limit)
+    return claims, (_cursor(status, page[-1]) if more and page else None)
+
+
+def trim(status: str) -> None:
+    """Keep the CLAIMSTATS item small: drop all but the newest KEEP keys once there are twice as many."""
+    item = client("dynamodb").get_item(TableName=table(), Key=_item({"pk": STATS, "sk": status}),
+                                       ConsistentRead=True).get("Item") or {}
+    keys = sorted(((value["S"], name) for name, value in item.items() if name.startswith(RECENT)), reverse=True)
+    if len(keys) <= 2 * KEEP:
+        return
+    dropped = keys[KEEP:]
+    new_floor = dropped[0][0]
+    for offset in range(0, len(dropped), 50):  # update expressions are limited in size
+        chunk = dropped[offset:offset + 50]
+        names = {f"#r{index}": name for index, (_, name) in enumerate(chunk)}
+        try:
+            client("dynamodb").update_item(
+                TableName=table(), Key=_item({"pk": STATS, "sk": status}),
+                UpdateExpression="SET #floor = :floor REMOVE " + ", ".join(names),
+                ConditionExpression="attribute_not_exists(#floor) OR #floor <= :floor",
+                ExpressionAttributeNames={**names, "#floor": "floor"}, ExpressionAttributeValues=_values(floor=new_floor))
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return  # someone trimmed further already
 
 
 def decide(claim: dict, to: str, audit: dict, changes: dict) -> None:
@@ -192,13 +244,15 @@ def decide(claim: dict, to: str, audit: dict, changes: dict) -> None:
         "ExpressionAttributeValues": {**_values(**sets), **_values(expected=frm)},
     }
     items = [{"Update": update}, _audit_put(claim["id"], audit),
-             _stats_update(frm, -1, -claim["total"]), _stats_update(to, 1, claim["total"])]
+             _stats_update(frm, -1, -claim["total"], leave=claim["id"]),
+             _stats_update(to, 1, claim["total"], enter=(claim["id"], list_key(claim)))]
     try:
         _transact(items)
     except ClientError as error:
         if error.response["Error"]["Code"] == "TransactionCanceledException":
             raise Conflict(f"the claim is no longer {frm}: someone decided already; reload it", code="status_changed") from None
         raise
+    trim(to)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -210,11 +264,39 @@ def _audit_put(claim_id: str, audit: dict) -> dict:
                     "ConditionExpression": "attribute_not_exists(pk)"}}
 
 
-def _stats_update(status: str, count: int, total: int) -> dict:
-    return {"Update": {"TableName": table(), "Key": _item({"pk": STATS, "sk": status}),
-                       "UpdateExpression": "ADD #count :count, #total :total",
-                       "ExpressionAttributeNames": {"#count": "count", "#total": "total"},
-                       "ExpressionAttributeValues": _values(count=count, total=total)}}
+def _stats_update(status: str, count: int, total: int, *, enter: tuple[str, str] | None = None,
+                  leave: str | None = None) -> dict:
+    """Count and total of a status, and the claim entering (SET) or leaving (REMOVE) its newest list."""
+    expression, names, values = "ADD #count :count, #total :total", {"#count": "count", "#total": "total"}, _values(count=count, total=total)
+    if enter:
+        expression += " SET #claim = :key"
+        names["#claim"], values[":key"] = RECENT + enter[0], _serialize(enter[1])
+    if leave:
+        expression += " REMOVE #claim"
+        names["#claim"] = RECENT + leave
+    return {"Update": {"TableName": table(), "Key": _item({"pk": STATS, "sk": status}), "UpdateExpression": expression,
+                       "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
+
+
+def _batch_get(keys: list[dict]) -> dict[tuple[str, str], dict]:
+    """Items by (pk, sk), read consistently; unprocessed keys are retried."""
+    found: dict[tuple[str, str], dict] = {}
+    pending = [_item(key) for key in keys]
+    while pending:
+        request = {table(): {"Keys": pending[:100], "ConsistentRead": True}}
+        response = client("dynamodb").batch_get_item(RequestItems=request)
+        for item in response.get("Responses", {}).get(table(), []):
+            plain = _plain(item)
+            found[(plain["pk"], plain["sk"])] = plain
+        pending = pending[100:] + response.get("UnprocessedKeys", {}).get(table(), {}).get("Keys", [])
+    return found
+
+
+def _cursor(status: str, key: str) -> str:
+    """A gsi1 cursor that continues after the claim with list key `key`."""
+    last = {"pk": {"S": f"CLAIM#{key.rsplit('#', 1)[1]}"}, "sk": {"S": "CLAIM"}, "gsi1pk": {"S": f"CLAIMS#{status}"},
+            "gsi1sk": {"S": key}}
+    return base64.urlsafe_b64encode(json.dumps(last, separators=(",", ":")).encode()).decode()
 
 
 def _transact(items: list[dict]) -> None:

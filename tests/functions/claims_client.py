@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -104,3 +105,29 @@ def payee(iban: str = IBAN_A, **changes) -> dict:
 def submit(token: str, lines: list[dict] | None = None, *, iban: str = IBAN_A, key: str | None = None) -> Reply:
     body = {"payee": payee(iban), "lines": lines if lines is not None else [line(upload(token))]}
     return call("POST", "/claims", body, token=token, key=key or uuid.uuid4().hex)
+
+
+def _child(start, queue, request: tuple, kwargs: dict) -> None:
+    from claims import filing
+    from sharewall_common.aws import client
+
+    client.cache_clear()  # a container of its own: no connection shared with the parent
+    filing._idempotent.cache_clear()
+    start.wait()
+    reply = call(*request, **kwargs)
+    queue.put((reply.status, reply.body))
+
+
+def concurrently(count: int, *request, **kwargs) -> list[tuple[int, object]]:
+    """The same call from `count` forked processes (warm Lambda containers) released at once."""
+    import claims.app  # noqa: F401  (imported before forking, like a warm container)
+
+    context = multiprocessing.get_context("fork")
+    start, queue = context.Barrier(count), context.Queue()
+    workers = [context.Process(target=_child, args=(start, queue, request, kwargs)) for _ in range(count)]
+    for worker in workers:
+        worker.start()
+    replies = [queue.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+    return replies

@@ -6,7 +6,6 @@ import base64
 import csv
 import io
 import json
-import threading
 import uuid
 from datetime import datetime, timezone
 from xml.etree import ElementTree
@@ -16,7 +15,7 @@ import pytest
 
 from site_builder.local.aws import snapshot
 from tests.functions.claims_client import (
-    COMMS, COMMS_AND_FINANCE, FINANCE, IBAN_A, PDF, PNG, call, invite, line, payee, submit, upload,
+    COMMS_AND_FINANCE, FINANCE, IBAN_A, PDF, PNG, call, concurrently, invite, line, payee, submit, upload,
 )
 
 SEPA = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
@@ -113,15 +112,9 @@ def test_submission_is_idempotent_per_invite_and_key(fresh_tables):
 def test_concurrent_retries_of_one_submission_file_one_claim(fresh_tables):
     token = invite()["token"]
     body = {"payee": payee(), "lines": [line(upload(token))]}
-    replies = []
-    threads = [threading.Thread(target=lambda: replies.append(call("POST", "/claims", body, token=token, key="same-key-1")))
-               for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert {reply.status for reply in replies} <= {201, 409}
-    assert len({reply.body["id"] for reply in replies if reply.status == 201}) == 1
+    replies = concurrently(8, "POST", "/claims", body, token=token, key="same-key-1")
+    assert {status for status, _ in replies} <= {201, 409}, replies
+    assert len({body["id"] for status, body in replies if status == 201}) == 1
     assert call("GET", "/claims", claims=FINANCE).body["totals"]["submitted"]["count"] == 1
 
 
@@ -206,22 +199,27 @@ def test_same_payee_date_amount_and_currency_is_flagged(fresh_tables):
 def test_twenty_concurrent_approvals_make_one_transition_and_one_audit_entry(fresh_tables):
     token = invite()["token"]
     claim_id = submit(token).body["id"]
-    statuses, start = [], threading.Barrier(20)
-
-    def approve():
-        start.wait()
-        statuses.append(decide(claim_id, "approve", "submitted").status)
-
-    threads = [threading.Thread(target=approve) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(statuses) == [200] + [409] * 19
+    replies = concurrently(20, "POST", f"/claims/{claim_id}/decision", {"action": "approve", "expected": "submitted"},
+                           claims=FINANCE)
+    assert sorted(status for status, _ in replies) == [200] + [409] * 19, replies
     entries = audit_entries(fresh_tables, claim_id)
     assert sorted(entry["to"] for entry in entries) == ["approved", "submitted"]
     totals = call("GET", "/claims", claims=FINANCE).body["totals"]
     assert totals["approved"] == {"count": 1, "total": "89.90"} and totals["submitted"] == {"count": 0, "total": "0.00"}
+
+
+def test_a_decision_on_a_stale_read_is_refused_by_the_transaction(fresh_tables):
+    from claims import store
+    from sharewall_common.errors import Conflict
+
+    claim_id = submit(invite()["token"]).body["id"]
+    stale = store.get_claim(claim_id)  # both deciders read 'submitted' before either writes
+    audit = {"actor": "x", "role": "finance", "from": "submitted", "reason": None}
+    store.decide(stale, "approved", {**audit, "at": "2026-01-01T00:00:00.000001+00:00", "to": "approved"}, {})
+    with pytest.raises(Conflict):
+        store.decide(stale, "rejected", {**audit, "at": "2026-01-01T00:00:00.000002+00:00", "to": "rejected"}, {"reason": "r"})
+    assert sorted(entry["to"] for entry in audit_entries(fresh_tables, claim_id)) == ["approved", "submitted"]
+    assert store.get_claim(claim_id)["status"] == "approved"
 
 
 def test_the_review_follows_the_status_machine(fresh_tables):
@@ -273,6 +271,36 @@ def test_unknown_claims_and_cursors(fresh_tables):
 
 
 # --- lists and exports ------------------------------------------------------------------------
+
+
+def test_the_first_page_from_the_status_item_matches_the_index_after_trims_and_moves(fresh_tables, monkeypatch):
+    import claims.routes.claims as claims_routes
+    from claims import store
+
+    monkeypatch.setattr(store, "KEEP", 2)
+    monkeypatch.setattr(claims_routes, "PAGE", 2)
+    token = invite()["token"]
+    ids = [submit(token, [line(None, category="local-transport", gross=f"{n}.00", vat="0")]).body["id"] for n in range(1, 7)]
+    stats = store.status_items(("submitted",))["submitted"]
+    assert sum(name.startswith(store.RECENT) for name in stats) <= 4 and stats["floor"]  # trimmed once over 2 x KEEP
+
+    def pages(status):
+        first = call("GET", "/claims", claims=FINANCE, query=f"status={status}").body
+        rows, cursor = [row["id"] for row in first["claims"]], first["next"]
+        while cursor:
+            more = call("GET", "/claims", claims=FINANCE, query=f"status={status}&cursor={cursor}").body
+            rows, cursor = rows + [row["id"] for row in more["claims"]], more["next"]
+        return first, rows
+
+    first, everything = pages("submitted")
+    assert [row["id"] for row in first["claims"]] == ids[:-3:-1] and everything == ids[::-1]
+    assert decide(ids[-1], "approve", "submitted").status == 200  # the newest leaves: fewer than a page above the floor
+    first, everything = pages("submitted")
+    assert [row["id"] for row in first["claims"]] == [ids[-2], ids[-3]] and everything == ids[-2::-1]
+    first, everything = pages("approved")
+    assert everything == [ids[-1]] and first["next"] is None
+    assert first["totals"]["submitted"] == {"count": 5, "total": "15.00"}
+
 
 
 def test_the_finance_list_pages_by_status_with_totals_and_masked_ibans(fresh_tables):

@@ -59,11 +59,14 @@ def mine():
 def listing(status: Annotated[Literal["submitted", "approved", "rejected", "paid"], Query()] = "submitted",
             cursor: Annotated[str | None, Query(max_length=600)] = None):
     access.staff(router.current_event.raw_event, "finance")
-    claims, next_cursor = store.claims_by_status(status, PAGE, cursor)
-    totals = store.totals()
+    stats = store.status_items(rules.STATUSES)
+    if cursor:
+        claims, next_cursor = store.claims_by_status(status, PAGE, cursor)
+    else:
+        claims, next_cursor = store.first_page(status, stats[status], PAGE)
     return {"status": status, "claims": [views.summary(claim) for claim in claims], "next": next_cursor,
-            "totals": {name: {"count": totals.get(name, {}).get("count", 0),
-                              "total": views.money_text(totals.get(name, {}).get("total", 0))} for name in rules.STATUSES}}
+            "totals": {name: {"count": item.get("count", 0), "total": views.money_text(item.get("total", 0))}
+                       for name, item in stats.items()}}
 
 
 @router.get("/claims/<claim_id>")
