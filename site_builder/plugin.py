@@ -2,7 +2,7 @@
 
 It validates the content with the same code as `sharewall check`, replaces the post files by
 generated pages for the posts active as of the build (never in the nav), adds the static wall
-pages, renders every card once and writes the card chunks, filter index, `posts.json` and feed.
+pages, renders every card once and writes the filter index, `posts.json` and the feed.
 What a card shows, how links are built and what gets written is decided MkDocs-free in `wall.py`.
 """
 
@@ -165,12 +165,12 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             context["sharewall_wall"] = self._wall_context(self.wall_pages[uri])
         return context
 
-    # Write the card chunks, filter index, posts.json and feed.xml next to the HTML
+    # Write the filter index, posts.json and feed.xml next to the HTML
     @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        for path, data in self.wall.outputs(self.rendered).items():
+        for path, data in self.wall.outputs().items():
             target = Path(config.site_dir, path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

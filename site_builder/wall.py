@@ -3,6 +3,7 @@
 Everything here depends only on the active posts, the settings and where the site lives; the MkDocs
 adapter (`site_builder/plugin.py`) renders the cards with the theme once and writes what this
 module returns. Share links and counting come from `sharing` and `networks`, never re-implemented.
+The static wall pages double as the chunks the wall script loads: no card is written twice.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from xml.etree import ElementTree
 
 from site_builder import sharing
@@ -24,6 +25,7 @@ FEED_SIZE = 50  # the newest active posts in feed.xml; posts.json holds all of t
 INDEX_PATH = "sharewall/index.json"  # filter facets of every active post, in wall order
 ATOM = "http://www.w3.org/2005/Atom"
 NETWORK_SLOT = "{network}"  # utm_source placeholder in the composer's link; composer.js fills it in
+_SLOT = quote(NETWORK_SLOT, safe="")  # as utm_link writes it
 
 
 # --- where things live ------------------------------------------------------------------------
@@ -45,7 +47,7 @@ class Site:
         """The output file of a post page."""
         return f"posts/{slug}/index.html" if self.directory_urls else f"posts/{slug}.html"
 
-    def page_dest(self, number: int) -> str:
+    def page_dest(self, number: int | str) -> str:
         """The output file of wall page `number` (page 1 is the wall itself, `index.md`)."""
         if number == 1:
             return "index.html"
@@ -105,15 +107,15 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
     disclosure = settings.disclosures[post.language]
     lock = sharing.locked(post.disclosure, disclosure.sponsored, disclosure.employee)
     networks = [name for name in (post.networks or settings.networks) if name in settings.networks]
-    links = {name: sharing.utm_link(post.link, name, settings.utm_medium, post.campaign_or_slug) for name in networks}
+    slot_link = sharing.utm_link(post.link, NETWORK_SLOT, settings.utm_medium, post.campaign_or_slug)
+    links = {name: network_link(slot_link, name) for name in networks}
     suggestions = [sharing.with_hashtags(text, post.hashtags) for text in post.suggestions]
     text = lock.wrap(suggestions[0])
     shares = tuple(_share(NETWORKS[name], text, links[name], post.title) for name in networks)
     composer = {
         "post": post.slug, "subject": post.title, "prefix": lock.prefix, "suffix": lock.suffix,
         "networks": networks, "suggestions": suggestions,
-        # one UTM link for all networks: composer.js puts the network's name into the slot
-        "link": sharing.utm_link(post.link, NETWORK_SLOT, settings.utm_medium, post.campaign_or_slug),
+        "link": slot_link,  # one UTM link for all networks: composer.js fills in the network's name
     }
     return Card(
         post=post,
@@ -128,6 +130,11 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
         shares=shares,
         composer=script_json(composer),
     )
+
+
+def network_link(slot_link: str, name: str) -> str:
+    """`utm_link` for one network from the link with the `utm_source` slot (as composer.js does)."""
+    return slot_link.replace(_SLOT, quote(name, safe=""))
 
 
 def _share(network: Network, text: str, link: str, subject: str) -> Share:
@@ -182,11 +189,8 @@ class Wall:
         start = (number - 1) * self.page_size
         return self.cards[start:start + self.page_size]
 
-    def page_href(self, number: int) -> str:
+    def page_href(self, number: int | str) -> str:
         return self.site.href(self.site.page_dest(number))
-
-    def chunk_href(self, number: int) -> str:
-        return self.site.base + chunk_path(number)
 
     def pager(self, number: int) -> dict[str, Any]:
         """Links to the neighbouring pages, for the static wall and for the wall script."""
@@ -199,19 +203,15 @@ class Wall:
         }
 
     def script_state(self, number: int) -> str:
-        """What wall.js needs on a wall page: sizes, where the cards and the filter index live."""
+        """What wall.js needs on a wall page: sizes, where the wall pages and the filter index live."""
         return script_json({
             "page": number, "pageSize": self.page_size, "total": len(self.cards),
-            "index": self.site.base + INDEX_PATH, "chunks": self.chunk_href(0).replace("0.json", "{n}.json"),
+            "index": self.site.base + INDEX_PATH, "first": self.page_href(1), "pages": self.page_href("{n}"),
         })
 
-    def outputs(self, rendered: list[str]) -> dict[str, bytes]:
-        """Files to write next to the HTML: card chunks, the filter index, posts.json and feed.xml."""
-        files = {
-            chunk_path(number): json.dumps(rendered[(number - 1) * self.page_size:number * self.page_size],
-                                           ensure_ascii=False, separators=(",", ":")).encode()
-            for number in range(1, self.page_count + 1)
-        }
+    def outputs(self) -> dict[str, bytes]:
+        """Files to write next to the HTML: the filter index, posts.json and feed.xml."""
+        files = {}
         files[INDEX_PATH] = json.dumps(self._index(), ensure_ascii=False, separators=(",", ":")).encode()
         files["posts.json"] = posts_json(self.cards, self.site, self.now).encode()
         files["feed.xml"] = atom_feed(self.cards[:FEED_SIZE], self.site, self.now, self.title)
@@ -249,11 +249,6 @@ class Wall:
                 for card in self.cards
             ],
         }
-
-
-def chunk_path(number: int) -> str:
-    """The JSON list of rendered cards of wall page `number`."""
-    return f"sharewall/cards/{number}.json"
 
 
 def posts_json(cards: list[Card], site: Site, now: datetime) -> str:

@@ -1,6 +1,6 @@
 """The wall in Debian's Chromium: filters, composer, share links, the share POST and accessibility.
 
-The demo content is built once (with a small page size, so paging and the card chunks are used)
+The demo content is built once (with a small page size, so paging and loading further pages are used)
 and served on a loopback http.server that also answers `POST /api/shares` like a test endpoint.
 """
 

@@ -1,8 +1,8 @@
 /* Sharewall wall: filters over the whole wall and incremental loading.
  *
- * The page holds one page of server-rendered cards. Further cards come from static JSON chunks
- * (one per wall page, the same HTML the pages hold); filtering loads a compact index of every
- * post's topics, source and language once, then only the chunks that hold matching cards.
+ * The page holds one page of server-rendered cards. Further cards come from the other static wall
+ * pages (the same HTML readers without JavaScript page through); filtering loads a compact index of
+ * every post's topics, source and language once, then only the wall pages that hold matching cards.
  */
 (function () {
   "use strict";
@@ -16,7 +16,7 @@
   var pager = document.querySelector("[data-sw-pager]");
   var more = document.querySelector("[data-sw-more]");
   var count = form.querySelector(".sw-filters__count");
-  var chunks = new Map();  // page number -> promise of rendered cards
+  var chunks = new Map();  // wall page number -> promise of its cards' HTML
   var index = null;  // promise of the filter index
   var positions = null;  // wall positions shown in order: null = the whole wall
   var shown = 0;  // how many of `positions` are on the page
@@ -28,11 +28,18 @@
     return out;
   }
 
+  // The cards of one wall page, read from the page itself
   function chunk(number) {
     if (!chunks.has(number)) {
-      chunks.set(number, fetch(state.chunks.replace("{n}", number)).then(function (response) {
+      var url = number === 1 ? state.first : state.pages.replace("{n}", number);
+      chunks.set(number, fetch(url).then(function (response) {
         if (!response.ok) throw new Error(response.status);
-        return response.json();
+        return response.text();
+      }).then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        return Array.from(page.querySelectorAll("[data-sw-wall] > article.sw-card"), function (card) {
+          return card.outerHTML;
+        });
       }));
     }
     return chunks.get(number);
@@ -48,7 +55,7 @@
     return index;
   }
 
-  // Append the next page of `positions`, fetching only the chunks that hold them
+  // Append the next page of `positions`, fetching only the wall pages that hold them
   function showMore() {
     var run = generation;
     var next = positions.slice(shown, shown + state.pageSize);
@@ -95,7 +102,7 @@
     var run = ++generation;
     var active = filter.topic || filter.source || filter.language;
     if (!active) {
-      // the whole wall, newest first, from the chunks
+      // the whole wall, newest first
       list.innerHTML = "";
       positions = range(0, state.total);
       shown = 0;
