@@ -202,7 +202,7 @@ def test_the_category_limit_covers_the_whole_claim():
     found = rules.violations(claim(line(category="meals", gross="50.00", vat="0"), line(category="meals", gross="40.01", vat="0")),
                              policy(), TODAY)
     assert [(v.line, v.field) for v in found] == [(0, "gross"), (1, "gross")]
-    assert "meals totals 90.01 EUR in this claim; the limit is 90.00 EUR" in found[0].message
+    assert "meals totals 90.01 EUR in this claim, over the limit of 90.00 EUR" in found[0].message
     assert rules.violations(claim(line(category="meals", gross="50.00", vat="0"), line(category="meals", gross="40.00", vat="0")),
                             policy(), TODAY) == []
 

@@ -57,8 +57,8 @@ def _file(request: dict) -> dict:
     existing = store.get_claim(cid)
     if existing is not None:
         return {"id": cid, "status": existing["status"]}
-    files, found = _receipts(invite["id"], claim)
-    found = rules.violations(claim, policy.current(), today, receipts=set(files)) + found
+    files, present, found = _receipts(invite["id"], claim)
+    found = rules.violations(claim, policy.current(), today, receipts=present) + found
     if found:
         raise PolicyViolation("; ".join(f"lines[{v.line}].{v.field}: {v.message}" if v.line is not None
                                         else f"{v.field}: {v.message}" for v in found))
@@ -86,15 +86,16 @@ def _file(request: dict) -> dict:
     return {"id": cid, "status": "submitted"}
 
 
-def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, str]], list[rules.Violation]]:
-    """The uploaded receipt of each line that names one, checked by its bytes."""
-    files, found = {}, []
+def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, str]], set[int], list[rules.Violation]]:
+    """The uploaded receipt of each line that names one, checked by its bytes: (good files, lines with an upload, problems)."""
+    files, present, found = {}, set(), []
     for index, line in enumerate(claim.lines):
         if line.receipt is None:
             continue
         got = uploads.inspect(invite_id, line.receipt)
         if got is None:
             continue  # rules.violations reports the missing upload
+        present.add(index)
         data, declared = got
         kind = receipts.sniff(data[:16])
         if not data or len(data) > receipts.MAX_BYTES:
@@ -105,7 +106,7 @@ def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, st
             found.append(rules.Violation(index, "receipt", f"the receipt was uploaded as {declared} but its content is {kind}"))
         else:
             files[index] = (data, kind)
-    return files, found
+    return files, present, found
 
 
 def _flags(cid: str, markers: list[tuple[int, str, str]]) -> list[dict]:

@@ -52,17 +52,17 @@ def violations(claim: ClaimIn, policy: ExpensePolicy, today: date, receipts: set
         category = policy.categories.get(line.category)
         if category is None:
             allowed = ", ".join(policy.categories)
-            found.append(Violation(index, "category", f"category '{line.category}' is not in the expense policy; allowed: {allowed}"))
+            found.append(Violation(index, "category", f"category '{line.category}' is not in the expense policy (allowed: {allowed})"))
         if line.currency != policy.currency:
             found.append(Violation(index, "currency", f"currency must be {policy.currency}, got {line.currency}"))
         if line.date > today:
             found.append(Violation(index, "date", f"date {line.date} is in the future"))
         elif line.date < oldest:
-            found.append(Violation(index, "date", f"date {line.date} is older than {policy.max_age_days} days; expenses before {oldest} cannot be claimed"))
+            found.append(Violation(index, "date", f"date {line.date} is older than {policy.max_age_days} days (expenses before {oldest} cannot be claimed)"))
         if category is not None and category.receipt and line.receipt is None:
-            found.append(Violation(index, "receipt", f"a receipt is required for {line.category}; upload a PDF, JPEG or PNG"))
+            found.append(Violation(index, "receipt", f"a receipt is required for {line.category}: upload a PDF, JPEG or PNG"))
         elif line.receipt is not None and receipts is not None and index not in receipts:
-            found.append(Violation(index, "receipt", "the receipt upload was not found; upload it again"))
+            found.append(Violation(index, "receipt", "the receipt upload was not found (upload it again)"))
         if category is not None and line.currency == policy.currency:
             totals[line.category] += line.gross
     for name, total in totals.items():
@@ -70,7 +70,7 @@ def violations(claim: ClaimIn, policy: ExpensePolicy, today: date, receipts: set
         if total > limit:
             for index, line in enumerate(claim.lines):
                 if line.category == name:
-                    found.append(Violation(index, "gross", f"{name} totals {money_text(total)} {policy.currency} in this claim; the limit is {money_text(limit)} {policy.currency}"))
+                    found.append(Violation(index, "gross", f"{name} totals {money_text(total)} {policy.currency} in this claim, over the limit of {money_text(limit)} {policy.currency}"))
     return found
 
 

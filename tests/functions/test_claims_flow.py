@@ -159,7 +159,7 @@ def test_policy_violations_block_submission_with_a_message_per_line(fresh_tables
     assert reply.status == 422
     message = reply.body["error"]["message"]
     assert "lines[1].category: category 'honorarium' is not in the expense policy" in message
-    assert "lines[2].gross: meals totals 95.00 EUR in this claim; the limit is 90.00 EUR" in message
+    assert "lines[2].gross: meals totals 95.00 EUR in this claim, over the limit of 90.00 EUR" in message
     assert "lines[3].date: date 2020-01-01 is older than 90 days" in message
     assert "lines[4].receipt: a receipt is required for travel" in message
     assert "lines[0]" not in message

@@ -1,0 +1,124 @@
+/* Sharewall claims pages (invites, claim form, finance): what the three share. Calls the API with
+   the signed-in user's token (sessionStorage) or the influencer's invite token, shows the API's own
+   error messages, formats money from the API's decimal strings. No framework, no third party. */
+(function () {
+  "use strict";
+
+  var configElement = document.getElementById("sharewall-config");
+  var config = configElement ? JSON.parse(configElement.textContent) : { api: "/api", tokenKey: "sharewall.token" };
+  var lang = (document.documentElement.lang || "en").slice(0, 2).toLowerCase();
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (key) {
+      if (attributes[key] !== null && attributes[key] !== undefined && attributes[key] !== false) {
+        node.setAttribute(key, attributes[key] === true ? "" : attributes[key]);
+      }
+    });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  // Label + control, the control's id tied to the label for screen readers
+  var ids = 0;
+  function field(labelText, control, hint) {
+    var wrapper = element("div", { class: "sw-field" });
+    if (!control.id) control.id = "sw-field-" + (++ids);
+    wrapper.appendChild(element("label", { for: control.id }, labelText));
+    wrapper.appendChild(control);
+    if (hint) {
+      var note = element("small", { id: control.id + "-hint", class: "sw-field__hint" }, hint);
+      control.setAttribute("aria-describedby", note.id);
+      wrapper.appendChild(note);
+    }
+    return wrapper;
+  }
+
+  function staffToken() {
+    try { return window.sessionStorage.getItem(config.tokenKey); } catch (error) { return null; }
+  }
+
+  // fetch + JSON; resolves {status, ok, body}; never throws for HTTP errors
+  function api(method, path, options) {
+    options = options || {};
+    var headers = { Accept: "application/json" };
+    if (options.invite) headers["X-Invite-Token"] = options.invite;
+    else if (staffToken()) headers.Authorization = "Bearer " + staffToken();
+    if (options.key) headers["Idempotency-Key"] = options.key;
+    var init = { method: method, headers: headers };
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(options.body);
+    }
+    return fetch(config.api + path, init).then(function (response) {
+      var kind = response.headers.get("content-type") || "";
+      var read = kind.indexOf("json") >= 0 ? response.json().catch(function () { return {}; }) : response.blob();
+      return read.then(function (body) { return { status: response.status, ok: response.ok, body: body, response: response }; });
+    }, function () {
+      return { status: 0, ok: false, body: { error: { code: "network", message: lang === "de" ? "Keine Verbindung zum Server." : "The server cannot be reached." } } };
+    });
+  }
+
+  function errorText(reply) {
+    return (reply.body && reply.body.error && reply.body.error.message) || ("HTTP " + reply.status);
+  }
+
+  var moneyFormat = new Intl.NumberFormat(lang, { style: "currency", currency: "EUR" });
+  function money(text, currency) {
+    // the API sends amounts as decimal strings; shown with the locale's separators only
+    var cents = Math.round(Number(text) * 100);
+    if (!isFinite(cents)) return text;
+    return currency && currency !== "EUR" ? text + " " + currency : moneyFormat.format(cents / 100);
+  }
+
+  function date(iso) {
+    if (!iso) return "";
+    var value = new Date(iso);
+    return isNaN(value) ? iso : value.toLocaleDateString(lang, { year: "numeric", month: "2-digit", day: "2-digit" });
+  }
+
+  function dateTime(iso) {
+    if (!iso) return "";
+    var value = new Date(iso);
+    return isNaN(value) ? iso : value.toLocaleString(lang, { dateStyle: "short", timeStyle: "short" });
+  }
+
+  function status(node, text, kind) {
+    node.textContent = text || "";
+    node.className = "sw-claims__status" + (kind ? " sw-claims__status--" + kind : "");
+  }
+
+  function signInHint(node, text, linkText) {
+    node.textContent = text + " ";
+    if (location.hostname === "127.0.0.1" || location.hostname === "localhost") {
+      node.appendChild(element("a", { href: "/_dev/signin?next=" + encodeURIComponent(location.pathname) }, linkText));
+    }
+  }
+
+  // Download a file the API only gives with the bearer token: fetch it, then save the blob
+  function download(path, fallbackName, onError) {
+    return api("GET", path).then(function (reply) {
+      if (!reply.ok) { onError(reply); return; }
+      var disposition = reply.response.headers.get("content-disposition") || "";
+      var match = /filename="([^"]+)"/.exec(disposition);
+      var link = element("a", { href: URL.createObjectURL(reply.body), download: match ? match[1] : fallbackName });
+      document.body.appendChild(link);
+      link.click();
+      setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+    });
+  }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  window.SharewallClaims = {
+    config: config, lang: lang, element: element, field: field, api: api, errorText: errorText, money: money,
+    date: date, dateTime: dateTime, status: status, signInHint: signInHint, download: download, newKey: newKey,
+    staffToken: staffToken,
+    strings: function (table) { return table[lang] || table.en; },
+  };
+})();

@@ -1,0 +1,260 @@
+/* Claim form (influencer): the invite token comes from the link (#invite=…). Payee, lines with a
+   receipt each, uploaded straight to S3 with a presigned POST; submitted once per Idempotency-Key;
+   the influencer's own claims and their status below. */
+(function () {
+  "use strict";
+
+  var C = window.SharewallClaims;
+  var root = document.querySelector("[data-sw-claim]");
+  if (!C || !root) return;
+  var t = C.strings({
+    de: {
+      no_invite: "Dieser Link enthält keine Einladung. Öffne den Link aus deiner Einladung.", loading: "Lädt …",
+      hello: "Hallo {name}! Hier reichst du Auslagen für „{campaign}“ ein. Die Einladung gilt bis {until}.",
+      policy: "Erstattet werden Auslagen – kein Honorar. Je Abrechnung höchstens:", receipt_needed: "Beleg nötig",
+      no_receipt: "ohne Beleg", payee: "Zahlungsempfänger", kind: "Ich bin", private: "Privatperson", business: "Unternehmen",
+      holder: "Kontoinhaber/in", street: "Straße und Hausnummer", postcode: "PLZ", town: "Ort", country: "Land (ISO, z. B. DE)",
+      iban: "IBAN", vat_id: "USt-IdNr.", lines: "Auslagen", date: "Datum", category: "Kategorie", description: "Beschreibung",
+      gross: "Betrag brutto", currency: "Währung", vat: "davon USt", receipt: "Beleg (PDF, JPEG, PNG, bis 10 MB)",
+      add: "Weitere Auslage", remove: "Auslage entfernen", submit: "Abrechnung einreichen", uploading: "Lädt hoch …",
+      uploaded: "Beleg hochgeladen.", upload_failed: "Hochladen fehlgeschlagen:", too_big: "Die Datei ist größer als 10 MB.",
+      bad_type: "Nur PDF, JPEG oder PNG.", wait_uploads: "Warte, bis alle Belege hochgeladen sind.",
+      submitted: "Danke! Deine Abrechnung ist eingereicht.", mine: "Deine Abrechnungen", none: "Noch keine Abrechnungen.",
+      status_submitted: "eingereicht", status_approved: "genehmigt", status_rejected: "abgelehnt", status_paid: "bezahlt",
+      total: "Summe", submitted_at: "Eingereicht", status: "Status", reason: "Begründung", line: "Auslage",
+    },
+    en: {
+      no_invite: "This link holds no invite. Open the link from your invitation.", loading: "Loading …",
+      hello: "Hello {name}! Claim your expenses for “{campaign}” here. The invite is valid until {until}.",
+      policy: "We reimburse expenses – no fees. At most per claim:", receipt_needed: "receipt needed",
+      no_receipt: "no receipt needed", payee: "Payee", kind: "I am", private: "a private person", business: "a business",
+      holder: "Account holder", street: "Street and number", postcode: "Postcode", town: "Town", country: "Country (ISO, e.g. DE)",
+      iban: "IBAN", vat_id: "VAT id", lines: "Expenses", date: "Date", category: "Category", description: "Description",
+      gross: "Gross amount", currency: "Currency", vat: "of which VAT", receipt: "Receipt (PDF, JPEG, PNG, up to 10 MB)",
+      add: "Add an expense", remove: "Remove expense", submit: "Submit claim", uploading: "Uploading …",
+      uploaded: "Receipt uploaded.", upload_failed: "Upload failed:", too_big: "The file is larger than 10 MB.",
+      bad_type: "PDF, JPEG or PNG only.", wait_uploads: "Wait until all receipts are uploaded.",
+      submitted: "Thank you! Your claim is submitted.", mine: "Your claims", none: "No claims yet.",
+      status_submitted: "submitted", status_approved: "approved", status_rejected: "rejected", status_paid: "paid",
+      total: "Total", submitted_at: "Submitted", status: "Status", reason: "Reason", line: "Expense",
+    },
+  });
+  var TYPES = { "application/pdf": true, "image/jpeg": true, "image/png": true };
+  var MAX = 10 * 1024 * 1024;
+  var el = C.element;
+  var STORE = "sharewall.invite";
+
+  var token = (new URLSearchParams(location.hash.slice(1))).get("invite");
+  try {
+    if (token) window.sessionStorage.setItem(STORE, token); else token = window.sessionStorage.getItem(STORE);
+  } catch (error) { /* private mode: the hash still works */ }
+  if (token && location.hash) history.replaceState(null, "", location.pathname + location.search);  // keep it out of history
+
+  var intro = root.appendChild(el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite" }));
+  if (!token) { C.status(intro, t.no_invite, "error"); return; }
+  var policy = null;
+  var key = C.newKey();  // one per claim being filled in: a retried submit is the same claim
+
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
+
+  C.status(intro, t.loading);
+  C.api("GET", "/claims/invite", { invite: token }).then(function (reply) {
+    if (!reply.ok) { C.status(intro, C.errorText(reply), "error"); return; }
+    policy = reply.body.policy;
+    C.status(intro, fill(t.hello, { name: reply.body.name, campaign: reply.body.campaign, until: C.date(reply.body.expires_at) }));
+    build();
+    loadMine();
+  });
+
+  var form, linesBox, formStatus, mineBox;
+
+  function build() {
+    var limits = el("div", { class: "sw-claims__policy" });
+    limits.appendChild(el("p", {}, t.policy));
+    var list = limits.appendChild(el("ul"));
+    policy.categories.forEach(function (category) {
+      list.appendChild(el("li", {}, (category.label[C.lang] || category.label.en || category.key) + ": " +
+        C.money(category.limit) + " (" + (category.receipt ? t.receipt_needed : t.no_receipt) + ")"));
+    });
+    root.appendChild(limits);
+
+    form = el("form", { class: "sw-claims__form", "data-sw-claim-form": true, novalidate: true });
+    var payee = el("fieldset", { class: "sw-claims__payee" });
+    payee.appendChild(el("legend", {}, t.payee));
+    var kinds = el("div", { class: "sw-field sw-field--choice", role: "radiogroup", "aria-label": t.kind });
+    ["private", "business"].forEach(function (kind) {
+      var label = el("label");
+      var input = el("input", { type: "radio", name: "kind", value: kind, checked: kind === "private" });
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + t[kind]));
+      kinds.appendChild(label);
+    });
+    payee.appendChild(kinds);
+    var inputs = {
+      holder: el("input", { name: "holder", required: true, maxlength: "70", autocomplete: "name" }),
+      street: el("input", { name: "street", required: true, maxlength: "70", autocomplete: "address-line1" }),
+      postcode: el("input", { name: "postcode", required: true, maxlength: "16", autocomplete: "postal-code" }),
+      town: el("input", { name: "town", required: true, maxlength: "35", autocomplete: "address-level2" }),
+      country: el("input", { name: "country", required: true, maxlength: "2", value: "DE", pattern: "[A-Za-z]{2}", autocomplete: "country" }),
+      iban: el("input", { name: "iban", required: true, maxlength: "42", autocomplete: "off", spellcheck: "false" }),
+      vat_id: el("input", { name: "vat_id", maxlength: "20", autocomplete: "off" }),
+    };
+    Object.keys(inputs).forEach(function (name) { payee.appendChild(C.field(t[name], inputs[name])); });
+    var vatField = inputs.vat_id.parentNode;
+    vatField.hidden = true;
+    kinds.addEventListener("change", function () {
+      var business = form.querySelector("input[name=kind]:checked").value === "business";
+      vatField.hidden = !business;
+      inputs.vat_id.required = business;
+    });
+    form.appendChild(payee);
+
+    var linesSet = el("fieldset", { class: "sw-claims__lines" });
+    linesSet.appendChild(el("legend", {}, t.lines));
+    linesBox = linesSet.appendChild(el("div"));
+    var add = el("button", { type: "button", class: "md-button", "data-sw-add-line": true }, t.add);
+    add.addEventListener("click", function () { addLine(); });
+    linesSet.appendChild(add);
+    form.appendChild(linesSet);
+    addLine();
+
+    form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary" }, t.submit));
+    formStatus = form.appendChild(el("div", { class: "sw-claims__status", role: "status", "aria-live": "polite", "data-sw-claim-status": true }));
+    form.addEventListener("submit", function (event) { event.preventDefault(); submit(inputs); });
+    root.appendChild(form);
+
+    root.appendChild(el("h2", {}, t.mine));
+    mineBox = root.appendChild(el("div", { "data-sw-mine": true }));
+  }
+
+  function addLine() {
+    var box = el("div", { class: "sw-claims__line", "data-sw-line": true });
+    var number = linesBox.children.length + 1;
+    box.appendChild(el("h3", {}, t.line + " " + number));
+    var category = el("select", { name: "category", required: true });
+    policy.categories.forEach(function (item) {
+      category.appendChild(el("option", { value: item.key }, item.label[C.lang] || item.label.en || item.key));
+    });
+    var today = new Date();
+    var inputs = {
+      date: el("input", { name: "date", type: "date", required: true, max: today.toISOString().slice(0, 10) }),
+      category: category,
+      description: el("input", { name: "description", required: true, maxlength: "140" }),
+      gross: el("input", { name: "gross", required: true, inputmode: "decimal", pattern: "\\d{1,9}([.,]\\d{1,2})?", placeholder: "0,00" }),
+      currency: el("select", { name: "currency" }),
+      vat: el("input", { name: "vat", inputmode: "decimal", pattern: "\\d{1,9}([.,]\\d{1,2})?", placeholder: "0,00" }),
+      receipt: el("input", { name: "receipt", type: "file", accept: "application/pdf,image/jpeg,image/png" }),
+    };
+    inputs.currency.appendChild(el("option", { value: policy.currency }, policy.currency));
+    Object.keys(inputs).forEach(function (name) { box.appendChild(C.field(t[name], inputs[name])); });
+    var note = box.appendChild(el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite", "data-sw-line-status": true }));
+    if (number > 1) {
+      var remove = el("button", { type: "button", class: "md-button" }, t.remove);
+      remove.addEventListener("click", function () { box.remove(); });
+      box.appendChild(remove);
+    }
+    inputs.receipt.addEventListener("change", function () { upload(box, inputs.receipt, note); });
+    linesBox.appendChild(box);
+  }
+
+  // Presigned POST: the API says where and under which policy; the file goes straight to S3
+  function upload(box, input, note) {
+    delete box.dataset.upload;
+    var file = input.files[0];
+    if (!file) return;
+    if (!TYPES[file.type]) { C.status(note, t.bad_type, "error"); return; }
+    if (file.size > MAX || file.size === 0) { C.status(note, t.too_big, "error"); return; }
+    box.dataset.uploading = "1";
+    C.status(note, t.uploading);
+    C.api("POST", "/claims/uploads", { invite: token, body: { filename: file.name.slice(0, 120), content_type: file.type, size: file.size } })
+      .then(function (reply) {
+        if (!reply.ok) throw new Error(C.errorText(reply));
+        var data = new FormData();
+        Object.keys(reply.body.fields).forEach(function (name) { data.append(name, reply.body.fields[name]); });
+        data.append("file", file);
+        return fetch(reply.body.url, { method: "POST", body: data }).then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          box.dataset.upload = reply.body.upload;
+          C.status(note, t.uploaded, "ok");
+        });
+      })
+      .catch(function (error) { C.status(note, t.upload_failed + " " + error.message, "error"); })
+      .then(function () { delete box.dataset.uploading; });
+  }
+
+  function amount(text) {
+    return (text || "").trim().replace(",", ".") || "0";
+  }
+
+  function submit(inputs) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-sw-line-status].sw-claims__status--error"), function (node) { C.status(node, ""); });
+    if (!form.reportValidity()) return;
+    var boxes = Array.prototype.slice.call(linesBox.querySelectorAll("[data-sw-line]"));
+    if (boxes.some(function (box) { return box.dataset.uploading; })) { C.status(formStatus, t.wait_uploads, "error"); return; }
+    var kind = form.querySelector("input[name=kind]:checked").value;
+    var body = {
+      payee: {
+        kind: kind, holder: inputs.holder.value.trim(), iban: inputs.iban.value.trim(),
+        address: { street: inputs.street.value.trim(), postcode: inputs.postcode.value.trim(), town: inputs.town.value.trim(),
+                   country: inputs.country.value.trim().toUpperCase() },
+      },
+      lines: boxes.map(function (box) {
+        var value = function (name) { return box.querySelector("[name=" + name + "]").value; };
+        return { date: value("date"), category: value("category"), description: value("description").trim(),
+                 gross: amount(value("gross")), currency: value("currency"), vat: amount(value("vat")),
+                 receipt: box.dataset.upload || null };
+      }),
+    };
+    if (kind === "business") body.payee.vat_id = inputs.vat_id.value.trim();
+    C.status(formStatus, t.loading);
+    C.api("POST", "/claims", { invite: token, key: key, body: body }).then(function (reply) {
+      if (!reply.ok) { showErrors(reply, boxes); return; }
+      C.status(formStatus, t.submitted, "ok");
+      key = C.newKey();
+      form.reset();
+      boxes.slice(1).forEach(function (box) { box.remove(); });
+      delete boxes[0].dataset.upload;
+      C.status(boxes[0].querySelector("[data-sw-line-status]"), "");
+      loadMine();
+    });
+  }
+
+  // The API names each problem "lines[i].field: message" (policy) or "lines.i.field: …" (format)
+  function showErrors(reply, boxes) {
+    var message = C.errorText(reply);
+    var general = [];
+    message.split("; ").forEach(function (part) {
+      var match = /^lines(?:\[(\d+)\]|\.(\d+))\.?([\w.]*):\s*(.*)$/.exec(part);
+      var index = match ? Number(match[1] || match[2]) : -1;
+      if (match && boxes[index]) {
+        var note = boxes[index].querySelector("[data-sw-line-status]");
+        C.status(note, (note.classList.contains("sw-claims__status--error") ? note.textContent + " " : "") + (match[3] ? match[3] + ": " : "") + match[4], "error");
+      } else {
+        general.push(part);
+      }
+    });
+    C.status(formStatus, general.length ? general.join("; ") : message, "error");
+  }
+
+  function loadMine() {
+    C.api("GET", "/claims/mine", { invite: token }).then(function (reply) {
+      mineBox.textContent = "";
+      if (!reply.ok) { mineBox.appendChild(el("p", { class: "sw-claims__status sw-claims__status--error" }, C.errorText(reply))); return; }
+      if (!reply.body.claims.length) { mineBox.appendChild(el("p", {}, t.none)); return; }
+      var table = el("table", { class: "sw-claims__table" });
+      var head = el("tr");
+      [t.submitted_at, t.total, t.status, t.reason].forEach(function (label) { head.appendChild(el("th", { scope: "col" }, label)); });
+      table.appendChild(el("thead")).appendChild(head);
+      var tbody = table.appendChild(el("tbody"));
+      reply.body.claims.forEach(function (claim) {
+        var tr = el("tr", { "data-claim": claim.id, "data-status": claim.status });
+        [C.dateTime(claim.submitted_at), C.money(claim.total), t["status_" + claim.status] || claim.status, claim.reason || ""]
+          .forEach(function (text) { tr.appendChild(el("td", {}, text)); });
+        tbody.appendChild(tr);
+      });
+      mineBox.appendChild(table);
+    });
+  }
+})();

@@ -1,0 +1,253 @@
+/* Finance page: claims by status with totals, one claim with its lines, flags, receipts (short-lived
+   links) and audit trail; approve, reject with a reason, mark paid; CSV and SEPA exports. */
+(function () {
+  "use strict";
+
+  var C = window.SharewallClaims;
+  var root = document.querySelector("[data-sw-finance]");
+  if (!C || !root) return;
+  var t = C.strings({
+    de: {
+      submitted: "Eingereicht", approved: "Genehmigt", rejected: "Abgelehnt", paid: "Bezahlt", loading: "Lädt …",
+      signin: "Melde dich an, um Abrechnungen zu prüfen.", signin_link: "Anmelden",
+      forbidden: "Abrechnungen prüft die Buchhaltung; deinem Konto fehlt diese Rolle.",
+      date: "Eingereicht", payee: "Empfänger", iban: "IBAN", campaign: "Kampagne", total: "Summe", flags: "Hinweise",
+      open: "Öffnen", none: "Keine Abrechnungen in diesem Status.", more: "Weitere laden", count: "{count} Abrechnungen, {total}",
+      export_csv: "CSV für die Buchhaltung", export_sepa: "SEPA-Überweisungsdatei (genehmigte)", exports: "Exporte",
+      detail: "Abrechnung", address: "Anschrift", kind: "Art", private: "Privatperson", business: "Unternehmen", vat_id: "USt-IdNr.",
+      lines: "Auslagen", category: "Kategorie", description: "Beschreibung", gross: "Brutto", vat: "USt", receipt: "Beleg",
+      show_receipt: "Beleg ansehen", no_receipt: "ohne Beleg", duplicate: "Mögliches Duplikat", kind_receipt: "gleicher Beleg",
+      kind_payment: "gleicher Empfänger, Tag und Betrag", in_claims: "in Abrechnung", same_claim: "in dieser Abrechnung, Auslage",
+      audit: "Verlauf", who: "Wer", when: "Wann", from: "Von", to: "Nach", reason: "Begründung", note: "Notiz",
+      approve: "Genehmigen", reject: "Ablehnen", pay: "Als bezahlt markieren", reason_label: "Begründung (für die Ablehnung nötig)",
+      confirm_dup: "Ich habe die Hinweise auf Duplikate geprüft.", self_invited: "Du hast die Einladung zu dieser Abrechnung erstellt; genehmigen muss jemand anderes.",
+      decided: "Gespeichert: {status}.", close: "Schließen", line: "Auslage",
+    },
+    en: {
+      submitted: "Submitted", approved: "Approved", rejected: "Rejected", paid: "Paid", loading: "Loading …",
+      signin: "Sign in to review claims.", signin_link: "Sign in",
+      forbidden: "Finance reviews claims; your account lacks that role.",
+      date: "Submitted", payee: "Payee", iban: "IBAN", campaign: "Campaign", total: "Total", flags: "Flags",
+      open: "Open", none: "No claims in this status.", more: "Load more", count: "{count} claims, {total}",
+      export_csv: "CSV for accounting", export_sepa: "SEPA transfer file (approved)", exports: "Exports",
+      detail: "Claim", address: "Address", kind: "Kind", private: "private person", business: "business", vat_id: "VAT id",
+      lines: "Expenses", category: "Category", description: "Description", gross: "Gross", vat: "VAT", receipt: "Receipt",
+      show_receipt: "View receipt", no_receipt: "no receipt", duplicate: "Possible duplicate", kind_receipt: "same receipt",
+      kind_payment: "same payee, day and amount", in_claims: "in claim", same_claim: "in this claim, expense",
+      audit: "History", who: "Who", when: "When", from: "From", to: "To", reason: "Reason", note: "Note",
+      approve: "Approve", reject: "Reject", pay: "Mark as paid", reason_label: "Reason (required to reject)",
+      confirm_dup: "I have checked the duplicate flags.", self_invited: "You created the invite of this claim; someone else must approve it.",
+      decided: "Saved: {status}.", close: "Close", line: "Expense",
+    },
+  });
+  var STATUSES = ["submitted", "approved", "rejected", "paid"];
+  var el = C.element;
+  var current = "submitted";
+  var cursor = null;
+
+  var status = root.appendChild(el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite" }));
+  var tabs = root.appendChild(el("div", { class: "sw-claims__tabs", role: "group", "aria-label": t.detail }));
+  var summary = root.appendChild(el("p", { class: "sw-claims__summary", "data-sw-summary": true }));
+  var table = root.appendChild(el("table", { class: "sw-claims__table", "data-sw-claims": true }));
+  var head = el("tr");
+  [t.date, t.payee, t.iban, t.campaign, t.total, t.flags, ""].forEach(function (label) { head.appendChild(el("th", { scope: "col" }, label)); });
+  table.appendChild(el("thead")).appendChild(head);
+  var tbody = table.appendChild(el("tbody"));
+  var more = root.appendChild(el("button", { type: "button", class: "md-button", hidden: true }, t.more));
+  var exportsBox = root.appendChild(el("div", { class: "sw-claims__exports" }));
+  exportsBox.appendChild(el("h2", {}, t.exports));
+  var csvButton = exportsBox.appendChild(el("button", { type: "button", class: "md-button", "data-sw-export": "csv" }, t.export_csv));
+  var sepaButton = exportsBox.appendChild(el("button", { type: "button", class: "md-button", "data-sw-export": "xml" }, t.export_sepa));
+  var exportStatus = exportsBox.appendChild(el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite" }));
+  var detail = root.appendChild(el("section", { class: "sw-claims__detail", "data-sw-detail": true, hidden: true, tabindex: "-1" }));
+
+  var tabButtons = {};
+  STATUSES.forEach(function (name) {
+    var button = el("button", { type: "button", class: "md-button", "data-sw-status": name, "aria-pressed": String(name === current) }, t[name]);
+    button.addEventListener("click", function () { select(name); });
+    tabButtons[name] = button;
+    tabs.appendChild(button);
+  });
+
+  csvButton.addEventListener("click", function () {
+    C.status(exportStatus, t.loading);
+    C.download("/claims/export.csv?status=approved", "claims.csv", function (reply) { C.status(exportStatus, C.errorText(reply), "error"); })
+      .then(function () { if (!exportStatus.classList.contains("sw-claims__status--error")) C.status(exportStatus, ""); });
+  });
+  sepaButton.addEventListener("click", function () {
+    C.status(exportStatus, t.loading);
+    C.download("/claims/export.xml", "sepa.xml", function (reply) { C.status(exportStatus, C.errorText(reply), "error"); })
+      .then(function () { if (!exportStatus.classList.contains("sw-claims__status--error")) C.status(exportStatus, ""); });
+  });
+
+  function refuse(reply, node) {
+    if (reply.status === 401) C.signInHint(node, t.signin, t.signin_link);
+    else if (reply.status === 403) C.status(node, reply.body.error && reply.body.error.code === "own_invite" ? C.errorText(reply) : t.forbidden, "error");
+    else C.status(node, C.errorText(reply), "error");
+  }
+
+  function select(name) {
+    current = name;
+    STATUSES.forEach(function (other) { tabButtons[other].setAttribute("aria-pressed", String(other === name)); });
+    load(false);
+  }
+
+  function load(append) {
+    if (!C.staffToken()) { C.signInHint(status, t.signin, t.signin_link); root.classList.add("sw-claims--locked"); return; }
+    C.status(status, t.loading);
+    var query = "?status=" + current + (append && cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+    C.api("GET", "/claims" + query).then(function (reply) {
+      if (!reply.ok) { refuse(reply, status); return; }
+      C.status(status, "");
+      if (!append) tbody.textContent = "";
+      STATUSES.forEach(function (name) {
+        var totals = reply.body.totals[name];
+        tabButtons[name].textContent = t[name] + " (" + totals.count + ")";
+      });
+      var totals = reply.body.totals[current];
+      summary.textContent = t.count.replace("{count}", totals.count).replace("{total}", C.money(totals.total));
+      reply.body.claims.forEach(function (claim) { tbody.appendChild(row(claim)); });
+      if (!tbody.children.length) {
+        var empty = el("tr");
+        empty.appendChild(el("td", { colspan: "7" }, t.none));
+        tbody.appendChild(empty);
+      }
+      cursor = reply.body.next;
+      more.hidden = !cursor;
+    });
+  }
+
+  function row(claim) {
+    var tr = el("tr", { "data-claim": claim.id });
+    [C.dateTime(claim.submitted_at), claim.payee, claim.iban, claim.campaign || "", C.money(claim.total),
+     claim.flags ? "⚠ " + claim.flags : ""].forEach(function (text) { tr.appendChild(el("td", {}, text)); });
+    var open = el("button", { type: "button", class: "md-button", "data-sw-open": claim.id, "aria-label": t.open + ": " + claim.payee }, t.open);
+    open.addEventListener("click", function () { show(claim.id); });
+    tr.appendChild(el("td")).appendChild(open);
+    return tr;
+  }
+
+  function definition(list, term, value) {
+    list.appendChild(el("dt", {}, term));
+    list.appendChild(el("dd", {}, value));
+  }
+
+  function show(id) {
+    C.api("GET", "/claims/" + encodeURIComponent(id)).then(function (reply) {
+      if (!reply.ok) { refuse(reply, status); return; }
+      render(reply.body);
+    });
+  }
+
+  function render(claim) {
+    detail.textContent = "";
+    detail.hidden = false;
+    detail.setAttribute("data-claim", claim.id);
+    detail.appendChild(el("h2", {}, t.detail + " " + claim.id.slice(0, 8) + " – " + (t[claim.status] || claim.status)));
+    var facts = detail.appendChild(el("dl", { class: "sw-claims__facts" }));
+    var payee = claim.payee;
+    definition(facts, t.payee, payee.holder);
+    definition(facts, t.kind, t[payee.kind] + (payee.vat_id ? " (" + t.vat_id + " " + payee.vat_id + ")" : ""));
+    definition(facts, t.address, [payee.address.street, payee.address.postcode + " " + payee.address.town, payee.address.country].join(", "));
+    definition(facts, t.iban, claim.iban);
+    definition(facts, t.campaign, claim.campaign || "");
+    definition(facts, t.total, C.money(claim.total));
+    if (claim.note) definition(facts, t.note, claim.note);
+    if (claim.reason) definition(facts, t.reason, claim.reason);
+
+    detail.appendChild(el("h3", {}, t.lines));
+    var lines = el("table", { class: "sw-claims__table", "data-sw-lines": true });
+    var head = el("tr");
+    [t.date, t.category, t.description, t.gross, t.vat, t.receipt].forEach(function (label) { head.appendChild(el("th", { scope: "col" }, label)); });
+    lines.appendChild(el("thead")).appendChild(head);
+    var body = lines.appendChild(el("tbody"));
+    claim.lines.forEach(function (line, index) {
+      var tr = body.appendChild(el("tr"));
+      [C.date(line.date), line.category, line.description, C.money(line.gross, line.currency), C.money(line.vat, line.currency)]
+        .forEach(function (text) { tr.appendChild(el("td", {}, text)); });
+      var cell = tr.appendChild(el("td"));
+      if (line.receipt_url) {
+        cell.appendChild(el("a", { href: line.receipt_url, target: "_blank", rel: "noopener noreferrer", "data-sw-receipt": index },
+                            t.show_receipt + " (" + t.line + " " + (index + 1) + ")"));
+      } else {
+        cell.textContent = t.no_receipt;
+      }
+    });
+    detail.appendChild(lines);
+
+    if (claim.flags.length) {
+      var flags = detail.appendChild(el("div", { class: "sw-claims__flags", role: "note", "data-sw-flags": true }));
+      flags.appendChild(el("h3", {}, "⚠ " + t.duplicate));
+      var list = flags.appendChild(el("ul"));
+      claim.flags.forEach(function (flag) {
+        var where = flag.claims.map(function (other) { return t.in_claims + " " + other.slice(0, 8); })
+          .concat(flag.lines.map(function (other) { return t.same_claim + " " + (other + 1); }));
+        list.appendChild(el("li", {}, t.line + " " + (flag.line + 1) + ": " + t["kind_" + flag.kind] + " – " + where.join(", ")));
+      });
+    }
+
+    detail.appendChild(el("h3", {}, t.audit));
+    var audit = el("table", { class: "sw-claims__table", "data-sw-audit": true });
+    var auditHead = el("tr");
+    [t.when, t.who, t.from, t.to, t.reason].forEach(function (label) { auditHead.appendChild(el("th", { scope: "col" }, label)); });
+    audit.appendChild(el("thead")).appendChild(auditHead);
+    var auditBody = audit.appendChild(el("tbody"));
+    claim.audit.forEach(function (entry) {
+      var tr = auditBody.appendChild(el("tr"));
+      [C.dateTime(entry.at), entry.role + " " + String(entry.actor || "").slice(0, 12), entry.from ? t[entry.from] : "–", t[entry.to] || entry.to, entry.reason || ""]
+        .forEach(function (text) { tr.appendChild(el("td", {}, text)); });
+    });
+    detail.appendChild(audit);
+
+    decisions(claim);
+    var close = detail.appendChild(el("button", { type: "button", class: "md-button" }, t.close));
+    close.addEventListener("click", function () { detail.hidden = true; });
+    detail.focus();
+  }
+
+  function decisions(claim) {
+    if (claim.status !== "submitted" && claim.status !== "approved") return;
+    var form = el("form", { class: "sw-claims__decision", "data-sw-decision": true });
+    var note = el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite" });
+    var reason = el("textarea", { name: "reason", rows: "2", maxlength: "500" });
+    var confirm = el("input", { type: "checkbox", name: "confirm_duplicates" });
+    if (claim.status === "submitted") {
+      form.appendChild(C.field(t.reason_label, reason));
+      if (claim.flags.length) {
+        var label = el("label", { class: "sw-field sw-field--choice" });
+        label.appendChild(confirm);
+        label.appendChild(document.createTextNode(" " + t.confirm_dup));
+        form.appendChild(label);
+      }
+      if (claim.self_invited) form.appendChild(el("p", { class: "sw-claims__status sw-claims__status--error" }, t.self_invited));
+      form.appendChild(button("approve"));
+      form.appendChild(button("reject"));
+    } else {
+      form.appendChild(button("pay"));
+    }
+    form.appendChild(note);
+    detail.appendChild(form);
+
+    function button(action) {
+      var node = el("button", { type: "button", class: "md-button" + (action === "reject" ? "" : " md-button--primary"), "data-sw-action": action }, t[action]);
+      if (action === "approve" && claim.self_invited) node.disabled = true;
+      node.addEventListener("click", function () {
+        if (action === "reject" && !reason.value.trim()) { C.status(note, t.reason_label, "error"); reason.focus(); return; }
+        var body = { action: action, expected: claim.status };
+        if (reason.value.trim()) body.reason = reason.value.trim();
+        if (action === "approve") body.confirm_duplicates = confirm.checked;
+        C.status(note, t.loading);
+        C.api("POST", "/claims/" + encodeURIComponent(claim.id) + "/decision", { body: body }).then(function (reply) {
+          if (!reply.ok) { refuse(reply, note); return; }
+          C.status(status, t.decided.replace("{status}", t[reply.body.status]), "ok");
+          show(claim.id);
+          load(false);
+        });
+      });
+      return node;
+    }
+  }
+
+  more.addEventListener("click", function () { load(true); });
+  load(false);
+})();

@@ -1,0 +1,190 @@
+"""Expense claims end to end in Debian's Chromium against the real `sharewall serve`: comms creates an
+invite, the influencer opens the link, fills the form, uploads a receipt straight to (moto) S3 and
+submits; finance approves; the CSV and the SEPA file contain the claim."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+IBAN = "DE89370400440532013000"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_context(browser, local_server):
+    """Fresh browser contexts (one per person); page errors fail the test."""
+    contexts, errors = [], []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<!doctype html><title>offline</title>"))
+        context.on("weberror", lambda error: errors.append(str(error.error)))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+
+
+def sign_in(page, base: str, user: str, roles: list[str], next_path: str) -> None:
+    page.goto(f"{base}_dev/signin?next={next_path}")
+    page.fill("#user", user)
+    for role in roles:
+        page.check(f"input[name=role][value={role}]")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(base.rstrip("/") + next_path) + "$"))
+
+
+def axe_violations(page) -> list:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def create_invite(new_context, base: str, name: str) -> str:
+    page = new_context().new_page()
+    sign_in(page, base, f"comms-{uuid.uuid4().hex[:6]}", ["employee", "comms"], "/invites/")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=email]", f"{uuid.uuid4().hex[:8]}@example.org")
+    page.fill("input[name=campaign]", "fair-2026")
+    page.click("[data-sw-invite-form] button[type=submit]")
+    link = page.locator("[data-sw-invite-link]").input_value()
+    assert re.fullmatch(re.escape(base) + r"claim/#invite=[0-9a-f]{16}\.[\w-]{43}", link), link
+    page.locator(f"[data-sw-invite-list] tr:has-text('{name}')").wait_for()
+    assert not axe_violations(page)
+    return link
+
+
+def fill_claim(page, holder: str, receipt: tuple[str, str, bytes]) -> None:
+    page.locator("[data-sw-claim-form]").wait_for()
+    page.fill("input[name=holder]", holder)
+    page.fill("input[name=street]", "Kastanienallee 12")
+    page.fill("input[name=postcode]", "10435")
+    page.fill("input[name=town]", "Berlin")
+    page.fill("input[name=iban]", "DE89 3704 0044 0532 0130 00")
+    line = page.locator("[data-sw-line]").first
+    line.locator("input[name=date]").fill((date.today() - timedelta(days=2)).isoformat())
+    line.locator("select[name=category]").select_option("travel")
+    line.locator("input[name=description]").fill("Zug zur Messe")
+    line.locator("input[name=gross]").fill("89,90")
+    line.locator("input[name=vat]").fill("14,35")
+    name, kind, data = receipt
+    line.locator("input[name=receipt]").set_input_files({"name": name, "mimeType": kind, "buffer": data})
+
+
+def test_invite_claim_upload_approve_and_export(new_context, local_server):
+    holder = f"Lena Lettering {uuid.uuid4().hex[:4]}"
+    link = create_invite(new_context, local_server, holder)
+
+    # the influencer: no corporate sign-in, only the link
+    influencer = new_context().new_page()
+    influencer.goto(link)
+    fill_claim(influencer, holder, ("beleg.pdf", "application/pdf", PDF))
+    status = influencer.locator("[data-sw-line] [data-sw-line-status]").first
+    influencer.wait_for_function("node => /hochgeladen|uploaded/.test(node.textContent)", arg=status.element_handle())
+    assert "#invite=" not in influencer.url  # the token leaves the address bar and the history
+    assert not axe_violations(influencer)
+    influencer.click("[data-sw-claim-form] button[type=submit]")
+    influencer.locator("[data-sw-claim-status].sw-claims__status--ok").wait_for()
+    mine = influencer.locator("[data-sw-mine] tr[data-status=submitted]")
+    mine.wait_for()
+    claim_id = mine.get_attribute("data-claim")
+    assert "89,90" in mine.inner_text()
+
+    # finance: open the claim, see receipt, audit trail; approve
+    finance = new_context().new_page()
+    sign_in(finance, local_server, f"finance-{uuid.uuid4().hex[:6]}", ["employee", "finance"], "/finance/")
+    finance.click(f"[data-sw-open='{claim_id}']")
+    detail = finance.locator(f"[data-sw-detail][data-claim='{claim_id}']")
+    detail.wait_for()
+    assert IBAN in detail.inner_text()
+    assert detail.locator("[data-sw-audit] tbody tr").count() == 1
+    with finance.expect_popup() as popup:
+        detail.locator("[data-sw-receipt='0']").click()
+    receipt_page = popup.value
+    assert receipt_page.url.split("?")[0].endswith(f"/claims/{claim_id}/01.pdf")
+    receipt_page.close()
+    assert not axe_violations(finance)
+    detail.locator("[data-sw-action=approve]").click()
+    finance.locator(f"[data-sw-detail][data-claim='{claim_id}'] [data-sw-audit] tbody tr:nth-child(2)").wait_for()
+    assert re.search(r"Genehmigt|Approved", detail.locator("[data-sw-audit] tbody tr").nth(1).inner_text())
+
+    # the exports hold the approved claim
+    with finance.expect_download() as download:
+        finance.click("[data-sw-export=csv]")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    mine_rows = [row for row in rows if row["claim"] == claim_id]
+    assert mine_rows and mine_rows[0]["payee"] == holder and mine_rows[0]["gross"] == "89.90"
+    with finance.expect_download() as download:
+        finance.click("[data-sw-export=xml]")
+    root = ElementTree.fromstring(Path(download.value.path()).read_bytes())
+    ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
+    transfer = [tx for tx in root.findall(".//p:CdtTrfTxInf", ns) if tx.find("p:PmtId/p:EndToEndId", ns).text == claim_id]
+    assert transfer and transfer[0].find("p:Amt/p:InstdAmt", ns).text == "89.90"
+    assert transfer[0].find("p:CdtrAcct/p:Id/p:IBAN", ns).text == IBAN
+
+    # the influencer sees the new status
+    influencer.reload()
+    influencer.locator(f"[data-sw-mine] tr[data-claim='{claim_id}'][data-status=approved]").wait_for()
+
+
+def test_the_form_shows_policy_violations_and_a_fake_pdf_per_line(new_context, local_server):
+    link = create_invite(new_context, local_server, f"Ben Brush {uuid.uuid4().hex[:4]}")
+    page = new_context().new_page()
+    page.goto(link)
+    fill_claim(page, "Ben Brush", ("beleg.pdf", "application/pdf", PNG))  # PNG bytes named and typed as PDF
+    status = page.locator("[data-sw-line] [data-sw-line-status]").first
+    page.wait_for_function("node => /hochgeladen|uploaded/.test(node.textContent)", arg=status.element_handle())
+    page.locator("[data-sw-line] input[name=gross]").fill("900,00")
+    page.click("[data-sw-claim-form] button[type=submit]")
+    page.wait_for_function("node => /image\\/png/.test(node.textContent)", arg=status.element_handle())
+    text = status.inner_text()
+    assert "over the limit of 600.00 EUR" in text and "its content is image/png" in text
+    assert "not found" not in text  # a wrong type is one message, not also a missing upload
+    assert page.locator("[data-sw-mine]").inner_text().strip() in ("Noch keine Abrechnungen.", "No claims yet.")
+
+
+def test_a_revoked_link_says_so(new_context, local_server):
+    comms = new_context().new_page()
+    sign_in(comms, local_server, "comms-revoker", ["employee", "comms"], "/invites/")
+    comms.fill("input[name=name]", "Withdrawn Person")
+    comms.fill("input[name=email]", "withdrawn@example.org")
+    comms.fill("input[name=campaign]", "fair-2026")
+    comms.click("[data-sw-invite-form] button[type=submit]")
+    link = comms.locator("[data-sw-invite-link]").input_value()
+    comms.once("dialog", lambda dialog: dialog.accept())
+    comms.locator("[data-sw-invite-list] tr:has-text('Withdrawn Person') [data-sw-revoke]").first.click()
+    comms.locator("[data-sw-invite-list] tr:has-text('Withdrawn Person') td:has-text('zurückgezogen')").first.wait_for()
+    page = new_context().new_page()
+    page.goto(link)
+    page.locator(".sw-claims__status--error").wait_for()
+    assert re.search(r"withdrawn|zurückgezogen", page.locator(".sw-claims__status--error").inner_text())
