@@ -221,4 +221,5 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     server = ThreadingHTTPServer((host, port), partial(handler, directory=str(site_dir)))
     server.daemon_threads = True
     bound_host, bound_port = server.server_address[:2]
+    os.environ["SITE_URL"] = f"http://{bound_host}:{bound_port}"  # invite links point at this local site
     return LocalStack(url=f"http://{bound_host}:{bound_port}/", server=server, api=api, moto=server_moto)

@@ -1,0 +1,83 @@
+"""`sharewall invite` against the real local server, and the receipts bucket as template.yaml defines it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from site_builder.local.devauth import dev_token
+from site_builder.local.template import load_template
+
+ROOT = Path(__file__).resolve().parents[1]
+SHAREWALL = str(Path(sys.executable).with_name("sharewall"))
+
+
+def invite_cli(*args: str, token: str | None, api: str) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "SHAREWALL_API": api}
+    if token:
+        env["SHAREWALL_TOKEN"] = token
+    return subprocess.run([SHAREWALL, "invite", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+
+
+def test_invite_create_list_revoke_against_the_local_api(local_server):
+    api, comms = local_server + "api", dev_token("cli-comms", ["employee", "comms"])
+    name = f"CLI Guest {uuid.uuid4().hex[:6]}"
+    created = invite_cli("create", "--name", name, "--email", "guest@example.org", "--campaign", "fair-2026",
+                         "--days", "30", token=comms, api=api)
+    assert created.returncode == 0, created.stderr
+    invite_id = re.search(r"^invite ([0-9a-f]{16}) for " + re.escape(name), created.stdout, re.M).group(1)
+    assert re.search(re.escape(local_server) + r"claim/#invite=" + invite_id + r"\.[\w-]{43}$", created.stdout, re.M)
+    listed = invite_cli("list", token=comms, api=api)
+    assert re.search(invite_id + r"\s+active\s", listed.stdout)
+    revoked = invite_cli("revoke", invite_id, token=comms, api=api)
+    assert revoked.returncode == 0 and f"invite {invite_id} revoked at" in revoked.stdout
+    assert re.search(invite_id + r"\s+revoked\s", invite_cli("list", token=comms, api=api).stdout)
+
+
+def test_invite_cli_errors_are_the_apis_messages(local_server):
+    api = local_server + "api"
+    employee = invite_cli("create", "--name", "X", "--email", "x@example.org", "--campaign", "fair-2026",
+                          token=dev_token("cli-employee", ["employee"]), api=api)
+    assert employee.returncode == 1 and "this needs one of the roles: comms" in employee.stderr
+    bad = invite_cli("create", "--name", "X", "--email", "not-an-address", "--campaign", "Fair 2026",
+                     token=dev_token("cli-comms", ["comms"]), api=api)
+    assert bad.returncode == 1 and "email" in bad.stderr and "campaign" in bad.stderr and "HTTP 400" in bad.stderr
+    missing = invite_cli("list", token=None, api=api)
+    assert missing.returncode == 2 and "SHAREWALL_TOKEN" in missing.stderr
+    unreachable = invite_cli("list", token="x", api="http://127.0.0.1:9/api")
+    assert unreachable.returncode == 1 and "cannot reach" in unreachable.stderr and "Traceback" not in unreachable.stderr
+
+
+def test_the_receipts_bucket_is_private_encrypted_versioned_tls_only_and_cleans_pending_uploads():
+    resources = load_template(ROOT / "template.yaml")["Resources"]
+    bucket = resources["ReceiptsBucket"]["Properties"]
+    assert bucket["PublicAccessBlockConfiguration"] == {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                                        "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert resources["ReceiptsBucket"]["DeletionPolicy"] == "Retain"
+    rule = bucket["LifecycleConfiguration"]["Rules"][0]
+    assert rule["Prefix"] == "pending/" and rule["ExpirationInDays"] >= 1 and rule["NoncurrentVersionExpiration"]
+    cors = bucket["CorsConfiguration"]["CorsRules"]
+    assert cors == [{"AllowedOrigins": [{"Ref": "SiteOrigin"}], "AllowedMethods": ["POST"],
+                     "AllowedHeaders": ["content-type"], "MaxAge": 600}]
+    deny = resources["ReceiptsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    idempotency = resources["IdempotencyTable"]["Properties"]
+    assert idempotency["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
+
+
+def test_the_claims_function_reaches_only_its_own_objects():
+    claims = load_template(ROOT / "template.yaml")["Resources"]["ClaimsFunction"]["Properties"]
+    statements = {s["Sid"]: s for s in claims["Policies"][0]["Statement"]}
+    s3 = statements["ReceiptsPendingAndFiled"]
+    assert sorted(s3["Action"]) == ["s3:GetObject", "s3:PutObject"]
+    assert [r["Fn::Sub"] for r in s3["Resource"]] == ["${ReceiptsBucket.Arn}/pending/*", "${ReceiptsBucket.Arn}/claims/*"]
+    assert "dynamodb:DeleteItem" not in statements["ClaimsInvitesAuditAndTotals"]["Action"]  # claims are never deleted
+    unauthenticated = {event["Properties"]["Path"] + " " + event["Properties"]["Method"]
+                       for event in claims["Events"].values() if event["Properties"].get("Auth") == {"Authorizer": "NONE"}}
+    assert unauthenticated == {"/claims/invite GET", "/claims/uploads POST", "/claims POST", "/claims/mine GET"}
