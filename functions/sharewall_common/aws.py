@@ -1,11 +1,16 @@
-"""Lean boto3 clients built from the environment (AWS_REGION, and AWS_ENDPOINT_URL locally)."""
+"""Lean AWS clients built from the environment (AWS_REGION, and AWS_ENDPOINT_URL locally).
+
+Straight from botocore: boto3's import pulls in its resource layer and s3transfer, which no function
+uses, and would make every cold start pay for them. The clients are the same botocore clients
+`boto3.client()` returns.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-import boto3
 from botocore.config import Config
+from botocore.session import get_session
 
 # Short timeouts and standard retries: callers' writes are conditional, so a retry never double-counts
 CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"})
@@ -13,5 +18,5 @@ CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "
 
 @lru_cache(maxsize=None)
 def client(service: str):
-    """One client per service and container; boto3 reads region and endpoint override from the env."""
-    return boto3.client(service, config=CONFIG)
+    """One client per service and container; botocore reads region, credentials and endpoint from the env."""
+    return get_session().create_client(service, config=CONFIG)
