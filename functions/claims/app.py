@@ -7,7 +7,6 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from sharewall_common.api import make_resolver
 
-from claims import filing
 from claims.routes import claims, exports, invites, uploads
 
 logger = Logger(service="claims")
@@ -18,5 +17,4 @@ for resource in (invites, uploads, exports, claims):  # literal /claims/… rout
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 def lambda_handler(event: dict, context) -> dict:
-    filing.CONFIG.register_lambda_context(context)  # idempotency records expire with the invocation
     return app.resolve(event, context)

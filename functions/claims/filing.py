@@ -13,10 +13,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
-
 from sharewall_common.aws import client
-from sharewall_common.errors import ApiError
+from sharewall_common.errors import ApiError, Conflict
 
 from claims import policy, receipts, rules, store, uploads
 from claims.model import ClaimIn
@@ -32,20 +30,34 @@ def claim_id(invite_id: str, key: str) -> str:
     return hashlib.sha256(f"{invite_id}|{key}".encode()).hexdigest()[:24]
 
 
-def submit(invite: dict, key: str, body: dict) -> dict:
+def submit(invite: dict, key: str, body: dict, context=None) -> dict:
     """File the claim once per (invite, key); a replay returns the first result."""
-    return _idempotent()(request={"invite": invite["id"], "key": key, "claim": body, "_invite": invite})
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
+    once, config = _idempotent()
+    if context is not None:
+        config.register_lambda_context(context)  # in-progress records expire with the invocation
+    try:
+        return once(request={"invite": invite["id"], "key": key, "claim": body, "_invite": invite})
+    except IdempotencyAlreadyInProgressError:
+        raise Conflict("this claim is being submitted right now; wait a moment", code="in_progress") from None
+    except IdempotencyValidationError:
+        raise Conflict("Idempotency-Key was already used for a different claim", code="idempotency_key_reused") from None
 
 
-CONFIG = IdempotencyConfig(event_key_jmespath="[invite, key]", payload_validation_jmespath="claim",
-                           raise_on_no_idempotency_key=True, expires_after_seconds=24 * 3600)
-
-
+# Built on first submission: only that route pays for Powertools idempotency (and boto3) at cold start
 @lru_cache(maxsize=1)
 def _idempotent():
-    # built on first use, so importing the app needs no environment
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
+
+    config = IdempotencyConfig(event_key_jmespath="[invite, key]", payload_validation_jmespath="claim",
+                               raise_on_no_idempotency_key=True, expires_after_seconds=24 * 3600)
     persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"], boto3_client=client("dynamodb"))
-    return idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=CONFIG)(_file)
+    once = idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)(_file)
+    return once, config
 
 
 def _file(request: dict) -> dict:

@@ -13,6 +13,7 @@ import boto3
 import pytest
 
 from site_builder.local.aws import snapshot
+from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import COMMS, EMPLOYEE, FINANCE, call, invite, line, payee, submit, upload
 
 PRINCIPALS = ("anonymous", "employee", "comms", "finance", "influencer A", "influencer B", "expired", "revoked")

@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from site_builder.local.aws import snapshot
+from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import (
     COMMS_AND_FINANCE, FINANCE, IBAN_A, PDF, PNG, call, concurrently, invite, line, payee, submit, upload,
 )

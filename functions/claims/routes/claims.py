@@ -9,10 +9,6 @@ import regex
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 
 from sharewall_common.errors import BadRequest, Conflict, Forbidden, NotFound
 
@@ -39,12 +35,7 @@ def submit(claim: ClaimIn):
     key = (router.current_event.headers or {}).get("idempotency-key") or ""
     if not IDEMPOTENCY_KEY.fullmatch(key):
         raise BadRequest("Idempotency-Key header: required, 8-64 letters, digits, '-' or '_'")
-    try:
-        result = filing.submit(found, key, router.current_event.json_body)
-    except IdempotencyAlreadyInProgressError:
-        raise Conflict("this claim is being submitted right now; wait a moment", code="in_progress") from None
-    except IdempotencyValidationError:
-        raise Conflict("Idempotency-Key was already used for a different claim", code="idempotency_key_reused") from None
+    result = filing.submit(found, key, router.current_event.json_body, router.lambda_context)
     logger.info("claim submitted", extra={"claim": result["id"], "invite": found["id"], "lines": len(claim.lines)})
     return result, 201
 
