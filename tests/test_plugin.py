@@ -184,3 +184,13 @@ def test_bad_content_fails_the_build_with_every_located_error_and_publishes_noth
     assert "content/posts/2026/wrong-source.md:5: source 'nobody' is unknown" in errors
     assert [p.name for p in site.iterdir()] == ["index.html"]
     assert (site / "index.html").read_text() == "the site as last published"
+
+
+def test_ui_strings_follow_the_theme_language(tmp_path) -> None:
+    config = make_project(tmp_path, {"active-orca": POSTS["active-orca"]})
+    config.write_text(config.read_text().replace("language: de", "language: en"), encoding="utf-8")
+    wall = (build_site(config) / "index.html").read_text()
+    assert '<summary class="sw-share__toggle">Share</summary>' in wall
+    assert "Load more posts" in wall and '<option value="">All</option>' in wall
+    assert "German" in wall  # the post's language, named in the UI language
+    assert "Teilen" not in wall
