@@ -191,6 +191,22 @@ def test_sharing_posts_to_the_api_without_waiting(context, demo) -> None:
     assert share["headers"]["authorization"] == "Bearer test-token"
 
 
+def test_a_failing_api_never_blocks_the_share(context, demo) -> None:
+    page = context.new_page()
+    hanging: list = []  # an API that never answers: sharing must not wait for it
+    page.route("**/api/shares", lambda route: hanging.append(route))
+    page.goto(demo["url"] + "/?topic=surface")
+    item = open_composer(page, SPONSORED)
+    for network, prefix in (("x", "https://x.com/intent/tweet?"), ("linkedin", "https://www.linkedin.com/sharing/")):
+        with context.expect_page(timeout=5000) as popup:
+            item.locator(f"a.sw-network[data-network={network}]").click()
+        assert popup.value.url.startswith(prefix)
+    assert len(hanging) == 2  # both shares were sent, neither was awaited
+    page.route("**/api/shares", lambda route: route.abort("connectionrefused"))
+    for route in hanging:
+        route.abort("connectionrefused")
+
+
 def test_linkedin_copies_the_text_first_and_says_so(context, demo) -> None:
     page = context.new_page()
     page.goto(demo["url"] + "/?topic=surface")
