@@ -35,7 +35,7 @@ def detail(claim: dict, audit: list[dict], links: dict[int, str]) -> dict:
         line["receipt_url"] = links.get(index)
     return {**summary(claim), "iban": claim["payee"]["iban"], "payee": claim["payee"], "lines": lines,
             "note": claim.get("note"), "reason": claim.get("reason"), "flags": claim.get("flags") or [],
-            "self_invited": False, "audit": [
+            "audit": [
                 {key: entry.get(key) for key in ("at", "actor", "role", "from", "to", "reason")} for entry in audit]}
 
 

@@ -33,14 +33,14 @@ def create(invite: InviteIn):
             "token_hash": hashed, "creator": caller.actor}
     store.put_invite(item)
     logger.info("invite created", extra={"invite": invite_id, "campaign": invite.campaign, "days": invite.days})
-    return {**views.invite(item, now.isoformat()), "token": token, "link": _link(token)}, 201
+    return {**views.invite(item, now.isoformat(timespec="microseconds")), "token": token, "link": _link(token)}, 201
 
 
 @router.get("/invites")
 def listing(cursor: Annotated[str | None, Query(max_length=600)] = None):
     access.staff(router.current_event.raw_event, "comms")
     items, next_cursor = store.list_invites(50, cursor)
-    now = datetime.now(timezone.utc).isoformat()
+    now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     return {"invites": [views.invite(item, now) for item in items], "next": next_cursor}
 
 
@@ -49,7 +49,7 @@ def revoke(invite_id: str):
     access.staff(router.current_event.raw_event, "comms")
     item = store.revoke_invite(_checked(invite_id), datetime.now(timezone.utc).isoformat(timespec="microseconds"))
     logger.info("invite revoked", extra={"invite": invite_id})
-    return views.invite(item, datetime.now(timezone.utc).isoformat())
+    return views.invite(item, datetime.now(timezone.utc).isoformat(timespec="microseconds"))
 
 
 def _checked(invite_id: str) -> str:
