@@ -65,10 +65,9 @@
 
   var moneyFormat = new Intl.NumberFormat(lang, { style: "currency", currency: "EUR" });
   function money(text, currency) {
-    // the API sends amounts as decimal strings; shown with the locale's separators only
-    var cents = Math.round(Number(text) * 100);
-    if (!isFinite(cents)) return text;
-    return currency && currency !== "EUR" ? text + " " + currency : moneyFormat.format(cents / 100);
+    // the API sends amounts as decimal strings; Intl formats the string itself, no float in between
+    if (!/^-?\d{1,12}(\.\d{1,2})?$/.test(String(text))) return text;
+    return currency && currency !== "EUR" ? text + " " + currency : moneyFormat.format(String(text));
   }
 
   function date(iso) {
