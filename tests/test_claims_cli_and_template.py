@@ -81,3 +81,27 @@ def test_the_claims_function_reaches_only_its_own_objects():
     unauthenticated = {event["Properties"]["Path"] + " " + event["Properties"]["Method"]
                        for event in claims["Events"].values() if event["Properties"].get("Auth") == {"Authorizer": "NONE"}}
     assert unauthenticated == {"/claims/invite GET", "/claims/uploads POST", "/claims POST", "/claims/mine GET"}
+
+
+# boto3 operation -> the IAM actions it needs (a transaction needs those of the writes inside it)
+IAM_ACTIONS = {
+    "get_item": {"dynamodb:GetItem"}, "batch_get_item": {"dynamodb:BatchGetItem"}, "query": {"dynamodb:Query"},
+    "put_item": {"dynamodb:PutItem"}, "update_item": {"dynamodb:UpdateItem"},
+    "transact_write_items": {"dynamodb:PutItem", "dynamodb:UpdateItem"},
+    "get_object": {"s3:GetObject"}, "copy_object": {"s3:GetObject", "s3:PutObject"},
+    "generate_presigned_post": {"s3:PutObject"}, "generate_presigned_url": {"s3:GetObject"},
+    "get_secret_value": {"secretsmanager:GetSecretValue"},
+}
+
+
+def test_the_claims_policy_grants_every_call_the_code_makes():
+    claims = load_template(ROOT / "template.yaml")["Resources"]["ClaimsFunction"]["Properties"]
+    granted = {action for statement in claims["Policies"][0]["Statement"] for action in statement["Action"]}
+    sources = [*(ROOT / "functions" / "claims").rglob("*.py"), ROOT / "functions" / "sharewall_common" / "pseudonym.py"]
+    calls = {match for path in sources
+             for match in re.findall(r'client\("\w+"\)\.(\w+)\(', path.read_text(encoding="utf-8"))}
+    assert calls >= {"get_item", "batch_get_item", "query", "transact_write_items", "get_object", "copy_object"}
+    unknown = calls - set(IAM_ACTIONS)
+    assert not unknown, f"map these calls to IAM actions: {unknown}"
+    needed = set().union(*(IAM_ACTIONS[call] for call in calls))
+    assert needed <= granted, needed - granted
