@@ -230,8 +230,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             build_card(post, self.settings, sources, self.site, self.strings, self._image_url(files, post))
             for post in self.active
         ]
-        return Wall(cards, self.settings.page_size, self.site, self.settings, sources, self.strings, self.now,
-                    title=config.site_name)
+        return Wall(cards, self.settings.page_size, self.site, sources, self.strings, self.now, title=config.site_name)
 
     # Make sure the wall page exists and add its further pages, outside the nav
     def _add_wall_pages(self, files: Files, config: MkDocsConfig) -> None:
@@ -256,9 +255,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
 
     # The wall page's context: its cards, pager, filter facets and the wall script's state
     def _wall_context(self, number: int) -> dict:
-        size = self.wall.page_size
         return {
-            "cards": self.rendered[(number - 1) * size:number * size],
+            "cards": self.rendered[self.wall.page(number)],
             "pager": self.wall.pager(number),
             "facets": self.wall.facets,
             "state": self.wall.script_state(number),

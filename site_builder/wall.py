@@ -170,7 +170,6 @@ class Wall:
     cards: list[Card]
     page_size: int
     site: Site
-    settings: Settings
     sources: dict[str, Source]
     strings: dict[str, str]
     now: datetime
@@ -184,22 +183,21 @@ class Wall:
     def page_count(self) -> int:
         return max(1, -(-len(self.cards) // self.page_size))
 
-    def page(self, number: int) -> list[Card]:
-        """The cards of wall page `number` (1-based)."""
+    def page(self, number: int) -> slice:
+        """Which cards wall page `number` (1-based) shows."""
         start = (number - 1) * self.page_size
-        return self.cards[start:start + self.page_size]
+        return slice(start, start + self.page_size)
 
     def page_href(self, number: int | str) -> str:
         return self.site.href(self.site.page_dest(number))
 
     def pager(self, number: int) -> dict[str, Any]:
-        """Links to the neighbouring pages, for the static wall and for the wall script."""
+        """Links to the neighbouring pages of the static wall."""
         return {
             "number": number,
             "count": self.page_count,
             "newer": self.page_href(number - 1) if number > 1 else None,
             "older": self.page_href(number + 1) if number < self.page_count else None,
-            "pages": [(n, self.page_href(n)) for n in range(1, self.page_count + 1)],
         }
 
     def script_state(self, number: int) -> str:
