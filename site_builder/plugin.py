@@ -115,6 +115,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         for card in self.wall.cards:
             self._add_post_page(files, config, card, uris[card.post.slug])
         self._add_wall_pages(files, config)
+        left_out = len(self.content.posts) - len(self.active)
+        log.info(f"sharewall: {len(self.active)} posts on the wall, {left_out} scheduled or expired left out")
         return files
 
     # Give post and wall pages their template, title and description (run early, so other
