@@ -121,6 +121,19 @@ def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, st
     return files, present, found
 
 
+def current_flags(claim: dict) -> list[dict]:
+    """The claim's duplicate flags as of now: also catches a twin filed at the same moment as this claim."""
+    import datetime as dt
+
+    markers = []
+    for index, line in enumerate(claim["lines"]):
+        key = rules.payment_key(claim["payee"]["iban"], dt.date.fromisoformat(line["date"]), line["gross"], line["currency"])
+        markers.append((index, "payment", "DUP#P#" + key))
+        if line.get("receipt_hash"):
+            markers.append((index, "receipt", "DUP#R#" + line["receipt_hash"]))
+    return _flags(claim["id"], markers)
+
+
 def _flags(cid: str, markers: list[tuple[int, str, str]]) -> list[dict]:
     """Suspected duplicates: the same receipt or payment in another claim, or twice in this one."""
     known = store.duplicates_of([pk for _, _, pk in markers])

@@ -174,7 +174,6 @@ def test_the_same_receipt_in_another_claim_is_flagged_and_must_be_confirmed(fres
     a, b = invite()["token"], invite(name="Ben")["token"]
     first = submit(a, [line(upload(a))]).body["id"]
     second = submit(b, [line(upload(b), gross="12.00", vat="0")], iban="FR1420041010050500013M02606").body["id"]
-    assert call("GET", f"/claims/{first}", claims=FINANCE).body["flags"] == []
     flags = call("GET", f"/claims/{second}", claims=FINANCE).body["flags"]
     assert flags == [{"line": 0, "kind": "receipt", "claims": [first], "lines": []}]
     refused = decide(second, "approve", "submitted")
@@ -182,6 +181,19 @@ def test_the_same_receipt_in_another_claim_is_flagged_and_must_be_confirmed(fres
     assert decide(second, "approve", "submitted", confirm_duplicates=True).status == 200
     audit = call("GET", f"/claims/{second}", claims=FINANCE).body["audit"]
     assert [step["to"] for step in audit] == ["submitted", "approved"]
+
+
+def test_a_twin_filed_later_is_flagged_on_the_earlier_claim_too(fresh_tables):
+    # two claims filed at the same moment cannot see each other; finance's view recomputes the flags
+    from claims import store
+
+    a, b = invite()["token"], invite(name="Ben")["token"]
+    first = submit(a, [line(upload(a))]).body["id"]
+    assert store.get_claim(first)["flags"] == []
+    second = submit(b, [line(upload(b), gross="12.00", vat="0")], iban="FR1420041010050500013M02606").body["id"]
+    flags = call("GET", f"/claims/{first}", claims=FINANCE).body["flags"]
+    assert flags == [{"line": 0, "kind": "receipt", "claims": [second], "lines": []}]
+    assert decide(first, "approve", "submitted").body["error"]["code"] == "confirm_duplicates"
 
 
 def test_same_payee_date_amount_and_currency_is_flagged(fresh_tables):

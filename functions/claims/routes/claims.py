@@ -65,7 +65,8 @@ def detail(claim_id: str):
     caller = access.staff(router.current_event.raw_event, "finance")
     claim = _claim(claim_id)
     links = {index: uploads.link(line["receipt_key"]) for index, line in enumerate(claim["lines"]) if line.get("receipt_key")}
-    return {**views.detail(claim, store.audit_of(claim_id), links), "self_invited": claim.get("creator") == caller.actor}
+    detail = views.detail(claim, store.audit_of(claim_id), links)
+    return {**detail, "flags": filing.current_flags(claim), "self_invited": claim.get("creator") == caller.actor}
 
 
 @router.post("/claims/<claim_id>/decision")
@@ -74,7 +75,7 @@ def decide(claim_id: str, decision: DecisionIn):
     claim = _claim(claim_id)
     if decision.action == "approve" and claim.get("creator") == caller.actor:
         raise Forbidden("you created the invite of this claim; another person in finance must approve it", code="own_invite")
-    if decision.action == "approve" and claim.get("flags") and not decision.confirm_duplicates:
+    if decision.action == "approve" and not decision.confirm_duplicates and filing.current_flags(claim):
         raise Conflict("this claim is flagged as a possible duplicate; check the flags and confirm", code="confirm_duplicates")
     try:
         to = rules.transition(decision.action, decision.expected, claim["status"])
