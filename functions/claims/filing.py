@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -123,11 +123,9 @@ def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, st
 
 def current_flags(claim: dict) -> list[dict]:
     """The claim's duplicate flags as of now: also catches a twin filed at the same moment as this claim."""
-    import datetime as dt
-
     markers = []
     for index, line in enumerate(claim["lines"]):
-        key = rules.payment_key(claim["payee"]["iban"], dt.date.fromisoformat(line["date"]), line["gross"], line["currency"])
+        key = rules.payment_key(claim["payee"]["iban"], date.fromisoformat(line["date"]), line["gross"], line["currency"])
         markers.append((index, "payment", "DUP#P#" + key))
         if line.get("receipt_hash"):
             markers.append((index, "receipt", "DUP#R#" + line["receipt_hash"]))

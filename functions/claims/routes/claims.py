@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from sharewall_common.errors import BadRequest, Conflict, Forbidden, NotFound
+from sharewall_common.expenses import money_text
 
 from claims import access, filing, policy, rules, store, uploads, views
 from claims.model import ClaimIn, DecisionIn
@@ -56,7 +57,7 @@ def listing(status: Annotated[Literal["submitted", "approved", "rejected", "paid
     else:
         claims, next_cursor = store.first_page(status, stats[status], PAGE)
     return {"status": status, "claims": [views.summary(claim) for claim in claims], "next": next_cursor,
-            "totals": {name: {"count": item.get("count", 0), "total": views.money_text(item.get("total", 0))}
+            "totals": {name: {"count": item.get("count", 0), "total": money_text(item.get("total", 0))}
                        for name, item in stats.items()}}
 
 
