@@ -151,7 +151,7 @@ def first_view_bytes(site: Path) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=2, help="interleaved runs of the plain, wall and expired builds")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved runs of the plain, wall and expired builds")
     args = parser.parse_args()
     n = args.posts
     results: list[bool] = []
