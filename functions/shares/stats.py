@@ -1,4 +1,4 @@
-"""Read the statistics: a Query over the pre-aggregated period items, never the shares themselves.
+"""Read the statistics: the pre-aggregated period items by key, never the shares themselves.
 
 The cost depends on the number of periods asked for and on the catalogue (networks, sources, posts),
 not on how many shares were counted.
@@ -6,13 +6,16 @@ not on how many shares were counted.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from shares.periods import Granularity, period_key, period_keys
+from shares.periods import Granularity, period_keys
 
 TOP_POSTS = 10
+BATCH = 100  # BatchGetItem's limit of keys per call
+UNPROCESSED_ATTEMPTS = 6
 PREFIXES = {"net:": "networks", "src:": "sources", "post:": "posts"}
 
 
@@ -43,26 +46,27 @@ def parse_item(item: dict) -> Bucket:
     return bucket
 
 
-def query_buckets(client, table: str, first: date, last: date, granularity: Granularity) -> dict[str, Bucket]:
-    """The period items from `first` to `last`: one Query on one partition, paged."""
-    request = {
-        "TableName": table,
-        "KeyConditionExpression": "pk = :pk AND sk BETWEEN :first AND :last",
-        "ExpressionAttributeValues": {
-            ":pk": {"S": f"STATS#{granularity}"},
-            ":first": {"S": period_key(first, granularity)},
-            ":last": {"S": period_key(last, granularity)},
-        },
-    }
+def read_buckets(client, table: str, first: date, last: date, granularity: Granularity) -> dict[str, Bucket]:
+    """The period items from `first` to `last`, fetched by key (BatchGetItem, 100 keys a call).
+
+    The keys are known in advance, so no read ever looks at anything but the items asked for.
+    """
+    keys = [{"pk": {"S": f"STATS#{granularity}"}, "sk": {"S": key}} for key in period_keys(first, last, granularity)]
     buckets: dict[str, Bucket] = {}
-    while True:
-        page = client.query(**request)
-        for item in page.get("Items", []):
-            bucket = parse_item(item)
-            buckets[bucket.period] = bucket
-        if "LastEvaluatedKey" not in page:
-            return buckets
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    for start in range(0, len(keys), BATCH):
+        request = {table: {"Keys": keys[start:start + BATCH]}}
+        for attempt in range(UNPROCESSED_ATTEMPTS):
+            page = client.batch_get_item(RequestItems=request)
+            for item in page.get("Responses", {}).get(table, []):
+                bucket = parse_item(item)
+                buckets[bucket.period] = bucket
+            request = page.get("UnprocessedKeys") or {}
+            if not request:
+                break
+            time.sleep(0.01 * 2 ** attempt)  # throttled: DynamoDB hands back what it did not read
+        else:
+            raise RuntimeError("statistics not read: DynamoDB kept keys unprocessed")
+    return buckets
 
 
 def _ranked(counter: Counter, label: str, limit: int | None = None) -> list[dict]:

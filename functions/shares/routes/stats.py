@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from shares.periods import Granularity, today, zone
-from shares.stats import query_buckets, summarise
+from shares.stats import read_buckets, summarise
 from sharewall_common.aws import client
 from sharewall_common.errors import BadRequest
 from sharewall_common.identity import STAFF, identity_of
@@ -36,5 +36,5 @@ def get_stats(
     if (last - first).days > MAX_DAYS[granularity]:
         raise BadRequest(f"from/to: more than {MAX_DAYS[granularity]} days by {granularity}; "
                          "ask for a shorter range or a coarser granularity")
-    buckets = query_buckets(client("dynamodb"), TABLE, first, last, granularity)
+    buckets = read_buckets(client("dynamodb"), TABLE, first, last, granularity)
     return summarise(buckets, first, last, granularity, zone().key)

@@ -1,0 +1,95 @@
+"""The pure parts under the shares function: periods, identity from claims, pseudonyms, body cap."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from shares.counting import GRANULARITIES, Share, transaction
+from shares.periods import period_end_epoch, period_key, period_keys
+from sharewall_common.api import capped_json
+from sharewall_common.errors import Forbidden, PayloadTooLarge, Unauthorized, describe_validation
+from sharewall_common.identity import identity_of, parse_groups
+from sharewall_common.pseudonym import pseudonym
+from site_builder.local.events import http_event
+
+
+@pytest.mark.parametrize("day, granularity, key", [
+    (date(2026, 11, 26), "day", "2026-11-26"),
+    (date(2026, 11, 26), "week", "2026-W48"),
+    (date(2027, 1, 1), "week", "2026-W53"),  # ISO: Friday 1 Jan 2027 belongs to 2026's last week
+    (date(2026, 12, 31), "month", "2026-12"),
+])
+def test_period_keys(day, granularity, key):
+    assert period_key(day, granularity) == key
+
+
+def test_period_ranges_cover_every_period_once_and_sort_as_text():
+    weeks = period_keys(date(2026, 12, 20), date(2027, 1, 12), "week")
+    assert weeks == ["2026-W51", "2026-W52", "2026-W53", "2027-W01", "2027-W02"]
+    assert weeks == sorted(weeks)
+    assert period_keys(date(2026, 1, 31), date(2026, 3, 1), "month") == ["2026-01", "2026-02", "2026-03"]
+
+
+def test_a_period_ends_at_local_midnight():
+    # 27 Nov 2026 00:00 in Berlin (UTC+1) is 26 Nov 23:00 UTC
+    assert period_end_epoch(date(2026, 11, 26), "day") == 1795734000
+
+
+@pytest.mark.parametrize("value, roles", [
+    ("[employee comms]", {"employee", "comms"}),
+    ("[employee]", {"employee"}),
+    (["finance", "employee"], {"finance", "employee"}),
+    ("employee,comms", {"employee", "comms"}),
+    ("[]", set()),
+    (None, set()),
+])
+def test_groups_as_api_gateway_passes_them(value, roles):
+    assert parse_groups(value) == roles
+
+
+def test_identity_from_the_authorizers_claims(monkeypatch):
+    event = http_event("GET", "/stats", claims={"sub": "u-1", "groups": ["employee", "marketing"]})
+    caller = identity_of(event)
+    assert caller.subject == "u-1" and caller.roles == {"employee"}
+    with pytest.raises(Forbidden):
+        caller.require("finance")
+    monkeypatch.setenv("GROUPS_CLAIM", "cognito:groups")
+    event = http_event("GET", "/stats", claims={"sub": "u-1", "cognito:groups": ["finance"]})
+    assert identity_of(event).roles == {"finance"}
+    with pytest.raises(Unauthorized):
+        identity_of(http_event("GET", "/stats"))
+
+
+def test_pseudonyms_are_keyed_and_differ_between_periods():
+    day = pseudonym("anna", "day#2026-11-26", b"secret")
+    assert day == pseudonym("anna", "day#2026-11-26", b"secret") and "anna" not in day
+    assert day != pseudonym("anna", "day#2026-11-27", b"secret")
+    assert day != pseudonym("anna", "day#2026-11-26", b"other secret")
+
+
+def test_one_transaction_holds_record_counters_and_markers_without_identity():
+    items = transaction("T", "key-12345678", Share("p", "x", True, "s"), "anna", date(2026, 11, 26), 0.0,
+                        frozenset(GRANULARITIES), b"secret")
+    assert [next(iter(item)) for item in items] == ["Put", "Update", "Update", "Update", "Put", "Put", "Put"]
+    assert items[0]["Put"]["ConditionExpression"] == "attribute_not_exists(pk)"
+    assert all(item["Put"]["ConditionExpression"] == "attribute_not_exists(pk)" for item in items[4:])
+    assert "anna" not in json.dumps(items)
+    without_people = transaction("T", "key-12345678", Share("p", "x", True, "s"), "anna", date(2026, 11, 26), 0.0,
+                                 frozenset(), b"secret")
+    assert len(without_people) == 4 and "people" not in json.dumps(without_people)
+
+
+def test_bodies_over_the_cap_are_refused_before_parsing():
+    parse = capped_json(10)
+    assert parse('{"a": 1}') == {"a": 1}
+    with pytest.raises(PayloadTooLarge):
+        parse('{"a": "' + "ä" * 5 + '"}')  # 13 bytes in UTF-8
+
+
+def test_validation_errors_name_the_field():
+    message = describe_validation([{"loc": ("body", "network"), "msg": "Input should be 'x'", "type": "literal_error"},
+                                   {"loc": ("header", "idempotency-key"), "msg": "Field required", "type": "missing"}])
+    assert message == "network: Input should be 'x'; header.idempotency-key: required"
