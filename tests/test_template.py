@@ -17,7 +17,8 @@ TEMPLATE = ROOT / "template.yaml"
 
 
 def _tool(name: str, local: Path) -> str:
-    found = shutil.which(name) or (str(local) if local.exists() else None)
+    # the pinned copy `make install` put there first: another one on PATH may be of another version
+    found = (str(local) if local.exists() else None) or shutil.which(name)
     assert found, f"{name} is not installed (make install puts it at {local})"
     return found
 
