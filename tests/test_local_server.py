@@ -106,3 +106,21 @@ def test_routes_come_from_the_template():
     route, params = find_route(routes, "POST", "/shares")
     assert route.handler == "shares.app.lambda_handler" and params == {}
     assert find_route(routes, "GET", "/shares") is None
+
+
+def test_claims_routes_are_served_too_and_links_point_back_to_the_local_site(local_server):
+    comms = {"X-Sharewall-Dev-User": "dev-comms", "X-Sharewall-Dev-Roles": "employee,comms"}
+    status, _, body = request(local_server + "api/invites", "POST",
+                              {"name": "Dev Influencer", "email": "dev@example.com", "campaign": "dev-invite"}, comms)
+    assert status == 201, body
+    assert json.loads(body)["link"].startswith(local_server + "claim/#invite=")
+    status, _, _ = request(local_server + "api/invites", headers={"X-Sharewall-Dev-User": "anna"})
+    assert status == 403
+
+
+def test_the_signin_page_offers_every_role_and_an_influencer_invite(local_server):
+    _, _, body = request(local_server + "_dev/signin")
+    page = body.decode()
+    for role in ("employee", "comms", "finance"):
+        assert f'value="{role}"' in page
+    assert 'id="influencer"' in page and "__" not in page and 'fetch("/api/invites"' in page

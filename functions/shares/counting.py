@@ -10,6 +10,7 @@ Items (one application table, `pk`/`sk`):
 A replayed key fails the record's condition, which cancels the whole transaction: nothing changes.
 A person's second share of a period fails that marker's condition: the transaction is retried
 without that marker and without its `people` increment, so the share counts and the person doesn't.
+A warm container remembers markers it saw, so the same person's next share needs one transaction.
 """
 
 from __future__ import annotations
@@ -107,14 +108,38 @@ def transaction(table: str, key: str, share: Share, subject: str, day: date, now
     return items
 
 
+def marker_keys(subject: str, day: date, secret: bytes | None = None) -> dict[Granularity, str]:
+    """Which marker each period's people count needs for this subject (pseudonymous)."""
+    keys = {}
+    for granularity in GRANULARITIES:
+        scope = f"{granularity}#{period_key(day, granularity)}"
+        keys[granularity] = f"{scope}#{pseudonym(subject, scope, secret)}"
+    return keys
+
+
+# Markers this container saw written or already present: a person's next share in the same period
+# skips them and needs one transaction instead of two. Markers are never deleted within their period,
+# so a remembered marker is a present marker; the keys are pseudonyms, never the subject.
+_present_markers: dict[str, None] = {}
+PRESENT_MARKERS_MAX = 50_000
+
+
+def _remember(keys) -> None:
+    if len(_present_markers) > PRESENT_MARKERS_MAX:
+        _present_markers.clear()
+    _present_markers.update(dict.fromkeys(keys))
+
+
 def count_share(client, table: str, key: str, share: Share, subject: str, day: date) -> Outcome:
     """Write the share once; a replay of `key` changes nothing and reports `replayed`."""
-    new_people = frozenset(GRANULARITIES)
+    markers = marker_keys(subject, day)
+    new_people = frozenset(g for g in GRANULARITIES if markers[g] not in _present_markers)
     now = datetime.now(timezone.utc).timestamp()
     for attempt in range(ATTEMPTS):
         items = transaction(table, key, share, subject, day, now, new_people)
         try:
             client.transact_write_items(TransactItems=items)
+            _remember(markers.values())
             return Outcome(share, period_key(day, "day"), replayed=False)
         except ClientError as error:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
@@ -126,6 +151,7 @@ def count_share(client, table: str, key: str, share: Share, subject: str, day: d
         known = [g for g in GRANULARITIES if g in new_people]  # markers follow the record and counters
         counted_before = {g for g, code in zip(known, codes[1 + len(GRANULARITIES):]) if code == "ConditionalCheckFailed"}
         if counted_before:
+            _remember(markers[g] for g in counted_before)
             new_people = new_people - counted_before
             continue
         time.sleep(random.uniform(0, 0.02 * 2 ** attempt))  # a conflict with a concurrent share

@@ -114,7 +114,7 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
             return self._api()
         if urlsplit(self.path).path.rstrip("/") == SIGNIN_PATH:
             return self._send(200, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"},
-                              signin_page(TOKEN_KEY, self.audience).encode())
+                              signin_page(TOKEN_KEY, self.audience, self.api_prefix).encode())
         return super().do_GET()
 
     def do_HEAD(self) -> None:  # noqa: N802
@@ -203,23 +203,23 @@ def api_prefix(api_setting: str) -> str:
 
 def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = "127.0.0.1",
                 data_file: Path | None = None, api_setting: str = "/api") -> LocalStack:
-    """Start moto, create template.yaml's resources (and restore --data), and bind the HTTP server."""
+    """Bind the HTTP server, start moto, create template.yaml's resources (and restore --data)."""
+    handler = type("BoundHandler", (LocalRequestHandler,), {"api_prefix": api_prefix(api_setting)})
+    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(site_dir)))
+    server.daemon_threads = True
+    bound_host, bound_port = server.server_address[:2]
+    url = f"http://{bound_host}:{bound_port}/"
     server_moto, endpoint = start_moto()
     set_local_env(endpoint)
     template = load_template(project / "template.yaml")
-    resources = create_resources(template)
+    # The site's origin is this server: links the functions build (invites) point back to it
+    resources = create_resources(template, {"SiteOrigin": url.rstrip("/")})
     os.environ.update(resources.function_environment())
     functions_dir = str(project / "functions")
     if functions_dir not in sys.path:
         sys.path.insert(0, functions_dir)
     if data_file:
         load_snapshot(resources, data_file)
-    api = LocalApi(routes=http_routes(template), resources=resources, data_file=data_file)
-    handler = type("BoundHandler", (LocalRequestHandler,), {
-        "api": api, "api_prefix": api_prefix(api_setting), "audience": resources.parameters.get("JwtAudience",
-                                                                                             "sharewall-local")})
-    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(site_dir)))
-    server.daemon_threads = True
-    bound_host, bound_port = server.server_address[:2]
-    os.environ["SITE_URL"] = f"http://{bound_host}:{bound_port}"  # invite links point at this local site
-    return LocalStack(url=f"http://{bound_host}:{bound_port}/", server=server, api=api, moto=server_moto)
+    handler.api = LocalApi(routes=http_routes(template), resources=resources, data_file=data_file)
+    handler.audience = resources.parameters.get("JwtAudience", "sharewall-local")
+    return LocalStack(url=url, server=server, api=handler.api, moto=server_moto)

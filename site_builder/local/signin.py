@@ -43,6 +43,9 @@ tab's session storage; the local server reads it as the identity provider's JWT 
 </form>
 <h2>Quick picks</h2>
 <p>__PRESETS__</p>
+<h2>Invited influencer</h2>
+<p>Creates an invite as a dev comms user and opens its link, as the invited person would.</p>
+<p><button type="button" id="influencer">Open a fresh invite link</button> <span id="invite-status" role="status"></span></p>
 </main>
 <script>
 (function () {
@@ -86,6 +89,20 @@ tab's session storage; the local server reads it as the identity provider's JWT 
       signIn(button.dataset.user, button.dataset.roles.split(","));
     });
   });
+  document.getElementById("influencer").addEventListener("click", function () {
+    var status = document.getElementById("invite-status");
+    status.textContent = "…";
+    fetch("__API__/invites", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Sharewall-Dev-User": "dev-comms", "X-Sharewall-Dev-Roles": "employee,comms" },
+      body: JSON.stringify({ name: "Dev Influencer", email: "influencer@example.com", campaign: "dev-invite", days: 30 }),
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok || !body.link) throw new Error((body.error && body.error.message) || response.status);
+        location.assign(body.link);
+      });
+    }).catch(function (error) { status.textContent = "Could not create an invite: " + error.message; });
+  });
   show();
 })();
 </script>
@@ -94,7 +111,7 @@ tab's session storage; the local server reads it as the identity provider's JWT 
 """
 
 
-def signin_page(token_key: str, audience: str) -> str:
+def signin_page(token_key: str, audience: str, api: str = "/api") -> str:
     """The page's HTML for this server's token key and audience."""
     roles = "\n    ".join(
         f'<label><input type="checkbox" name="role" value="{role}"{" checked" if role == "employee" else ""}> '
@@ -104,4 +121,4 @@ def signin_page(token_key: str, audience: str) -> str:
         f"{html.escape(user)} ({', '.join(roles_)})</button>" for user, roles_ in PRESETS)
     return (_PAGE.replace("__ROLES__", roles).replace("__PRESETS__", presets)
             .replace("__TOKEN_KEY__", json.dumps(token_key)).replace("__ISSUER__", json.dumps(DEV_ISSUER))
-            .replace("__AUDIENCE__", json.dumps(audience)))
+            .replace("__AUDIENCE__", json.dumps(audience)).replace("__API__", api))

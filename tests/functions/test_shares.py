@@ -18,6 +18,14 @@ from site_builder.networks import NETWORKS
 EMPLOYEE = {"sub": "anna", "groups": ["employee"]}
 
 
+@pytest.fixture(autouse=True)
+def _forget_markers():
+    """Tables are emptied between tests; the container's memory of present markers must go too."""
+    from shares.counting import _present_markers
+
+    _present_markers.clear()
+
+
 def call(method: str, path: str, body=None, *, key: str | None = None, claims=EMPLOYEE, query: str = "",
          headers: dict | None = None):
     """Invoke the real handler with an HTTP API v2 event; (status, parsed JSON body)."""
@@ -89,6 +97,30 @@ def test_a_second_share_counts_the_share_but_not_the_person_again(fresh_tables):
     share(claims={"sub": "ben", "groups": "[employee comms]"})
     for granularity in ("day", "week", "month"):
         assert today_row(stats(granularity=granularity))["people"] == 2
+
+
+def test_a_known_person_needs_one_transaction_and_a_cold_container_still_counts_right(fresh_tables):
+    from shares import counting
+
+    share(claims={"sub": "repeat", "groups": ["employee"]})
+    calls = []
+    client = boto3.client("dynamodb")
+
+    class Counting:
+        def transact_write_items(self, **kwargs):
+            calls.append(len(kwargs["TransactItems"]))
+            return client.transact_write_items(**kwargs)
+
+    from shares.periods import today
+
+    table = fresh_tables.tables["AppTable"]
+    counting.count_share(Counting(), table, "known-person-1", counting.Share("p", "x", False, "s"), "repeat", today())
+    assert calls == [4]  # record and three counters; the markers are known to exist
+    counting._present_markers.clear()  # a cold container does not know: two transactions, same result
+    counting.count_share(Counting(), table, "known-person-2", counting.Share("p", "x", False, "s"), "repeat", today())
+    assert calls == [4, 7, 4]
+    row = today_row(stats())
+    assert (row["shares"], row["people"]) == (3, 1)
 
 
 def test_fifty_shares_by_five_people_are_five_active_people(fresh_tables):
