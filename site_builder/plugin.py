@@ -33,6 +33,7 @@ log = logging.getLogger("mkdocs.plugins.sharewall")
 
 POST_FILE = re.compile(r"posts/[^/]+/[^/]+\.md")  # the files `load_content` reads as posts
 WALL_FILE = "index.md"  # the wall's first page; its text is the wall's introduction
+COMPOSER_START = '<details class="sw-share">'  # where partials/sharewall/composer.html begins in a card
 
 # -----------------------------------------------------------------------------
 # Configuration
@@ -138,7 +139,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
                 page.meta.update(title=f"{title} – {self.strings['page']} {number}", search={"exclude": True})
         return markdown
 
-    # Render every card (and its composer) once with the theme; give all templates the browser configuration
+    # Render every card once with the theme; give all templates the browser configuration
     @event_priority(-50)
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if not self.config.enabled:
@@ -146,10 +147,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         env.globals["sharewall"] = {
             "config": browser_config(self.settings, self.strings), "t": self.strings, "home": self.site.base,
         }
-        card, composer = (env.get_template(f"partials/sharewall/{name}.html") for name in ("card", "composer"))
-        for item in self.wall.cards:
-            self.composers[item.post.slug] = composer.render(card=item, t=self.strings)
-            self.rendered.append(card.render(card=item, t=self.strings, composer=self.composers[item.post.slug]))
+        template = env.get_template("partials/sharewall/card.html")
+        self.rendered = [template.render(card=card, t=self.strings) for card in self.wall.cards]
         return env
 
     # Hand the wall pages their slice of rendered cards, post pages their card
@@ -161,8 +160,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         if uri in self.post_pages:
             card = context["sharewall_post"] = self.post_pages[uri]
             context["sharewall_og_image"] = card.image and self.site.full(card.image)
-            context["sharewall_composer"] = self.composers[card.post.slug].replace(
-                '<details class="sw-share">', '<details class="sw-share" open>', 1)
+            context["sharewall_composer"] = self._composer(card)
         elif uri in self.wall_pages:
             context["sharewall_wall"] = self._wall_context(self.wall_pages[uri])
         return context
@@ -186,7 +184,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self.post_pages: dict[str, Card] = {}  # src_uri -> card of a generated post page
         self.wall_pages: dict[str, int] = {}  # src_uri -> wall page number
         self.rendered: list[str] = []  # card HTML in wall order
-        self.composers: dict[str, str] = {}  # slug -> composer HTML, shared by card and post page
+        self.positions: dict[str, int] = {}  # slug -> position on the wall
 
     # Load and validate the content like `sharewall check`; every error at once, or nothing
     def _load(self, config: MkDocsConfig) -> Content:
@@ -232,6 +230,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             build_card(post, self.settings, sources, self.site, self.strings, self._image_url(files, post))
             for post in self.active
         ]
+        self.positions = {card.post.slug: position for position, card in enumerate(cards)}
         return Wall(cards, self.settings.page_size, self.site, sources, self.strings, self.now, title=config.site_name)
 
     # Make sure the wall page exists and add its further pages, outside the nav
@@ -254,6 +253,13 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             return post.image
         file = files.get_file_from_path(post.image)
         return self.site.href(file.dest_uri) if file else None
+
+    # The composer part of a post's rendered card, opened: the post page shows the same HTML
+    def _composer(self, card: Card) -> str:
+        html = self.rendered[self.positions[card.post.slug]]
+        start = html.index(COMPOSER_START)
+        end = html.index("</details>", start) + len("</details>")
+        return html[start:end].replace(COMPOSER_START, '<details class="sw-share" open>', 1)
 
     # The wall page's context: its cards, pager, filter facets and the wall script's state
     def _wall_context(self, number: int) -> dict:

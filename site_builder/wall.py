@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -38,10 +39,15 @@ class Site:
     url: str | None = None  # site_url from mkdocs.yml, if any
     directory_urls: bool = True
 
-    @property
+    @cached_property
     def base(self) -> str:
         path = urlsplit(self.url).path if self.url else "/"
         return path if path.endswith("/") else f"{path}/"
+
+    @cached_property
+    def origin(self) -> str:
+        parts = urlsplit(self.url) if self.url else None
+        return f"{parts.scheme}://{parts.netloc}" if parts else ""
 
     def post_dest(self, slug: str) -> str:
         """The output file of a post page."""
@@ -65,10 +71,7 @@ class Site:
 
     def full(self, href: str) -> str:
         """A site-absolute path as a full URL; unchanged when it is one or no site_url is set."""
-        if not self.url or not href.startswith("/"):
-            return href
-        parts = urlsplit(self.url)
-        return f"{parts.scheme}://{parts.netloc}{href}"
+        return self.origin + href if self.url and href.startswith("/") else href
 
 
 # --- cards ------------------------------------------------------------------------------------

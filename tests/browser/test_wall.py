@@ -111,6 +111,14 @@ def open_composer(page, slug: str):
     return item
 
 
+def wait_for_cards(page, slugs: list[str]) -> list[str]:
+    """Wait until the wall shows exactly these posts, in this order."""
+    page.wait_for_function(
+        "(slugs) => JSON.stringify([...document.querySelectorAll('article.sw-card')].map(c => c.dataset.post))"
+        " === JSON.stringify(slugs)", arg=slugs)
+    return page.locator("article.sw-card").evaluate_all("cards => cards.map(c => c.dataset.post)")
+
+
 def test_filter_by_topic_covers_the_whole_wall(context, demo) -> None:
     page = context.new_page()
     page.goto(demo["url"] + "/")
@@ -120,8 +128,8 @@ def test_filter_by_topic_covers_the_whole_wall(context, demo) -> None:
     positions = [i for i, p in enumerate(demo["posts"]) if topic in p["topics"]]
     assert positions[-1] >= PAGE_SIZE, "the demo must have a matching post beyond the first page"
     page.select_option("select[name=topic]", topic)
-    page.wait_for_function("(n) => document.querySelectorAll('article.sw-card').length === n", arg=len(expected))
-    shown = page.locator("article.sw-card").evaluate_all("cards => cards.map(c => c.dataset.post)")
+    page.locator(".sw-filters__count").filter(has_text="Beiträge").wait_for()
+    shown = wait_for_cards(page, expected)
     assert shown == expected
     for slug in shown:
         assert f"#{topic}" in card(page, slug).locator(".sw-topics").inner_text()
@@ -130,17 +138,16 @@ def test_filter_by_topic_covers_the_whole_wall(context, demo) -> None:
     # combined with the language, still over the whole wall
     page.select_option("select[name=language]", "en")
     english = [p["slug"] for p in demo["posts"] if topic in p["topics"] and p["language"] == "en"]
-    page.wait_for_function("(n) => document.querySelectorAll('article.sw-card').length === n", arg=len(english))
-    assert page.locator("article.sw-card").evaluate_all("cards => cards.map(c => c.dataset.post)") == english
+    assert english != expected
+    assert wait_for_cards(page, english) == english
 
 
 def test_load_more_appends_the_next_cards_newest_first(context, demo) -> None:
     page = context.new_page()
     page.goto(demo["url"] + "/")
     page.click("[data-sw-more]")
-    page.wait_for_function("(n) => document.querySelectorAll('article.sw-card').length === n", arg=2 * PAGE_SIZE)
-    shown = page.locator("article.sw-card").evaluate_all("cards => cards.map(c => c.dataset.post)")
-    assert shown == [p["slug"] for p in demo["posts"][:2 * PAGE_SIZE]]
+    expected = [p["slug"] for p in demo["posts"][:2 * PAGE_SIZE]]
+    assert wait_for_cards(page, expected) == expected
 
 
 def test_composer_counts_and_x_link_carries_disclosure_edited_text_and_utm(context, demo) -> None:
