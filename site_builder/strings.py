@@ -91,6 +91,11 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+# What composer.js and wall.js show; the rest is for the templates only
+SCRIPT_STRINGS = ("pick_suggestion", "your_text", "locked", "counter_for", "characters", "too_long", "copied",
+                  "copy_failed", "load_more", "loading", "count", "count_one", "none")
+
+
 def strings_for(language: str) -> dict[str, str]:
     """The strings of the site language; English for any language we have no table for."""
     return STRINGS.get(language.split("-")[0].lower(), STRINGS["en"])

@@ -20,7 +20,7 @@ from site_builder import sharing
 from site_builder.content import Post, Source
 from site_builder.networks import NETWORKS, Network
 from site_builder.settings import Settings
-from site_builder.strings import language_name
+from site_builder.strings import SCRIPT_STRINGS, language_name
 
 FEED_SIZE = 50  # the newest active posts in feed.xml; posts.json holds all of them
 INDEX_PATH = "sharewall/index.json"  # filter facets of every active post, in wall order
@@ -158,7 +158,7 @@ def browser_config(settings: Settings, strings: dict[str, str], token_key: str =
     return script_json({
         "api": settings.api.rstrip("/"),
         "tokenKey": token_key,
-        "strings": strings,
+        "strings": {key: strings[key] for key in SCRIPT_STRINGS},
         "networks": {name: NETWORKS[name].as_json() for name in NETWORKS},
     })
 
