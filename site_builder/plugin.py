@@ -33,6 +33,7 @@ log = logging.getLogger("mkdocs.plugins.sharewall")
 
 POST_FILE = re.compile(r"posts/[^/]+/[^/]+\.md")  # the files `load_content` reads as posts
 WALL_FILE = "index.md"  # the wall's first page; its text is the wall's introduction
+ASSETS = "assets/sharewall"  # templates/assets/sharewall: the wall's own scripts and styles
 COMPOSER_START = '<details class="sw-share">'  # where partials/sharewall/composer.html begins in a card
 
 # -----------------------------------------------------------------------------
@@ -144,8 +145,11 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if not self.config.enabled:
             return None
+        base = self.site.base
         env.globals["sharewall"] = {
-            "config": browser_config(self.settings, self.strings), "t": self.strings, "home": self.site.base,
+            "config": browser_config(self.settings, self.strings), "t": self.strings, "home": base,
+            "href": {"css": f"{base}{ASSETS}/sharewall.css", "composer": f"{base}{ASSETS}/composer.js",
+                     "wall": f"{base}{ASSETS}/wall.js", "feed": f"{base}feed.xml"},
         }
         template = env.get_template("partials/sharewall/card.html")
         self.rendered = [template.render(card=card, t=self.strings) for card in self.wall.cards]
