@@ -87,6 +87,9 @@ def test_sign_in_share_on_the_wall_and_the_statistics_show_it(context, local_ser
     posts_table = page.locator("[data-sw-chart=posts] table")
     assert title.strip() in posts_table.text_content()
     assert posts_table.locator("a", has_text=title.strip()).get_attribute("href") == f"/posts/{slug}/"
+    with urllib.request.urlopen(local_server + "posts.json", timeout=30) as response:
+        source = next(item["source"] for item in json.load(response)["posts"] if item["slug"] == slug)
+    assert source in page.locator("[data-sw-chart=sources] table").text_content()
     networks_table = page.locator("[data-sw-chart=networks] table").text_content()
     label = page.evaluate(f"JSON.parse(document.getElementById('sharewall-config').textContent).networks['{network}'].label")
     assert label in networks_table

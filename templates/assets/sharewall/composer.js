@@ -173,7 +173,7 @@
       update();
       var name = link.dataset.network;
       var network = config.networks[name];
-      record(data.post, name, strip(area.value) !== strip(data.suggestions[chosen]));
+      record(data, name, strip(area.value) !== strip(data.suggestions[chosen]));
       if (network.takes_text) return;
       event.preventDefault();
       var href = link.href;
@@ -203,15 +203,16 @@
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
-  // POST {api}/shares, kept alive past the page, never awaited: sharing never waits for the API
-  function record(post, network, personalised) {
+  // POST {api}/shares, kept alive past the page, never awaited: sharing never waits for the API.
+  // The source rides along so the statistics can count shares by source without a catalogue lookup.
+  function record(data, network, personalised) {
     var headers = { "Content-Type": "application/json", "Idempotency-Key": uuid() };
     try {
       var token = window.sessionStorage.getItem(config.tokenKey);
       if (token) headers.Authorization = "Bearer " + token;
       fetch(config.api + "/shares", {
         method: "POST", keepalive: true, headers: headers,
-        body: JSON.stringify({ post: post, network: network, personalised: personalised }),
+        body: JSON.stringify({ post: data.post, source: data.source, network: network, personalised: personalised }),
       }).catch(function () {});
     } catch (error) { /* recording is best effort */ }
   }
