@@ -36,12 +36,13 @@ FIRST_VIEW_POSTS = 2000
 
 PLAIN = """\
 site_name: Bench
+site_url: https://wall.example.com/
 docs_dir: content
 site_dir: site
-theme: {name: material}
+theme: {name: material, language: de}
 exclude_docs: sources.yml
 nav: [index.md]
-"""
+"""  # the same site settings as WALL, without the plugin
 
 WALL = f"""\
 site_name: Bench
