@@ -80,8 +80,8 @@ def _suggestion_rules(post: Post, line, settings: Settings) -> Iterator[tuple[in
     lock = sharing.locked(post.disclosure, disclosure.sponsored, disclosure.employee) if disclosure else sharing.Locked()
     # only networks with a limit can be exceeded, and only those that take text count the link
     networks = [name for name in post.networks or settings.networks if name in settings.networks and NETWORKS[name].limit]
-    links = {name: sharing.utm_link(post.link, name, settings.utm_medium, post.campaign_or_slug)
-             if NETWORKS[name].takes_text else post.link for name in networks}
+    slot_link = sharing.utm_link(post.link, sharing.NETWORK_SLOT, settings.utm_medium, post.campaign_or_slug)
+    links = {name: sharing.fill_slot(slot_link, name) for name in networks}
     for index, text in enumerate(post.suggestions):
         if UNSAFE_HTML.search(text):
             yield line("suggestions", index), f"suggestions[{index}] contains HTML or a URL that could run script; write plain text"

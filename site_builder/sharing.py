@@ -52,20 +52,33 @@ def utm_link(link: str, network: str, medium: str, campaign: str) -> str:
     return urlunsplit(parts._replace(query="&".join(kept + utm)))
 
 
+# `utm_source` left open: one link per post, each network's filled in by `fill_slot` (here and in composer.js)
+NETWORK_SLOT = "{network}"
+_SLOT = quote(NETWORK_SLOT, safe="")
+
+
+def fill_slot(slot_link: str, network: str) -> str:
+    """The `utm_link` of one network from the post's link made with `NETWORK_SLOT` as the network."""
+    return slot_link.replace(_SLOT, quote(network, safe=""))
+
+
 def length(network: Network, message: str, url: str) -> int:
     """How long the network counts `message` plus the shared `url`, by the network's own rules."""
     if not network.takes_text:
         return _plain_length(network, message)  # pasted by hand, the link rides in the preview
-    counted = f"{message} {url}"
-    return _plain_length(network, counted)
+    if network.url_weight is not None:  # the link counts the same, whatever it is
+        return _plain_length(network, message) + 1 + network.url_weight
+    return _plain_length(network, f"{message} {url}")
 
 
 def _plain_length(network: Network, text: str) -> int:
-    if network.graphemes and text.isascii():
+    if network.graphemes and text.isascii() and "\r" not in text:
         return len(text)  # plain ASCII: one character, one grapheme (\r\n aside, which never fits a post)
     if network.graphemes:
         return len(_GRAPHEME.findall(text))
     if network.url_weight is not None:
+        if "://" not in text:
+            return len(text)
         return len(_URL.sub("x" * network.url_weight, text))
     return len(text)
 
@@ -73,7 +86,10 @@ def _plain_length(network: Network, text: str) -> int:
 def share_href(network: Network, message: str, url: str, subject: str) -> str:
     """The link that opens the network's own share dialog, prefilled where the network allows."""
     text = f"{message} {url}" if network.url_in_text else message
-    return network.share_url.format(text=_encode(text), url=_encode(url), subject=_encode(subject))
+    template = network.share_url  # encode only what the network's URL has a place for
+    return template.format(text=_encode(text) if "{text}" in template else "",
+                           url=_encode(url) if "{url}" in template else "",
+                           subject=_encode(subject) if "{subject}" in template else "")
 
 
 def _encode(value: str) -> str:
@@ -85,6 +101,8 @@ def limit_error(network_name: str, message: str, url: str) -> str | None:
     network = NETWORKS[network_name]
     if network.limit is None:
         return None
+    if network.graphemes and len(message) + 1 + len(url) <= network.limit:
+        return None  # never more graphemes than code points: fits without segmenting
     counted = length(network, message, url)
     if counted <= network.limit:
         return None

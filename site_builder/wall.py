@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from site_builder import sharing
@@ -25,8 +25,6 @@ from site_builder.strings import SCRIPT_STRINGS, language_name
 FEED_SIZE = 50  # the newest active posts in feed.xml; posts.json holds all of them
 INDEX_PATH = "sharewall/index.json"  # filter facets of every active post, in wall order
 ATOM = "http://www.w3.org/2005/Atom"
-NETWORK_SLOT = "{network}"  # utm_source placeholder in the composer's link; composer.js fills it in
-_SLOT = quote(NETWORK_SLOT, safe="")  # as utm_link writes it
 
 
 # --- where things live ------------------------------------------------------------------------
@@ -110,8 +108,8 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
     disclosure = settings.disclosures[post.language]
     lock = sharing.locked(post.disclosure, disclosure.sponsored, disclosure.employee)
     networks = [name for name in (post.networks or settings.networks) if name in settings.networks]
-    slot_link = sharing.utm_link(post.link, NETWORK_SLOT, settings.utm_medium, post.campaign_or_slug)
-    links = {name: network_link(slot_link, name) for name in networks}
+    slot_link = sharing.utm_link(post.link, sharing.NETWORK_SLOT, settings.utm_medium, post.campaign_or_slug)
+    links = {name: sharing.fill_slot(slot_link, name) for name in networks}
     suggestions = [sharing.with_hashtags(text, post.hashtags) for text in post.suggestions]
     text = lock.wrap(suggestions[0])
     shares = tuple(_share(NETWORKS[name], text, links[name], post.title) for name in networks)
@@ -135,16 +133,9 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
     )
 
 
-def network_link(slot_link: str, name: str) -> str:
-    """`utm_link` for one network from the link with the `utm_source` slot (as composer.js does)."""
-    return slot_link.replace(_SLOT, quote(name, safe=""))
-
-
 def _share(network: Network, text: str, link: str, subject: str) -> Share:
-    """The plain share link; values the network's URL has no place for are not encoded in vain."""
-    url = network.share_url
-    href = sharing.share_href(network, text if "{text}" in url else "", link, subject if "{subject}" in url else "")
-    return Share(network.name, network.label, href, network.takes_text)
+    """The plain share link, as the composer would make it from the first suggestion."""
+    return Share(network.name, network.label, sharing.share_href(network, text, link, subject), network.takes_text)
 
 
 def script_json(data: Any) -> str:

@@ -15,7 +15,7 @@ import pytest
 
 from site_builder import sharing
 from site_builder.networks import NETWORKS
-from site_builder.wall import NETWORK_SLOT
+
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSER = ROOT / "templates" / "assets" / "sharewall" / "composer.js"
@@ -68,7 +68,7 @@ process.stdout.write(JSON.stringify(out));
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
 def test_composer_counts_wraps_and_links_like_sharing_py() -> None:
-    slot_link = sharing.utm_link(BASE, NETWORK_SLOT, "employee-advocacy", "republica-2026")
+    slot_link = sharing.utm_link(BASE, sharing.NETWORK_SLOT, "employee-advocacy", "republica-2026")
     cases = [
         {"network": name, "prefix": prefix, "suffix": suffix, "text": text, "slotLink": slot_link, "subject": "Betreff & Co."}
         for name in NETWORKS for prefix, suffix in LOCKS for text in TEXTS
