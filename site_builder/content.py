@@ -13,10 +13,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from site_builder.frontmatter import Document, FrontMatterError, parse
+from site_builder.frontmatter import FrontMatterError, parse
 from site_builder.settings import Settings
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -355,8 +354,3 @@ def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
-
-def read_yaml(file: Path) -> Any:
-    """Plain safe YAML, for configuration files that need no line numbers."""
-    with file.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)

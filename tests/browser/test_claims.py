@@ -8,66 +8,31 @@ import csv
 import io
 import re
 import uuid
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
+from tests.browser.support import axe_violations, dev_sign_in, offline_context
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 IBAN = "DE89370400440532013000"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def new_context(browser, local_server):
     """Fresh browser contexts (one per person); page errors fail the test."""
-    contexts, errors = [], []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.fulfill(
-            status=200, content_type="text/html", body="<!doctype html><title>offline</title>"))
-        context.on("weberror", lambda error: errors.append(str(error.error)))
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not errors, errors
+    with ExitStack() as stack:
+        yield lambda: stack.enter_context(offline_context(browser, accept_downloads=True))
 
 
 def sign_in(page, base: str, user: str, roles: list[str], next_path: str) -> None:
-    page.goto(f"{base}_dev/signin?next={next_path}")
-    page.fill("#user", user)
-    for role in roles:
-        page.check(f"input[name=role][value={role}]")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(base.rstrip("/") + next_path) + "$"))
-
-
-def axe_violations(page) -> list:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    dev_sign_in(page, base, user, roles, next_path)
 
 
 def create_invite(new_context, base: str, name: str) -> str:

@@ -4,20 +4,14 @@ sign in on the dev page, share a post on the wall, see it on the statistics page
 from __future__ import annotations
 
 import json
-import re
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
+from tests.browser.support import axe_violations, dev_sign_in, offline_context
+
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 
 def api_stats(base: str) -> dict:
     request = urllib.request.Request(base + "api/stats", headers={"X-Sharewall-Dev-User": "test-reader"})
@@ -25,36 +19,15 @@ def api_stats(base: str) -> dict:
         return json.loads(response.read())
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def context(browser, local_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=local_server.rstrip("/"))
-    # nothing leaves the machine: the networks' share dialogs and web fonts answer locally
-    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.fulfill(
-        status=200, content_type="text/html", body="<!doctype html><title>network</title>"))
-    errors: list[str] = []
-    context.on("weberror", lambda error: errors.append(str(error.error)))
-    yield context
-    context.close()
-    assert not errors, errors
+    with offline_context(browser) as context:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=local_server.rstrip("/"))
+        yield context
 
 
 def sign_in(page, base: str, user: str, next_path: str = "/") -> None:
-    page.goto(f"{base}_dev/signin?next={next_path}")
-    page.fill("#user", user)
-    page.check("input[name=role][value=employee]")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(base.rstrip("/") + next_path) + "$"))
+    dev_sign_in(page, base, user, ["employee"], next_path)
 
 
 def figure(page, name: str) -> str:
@@ -120,8 +93,5 @@ def test_month_view_and_axe_find_no_serious_violation(context, local_server):
     page.click(".sw-stats__controls button[type=submit]")
     page.wait_for_function("() => document.querySelector('[data-sw-chart=people] tbody th')"
                            " && /^\\d{4}-\\d{2}$/.test(document.querySelector('[data-sw-chart=people] tbody th').textContent)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = axe_violations(page)
     assert not bad, bad

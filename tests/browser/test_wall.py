@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import threading
 import uuid
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -21,13 +20,11 @@ import yaml
 from site_builder import sharing
 from site_builder.networks import NETWORKS
 from site_builder.plugin import build_site
+from tests.browser.support import axe_violations, offline_context
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGE_SIZE = 4
 SPONSORED = "surface-studio-republica"  # German, sponsored, networks linkedin, x, xing, bluesky, mastodon
 
@@ -76,28 +73,11 @@ def demo(tmp_path_factory):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def context(browser, demo):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo["url"])
-    # nothing leaves the machine: the networks' share dialogs and web fonts answer locally
-    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.fulfill(
-        status=200, content_type="text/html", body="<!doctype html><title>network</title>"))
-    errors: list[str] = []
-    context.on("weberror", lambda error: errors.append(str(error.error)))
-    yield context
-    context.close()
-    assert not errors, errors
+    with offline_context(browser) as context:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo["url"])
+        yield context
 
 
 def card(page, slug: str):
@@ -270,12 +250,7 @@ def test_axe_finds_no_serious_or_critical_violation(context, demo, path) -> None
     page.goto(demo["url"] + path)
     if path == "/":
         open_composer(page, demo["posts"][0]["slug"])
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
-    ]
+    bad = axe_violations(page)
     assert not bad, bad
 
 
