@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto
+from tests.local_serve import ServeProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +25,6 @@ def moto_endpoint():
 @pytest.fixture(scope="session")
 def aws_resources(moto_endpoint):
     """Tables, buckets and secrets created from template.yaml's own definitions; the functions' env set."""
-    import os
 
     local = create_resources(ROOT / "template.yaml")
     os.environ.update(local.function_environment())
@@ -41,42 +36,6 @@ def fresh_tables(aws_resources):
     """The template's tables, emptied before the test."""
     reset_tables(aws_resources)
     return aws_resources
-
-
-class ServeProcess:
-    """`sharewall serve --port 0` in a process of its own: the real local stack, found by its printed URL."""
-
-    def __init__(self, site_dir: Path, data_file: Path | None = None):
-        command = [str(Path(sys.executable).parent / "sharewall"), "serve", "--port", "0", "--site-dir", str(site_dir)]
-        if data_file:
-            command += ["--data", str(data_file)]
-        env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
-        env["SHAREWALL_QUIET"] = "1"
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True)
-        self.url = self._wait_for_url()
-
-    def _wait_for_url(self, timeout: float = 120) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            found = re.search(r"running at (http://127\.0\.0\.1:\d+/)", line or "")
-            if found:
-                return found.group(1)
-            if not line and self.process.poll() is not None:
-                break
-        self.stop()
-        raise RuntimeError(f"sharewall serve did not start: {self.process.stderr.read()[-2000:]}")
-
-    def stop(self) -> None:
-        """Ctrl+C, as a developer would stop it (so --data is saved), then wait."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 @pytest.fixture(scope="session")

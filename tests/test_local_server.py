@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 import uuid
 
-from conftest import ServeProcess
+from tests.local_serve import ServeProcess
 from site_builder.local.devauth import dev_token
 from site_builder.local.events import claim_value, http_event
 from site_builder.local.template import find_route, http_routes, load_template
