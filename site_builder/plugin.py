@@ -148,7 +148,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         base = self.site.base
         env.globals["sharewall"] = {
             "config": browser_config(self.settings, self.strings), "t": self.strings, "home": base,
-            "href": {"css": f"{base}{ASSETS}/sharewall.css", "composer": f"{base}{ASSETS}/composer.js",
+            "href": {"css": f"{base}{ASSETS}/sharewall.css", "site": f"{base}{ASSETS}/site.js",
+                     "composer": f"{base}{ASSETS}/composer.js",
                      "wall": f"{base}{ASSETS}/wall.js", "feed": f"{base}feed.xml"},
         }
         template = env.get_template("partials/sharewall/card.html")

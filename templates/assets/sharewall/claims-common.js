@@ -4,20 +4,10 @@
 (function () {
   "use strict";
 
-  var configElement = document.getElementById("sharewall-config");
-  var config = configElement ? JSON.parse(configElement.textContent) : { api: "/api", tokenKey: "sharewall.token" };
+  var shared = window.Sharewall;
+  var config = shared.config;
+  var element = shared.element;
   var lang = (document.documentElement.lang || "en").slice(0, 2).toLowerCase();
-
-  function element(tag, attributes, text) {
-    var node = document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (key) {
-      if (attributes[key] !== null && attributes[key] !== undefined && attributes[key] !== false) {
-        node.setAttribute(key, attributes[key] === true ? "" : attributes[key]);
-      }
-    });
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
 
   // Label + control, the control's id tied to the label for screen readers
   var ids = 0;
@@ -34,16 +24,12 @@
     return wrapper;
   }
 
-  function staffToken() {
-    try { return window.sessionStorage.getItem(config.tokenKey); } catch (error) { return null; }
-  }
-
   // fetch + JSON; resolves {status, ok, body}; never throws for HTTP errors
   function api(method, path, options) {
     options = options || {};
     var headers = { Accept: "application/json" };
     if (options.invite) headers["X-Invite-Token"] = options.invite;
-    else if (staffToken()) headers.Authorization = "Bearer " + staffToken();
+    else shared.authHeaders(headers);
     if (options.key) headers["Idempotency-Key"] = options.key;
     var init = { method: method, headers: headers };
     if (options.body !== undefined) {
@@ -117,7 +103,7 @@
   window.SharewallClaims = {
     config: config, lang: lang, element: element, field: field, api: api, errorText: errorText, money: money,
     date: date, dateTime: dateTime, status: status, signInHint: signInHint, download: download, newKey: newKey,
-    staffToken: staffToken,
+    staffToken: shared.token,
     strings: function (table) { return table[lang] || table.en; },
   };
 })();

@@ -75,19 +75,13 @@
 
   /* --- the composer in the page ----------------------------------------------------------- */
 
-  var configElement = document.getElementById("sharewall-config");
-  if (!configElement) return;
-  var config = JSON.parse(configElement.textContent);
+  var shared = window.Sharewall;
+  if (!shared || !shared.hasConfig) return;
+  var config = shared.config;
+  var element = shared.element;
   var t = config.strings;
   var counter = 0;
   window.Sharewall = Object.assign(window.Sharewall || {}, { rules: rules, config: config, setup: setup });
-
-  function element(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
 
   // Turn one server-rendered composer into the editor (once)
   function setup(root) {
@@ -206,10 +200,8 @@
   // POST {api}/shares, kept alive past the page, never awaited: sharing never waits for the API.
   // The source rides along so the statistics can count shares by source without a catalogue lookup.
   function record(data, network, personalised) {
-    var headers = { "Content-Type": "application/json", "Idempotency-Key": uuid() };
+    var headers = shared.authHeaders({ "Content-Type": "application/json", "Idempotency-Key": uuid() });
     try {
-      var token = window.sessionStorage.getItem(config.tokenKey);
-      if (token) headers.Authorization = "Bearer " + token;
       fetch(config.api + "/shares", {
         method: "POST", keepalive: true, headers: headers,
         body: JSON.stringify({ post: data.post, source: data.source, network: network, personalised: personalised }),

@@ -37,21 +37,15 @@
   var SVG = "http://www.w3.org/2000/svg";
 
   var root = document.querySelector("[data-sw-stats]");
-  var configElement = document.getElementById("sharewall-config");
-  if (!root || !configElement) return;
-  var config = JSON.parse(configElement.textContent);
+  var shared = window.Sharewall;
+  if (!root || !shared || !shared.hasConfig) return;
+  var config = shared.config;
+  var element = shared.element;
   var lang = (document.documentElement.lang || "en").slice(0, 2).toLowerCase();
   var t = STRINGS[lang] || STRINGS.en;
   var numbers = new Intl.NumberFormat(lang);
   var percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
   var titles = {};  // post slug -> {title, url} from posts.json, for readable top posts
-
-  function element(tag, attributes, text) {
-    var node = document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (key) { node.setAttribute(key, attributes[key]); });
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
 
   function svgElement(tag, attributes, text) {
     var node = document.createElementNS(SVG, tag);
@@ -227,14 +221,12 @@
   }
 
   function load() {
-    var token = null;
-    try { token = window.sessionStorage.getItem(config.tokenKey); } catch (error) { token = null; }
-    if (!token) { signInHint(); return; }
+    if (!shared.token()) { signInHint(); return; }
     status.textContent = t.loading;
     var query = new URLSearchParams({ granularity: granularity.value });
     if (from.value) query.set("from", from.value);
     if (to.value) query.set("to", to.value);
-    fetch(config.api + "/stats?" + query.toString(), { headers: { Authorization: "Bearer " + token } })
+    fetch(config.api + "/stats?" + query.toString(), { headers: shared.authHeaders() })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (response.status === 401) { signInHint(); return; }

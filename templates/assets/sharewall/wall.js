@@ -10,12 +10,12 @@
   // Once per wall page shown (Material's instant navigation swaps pages without reloading)
   function init() {
     var stateElement = document.getElementById("sharewall-wall");
-    var configElement = document.getElementById("sharewall-config");
+    var shared = window.Sharewall;
     var wallElement = document.querySelector("[data-sw-wall]");
-    if (!stateElement || !configElement || !wallElement || wallElement.dataset.ready) return;
+    if (!stateElement || !shared || !shared.hasConfig || !wallElement || wallElement.dataset.ready) return;
     wallElement.dataset.ready = "1";
     var state = JSON.parse(stateElement.textContent);
-    var t = JSON.parse(configElement.textContent).strings;
+    var t = shared.config.strings;
     var list = document.querySelector("[data-sw-wall]");
     var form = document.querySelector("[data-sw-filters]");
     var pager = document.querySelector("[data-sw-pager]");
