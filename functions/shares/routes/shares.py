@@ -19,7 +19,7 @@ from sharewall_common.errors import Conflict
 from sharewall_common.identity import STAFF, identity_of
 
 router = APIGatewayHttpRouter()
-logger = Logger(service="shares")
+logger = Logger(service="shares", child=True)  # the app configures the handler; routes log through it
 metrics = Metrics(service="shares")
 TABLE = os.environ.get("APP_TABLE", "")
 UNKNOWN_SOURCE = "unknown"
