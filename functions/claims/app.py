@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.logging import correlation_paths
+from sharewall_common.coldstart import cold_start
 
-from sharewall_common.api import make_resolver
+with cold_start():
+    from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.logging import correlation_paths
 
-from claims.routes import claims, exports, invites, uploads
+    from sharewall_common.api import make_resolver
 
-logger = Logger(service="claims")
-app = make_resolver(logger, max_body_bytes=64 * 1024)
-for resource in (invites, uploads, exports, claims):  # literal /claims/… routes before /claims/{id}
-    app.include_router(resource.router)
+    from claims.routes import claims, exports, invites, uploads
+
+    logger = Logger(service="claims")
+    app = make_resolver(logger, max_body_bytes=64 * 1024)
+    for resource in (invites, uploads, exports, claims):  # literal /claims/… routes before /claims/{id}
+        app.include_router(resource.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import warnings
+from sharewall_common.coldstart import cold_start
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.logging import correlation_paths
+with cold_start():
+    import warnings
 
-from shares.routes import shares, stats
-from sharewall_common.api import make_resolver
-from sharewall_common.aws import client
+    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.logging import correlation_paths
 
-logger = Logger(service="shares")
-metrics = Metrics(service="shares")
-# GET /stats emits no metric; that is expected, not worth a warning per request
-warnings.filterwarnings("ignore", message="No application metrics to publish")
-app = make_resolver(logger)
-app.include_router(shares.router)
-app.include_router(stats.router)
-client("dynamodb")  # created during the cold start, reused by every invocation
+    from shares.routes import shares, stats
+    from sharewall_common.api import make_resolver
+    from sharewall_common.aws import client
+
+    logger = Logger(service="shares")
+    metrics = Metrics(service="shares")
+    # GET /stats emits no metric; that is expected, not worth a warning per request
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    app = make_resolver(logger)
+    app.include_router(shares.router)
+    app.include_router(stats.router)
+    client("dynamodb")  # created during the cold start, reused by every invocation
 
 
 # The event is never logged: it carries the caller's token and claims

@@ -1,7 +1,8 @@
-"""The pure parts under the shares function: periods, identity from claims, pseudonyms, body cap."""
+"""The pure parts under the shares function: periods, identity from claims, pseudonyms, body cap, cold start."""
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date
 
@@ -10,6 +11,7 @@ import pytest
 from shares.counting import GRANULARITIES, Share, transaction
 from shares.periods import period_end_epoch, period_key, period_keys
 from sharewall_common.api import capped_json
+from sharewall_common.coldstart import cold_start
 from sharewall_common.errors import Forbidden, PayloadTooLarge, Unauthorized, describe_validation
 from sharewall_common.identity import identity_of, parse_groups
 from sharewall_common.pseudonym import pseudonym
@@ -93,3 +95,24 @@ def test_validation_errors_name_the_field():
     message = describe_validation([{"loc": ("body", "network"), "msg": "Input should be 'x'", "type": "literal_error"},
                                    {"loc": ("header", "idempotency-key"), "msg": "Field required", "type": "missing"}])
     assert message == "network: Input should be 'x'; header.idempotency-key: required"
+
+
+def test_the_cold_start_pauses_collection_and_freezes_what_set_up_made():
+    assert gc.isenabled()
+    try:
+        with cold_start():
+            assert not gc.isenabled()
+            made_during_set_up = [[n] for n in range(1000)]
+        assert gc.isenabled()
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(made_during_set_up)
+        with pytest.raises(RuntimeError), cold_start():  # a failed set-up still turns collection back on
+            raise RuntimeError("import failed")
+        assert gc.isenabled()
+        gc.disable()  # a caller that had collection off keeps it off
+        with cold_start():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
