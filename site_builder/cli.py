@@ -87,14 +87,24 @@ def build(config_file: Path, site_dir: Path | None) -> None:
               help="Keep the local data (tables, receipts) in this file across restarts; default: in memory.")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to build the site; default: site_dir of mkdocs.yml (site/).")
-def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path | None) -> None:
+@click.option("--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
+              help="Set a parameter of template.yaml for the local functions, e.g. StatsMinimumPeople=1; "
+                   "repeatable.")
+def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path | None,
+          parameters: tuple[str, ...]) -> None:
     """Build the site and serve it with the real functions behind /api and local AWS (moto)."""
     from site_builder.local.server import SIGNIN_PATH, start_stack
+    from site_builder.local.template import load_template, parameter_overrides
     from site_builder.plugin import build_site
 
+    template = load_template(config_file.resolve().parent / "template.yaml")
+    try:
+        overrides = parameter_overrides(template, parameters)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--parameter") from None
     site_dir = build_site(config_file, site_dir)
     stack = start_stack(config_file.resolve().parent, site_dir, port=port, data_file=data_file,
-                        api_setting=load_settings(config_file).api)
+                        api_setting=load_settings(config_file).api, parameters=overrides)
     click.echo(f"Sharewall is running at {stack.url}  (dev sign-in: {stack.url.rstrip('/')}{SIGNIN_PATH})")
     click.echo("Press Ctrl+C to stop.", err=True)
     try:

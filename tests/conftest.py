@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto
-from tests.local_serve import ServeProcess
+from tests.local_serve import ServeProcess, crowd_today
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,12 @@ def fresh_tables(aws_resources):
 
 @pytest.fixture(scope="session")
 def local_server(tmp_path_factory):
-    """One `sharewall serve` for the session (browser and local-server tests); its base URL."""
+    """One `sharewall serve` for the session (browser and local-server tests); its base URL.
+
+    Five colleagues have shared today, so today's statistics are shown (template.yaml withholds periods
+    of fewer than five people) and every test's own share shows up in them.
+    """
     server = ServeProcess(tmp_path_factory.mktemp("served-site"))
+    crowd_today(server.url)
     yield server.url
     server.stop()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,10 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 class ServeProcess:
     """`sharewall serve --port 0` in a process of its own: the real local stack, found by its printed URL."""
 
-    def __init__(self, site_dir: Path, data_file: Path | None = None):
+    def __init__(self, site_dir: Path, data_file: Path | None = None, parameters: tuple[str, ...] = ()):
         command = [str(Path(sys.executable).parent / "sharewall"), "serve", "--port", "0", "--site-dir", str(site_dir)]
         if data_file:
             command += ["--data", str(data_file)]
+        for parameter in parameters:
+            command += ["--parameter", parameter]
         env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
         env["SHAREWALL_QUIET"] = "1"
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -47,3 +52,14 @@ class ServeProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def crowd_today(base: str, people: int = 5) -> None:
+    """`people` colleagues share a post today, so today reaches the statistics' minimum group size."""
+    for n in range(people):
+        body = json.dumps({"post": "arm-migration", "network": "linkedin", "personalised": False}).encode()
+        request = urllib.request.Request(base + "api/shares", data=body, method="POST", headers={
+            "content-type": "application/json", "Idempotency-Key": str(uuid.uuid4()),
+            "X-Sharewall-Dev-User": f"colleague-{n}", "X-Sharewall-Dev-Roles": "employee"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status in (200, 201), response.read()

@@ -7,10 +7,12 @@ import urllib.error
 import urllib.request
 import uuid
 
+import pytest
+
 from tests.local_serve import ServeProcess
 from site_builder.local.devauth import dev_token
 from site_builder.local.events import claim_value, http_event
-from site_builder.local.template import find_route, http_routes, load_template
+from site_builder.local.template import find_route, http_routes, load_template, parameter_overrides
 
 
 def request(url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None):
@@ -73,22 +75,46 @@ def test_handler_errors_come_back_as_json(local_server):
 
 def test_data_survives_a_restart_with_the_data_option(tmp_path):
     data = tmp_path / "state.json"
-    first = ServeProcess(tmp_path / "site", data)
+    # three people are enough once the minimum group size is set to three
+    first = ServeProcess(tmp_path / "site", data, parameters=("StatsMinimumPeople=3",))
     try:
         for person in ("p1", "p2", "p3"):
             assert share(first.url, person, post="q3-results")[0] == 201
     finally:
         first.stop()
     assert data.is_file()
-    second = ServeProcess(tmp_path / "site", data)
+    second = ServeProcess(tmp_path / "site", data, parameters=("StatsMinimumPeople=3",))
     try:
         result = stats(second.url)
+        assert result["min_people"] == 3
         assert result["totals"]["shares"] == 3 and result["series"][-1]["people"] == 3
         # the pseudonym secret survived too: a known person is not counted again
         assert share(second.url, "p1", post="q3-results")[0] == 201
         assert stats(second.url)["series"][-1]["people"] == 3
     finally:
         second.stop()
+
+
+def test_a_lone_share_is_withheld_under_the_templates_minimum_group_size(tmp_path):
+    server = ServeProcess(tmp_path / "site")
+    try:
+        assert share(server.url, "alone")[0] == 201
+        result = stats(server.url)
+        assert result["min_people"] == 5 and result["series"][-1]["withheld"] is True
+        assert result["totals"]["shares"] == 0 and result["by_network"] == []
+    finally:
+        server.stop()
+
+
+def test_template_parameters_are_checked_like_cloudformation_does():
+    template = load_template("template.yaml")
+    assert parameter_overrides(template, ["StatsMinimumPeople=1", "Timezone=UTC"]) == {
+        "StatsMinimumPeople": "1", "Timezone": "UTC"}
+    for pair, mentions in (("Nope=1", "StatsMinimumPeople"), ("StatsMinimumPeople", "NAME=VALUE"),
+                           ("StatsMinimumPeople=0", "minimum of 1"), ("StatsMinimumPeople=many", "not a number"),
+                           ("SiteOrigin=ftp://x", "does not match")):
+        with pytest.raises(ValueError, match=mentions):
+            parameter_overrides(template, [pair])
 
 
 def test_events_look_like_api_gateways():

@@ -2,6 +2,10 @@
 
 The cost depends on the number of periods asked for and on the catalogue (networks, sources, posts),
 not on how many shares were counted.
+
+A period in which fewer than `min_people` people were active is withheld: its row carries no numbers
+and none of its shares reach the totals or the breakdowns, so that no figure describes one person
+(or two). Every figure shown is an aggregate over at least `min_people` people.
 """
 
 from __future__ import annotations
@@ -75,14 +79,18 @@ def _ranked(counter: Counter, label: str, limit: int | None = None) -> list[dict
 
 
 def summarise(buckets: dict[str, Bucket], first: date, last: date, granularity: Granularity,
-              timezone_name: str) -> dict:
+              timezone_name: str, min_people: int = 1) -> dict:
     """The response of GET /stats: a series with every period (zeros included) and the totals."""
     series, networks, sources, posts = [], Counter(), Counter(), Counter()
-    shares = personalised = 0
+    shares = personalised = withheld = 0
     for key in period_keys(first, last, granularity):
         bucket = buckets.get(key) or Bucket(period=key)
+        if 0 < bucket.people < min_people:
+            series.append({"period": key, "shares": None, "people": None, "personalised": None, "withheld": True})
+            withheld += 1
+            continue
         series.append({"period": key, "shares": bucket.shares, "people": bucket.people,
-                       "personalised": bucket.personalised})
+                       "personalised": bucket.personalised, "withheld": False})
         shares += bucket.shares
         personalised += bucket.personalised
         networks.update(bucket.networks)
@@ -93,13 +101,15 @@ def summarise(buckets: dict[str, Bucket], first: date, last: date, granularity: 
         "to": last.isoformat(),
         "granularity": granularity,
         "timezone": timezone_name,
+        "min_people": min_people,
         "series": series,
         "totals": {
             "shares": shares,
             "personalised": personalised,
             "personalised_rate": round(personalised / shares, 4) if shares else None,
             # people are distinct within each period only; a sum over periods would count twice
-            "people_peak": max((row["people"] for row in series), default=0),
+            "people_peak": max((row["people"] or 0 for row in series), default=0),
+            "withheld_periods": withheld,
         },
         "by_network": _ranked(networks, "network"),
         "by_source": _ranked(sources, "source"),

@@ -202,7 +202,8 @@ def api_prefix(api_setting: str) -> str:
 
 
 def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = "127.0.0.1",
-                data_file: Path | None = None, api_setting: str = "/api") -> LocalStack:
+                data_file: Path | None = None, api_setting: str = "/api",
+                parameters: dict[str, str] | None = None) -> LocalStack:
     """Bind the HTTP server, start moto, create template.yaml's resources (and restore --data)."""
     handler = type("BoundHandler", (LocalRequestHandler,), {"api_prefix": api_prefix(api_setting)})
     server = ThreadingHTTPServer((host, port), partial(handler, directory=str(site_dir)))
@@ -213,7 +214,7 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     set_local_env(endpoint)
     template = load_template(project / "template.yaml")
     # The site's origin is this server: links the functions build (invites) point back to it
-    resources = create_resources(template, {"SiteOrigin": url.rstrip("/")})
+    resources = create_resources(template, {**(parameters or {}), "SiteOrigin": url.rstrip("/")})
     os.environ.update(resources.function_environment())
     functions_dir = str(project / "functions")
     if functions_dir not in sys.path:

@@ -37,6 +37,31 @@ def load_template(path: str | Path = "template.yaml") -> dict:
         return yaml.load(handle, Loader=_CfnLoader)
 
 
+def parameter_overrides(template: dict, pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """`NAME=VALUE` pairs as parameter values, checked against the template's Parameters like CloudFormation."""
+    declared = template.get("Parameters") or {}
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or name not in declared:
+            known = ", ".join(sorted(declared))
+            raise ValueError(f"{pair!r}: expected NAME=VALUE with NAME one of: {known}")
+        spec = declared[name]
+        if spec.get("Type") == "Number":
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(f"{name}: {value!r} is not a number") from None
+            if "MinValue" in spec and number < float(spec["MinValue"]):
+                raise ValueError(f"{name}: {value} is below the minimum of {spec['MinValue']}")
+            if "MaxValue" in spec and number > float(spec["MaxValue"]):
+                raise ValueError(f"{name}: {value} is above the maximum of {spec['MaxValue']}")
+        elif "AllowedPattern" in spec and not re.fullmatch(spec["AllowedPattern"], value):
+            raise ValueError(f"{name}: {value!r} does not match {spec['AllowedPattern']}")
+        values[name] = value
+    return values
+
+
 def resources_of_type(template: dict, kind: str) -> dict[str, dict]:
     """Logical id -> resource, for every resource of CloudFormation type `kind`."""
     return {name: res for name, res in (template.get("Resources") or {}).items() if res.get("Type") == kind}

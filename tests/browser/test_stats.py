@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from tests.browser.support import axe_violations, dev_sign_in, offline_context
+from tests.local_serve import ServeProcess, crowd_today
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +96,27 @@ def test_month_view_and_axe_find_no_serious_violation(context, local_server):
                            " && /^\\d{4}-\\d{2}$/.test(document.querySelector('[data-sw-chart=people] tbody th').textContent)")
     bad = axe_violations(page)
     assert not bad, bad
+
+
+def test_a_day_of_too_few_people_is_withheld_and_says_why(browser, tmp_path):
+    server = ServeProcess(tmp_path / "site")  # a fresh stack: today nobody but two people shared
+    try:
+        crowd_today(server.url, people=2)
+        with offline_context(browser) as context:
+            page = context.new_page()
+            sign_in(page, server.url, "reader", "/stats/")
+            page.locator("[data-sw-stats-figures]").wait_for()
+            assert figure(page, "shares") == "0"
+            note = page.locator("[data-sw-stats-withheld]")
+            assert note.get_attribute("data-sw-stats-withheld") == "1"
+            assert "weniger als 5 aktiven Personen" in note.inner_text()
+            today = page.locator("[data-sw-chart=people] tbody tr").last
+            assert today.locator("td").text_content() == "weniger als 5 Personen"
+            assert page.locator("[data-sw-chart=shares] tbody tr").last.locator("td").first.text_content() \
+                == "weniger als 5 Personen"
+            assert page.locator("[data-sw-chart=people] rect.sw-bar--withheld").count() == 1
+            assert page.locator("[data-sw-chart=networks] tbody tr").count() == 0
+            bad = axe_violations(page)
+            assert not bad, bad
+    finally:
+        server.stop()

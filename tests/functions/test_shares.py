@@ -26,6 +26,15 @@ def _forget_markers():
     _present_markers.clear()
 
 
+@pytest.fixture(autouse=True)
+def _show_every_period(monkeypatch):
+    """These tests read the raw counts of one or two people; withholding small groups has its own tests."""
+    from shares.routes import stats as stats_route
+
+    monkeypatch.setattr(stats_route, "MIN_PEOPLE", 1)
+    return stats_route
+
+
 def call(method: str, path: str, body=None, *, key: str | None = None, claims=EMPLOYEE, query: str = "",
          headers: dict | None = None):
     """Invoke the real handler with an HTTP API v2 event; (status, parsed JSON body)."""
@@ -62,7 +71,7 @@ def test_a_share_is_counted_in_every_breakdown(fresh_tables):
     for granularity in ("day", "week", "month"):
         result = stats(granularity=granularity)
         assert today_row(result) == {"period": result["series"][-1]["period"], "shares": 1, "people": 1,
-                                     "personalised": 1}
+                                     "personalised": 1, "withheld": False}
         assert result["by_network"] == [{"network": "xing", "shares": 1}]
         assert result["by_source"] == [{"source": "finance-team", "shares": 1}]
         assert result["top_posts"] == [{"post": "q3-results", "shares": 1}]
@@ -252,7 +261,51 @@ def test_stats_need_a_signed_in_employee(fresh_tables):
 def test_stats_of_a_past_range_come_with_zeros(fresh_tables):
     result = stats(**{"from": "2026-01-01", "to": "2026-03-31", "granularity": "month"})
     assert [row["period"] for row in result["series"]] == ["2026-01", "2026-02", "2026-03"]
-    assert result["totals"] == {"shares": 0, "personalised": 0, "personalised_rate": None, "people_peak": 0}
+    assert result["totals"] == {"shares": 0, "personalised": 0, "personalised_rate": None, "people_peak": 0,
+                                "withheld_periods": 0}
+
+
+def test_a_period_with_fewer_people_than_the_minimum_is_withheld(fresh_tables, _show_every_period):
+    _show_every_period.MIN_PEOPLE = 3
+    share(network="xing", post="q3-results", personalised=True, claims={"sub": "anna", "groups": ["employee"]})
+    share(network="xing", post="q3-results", claims={"sub": "anna", "groups": ["employee"]})
+    share(network="bluesky", post="arm-migration", claims={"sub": "ben", "groups": ["employee"]})
+    for granularity in ("day", "week", "month"):
+        result = stats(granularity=granularity)
+        assert result["min_people"] == 3
+        assert today_row(result) == {"period": today_row(result)["period"], "shares": None, "people": None,
+                                     "personalised": None, "withheld": True}
+        # nothing of the withheld period reaches a total or a breakdown
+        assert result["totals"] == {"shares": 0, "personalised": 0, "personalised_rate": None, "people_peak": 0,
+                                    "withheld_periods": 1}
+        assert result["by_network"] == result["by_source"] == result["top_posts"] == []
+
+    share(network="xing", post="q3-results", claims={"sub": "carla", "groups": ["employee"]})  # the third person
+    result = stats()
+    assert today_row(result) == {"period": today_row(result)["period"], "shares": 4, "people": 3,
+                                 "personalised": 1, "withheld": False}
+    assert result["totals"]["withheld_periods"] == 0
+    assert result["by_network"] == [{"network": "xing", "shares": 3}, {"network": "bluesky", "shares": 1}]
+
+
+def test_only_periods_with_enough_people_make_the_totals(fresh_tables, _show_every_period):
+    from shares.counting import Share, count_share
+    from shares.periods import today
+    from sharewall_common.aws import client
+
+    _show_every_period.MIN_PEOPLE = 2
+    table, day = fresh_tables.tables["AppTable"], today()
+    yesterday = day.fromordinal(day.toordinal() - 1)
+    for n, (person, when) in enumerate([("anna", yesterday), ("ben", yesterday), ("anna", day)]):
+        count_share(client("dynamodb"), table, f"key-{n:04d}", Share("q3-results", "x", False, "finance"), person, when)
+    result = stats(**{"from": yesterday.isoformat(), "to": day.isoformat()})
+    assert [row["withheld"] for row in result["series"]] == [False, True]
+    assert result["totals"]["shares"] == 2 and result["totals"]["people_peak"] == 2
+    assert result["top_posts"] == [{"post": "q3-results", "shares": 2}]
+
+
+def test_the_template_withholds_periods_of_fewer_than_five_people(aws_resources):
+    assert aws_resources.function_environment()["STATS_MIN_PEOPLE"] == "5"
 
 
 def test_the_function_knows_the_sites_networks():

@@ -21,6 +21,16 @@ DEFAULT_SPAN = {"day": timedelta(days=29), "week": timedelta(weeks=11), "month":
 MAX_DAYS = {"day": 400, "week": 7 * 260, "month": 31 * 120}  # about 400 days, 5 years, 10 years
 
 
+def _min_people(value: str) -> int:
+    """Periods with fewer active people are withheld (template.yaml's StatsMinimumPeople; 1 shows all)."""
+    if not value.isdigit() or int(value) < 1:
+        raise RuntimeError(f"STATS_MIN_PEOPLE: {value!r} is not a whole number of at least 1")
+    return int(value)
+
+
+MIN_PEOPLE = _min_people(os.environ.get("STATS_MIN_PEOPLE", "5"))
+
+
 # Defaults to the last 30 days, 12 weeks or 12 months up to today
 @router.get("/stats")
 def get_stats(
@@ -37,4 +47,4 @@ def get_stats(
         raise BadRequest(f"from/to: more than {MAX_DAYS[granularity]} days by {granularity}; "
                          "ask for a shorter range or a coarser granularity")
     buckets = read_buckets(client("dynamodb"), TABLE, first, last, granularity)
-    return summarise(buckets, first, last, granularity, zone().key)
+    return summarise(buckets, first, last, granularity, zone().key, MIN_PEOPLE)

@@ -18,6 +18,8 @@
       post: "Beitrag", count: "Anzahl", share: "Anteil", suggested: "Vorschlag unverändert", table: "Als Tabelle",
       none: "Noch nichts geteilt in diesem Zeitraum.", unknown: "unbekannt",
       note: "Personen zählen je Zeitraum einmal; über Zeiträume hinweg lassen sie sich nicht addieren.",
+      withheld: "weniger als {n} Personen",
+      withheld_note: "Zeiträume mit weniger als {n} aktiven Personen werden nicht ausgewiesen und zählen in keiner Summe mit, damit keine Zahl eine einzelne Person beschreibt.",
     },
     en: {
       granularity: "Granularity", day: "Days", week: "Weeks", month: "Months", from: "From", to: "To",
@@ -32,6 +34,8 @@
       post: "Post", count: "Count", share: "Share", suggested: "Suggestion unchanged", table: "As a table",
       none: "Nothing shared in this period yet.", unknown: "unknown",
       note: "People count once per period; they cannot be added up across periods.",
+      withheld: "fewer than {n} people",
+      withheld_note: "Periods with fewer than {n} active people are not shown and count in no total, so that no figure describes a single person.",
     },
   };
   var SVG = "http://www.w3.org/2000/svg";
@@ -46,6 +50,7 @@
   var numbers = new Intl.NumberFormat(lang);
   var percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
   var titles = {};  // post slug -> {title, url} from posts.json, for readable top posts
+  var lastMinimum = 1;  // the API's min_people: periods with fewer active people come withheld
 
   function svgElement(tag, attributes, text) {
     var node = document.createElementNS(SVG, tag);
@@ -110,20 +115,22 @@
     return figure;
   }
 
-  // Columns over time; the table under it carries the same numbers for screen readers
+  // Columns over time; the table under it carries the same numbers for screen readers.
+  // A withheld period (null) gets an outlined stub instead of a column.
   function columns(values, labels) {
     var width = 600, height = 180, top = 14, bottom = 22, left = 28;
-    var max = Math.max.apply(null, values.concat([1]));
+    var max = Math.max.apply(null, values.filter(function (value) { return value !== null; }).concat([1]));
     var svg = svgElement("svg", { viewBox: "0 0 " + width + " " + height, "aria-hidden": "true", focusable: "false" });
     var step = (width - left) / Math.max(values.length, 1);
     svg.appendChild(svgElement("line", { class: "sw-axis", x1: left, x2: width, y1: height - bottom, y2: height - bottom }));
     svg.appendChild(svgElement("text", { x: 0, y: top }, numbers.format(max)));
     var every = Math.ceil(values.length / 8);
     values.forEach(function (value, index) {
-      var barHeight = (height - top - bottom) * value / max;
+      var withheld = value === null;
+      var barHeight = withheld ? 6 : (height - top - bottom) * value / max;
       svg.appendChild(svgElement("rect", {
-        class: "sw-bar", x: left + index * step + step * 0.15, width: Math.max(step * 0.7, 1),
-        y: height - bottom - barHeight, height: barHeight,
+        class: withheld ? "sw-bar sw-bar--withheld" : "sw-bar", x: left + index * step + step * 0.15,
+        width: Math.max(step * 0.7, 1), y: height - bottom - barHeight, height: barHeight,
       }));
       if (index % every === 0) {
         svg.appendChild(svgElement("text", { x: left + index * step, y: height - 6 }, labels[index]));
@@ -158,8 +165,18 @@
     return element("a", { href: known.url }, known.title);
   }
 
+  function withheldText(template) {
+    return template.replace("{n}", numbers.format(lastMinimum));
+  }
+
+  // A period's number, or what stands in for it when the period was withheld
+  function count(row, name) {
+    return row.withheld ? withheldText(t.withheld) : numbers.format(row[name]);
+  }
+
   function render(data) {
     output.textContent = "";
+    lastMinimum = data.min_people || 1;
     var totals = data.totals;
     var figures = element("ul", { class: "sw-stats__figures", "data-sw-stats-figures": "" });
     [[t.shares, numbers.format(totals.shares), "shares"],
@@ -173,20 +190,24 @@
       });
     output.appendChild(figures);
     if (!totals.shares) output.appendChild(element("p", { "data-sw-stats-empty": "" }, t.none));
+    if (lastMinimum > 1) {
+      output.appendChild(element("p", { class: "sw-stats__withheld", "data-sw-stats-withheld": totals.withheld_periods || 0 },
+                                 withheldText(t.withheld_note)));
+    }
 
     var periods = data.series.map(function (row) { return row.period; });
     var people = section("people", t.people_chart);
     people.appendChild(columns(data.series.map(function (row) { return row.people; }), periods));
     people.appendChild(element("p", {}, t.note));
     people.appendChild(table(t.people_chart, [t.period, t.people], data.series.map(function (row) {
-      return [row.period, numbers.format(row.people)];
+      return [row.period, count(row, "people")];
     })));
     output.appendChild(people);
 
     var shares = section("shares", t.shares_chart);
     shares.appendChild(columns(data.series.map(function (row) { return row.shares; }), periods));
     shares.appendChild(table(t.shares_chart, [t.period, t.shares, t.personalised], data.series.map(function (row) {
-      return [row.period, numbers.format(row.shares), numbers.format(row.personalised)];
+      return [row.period, count(row, "shares"), count(row, "personalised")];
     })));
     output.appendChild(shares);
 
