@@ -102,7 +102,7 @@ def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path |
         overrides = parameter_overrides(template, parameters)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--parameter") from None
-    site_dir = build_site(config_file, site_dir)
+    site_dir = build_site(config_file, site_dir, dev_sign_in=True)
     stack = start_stack(config_file.resolve().parent, site_dir, port=port, data_file=data_file,
                         api_setting=load_settings(config_file).api, parameters=overrides)
     click.echo(f"Sharewall is running at {stack.url}  (dev sign-in: {stack.url.rstrip('/')}{SIGNIN_PATH})")

@@ -33,6 +33,7 @@ log = logging.getLogger("mkdocs.plugins.sharewall")
 
 POST_FILE = re.compile(r"posts/[^/]+/[^/]+\.md")  # the files `load_content` reads as posts
 WALL_FILE = "index.md"  # the wall's first page; its text is the wall's introduction
+SIGN_IN_FILE = "signin.md"  # where the identity provider sends employees back to (generated)
 ASSETS = "assets/sharewall"  # templates/assets/sharewall: the wall's own scripts and styles
 COMPOSER_START = '<details class="sw-share">'  # where partials/sharewall/composer.html begins in a card
 
@@ -61,6 +62,7 @@ class SharewallConfig(Config):
     utm_medium = opt.Type(str, default="employee-advocacy")
     api = opt.Type(str, default="/api")
     page_size = opt.Type(int, default=24)
+    sign_in = opt.Type(dict, default={})  # the identity provider; settings.SignIn checks its fields
 
 
 # -----------------------------------------------------------------------------
@@ -73,6 +75,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     # Start with no state: every build (also each rebuild of `serve`) sets it anew
     def __init__(self) -> None:
         super().__init__()
+        self.dev_sign_in = False  # set by build_site for `sharewall serve`
         self._reset()
 
     # Build the settings the content core understands from the typed options
@@ -86,6 +89,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
                 "languages": tuple(self.config.languages),
                 "networks": tuple(self.config.networks),
                 "disclosures": {lang: dict(value) for lang, value in self.config.disclosures.items()},
+                # the local server signs people in itself, whatever provider production uses
+                "sign_in": dict(self.config.sign_in) if self.config.sign_in and not self.dev_sign_in else None,
             })
         except ValidationError as error:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
@@ -117,6 +122,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         for card in self.wall.cards:
             self._add_post_page(files, config, card, uris[card.post.slug])
         self._add_wall_pages(files, config)
+        self._add_sign_in_page(files, config)
         left_out = len(self.content.posts) - len(self.active)
         log.info(f"sharewall: {len(self.active)} posts on the wall, {left_out} scheduled or expired left out")
         return files
@@ -131,6 +137,9 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         if uri in self.post_pages:
             post = self.post_pages[uri].post
             page.meta.update(title=post.title, description=post.summary, template="post.html", hide=["toc"])
+        elif uri == SIGN_IN_FILE:
+            page.meta.update(title=self.strings["sign_in"], template="signin.html", hide=["toc", "navigation"],
+                             search={"exclude": True})
         elif uri in self.wall_pages:
             number = self.wall_pages[uri]
             page.meta.setdefault("template", "wall.html")
@@ -147,7 +156,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             return None
         base = self.site.base
         env.globals["sharewall"] = {
-            "config": browser_config(self.settings, self.strings), "t": self.strings, "home": base,
+            "config": browser_config(self.settings, self.strings, sign_in_page=f"{base}signin/"),
+            "t": self.strings, "home": base,
             "href": {"css": f"{base}{ASSETS}/sharewall.css", "site": f"{base}{ASSETS}/site.js",
                      "composer": f"{base}{ASSETS}/composer.js",
                      "wall": f"{base}{ASSETS}/wall.js", "feed": f"{base}feed.xml"},
@@ -250,6 +260,12 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             files.append(file)
             self.wall_pages[uri] = number
 
+    # The page the identity provider redirects to; it finishes the sign-in (assets/sharewall/signin.js)
+    def _add_sign_in_page(self, files: Files, config: MkDocsConfig) -> None:
+        if files.get_file_from_path(SIGN_IN_FILE) is None:
+            files.append(File.generated(config, SIGN_IN_FILE, content=f"# {self.strings['sign_in']}\n",
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+
     # Where a post's image is served: its https URL, or the site path of the file under docs_dir
     def _image_url(self, files: Files, post: Post) -> str | None:
         if not post.image:
@@ -283,11 +299,15 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
 
 
 # Build the site like `mkdocs build` would: what `sharewall build` and `sharewall serve` call
-def build_site(config_file: str | os.PathLike = "mkdocs.yml", site_dir: str | os.PathLike | None = None) -> Path:
+def build_site(config_file: str | os.PathLike = "mkdocs.yml", site_dir: str | os.PathLike | None = None,
+               *, dev_sign_in: bool = False) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     options = {"site_dir": str(Path(site_dir).resolve())} if site_dir else {}
     config = load_config(str(config_file), **options)
+    plugin = config.plugins.get("sharewall")
+    if dev_sign_in and isinstance(plugin, SharewallPlugin):
+        plugin.dev_sign_in = True  # `sharewall serve`: sign in on the local dev page, not at the provider
     build(config)
     return Path(config.site_dir)

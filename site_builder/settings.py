@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -28,6 +29,33 @@ DEFAULT_DISCLOSURES = {
 }
 
 
+LOOPBACK_HTTP = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)")
+
+
+class SignIn(BaseModel):
+    """The company's OIDC identity provider: employees sign in with the authorization code flow and PKCE.
+
+    Register the site's sign-in page (`<site>/signin/`) as a redirect URI of a public client (no secret)
+    whose token endpoint allows the site's origin (CORS). The token the site keeps is what the HTTP
+    API's JWT authorizer checks: its `aud` must be the template's JwtAudience.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    authorize_url: str  # the provider's authorization endpoint
+    token_url: str  # its token endpoint
+    client_id: str = Field(min_length=1)
+    scope: str = "openid profile"
+    token: Literal["id_token", "access_token"] = "id_token"  # which token of the response to send
+
+    @field_validator("authorize_url", "token_url")
+    @classmethod
+    def _secure(cls, value: str) -> str:
+        if not (value.startswith("https://") or LOOPBACK_HTTP.match(value)):
+            raise ValueError(f"{value!r}: an identity provider is reached over https (plain http only on loopback)")
+        return value
+
+
 class Settings(BaseModel):
     """What the content rules need to know about the site."""
 
@@ -41,6 +69,7 @@ class Settings(BaseModel):
     utm_medium: str = "employee-advocacy"
     api: str = "/api"
     page_size: int = Field(default=24, ge=1, le=500)
+    sign_in: SignIn | None = None  # None: locally the dev sign-in, elsewhere no sign-in link
 
     @field_validator("timezone")
     @classmethod

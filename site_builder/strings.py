@@ -9,6 +9,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "de": {
         "wall": "Wall",
         "page": "Seite",
+        "sign_in": "Anmelden",
         "share": "Teilen",
         "open_post": "Briefing lesen",
         "back": "Zurück zur Wall",
@@ -50,6 +51,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "wall": "Wall",
         "page": "Page",
+        "sign_in": "Sign in",
         "share": "Share",
         "open_post": "Read the briefing",
         "back": "Back to the wall",

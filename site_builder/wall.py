@@ -144,11 +144,16 @@ def script_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def browser_config(settings: Settings, strings: dict[str, str], token_key: str = "sharewall.token") -> str:
-    """What every page's scripts need: the API, the UI strings and the network table from `networks.py`."""
+def browser_config(settings: Settings, strings: dict[str, str], token_key: str = "sharewall.token",
+                   sign_in_page: str = "/signin/") -> str:
+    """What every page's scripts need: the API, sign-in, the UI strings and the network table."""
+    sign_in = settings.sign_in
     return script_json({
         "api": settings.api.rstrip("/"),
         "tokenKey": token_key,
+        "signIn": sign_in and {"authorize": sign_in.authorize_url, "token": sign_in.token_url,
+                               "clientId": sign_in.client_id, "scope": sign_in.scope, "use": sign_in.token},
+        "signInPage": sign_in_page,
         "strings": {key: strings[key] for key in SCRIPT_STRINGS},
         "networks": {name: NETWORKS[name].as_json() for name in NETWORKS},
     })

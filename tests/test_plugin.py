@@ -194,3 +194,44 @@ def test_ui_strings_follow_the_theme_language(tmp_path) -> None:
     assert "Load more posts" in wall and '<option value="">All</option>' in wall
     assert "German" in wall  # the post's language, named in the UI language
     assert "Teilen" not in wall
+
+
+def browser_config_of(page: Path) -> dict:
+    found = re.search(r'<script id="sharewall-config" type="application/json">(.*?)</script>', page.read_text(), re.S)
+    return json.loads(found.group(1))
+
+
+def test_the_identity_provider_reaches_every_page_and_the_sign_in_page_exists(tmp_path) -> None:
+    config = make_project(tmp_path, {"active-orca": POSTS["active-orca"]})
+    config.write_text(config.read_text() + "      sign_in: {authorize_url: 'https://login.example.com/authorize', "
+                      "token_url: 'https://login.example.com/token', client_id: wall, token: access_token}\n",
+                      encoding="utf-8")
+    site = build_site(config)
+    expected = {"authorize": "https://login.example.com/authorize", "token": "https://login.example.com/token",
+                "clientId": "wall", "scope": "openid profile", "use": "access_token"}
+    for page in (site / "index.html", site / "posts" / "active-orca" / "index.html", site / "signin" / "index.html"):
+        assert browser_config_of(page)["signIn"] == expected and browser_config_of(page)["signInPage"] == "/signin/"
+    sign_in = (site / "signin" / "index.html").read_text()
+    assert "data-sw-signin" in sign_in and "assets/sharewall/signin.js" in sign_in
+    # `sharewall serve` signs in on its dev page instead, whatever the provider
+    local = build_site(config, tmp_path / "local", dev_sign_in=True)
+    assert browser_config_of(local / "index.html")["signIn"] is None
+
+
+@pytest.mark.parametrize("block, mentions", [
+    ("{authorize_url: 'http://login.example.com/a', token_url: 'https://l.example.com/t', client_id: w}",
+     "sign_in.authorize_url"),
+    ("{authorize_url: 'https://l.example.com/a', client_id: w}", "sign_in.token_url: Field required"),
+    ("{authorize_url: 'https://l.example.com/a', token_url: 'https://l.example.com/t', client_id: w, token: x}",
+     "sign_in.token"),
+    ("{authorize_url: 'https://l.example.com/a', token_url: 'https://l.example.com/t', client_id: w, secret: s}",
+     "sign_in.secret: Extra inputs are not permitted"),
+])
+def test_a_bad_identity_provider_setting_fails_the_build_and_names_the_field(tmp_path, caplog, block,
+                                                                            mentions) -> None:
+    config = make_project(tmp_path, {"active-orca": POSTS["active-orca"]})
+    config.write_text(config.read_text() + f"      sign_in: {block}\n", encoding="utf-8")
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        build_site(config)
+    assert mentions in "\n".join(record.getMessage() for record in caplog.records)
+    assert not (tmp_path / "site").exists()  # nothing published

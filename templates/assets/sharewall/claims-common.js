@@ -75,9 +75,8 @@
 
   function signInHint(node, text, linkText) {
     node.textContent = text + " ";
-    if (location.hostname === "127.0.0.1" || location.hostname === "localhost") {
-      node.appendChild(element("a", { href: "/_dev/signin?next=" + encodeURIComponent(location.pathname) }, linkText));
-    }
+    var href = shared.signInUrl(location.pathname);
+    if (href) node.appendChild(element("a", { href: href }, linkText));
   }
 
   // Download a file the API only gives with the bearer token: fetch it, then save the blob

@@ -6,9 +6,35 @@
   var configElement = document.getElementById("sharewall-config");
   var config = configElement ? JSON.parse(configElement.textContent) : { api: "/api", tokenKey: "sharewall.token" };
 
-  // The bearer token the identity provider (locally: the dev sign-in) left for this tab, or null
+  var LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
+
+  // A JWT's claims, or null when the value is not one
+  function claimsOf(value) {
+    try {
+      return JSON.parse(atob(value.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    } catch (error) { return null; }
+  }
+
+  // The bearer token the identity provider (locally: the dev sign-in) left for this tab, or null;
+  // an expired one is dropped, so pages offer to sign in again instead of failing with 401
   function token() {
-    try { return window.sessionStorage.getItem(config.tokenKey); } catch (error) { return null; }
+    var value = null;
+    try { value = window.sessionStorage.getItem(config.tokenKey); } catch (error) { return null; }
+    var claims = value && claimsOf(value);
+    if (claims && typeof claims.exp === "number" && claims.exp * 1000 <= Date.now()) {
+      window.sessionStorage.removeItem(config.tokenKey);
+      return null;
+    }
+    return value;
+  }
+
+  // Where to sign in and come back to `next`: the provider by way of the sign-in page, locally the
+  // dev sign-in of `sharewall serve`; null when neither exists
+  function signInUrl(next) {
+    var back = "?next=" + encodeURIComponent(next || location.pathname);
+    if (config.signIn) return config.signInPage + back;
+    if (LOOPBACK.test(location.hostname)) return "/_dev/signin" + back;
+    return null;
   }
 
   // `headers` with `Authorization` added when someone is signed in: the one place that knows the contract
@@ -32,6 +58,7 @@
   }
 
   window.Sharewall = Object.assign(window.Sharewall || {}, {
-    config: config, hasConfig: Boolean(configElement), token: token, authHeaders: authHeaders, element: element,
+    config: config, hasConfig: Boolean(configElement), token: token, authHeaders: authHeaders, signInUrl: signInUrl,
+    element: element,
   });
 })();

@@ -232,13 +232,11 @@
     output.appendChild(rate);
   }
 
-  // Locally the dev sign-in page stands in for the identity provider
+  // A link to sign in (at the identity provider, or locally on the dev page) and come back here
   function signInHint() {
     status.textContent = t.signin + " ";
-    var local = /^(127\.0\.0\.1|localhost|\[::1\])$/.test(location.hostname);
-    if (local) {
-      status.appendChild(element("a", { href: "/_dev/signin?next=" + encodeURIComponent(location.pathname) }, t.signin_link));
-    }
+    var href = shared.signInUrl(location.pathname);
+    if (href) status.appendChild(element("a", { href: href }, t.signin_link));
   }
 
   function load() {

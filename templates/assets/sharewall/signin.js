@@ -1,0 +1,116 @@
+/* The sign-in page: OpenID Connect's authorization code flow with PKCE, in the browser, no secret.
+   Opened without a code it sends the employee to the company's identity provider; opened by the
+   provider with a code it checks `state`, trades the code (and the PKCE verifier) for tokens at the
+   provider's token endpoint, keeps the configured token for this tab only (sessionStorage) and goes
+   back to the page the employee came from. The code never stays in the address bar or history. */
+(function () {
+  "use strict";
+
+  var STRINGS = {
+    de: {
+      going: "Weiter zur Anmeldung …", working: "Anmeldung wird abgeschlossen …",
+      refused: "Die Anmeldung wurde abgebrochen:", mismatch: "Diese Anmeldung lässt sich nicht zuordnen (abgelaufen oder in einem anderen Tab begonnen).",
+      failed: "Die Anmeldung konnte nicht abgeschlossen werden.", retry: "Erneut anmelden",
+      none: "Für diese Seite ist keine Anmeldung eingerichtet.", dev: "Lokal anmelden",
+    },
+    en: {
+      going: "Going to sign-in …", working: "Finishing sign-in …",
+      refused: "Sign-in was cancelled:", mismatch: "This sign-in cannot be matched (it expired or began in another tab).",
+      failed: "Sign-in could not be finished.", retry: "Sign in again",
+      none: "No sign-in is set up for this site.", dev: "Sign in locally",
+    },
+  };
+  var PENDING = "sharewall.signin";  // state, PKCE verifier and the page to return to, for the round trip
+
+  var root = document.querySelector("[data-sw-signin]");
+  var shared = window.Sharewall;
+  if (!root || !shared || !shared.hasConfig) return;
+  var config = shared.config;
+  var provider = config.signIn;
+  var lang = (document.documentElement.lang || "en").slice(0, 2).toLowerCase();
+  var t = STRINGS[lang] || STRINGS.en;
+  var params = new URLSearchParams(location.search);
+  var redirectUri = location.origin + location.pathname;
+
+  // A message, with a link to start over when `again` is a page to return to
+  function say(text, again) {
+    root.textContent = text;
+    if (again) {
+      root.appendChild(document.createTextNode(" "));
+      root.appendChild(shared.element("a", { href: shared.signInUrl(again) }, t.retry));
+    }
+  }
+
+  // Only paths of this site: `next` must not turn the sign-in into a redirect to somewhere else
+  function sitePath(value) {
+    return /^\/(?![\/\\])/.test(value || "") ? value : "/";
+  }
+
+  function base64url(bytes) {
+    var text = "";
+    bytes.forEach(function (byte) { text += String.fromCharCode(byte); });
+    return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function random(size) {
+    return base64url(crypto.getRandomValues(new Uint8Array(size)));
+  }
+
+  // Off to the provider, with a fresh state and the challenge of a fresh verifier; this page leaves
+  // the history, so Back after signing in goes to the page before it, not into another round trip
+  function start() {
+    var pending = { state: random(16), verifier: random(32), next: sitePath(params.get("next")) };
+    sessionStorage.setItem(PENDING, JSON.stringify(pending));
+    say(t.going);
+    crypto.subtle.digest("SHA-256", new TextEncoder().encode(pending.verifier)).then(function (hash) {
+      var query = new URLSearchParams({
+        response_type: "code", client_id: provider.clientId, redirect_uri: redirectUri, scope: provider.scope,
+        state: pending.state, code_challenge: base64url(new Uint8Array(hash)), code_challenge_method: "S256",
+      });
+      location.replace(provider.authorize + (provider.authorize.indexOf("?") < 0 ? "?" : "&") + query.toString());
+    });
+  }
+
+  // Back from the provider: check state, trade the code for tokens, keep the one the API accepts
+  function finish() {
+    var pending = null;
+    try { pending = JSON.parse(sessionStorage.getItem(PENDING) || "null"); } catch (error) { pending = null; }
+    sessionStorage.removeItem(PENDING);
+    history.replaceState(null, "", location.pathname);
+    var next = sitePath(pending && pending.next);
+    if (params.get("error")) {
+      say(t.refused + " " + (params.get("error_description") || params.get("error")), next);
+      return;
+    }
+    if (!pending || !params.get("state") || pending.state !== params.get("state")) { say(t.mismatch, next); return; }
+    say(t.working);
+    var form = new URLSearchParams({
+      grant_type: "authorization_code", code: params.get("code"), redirect_uri: redirectUri,
+      client_id: provider.clientId, code_verifier: pending.verifier,
+    });
+    fetch(provider.token, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          var value = response.ok && body[provider.use];
+          if (!value) {
+            say(t.failed + (body.error_description ? " " + body.error_description : ""), next);
+            return;
+          }
+          sessionStorage.setItem(config.tokenKey, value);
+          location.replace(next);
+        });
+      })
+      .catch(function () { say(t.failed, next); });
+  }
+
+  if (!provider) {
+    root.textContent = t.none;
+    var local = shared.signInUrl(sitePath(params.get("next")));
+    if (local) {
+      root.appendChild(document.createTextNode(" "));
+      root.appendChild(shared.element("a", { href: local }, t.dev));
+    }
+    return;
+  }
+  if (params.has("code") || params.has("error")) finish(); else start();
+})();

@@ -1,0 +1,163 @@
+"""Signing in at the company's identity provider: OIDC's code flow with PKCE, in Debian's Chromium.
+
+A small identity provider runs on loopback for the test: it checks the PKCE challenge, the client and
+the redirect URI like a real one would, and issues a JWT. The site is a real build with `sign_in` set
+to it, served as static files; the API is stubbed at the browser, which is all this flow touches.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import threading
+import time
+from functools import partial
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+
+from site_builder.plugin import build_site
+from tests.browser.support import offline_context
+from tests.test_plugin import POSTS, make_project
+
+pytestmark = pytest.mark.browser
+CLIENT_ID = "sharewall-wall"
+STATS = {"from": "2026-11-01", "to": "2026-11-26", "granularity": "day", "timezone": "Europe/Berlin",
+         "min_people": 5, "series": [], "by_network": [], "by_source": [], "top_posts": [],
+         "totals": {"shares": 0, "personalised": 0, "personalised_rate": None, "people_peak": 0,
+                    "withheld_periods": 0}}
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class Provider:
+    """An OIDC provider's two endpoints, strict about what a real one checks."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, dict] = {}
+        self.issued: list[str] = []
+        self.token_requests: list[dict] = []
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:  # /authorize: the employee "signs in" and is sent back with a code
+                query = {key: values[0] for key, values in parse_qs(urlsplit(self.path).query).items()}
+                assert query["response_type"] == "code" and query["client_id"] == CLIENT_ID
+                assert query["code_challenge_method"] == "S256" and query["scope"] == "openid profile"
+                code = secrets.token_urlsafe(16)
+                provider.codes[code] = query
+                self.send_response(302)
+                self.send_header("Location", f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}")
+                self.end_headers()
+
+            def do_POST(self) -> None:  # /token: the code and the PKCE verifier for tokens
+                form = {key: values[0] for key, values in
+                        parse_qs(self.rfile.read(int(self.headers["content-length"])).decode()).items()}
+                provider.token_requests.append(form)
+                asked = provider.codes.pop(form.get("code", ""), None)
+                good = (asked and form["grant_type"] == "authorization_code" and form["client_id"] == CLIENT_ID
+                        and form["redirect_uri"] == asked["redirect_uri"]
+                        and _b64url(hashlib.sha256(form["code_verifier"].encode()).digest()) == asked["code_challenge"])
+                if good:
+                    claims = {"iss": provider.url, "aud": CLIENT_ID, "sub": "anna", "exp": int(time.time()) + 3600}
+                    header = _b64url(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
+                    token = f"{header}.{_b64url(json.dumps(claims).encode())}.signature"
+                    provider.issued.append(token)
+                    status, body = 200, {"id_token": token, "access_token": "opaque", "token_type": "Bearer"}
+                else:
+                    status, body = 400, {"error": "invalid_grant", "error_description": "code or verifier wrong"}
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin", "*"))
+                self.end_headers()
+                self.wfile.write(json.dumps(body).encode())
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture(scope="module")
+def provider():
+    provider = Provider()
+    yield provider
+    provider.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory, provider):
+    root = tmp_path_factory.mktemp("signin-site")
+    config = make_project(root, {"active-orca": POSTS["active-orca"]})
+    (root / "content" / "stats.md").write_text("---\ntemplate: stats.html\n---\n# Statistik\n", encoding="utf-8")
+    config.write_text(config.read_text() + (
+        f"      sign_in: {{authorize_url: '{provider.url}/authorize', token_url: '{provider.url}/token', "
+        f"client_id: {CLIENT_ID}}}\n"), encoding="utf-8")
+    site = build_site(config)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser):
+    with offline_context(browser) as context:
+        page = context.new_page()
+        page.authorizations = []  # what the stats page sent as Authorization
+
+        def stats(route):
+            page.authorizations.append(route.request.headers.get("authorization"))
+            route.fulfill(status=200, content_type="application/json", body=json.dumps(STATS))
+
+        page.route("**/api/stats*", stats)
+        yield page
+
+
+def test_sign_in_at_the_provider_and_come_back_with_its_token(page, site_url, provider):
+    page.goto(site_url + "stats/")
+    link = page.locator(".sw-stats__status a")
+    assert link.get_attribute("href") == "/signin/?next=%2Fstats%2F"
+    link.click()
+    page.wait_for_url(site_url + "stats/")
+    page.locator("[data-sw-stats-figures]").wait_for()
+    assert provider.issued and page.authorizations == [f"Bearer {provider.issued[-1]}"]
+    assert page.evaluate("sessionStorage.getItem('sharewall.token')") == provider.issued[-1]
+    assert page.evaluate("sessionStorage.getItem('sharewall.signin')") is None  # state and verifier are gone
+    # neither the code nor the sign-in page stayed in the history: Back leads to the page before
+    page.go_back()
+    assert page.url == site_url + "stats/"
+
+
+def test_a_forged_or_stale_answer_signs_nobody_in(page, site_url, provider):
+    sent = len(provider.token_requests)
+    page.goto(site_url + "signin/?code=stolen&state=forged")
+    status = page.locator("[data-sw-signin]")
+    status.get_by_role("link").wait_for()
+    assert "lässt sich nicht zuordnen" in status.inner_text()
+    assert page.url == site_url + "signin/"  # the code is out of the address bar
+    assert page.evaluate("sessionStorage.getItem('sharewall.token')") is None
+    assert len(provider.token_requests) == sent  # the code was not even tried
+
+
+def test_next_only_leads_to_pages_of_this_site(page, site_url, provider):
+    page.goto(site_url + "signin/?next=//evil.example/phish")
+    page.wait_for_url(site_url)
+    assert page.evaluate("sessionStorage.getItem('sharewall.token')") == provider.issued[-1]
+
+
+def test_an_expired_token_counts_as_signed_out(page, site_url):
+    claims = _b64url(json.dumps({"sub": "anna", "exp": int(time.time()) - 60}).encode())
+    page.goto(site_url)
+    page.evaluate(f"sessionStorage.setItem('sharewall.token', 'e30.{claims}.sig')")
+    page.goto(site_url + "stats/")
+    page.locator(".sw-stats__status a").wait_for()
+    assert page.authorizations == []  # no request with a token the API would refuse
+    assert page.evaluate("sessionStorage.getItem('sharewall.token')") is None
