@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 SAM := .tools/sam/bin/sam
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
+SERVE_ARGS ?=  # more options for `sharewall serve`, e.g. SERVE_ARGS="--parameter StatsMinimumPeople=1"
 
 .PHONY: install serve test check build bench clean
 
@@ -34,7 +35,7 @@ $(SAM):
 
 ## serve: build the demo wall and serve it with the local API on http://localhost:$(PORT)/
 serve: install
-	$(BIN)/sharewall serve --port $(PORT)
+	$(BIN)/sharewall serve --port $(PORT) $(SERVE_ARGS)
 
 ## test: every test — content rules, functions against moto over HTTP, template lint, browser
 test: install
