@@ -7,7 +7,7 @@
   var shared = window.Sharewall;
   var config = shared.config;
   var element = shared.element;
-  var lang = (document.documentElement.lang || "en").slice(0, 2).toLowerCase();
+  var lang = shared.lang;
 
   // Label + control, the control's id tied to the label for screen readers
   var ids = 0;
@@ -103,6 +103,6 @@
     config: config, lang: lang, element: element, field: field, api: api, errorText: errorText, money: money,
     date: date, dateTime: dateTime, status: status, signInHint: signInHint, download: download, newKey: newKey,
     staffToken: shared.token,
-    strings: function (table) { return table[lang] || table.en; },
+    strings: shared.strings,
   };
 })();

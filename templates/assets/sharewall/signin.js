@@ -27,8 +27,7 @@
   if (!root || !shared || !shared.hasConfig) return;
   var config = shared.config;
   var provider = config.signIn;
-  var lang = (document.documentElement.lang || "en").slice(0, 2).toLowerCase();
-  var t = STRINGS[lang] || STRINGS.en;
+  var t = shared.strings(STRINGS);
   var params = new URLSearchParams(location.search);
   var redirectUri = location.origin + location.pathname;
 

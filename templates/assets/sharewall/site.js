@@ -7,6 +7,12 @@
   var config = configElement ? JSON.parse(configElement.textContent) : { api: "/api", tokenKey: "sharewall.token" };
 
   var LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
+  var lang = (document.documentElement.lang || "en").slice(0, 2).toLowerCase();  // the page's language
+
+  // A script's strings in the page's language, English when it has none for it
+  function strings(table) {
+    return table[lang] || table.en;
+  }
 
   // A JWT's claims, or null when the value is not one
   function claimsOf(value) {
@@ -58,7 +64,7 @@
   }
 
   window.Sharewall = Object.assign(window.Sharewall || {}, {
-    config: config, hasConfig: Boolean(configElement), token: token, authHeaders: authHeaders, signInUrl: signInUrl,
-    element: element,
+    config: config, hasConfig: Boolean(configElement), lang: lang, strings: strings, token: token,
+    authHeaders: authHeaders, signInUrl: signInUrl, element: element,
   });
 })();

@@ -45,8 +45,8 @@
   if (!root || !shared || !shared.hasConfig) return;
   var config = shared.config;
   var element = shared.element;
-  var lang = (document.documentElement.lang || "en").slice(0, 2).toLowerCase();
-  var t = STRINGS[lang] || STRINGS.en;
+  var lang = shared.lang;
+  var t = shared.strings(STRINGS);
   var numbers = new Intl.NumberFormat(lang);
   var percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
   var titles = {};  // post slug -> {title, url} from posts.json, for readable top posts
