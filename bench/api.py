@@ -2,8 +2,9 @@
 
 1. Cold start: importing the handler module (imports and module-level set-up) in a fresh interpreter,
    vs a minimal module that imports boto3 and creates the same DynamoDB client.  Target <= 1.5x.
-2. Warm POST /shares (the whole handler: validation, pseudonyms, the transaction) vs a bare boto3
-   `transact_write_items` of the same items on the same moto server.  Target <= 1.5x.
+2. Warm POST /shares (the whole handler: validation, the catalogue check, pseudonyms, the transaction)
+   vs a bare boto3 `transact_write_items` of the same items on the same moto server.  Target <= 1.5x.
+   The wall's catalogue (posts.json) is served on loopback, as the site would serve it.
 3. GET /stats after 1,000 vs after 50,000 shares.  Target <= 1.2x.
 
 The first 1,000 shares go through the real counting code one transaction each. Moto copies the
@@ -23,6 +24,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -34,6 +36,8 @@ sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 
 from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto  # noqa: E402
 from site_builder.local.events import LambdaContext, http_event  # noqa: E402
+from site_builder.local.server import serve_directory  # noqa: E402
+from site_builder.networks import NETWORKS as NETWORK_NAMES  # noqa: E402
 
 TARGETS = {"cold start": 1.5, "warm POST /shares": 1.5, "GET /stats 50k vs 1k": 1.2}
 HANDLER_IMPORT = "import shares.app"
@@ -66,7 +70,7 @@ def quiet_handler():
 
 
 def post_event(key: str, user: str, n: int) -> dict:
-    body = {"post": f"post-{n % POSTS}", "network": "linkedin", "personalised": n % 2 == 0, "source": "bench"}
+    body = {"post": f"post-{n % POSTS}", "network": "linkedin", "personalised": n % 2 == 0}
     return http_event("POST", "/shares", headers={"content-type": "application/json", "idempotency-key": key},
                       body=json.dumps(body), claims={"sub": user, "groups": "[employee]"})
 
@@ -192,10 +196,20 @@ def _exists(dynamodb, table: str, key: tuple[str, str]) -> bool:
     return "Item" in dynamodb.get_item(TableName=table, Key={"pk": {"S": key[0]}, "sk": {"S": key[1]}})
 
 
+def publish_catalogue(folder: Path) -> tuple[str, object]:
+    """The wall's posts.json with the bench's posts, served like the site; (site origin, server)."""
+    posts = [{"slug": f"post-{n}", "source": "bench", "networks": list(NETWORK_NAMES)} for n in range(POSTS)]
+    (folder / "posts.json").write_text(json.dumps({"posts": posts}), encoding="utf-8")
+    url, site = serve_directory(folder)
+    return url.rstrip("/"), site
+
+
 def main() -> int:
     server, endpoint = start_moto()
     set_local_env(endpoint)
-    local = create_resources(ROOT / "template.yaml")
+    folder = tempfile.TemporaryDirectory()
+    origin, site = publish_catalogue(Path(folder.name))
+    local = create_resources(ROOT / "template.yaml", {"SiteOrigin": origin})
     os.environ.update(local.function_environment())
     table = local.tables["AppTable"]
     ratios: dict[str, tuple[float, float, float]] = {}
@@ -222,6 +236,8 @@ def main() -> int:
     assert json.loads(check["body"])["totals"]["shares"] == 50_000, "the bulk phase did not add up to 50,000"
     ratios["GET /stats 50k vs 1k"] = (after_50k, after_1k, after_50k / after_1k)
     server.stop()
+    site.shutdown()
+    folder.cleanup()
 
     missed = 0
     print("bench/api.py — shares API (medians; lower is better)")

@@ -114,7 +114,7 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
     text = lock.wrap(suggestions[0])
     shares = tuple(_share(NETWORKS[name], text, links[name], post.title) for name in networks)
     composer = {
-        "post": post.slug, "source": post.source, "subject": post.title, "prefix": lock.prefix, "suffix": lock.suffix,
+        "post": post.slug, "subject": post.title, "prefix": lock.prefix, "suffix": lock.suffix,
         "networks": networks, "suggestions": suggestions,
         "link": slot_link,  # one UTM link for all networks: composer.js fills in the network's name
     }

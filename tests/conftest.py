@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
 from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto
+from site_builder.local.server import serve_directory
+from site_builder.networks import NETWORKS
 from tests.local_serve import ServeProcess, crowd_today
 
 ROOT = Path(__file__).resolve().parent.parent
+# The wall the function tests share posts of: slug -> (source, networks offered)
+WALL = {
+    "arm-migration": ("engineering", list(NETWORKS)),
+    "q3-results": ("finance-team", list(NETWORKS)),
+    "email-only": ("people", ["email"]),
+    **{f"post-{n}": (f"source-{n % 3}", list(NETWORKS)) for n in range(7)},
+}
 
 
 @pytest.fixture(scope="session")
@@ -23,10 +33,21 @@ def moto_endpoint():
 
 
 @pytest.fixture(scope="session")
-def aws_resources(moto_endpoint):
+def site_origin(tmp_path_factory):
+    """The published site as far as the functions see it: the wall's catalogue, posts.json, on loopback."""
+    root = tmp_path_factory.mktemp("published")
+    posts = [{"slug": slug, "source": source, "networks": networks} for slug, (source, networks) in WALL.items()]
+    (root / "posts.json").write_text(json.dumps({"posts": posts}), encoding="utf-8")
+    url, server = serve_directory(root)
+    yield url.rstrip("/")
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def aws_resources(moto_endpoint, site_origin):
     """Tables, buckets and secrets created from template.yaml's own definitions; the functions' env set."""
 
-    local = create_resources(ROOT / "template.yaml")
+    local = create_resources(ROOT / "template.yaml", {"SiteOrigin": site_origin})
     os.environ.update(local.function_environment())
     return local
 

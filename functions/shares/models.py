@@ -9,19 +9,21 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 # The networks of site_builder/networks.py (a test keeps the two equal; functions can't import the site)
 Network = Literal["linkedin", "xing", "facebook", "x", "bluesky", "mastodon", "threads", "whatsapp", "email"]
 NETWORKS: tuple[str, ...] = get_args(Network)
-SLUG = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$"  # a post slug or source key: no slashes, dots or escapes
+SLUG = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$"  # a post slug: no slashes, dots or escapes
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_-]{8,128}$"  # e.g. a UUID the browser made for this one share
 
 
 class ShareRequest(BaseModel):
-    """One share: which post, to which network, and whether the employee rewrote the text."""
+    """One share: which post, to which network, and whether the employee rewrote the text.
+
+    The post's source is not asked for: the wall's catalogue knows it.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     post: str = Field(pattern=SLUG, description="the post's slug")
     network: Network
     personalised: StrictBool = Field(description="the employee changed the suggested text")
-    source: str | None = Field(default=None, pattern=SLUG, description="the post's source key")
 
 
 class ShareResponse(BaseModel):

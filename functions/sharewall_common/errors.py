@@ -57,6 +57,10 @@ class UnsupportedMediaType(ApiError):
     status, code = 415, "unsupported_media_type"
 
 
+class ServiceUnavailable(ApiError):
+    status, code = 503, "unavailable"
+
+
 def error_response(status: int, code: str, message: str) -> Response:
     """The one shape of every error the API returns."""
     return Response(

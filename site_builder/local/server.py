@@ -196,6 +196,23 @@ class LocalStack:
         self.moto.stop()
 
 
+class _QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+def serve_directory(directory: Path, host: str = "127.0.0.1") -> tuple[str, ThreadingHTTPServer]:
+    """The files of `directory` over HTTP in a background thread, like a published site; (base URL, server).
+
+    For tests and benches that need a site next to the functions (the wall's catalogue, a built site).
+    Stop it with `server.shutdown()`.
+    """
+    server = ThreadingHTTPServer((host, 0), partial(_QuietFiles, directory=str(directory)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://{host}:{server.server_address[1]}/", server
+
+
 def api_prefix(api_setting: str) -> str:
     """The path the site calls the API on: the `api` setting when it is a path, else /api."""
     return api_setting.rstrip("/") if api_setting.startswith("/") else "/api"

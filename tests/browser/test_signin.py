@@ -13,12 +13,12 @@ import json
 import secrets
 import threading
 import time
-from functools import partial
-from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from site_builder.local.server import serve_directory
 from site_builder.plugin import build_site
 from tests.browser.support import offline_context
 from tests.test_plugin import POSTS, make_project
@@ -100,10 +100,8 @@ def site_url(tmp_path_factory, provider):
     config.write_text(config.read_text() + (
         f"      sign_in: {{authorize_url: '{provider.url}/authorize', token_url: '{provider.url}/token', "
         f"client_id: {CLIENT_ID}}}\n"), encoding="utf-8")
-    site = build_site(config)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    url, server = serve_directory(build_site(config))
+    yield url
     server.shutdown()
 
 

@@ -50,9 +50,9 @@ def call(method: str, path: str, body=None, *, key: str | None = None, claims=EM
     return result["statusCode"], json.loads(result["body"])
 
 
-def share(post="arm-migration", network="linkedin", personalised=False, source="engineering", **kwargs):
-    return call("POST", "/shares", {"post": post, "network": network, "personalised": personalised,
-                                    "source": source}, key=kwargs.pop("key", None) or str(uuid.uuid4()), **kwargs)
+def share(post="arm-migration", network="linkedin", personalised=False, **kwargs):
+    return call("POST", "/shares", {"post": post, "network": network, "personalised": personalised},
+                key=kwargs.pop("key", None) or str(uuid.uuid4()), **kwargs)
 
 
 def stats(**query):
@@ -66,8 +66,9 @@ def today_row(body):
 
 
 def test_a_share_is_counted_in_every_breakdown(fresh_tables):
-    status, body = share(post="q3-results", network="xing", personalised=True, source="finance-team")
+    status, body = share(post="q3-results", network="xing", personalised=True)
     assert status == 201 and body["replayed"] is False
+    assert body["source"] == "finance-team"  # the catalogue's, not the browser's word
     for granularity in ("day", "week", "month"):
         result = stats(granularity=granularity)
         assert today_row(result) == {"period": result["series"][-1]["period"], "shares": 1, "people": 1,
@@ -226,6 +227,12 @@ BAD_REQUESTS = {
     "no staff role": ({"post": "a", "network": "x", "personalised": True}, {},
                       {"sub": "guest", "groups": "[influencer]"}, 403, "roles"),
     "not JSON at all": ("post=a", {"content-type": "text/plain"}, EMPLOYEE, 415, "application/json"),
+    "a post not on the wall": ({"post": "made-up-post", "network": "x", "personalised": True}, {}, EMPLOYEE, 400,
+                               "not on the wall"),
+    "a network the post is not offered on": ({"post": "email-only", "network": "x", "personalised": True}, {},
+                                             EMPLOYEE, 400, "not offered on x"),
+    "a source from the browser": ({"post": "arm-migration", "network": "x", "personalised": True,
+                                   "source": "made-up"}, {}, EMPLOYEE, 400, "source"),
 }
 
 
@@ -312,3 +319,15 @@ def test_the_function_knows_the_sites_networks():
     from shares.models import NETWORKS as FUNCTION_NETWORKS
 
     assert set(FUNCTION_NETWORKS) == set(NETWORKS)
+
+
+def test_without_the_catalogue_a_share_is_refused_for_a_retry_and_writes_nothing(fresh_tables, monkeypatch):
+    from shares.catalogue import Catalogue
+    from shares.routes import shares as shares_route
+
+    share()
+    before = snapshot(fresh_tables)["tables"]
+    monkeypatch.setattr(shares_route, "catalogue", Catalogue("http://127.0.0.1:9/posts.json"))  # nothing listens
+    status, answer = share()
+    assert status == 503 and answer["error"]["code"] == "unavailable" and "retry" in answer["error"]["message"]
+    assert snapshot(fresh_tables)["tables"] == before

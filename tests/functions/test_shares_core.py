@@ -116,3 +116,57 @@ def test_the_cold_start_pauses_collection_and_freezes_what_set_up_made():
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+class Wall:
+    """posts.json as the site serves it, a clock and a switch to take the site down."""
+
+    def __init__(self):
+        self.now, self.down, self.fetches = 0.0, False, 0
+        self.posts = [{"slug": "a", "source": "comms", "networks": ["x", "email"]}]
+
+    def download(self, url: str) -> bytes:
+        self.fetches += 1
+        if self.down:
+            raise OSError("connection refused")
+        return json.dumps({"generated": "now", "posts": self.posts}).encode()
+
+
+def test_the_catalogue_is_kept_for_minutes_and_a_rebuilt_wall_is_seen_after():
+    from shares.catalogue import FRESH_SECONDS, Catalogue, Entry
+
+    wall = Wall()
+    catalogue = Catalogue("https://wall.example.com/posts.json", wall.download, lambda: wall.now)
+    assert catalogue.entry("a") == Entry("comms", frozenset({"x", "email"}))
+    assert catalogue.entry("b") is None and wall.fetches == 1
+    wall.posts.append({"slug": "b", "source": "hr", "networks": ["linkedin"]})
+    wall.now = FRESH_SECONDS - 1
+    assert catalogue.entry("b") is None and wall.fetches == 1
+    wall.now = FRESH_SECONDS
+    assert catalogue.entry("b") == Entry("hr", frozenset({"linkedin"})) and wall.fetches == 2
+
+
+def test_a_site_that_is_down_keeps_the_copy_at_hand_and_is_asked_again_soon():
+    from shares.catalogue import FRESH_SECONDS, RETRY_SECONDS, Catalogue, CatalogueUnavailable
+
+    wall = Wall()
+    wall.down = True
+    catalogue = Catalogue("https://wall.example.com/posts.json", wall.download, lambda: wall.now)
+    with pytest.raises(CatalogueUnavailable, match="wall.example.com"):
+        catalogue.entry("a")
+    with pytest.raises(CatalogueUnavailable):
+        catalogue.entry("a")
+    assert wall.fetches == 1  # not asked again at once
+    wall.down, wall.now = False, RETRY_SECONDS
+    assert catalogue.entry("a").source == "comms"
+    wall.down, wall.now = True, RETRY_SECONDS + FRESH_SECONDS
+    assert catalogue.entry("a").source == "comms" and wall.fetches == 3  # stale beats nothing
+
+
+@pytest.mark.parametrize("data", [b"<html>not json</html>", b'{"posts": [{"slug": "a"}]}', b'{"pages": []}',
+                                  b"[1, 2]"])
+def test_something_that_is_not_a_catalogue_is_not_taken_for_one(data):
+    from shares.catalogue import Catalogue, CatalogueUnavailable
+
+    with pytest.raises(CatalogueUnavailable):
+        Catalogue("https://wall.example.com/posts.json", lambda url: data).entry("a")

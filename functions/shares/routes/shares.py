@@ -11,18 +11,19 @@ from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
+from shares.catalogue import Catalogue, CatalogueUnavailable
 from shares.counting import KeyReused, Share, count_share
 from shares.models import IDEMPOTENCY_KEY, ShareRequest, ShareResponse
 from shares.periods import today
 from sharewall_common.aws import client
-from sharewall_common.errors import Conflict
+from sharewall_common.errors import BadRequest, Conflict, ServiceUnavailable
 from sharewall_common.identity import STAFF, identity_of
 
 router = APIGatewayHttpRouter()
 logger = Logger(service="shares", child=True)  # the app configures the handler; routes log through it
 metrics = Metrics(service="shares")
 TABLE = os.environ.get("APP_TABLE", "")
-UNKNOWN_SOURCE = "unknown"
+catalogue = Catalogue(os.environ.get("CATALOGUE_URL", ""))  # the wall's posts.json, read when first needed
 
 
 # The key makes retries safe: the browser makes one per share and resends it on every retry
@@ -33,7 +34,7 @@ def post_share(
                                            description="8-128 letters, digits, - or _; one per share")],
 ) -> Response[ShareResponse]:
     caller = identity_of(router.current_event.raw_event).require(*STAFF)
-    share = Share(body.post, body.network, body.personalised, body.source or UNKNOWN_SOURCE)
+    share = Share(body.post, body.network, body.personalised, _source_on_the_wall(body.post, body.network))
     try:
         outcome = count_share(client("dynamodb"), TABLE, idempotency_key, share, caller.subject, today())
     except KeyReused:
@@ -46,3 +47,16 @@ def post_share(
                            source=share.source, period=outcome.period, replayed=outcome.replayed)
     return Response(status_code=200 if outcome.replayed else 201, content_type="application/json",
                     body=answer)
+
+
+# Only posts the wall shows, on the networks they offer: the counters stay bounded by the catalogue
+def _source_on_the_wall(post: str, network: str) -> str:
+    try:
+        entry = catalogue.entry(post)
+    except CatalogueUnavailable:
+        raise ServiceUnavailable("the wall's catalogue cannot be read right now; retry with the same key") from None
+    if entry is None:
+        raise BadRequest(f"post: {post!r} is not on the wall", code="unknown_post")
+    if network not in entry.networks:
+        raise BadRequest(f"network: {post!r} is not offered on {network}", code="network_not_offered")
+    return entry.source

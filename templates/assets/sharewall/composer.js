@@ -198,13 +198,13 @@
   }
 
   // POST {api}/shares, kept alive past the page, never awaited: sharing never waits for the API.
-  // The source rides along so the statistics can count shares by source without a catalogue lookup.
+  // The function knows the post's source from the wall's catalogue (posts.json).
   function record(data, network, personalised) {
     var headers = shared.authHeaders({ "Content-Type": "application/json", "Idempotency-Key": uuid() });
     try {
       fetch(config.api + "/shares", {
         method: "POST", keepalive: true, headers: headers,
-        body: JSON.stringify({ post: data.post, source: data.source, network: network, personalised: personalised }),
+        body: JSON.stringify({ post: data.post, network: network, personalised: personalised }),
       }).catch(function () {});
     } catch (error) { /* recording is best effort */ }
   }
