@@ -4,7 +4,7 @@
    vs a minimal module that imports boto3 and creates the same DynamoDB client.  Target <= 1.5x.
 2. Warm POST /shares (the whole handler: validation, the catalogue check, pseudonyms, the transaction)
    vs a bare boto3 `transact_write_items` of the same items on the same moto server.  Target <= 1.5x.
-   The wall's catalogue (posts.json) is served on loopback, as the site would serve it.
+   The wall's catalogue is served on loopback, as the site would serve it.
 3. GET /stats after 1,000 vs after 50,000 shares.  Target <= 1.2x.
 
 The first 1,000 shares go through the real counting code one transaction each. Moto copies the
@@ -197,9 +197,10 @@ def _exists(dynamodb, table: str, key: tuple[str, str]) -> bool:
 
 
 def publish_catalogue(folder: Path) -> tuple[str, object]:
-    """The wall's posts.json with the bench's posts, served like the site; (site origin, server)."""
+    """The wall's catalogue with the bench's posts, served like the site; (site origin, server)."""
     posts = [{"slug": f"post-{n}", "source": "bench", "networks": list(NETWORK_NAMES)} for n in range(POSTS)]
-    (folder / "posts.json").write_text(json.dumps({"posts": posts}), encoding="utf-8")
+    (folder / "sharewall").mkdir()
+    (folder / "sharewall" / "catalogue.json").write_text(json.dumps({"posts": posts}), encoding="utf-8")
     url, site = serve_directory(folder)
     return url.rstrip("/"), site
 

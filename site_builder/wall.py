@@ -24,6 +24,7 @@ from site_builder.strings import SCRIPT_STRINGS, language_name
 
 FEED_SIZE = 50  # the newest active posts in feed.xml; posts.json holds all of them
 INDEX_PATH = "sharewall/index.json"  # filter facets of every active post, in wall order
+CATALOGUE_PATH = "sharewall/catalogue.json"  # what the shares function accepts: slug, source, networks
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -207,9 +208,10 @@ class Wall:
         })
 
     def outputs(self) -> dict[str, bytes]:
-        """Files to write next to the HTML: the filter index, posts.json and feed.xml."""
+        """Files to write next to the HTML: the filter index, the catalogue, posts.json and feed.xml."""
         files = {}
         files[INDEX_PATH] = json.dumps(self._index(), ensure_ascii=False, separators=(",", ":")).encode()
+        files[CATALOGUE_PATH] = catalogue_json(self.cards, self.now).encode()
         files["posts.json"] = posts_json(self.cards, self.site, self.now).encode()
         files["feed.xml"] = atom_feed(self.cards[:FEED_SIZE], self.site, self.now, self.title)
         return files
@@ -246,6 +248,15 @@ class Wall:
                 for card in self.cards
             ],
         }
+
+
+def catalogue_json(cards: list[Card], now: datetime) -> str:
+    """The active posts as the shares function checks shares against them: a few bytes a post."""
+    return json.dumps({
+        "generated": now.isoformat(timespec="seconds"),
+        "posts": [{"slug": card.post.slug, "source": card.post.source, "networks": list(card.networks)}
+                  for card in cards],
+    }, ensure_ascii=False, separators=(",", ":"))
 
 
 def posts_json(cards: list[Card], site: Site, now: datetime) -> str:

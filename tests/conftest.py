@@ -34,10 +34,11 @@ def moto_endpoint():
 
 @pytest.fixture(scope="session")
 def site_origin(tmp_path_factory):
-    """The published site as far as the functions see it: the wall's catalogue, posts.json, on loopback."""
+    """The published site as far as the functions see it: the wall's catalogue on loopback."""
     root = tmp_path_factory.mktemp("published")
     posts = [{"slug": slug, "source": source, "networks": networks} for slug, (source, networks) in WALL.items()]
-    (root / "posts.json").write_text(json.dumps({"posts": posts}), encoding="utf-8")
+    (root / "sharewall").mkdir()
+    (root / "sharewall" / "catalogue.json").write_text(json.dumps({"posts": posts}), encoding="utf-8")
     url, server = serve_directory(root)
     yield url.rstrip("/")
     server.shutdown()

@@ -107,7 +107,7 @@ def test_scheduled_and_expired_posts_appear_nowhere(site: Path) -> None:
     assert (site / "images" / "orca.svg").exists()
 
 
-def test_active_posts_are_in_pages_search_sitemap_posts_json_and_feed(site: Path) -> None:
+def test_active_posts_are_in_pages_search_sitemap_posts_json_catalogue_and_feed(site: Path) -> None:
     assert (site / "posts" / "active-orca" / "index.html").is_file()
     assert (site / "posts" / "sponsored-heron" / "index.html").is_file()
     search = json.loads((site / "search" / "search_index.json").read_text())
@@ -119,6 +119,10 @@ def test_active_posts_are_in_pages_search_sitemap_posts_json_and_feed(site: Path
     posts = json.loads((site / "posts.json").read_text())["posts"]
     assert [p["slug"] for p in posts] == ["active-orca", "sponsored-heron"]  # newest first
     assert posts[1]["networks"] == ["x", "linkedin"]
+    # the shares function's catalogue: the same posts, only what it checks
+    catalogue = json.loads((site / "sharewall" / "catalogue.json").read_text())["posts"]
+    assert catalogue == [{"slug": "active-orca", "source": "comms", "networks": list(NETWORKS)},
+                         {"slug": "sponsored-heron", "source": "comms", "networks": ["x", "linkedin"]}]
     feed = ElementTree.parse(site / "feed.xml").getroot()
     ns = {"a": "http://www.w3.org/2005/Atom"}
     assert [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)] == ["Active Orca", "Sponsored Heron"]

@@ -1,7 +1,8 @@
 """The wall's catalogue: which posts can be shared, where they come from and on which networks.
 
-The site publishes it with every build as `posts.json` (the active posts); the function reads it from
-`CATALOGUE_URL` and keeps it for a few minutes. So a share names a post the wall shows, its source is
+Every build publishes it as `sharewall/catalogue.json` (the active posts' slug, source and networks;
+`posts.json` has the same shape with more fields); the function reads it from `CATALOGUE_URL` and
+keeps it for a few minutes. So a share names a post the wall shows, its source is
 the post's own (not what a browser claims) and the statistics' counters stay bounded by the
 catalogue, whatever anyone sends.
 """
@@ -18,7 +19,7 @@ logger = Logger(service="shares", child=True)
 FRESH_SECONDS = 300  # a rebuilt wall is seen within five minutes
 RETRY_SECONDS = 10  # after a failed fetch, the next request tries again only after this
 TIMEOUT_SECONDS = 3
-MAX_BYTES = 8 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024  # about 100 bytes a post: far more than any wall has
 
 
 class CatalogueUnavailable(Exception):
@@ -32,12 +33,12 @@ class Entry:
 
 
 def parse(data: bytes) -> dict[str, Entry]:
-    """Slug -> entry from the bytes of posts.json; ValueError when they are not one."""
+    """Slug -> entry from the bytes of a catalogue; ValueError when they are not one."""
     document = json.loads(data)
     try:
         return {post["slug"]: Entry(str(post["source"]), frozenset(post["networks"])) for post in document["posts"]}
     except (KeyError, TypeError) as error:
-        raise ValueError(f"posts.json: not a catalogue ({error!r})") from None
+        raise ValueError(f"not a catalogue ({error!r})") from None
 
 
 def _download(url: str) -> bytes:
@@ -70,7 +71,7 @@ class Catalogue:
         try:
             data = self._download(self.url)
             if len(data) > MAX_BYTES:
-                raise ValueError(f"posts.json: over {MAX_BYTES} bytes")
+                raise ValueError(f"over {MAX_BYTES} bytes")
             self._entries = parse(data)
             self._due = self._clock() + FRESH_SECONDS
         except (OSError, ValueError) as error:

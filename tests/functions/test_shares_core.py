@@ -119,7 +119,7 @@ def test_the_cold_start_pauses_collection_and_freezes_what_set_up_made():
 
 
 class Wall:
-    """posts.json as the site serves it, a clock and a switch to take the site down."""
+    """The catalogue as the site serves it, a clock and a switch to take the site down."""
 
     def __init__(self):
         self.now, self.down, self.fetches = 0.0, False, 0

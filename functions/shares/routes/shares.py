@@ -23,7 +23,7 @@ router = APIGatewayHttpRouter()
 logger = Logger(service="shares", child=True)  # the app configures the handler; routes log through it
 metrics = Metrics(service="shares")
 TABLE = os.environ.get("APP_TABLE", "")
-catalogue = Catalogue(os.environ.get("CATALOGUE_URL", ""))  # the wall's posts.json, read when first needed
+catalogue = Catalogue(os.environ.get("CATALOGUE_URL", ""))  # the wall's catalogue, read when first needed
 
 
 # The key makes retries safe: the browser makes one per share and resends it on every retry
