@@ -26,6 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "share_on": "Teilen auf",
         "copied": "Text kopiert – füge ihn bei {network} ein (Strg+V).",
         "copy_failed": "Kopieren nicht möglich – markiere den Text und kopiere ihn selbst.",
+        "not_counted": "Du bist nicht angemeldet: Dein Teilen zählt nicht in der Statistik.",
         "no_script_hint": "Ohne JavaScript wird der erste Vorschlag geteilt.",
         "filters": "Filter",
         "topic": "Thema",
@@ -68,6 +69,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "share_on": "Share on",
         "copied": "Text copied – paste it into {network} (Ctrl+V).",
         "copy_failed": "Could not copy – select the text and copy it yourself.",
+        "not_counted": "You are not signed in: your share will not count in the statistics.",
         "no_script_hint": "Without JavaScript the first suggestion is shared.",
         "filters": "Filters",
         "topic": "Topic",
@@ -95,7 +97,7 @@ STRINGS: dict[str, dict[str, str]] = {
 
 # What composer.js and wall.js show; the rest is for the templates only
 SCRIPT_STRINGS = ("pick_suggestion", "your_text", "locked", "counter_for", "characters", "too_long", "copied",
-                  "copy_failed", "load_more", "loading", "count", "count_one", "none")
+                  "copy_failed", "load_more", "loading", "count", "count_one", "none", "not_counted", "sign_in")
 
 
 def strings_for(language: str) -> dict[str, str]:

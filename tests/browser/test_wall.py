@@ -178,11 +178,30 @@ def test_sharing_posts_to_the_api_without_waiting(context, demo) -> None:
     assert share["headers"]["authorization"] == "Bearer test-token"
 
 
+def test_signed_out_a_share_works_says_it_is_not_counted_and_sends_nothing(context, demo) -> None:
+    page = context.new_page()
+    page.goto(demo["url"] + "/?topic=surface")
+    item = open_composer(page, SPONSORED)
+    hint = item.locator(".sw-composer__signin")
+    assert "nicht angemeldet" in hint.inner_text()
+    assert hint.get_by_role("link").get_attribute("href") == "/_dev/signin?next=%2F%3Ftopic%3Dsurface"
+    demo["shares"].clear()
+    with context.expect_page() as popup:
+        item.locator("a.sw-network[data-network=x]").click()
+    assert popup.value.url.startswith("https://x.com/intent/tweet?")
+    page.wait_for_timeout(300)
+    assert demo["shares"] == []  # the API would refuse it; nothing is sent
+    page.evaluate("sessionStorage.setItem('sharewall.token', 'test-token')")
+    page.reload()
+    assert open_composer(page, SPONSORED).locator(".sw-composer__signin").count() == 0
+
+
 def test_a_failing_api_never_blocks_the_share(context, demo) -> None:
     page = context.new_page()
     hanging: list = []  # an API that never answers: sharing must not wait for it
     page.route("**/api/shares", lambda route: hanging.append(route))
     page.goto(demo["url"] + "/?topic=surface")
+    page.evaluate("sessionStorage.setItem('sharewall.token', 'test-token')")
     item = open_composer(page, SPONSORED)
     for network, prefix in (("x", "https://x.com/intent/tweet?"), ("linkedin", "https://www.linkedin.com/sharing/")):
         with context.expect_page(timeout=5000) as popup:
@@ -197,6 +216,7 @@ def test_a_failing_api_never_blocks_the_share(context, demo) -> None:
 def test_linkedin_copies_the_text_first_and_says_so(context, demo) -> None:
     page = context.new_page()
     page.goto(demo["url"] + "/?topic=surface")
+    page.evaluate("sessionStorage.setItem('sharewall.token', 'test-token')")
     item = open_composer(page, SPONSORED)
     demo["shares"].clear()
     with context.expect_page() as popup:

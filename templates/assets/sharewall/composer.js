@@ -136,12 +136,22 @@
     editor.appendChild(count);
 
     preview.replaceWith(editor);
+    signInHint();
     area.addEventListener("input", update);
     select.addEventListener("change", update);
     root.querySelectorAll("a.sw-network").forEach(function (link) {
       link.addEventListener("click", function (event) { share(event, link); });
     });
     update();
+
+    // Signed out, a share still works but is not counted: say so, with the way to sign in
+    function signInHint() {
+      var href = shared.token() ? null : shared.signInUrl(location.pathname + location.search);
+      if (!href) return;
+      var hint = element("p", { class: "sw-composer__signin" }, t.not_counted + " ");
+      hint.appendChild(element("a", { href: href }, t.sign_in));
+      root.insertBefore(hint, status);
+    }
 
     // The disclosed message: what every share carries
     function message() { return wrap(data.prefix, area.value, data.suffix); }
@@ -200,6 +210,7 @@
   // POST {api}/shares, kept alive past the page, never awaited: sharing never waits for the API.
   // The function knows the post's source from the wall's catalogue (posts.json).
   function record(data, network, personalised) {
+    if (!shared.token()) return;  // the API would refuse it: only signed-in shares count
     var headers = shared.authHeaders({ "Content-Type": "application/json", "Idempotency-Key": uuid() });
     try {
       fetch(config.api + "/shares", {
