@@ -1,8 +1,8 @@
 """The wall's catalogue: which posts can be shared, where they come from and on which networks.
 
 Every build publishes it as `sharewall/catalogue.json` (the active posts' slug, source and networks;
-`posts.json` has the same shape with more fields); the function reads it from `CATALOGUE_URL` and
-keeps it for a few minutes. So a share names a post the wall shows, its source is
+`posts.json` has the same shape with more fields); the function reads it from `CATALOGUE_URL`, or
+from the site at `SITE_URL`, and keeps it for a few minutes. So a share names a post the wall shows, its source is
 the post's own (not what a browser claims) and the statistics' counters stay bounded by the
 catalogue, whatever anyone sends.
 """
@@ -10,6 +10,7 @@ catalogue, whatever anyone sends.
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ logger = Logger(service="shares", child=True)
 FRESH_SECONDS = 300  # a rebuilt wall is seen within five minutes
 RETRY_SECONDS = 10  # after a failed fetch, the next request tries again only after this
 TIMEOUT_SECONDS = 3
+PATH = "sharewall/catalogue.json"  # where every build writes it, under the site's URL
 MAX_BYTES = 8 * 1024 * 1024  # about 100 bytes a post: far more than any wall has
 
 
@@ -30,6 +32,11 @@ class CatalogueUnavailable(Exception):
 class Entry:
     source: str
     networks: frozenset[str]
+
+
+def catalogue_url(environ: dict[str, str] = os.environ) -> str:
+    """CATALOGUE_URL when set (a site behind a sign-in publishes a copy elsewhere), else the site's own."""
+    return environ.get("CATALOGUE_URL") or f"{environ.get('SITE_URL', '').rstrip('/')}/{PATH}"
 
 
 def parse(data: bytes) -> dict[str, Entry]:

@@ -170,3 +170,14 @@ def test_something_that_is_not_a_catalogue_is_not_taken_for_one(data):
 
     with pytest.raises(CatalogueUnavailable):
         Catalogue("https://wall.example.com/posts.json", lambda url: data).entry("a")
+
+
+def test_the_catalogue_is_read_from_the_site_unless_a_copy_is_named():
+    from shares.catalogue import PATH, catalogue_url
+    from site_builder.wall import CATALOGUE_PATH
+
+    assert PATH == CATALOGUE_PATH  # where the build writes it is where the function looks
+    site = {"SITE_URL": "https://intranet.example.com/wall/", "CATALOGUE_URL": ""}
+    assert catalogue_url(site) == "https://intranet.example.com/wall/sharewall/catalogue.json"
+    copy = {**site, "CATALOGUE_URL": "https://public.example.com/catalogue.json"}
+    assert catalogue_url(copy) == "https://public.example.com/catalogue.json"

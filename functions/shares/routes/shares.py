@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
-from shares.catalogue import Catalogue, CatalogueUnavailable
+from shares.catalogue import Catalogue, CatalogueUnavailable, catalogue_url
 from shares.counting import KeyReused, Share, count_share
 from shares.models import IDEMPOTENCY_KEY, ShareRequest, ShareResponse
 from shares.periods import today
@@ -23,7 +23,7 @@ router = APIGatewayHttpRouter()
 logger = Logger(service="shares", child=True)  # the app configures the handler; routes log through it
 metrics = Metrics(service="shares")
 TABLE = os.environ.get("APP_TABLE", "")
-catalogue = Catalogue(os.environ.get("CATALOGUE_URL", ""))  # the wall's catalogue, read when first needed
+catalogue = Catalogue(catalogue_url())  # the wall's catalogue, read when first needed
 
 
 # The key makes retries safe: the browser makes one per share and resends it on every retry
