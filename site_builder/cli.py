@@ -11,12 +11,20 @@ import click
 from site_builder import scaffold
 from site_builder.invites import invite
 from site_builder.content import Issue, load_content
-from site_builder.settings import load_settings
+from site_builder.settings import Settings, SettingsError, load_settings
 
 CONFIG = click.option(
     "--config", "config_file", default="mkdocs.yml", show_default=True,
     type=click.Path(dir_okay=False, path_type=Path), help="The site's mkdocs.yml (the sharewall plugin settings).",
 )
+
+
+def settings_of(config_file: Path) -> Settings:
+    """The site's settings, or a clear error naming the file and the wrong fields (no traceback)."""
+    try:
+        return load_settings(config_file)
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group()
@@ -34,7 +42,7 @@ def check(content_dir: Path, output: str, config_file: Path) -> None:
     """Validate every post, sources.yml and expenses.yml; exit 1 on any error."""
     if not content_dir.is_dir():
         raise click.UsageError(f"content folder {content_dir} does not exist")
-    content = load_content(content_dir, load_settings(config_file))
+    content = load_content(content_dir, settings_of(config_file))
     for issue in content.issues:
         click.echo(_format(issue, output), err=issue.severity == "warning" and output == "text")
     errors, warnings = len(content.errors), len(content.warnings)
@@ -60,7 +68,7 @@ def _format(issue: Issue, output: str) -> str:
 @CONFIG
 def new(title: str, source: str, language: str, content_dir: Path, config_file: Path) -> None:
     """Write a post skeleton named after TITLE, published today; fill in its text, then run check."""
-    settings = load_settings(config_file)
+    settings = settings_of(config_file)
     try:
         path = scaffold.write_post(content_dir, settings, title, source, language, datetime.now(settings.zone))
     except scaffold.ScaffoldError as error:
@@ -104,7 +112,7 @@ def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path |
         raise click.BadParameter(str(error), param_hint="--parameter") from None
     site_dir = build_site(config_file, site_dir, dev_sign_in=True)
     stack = start_stack(config_file.resolve().parent, site_dir, port=port, data_file=data_file,
-                        api_setting=load_settings(config_file).api, parameters=overrides)
+                        api_setting=settings_of(config_file).api, parameters=overrides)
     click.echo(f"Sharewall is running at {stack.url}  (dev sign-in: {stack.url.rstrip('/')}{SIGNIN_PATH})")
     click.echo("Press Ctrl+C to stop.", err=True)
     try:

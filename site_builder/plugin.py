@@ -21,11 +21,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from pydantic import ValidationError
 
 from site_builder.content import Content, Post, load_content
 from site_builder.networks import NETWORKS
-from site_builder.settings import DEFAULT_DISCLOSURES, Settings
+from site_builder.settings import DEFAULT_DISCLOSURES, SettingsError, validate_settings
 from site_builder.strings import strings_for
 from site_builder.wall import Card, Site, Wall, browser_config, build_card
 
@@ -83,18 +82,18 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        options = {
+            **{key: self.config[key] for key in ("timezone", "utm_medium", "api", "page_size")},
+            "languages": tuple(self.config.languages),
+            "networks": tuple(self.config.networks),
+            "disclosures": {lang: dict(value) for lang, value in self.config.disclosures.items()},
+            # the local server signs people in itself, whatever provider production uses
+            "sign_in": dict(self.config.sign_in) if self.config.sign_in and not self.dev_sign_in else None,
+        }
         try:
-            self.settings = Settings.model_validate({
-                **{key: self.config[key] for key in ("timezone", "utm_medium", "api", "page_size")},
-                "languages": tuple(self.config.languages),
-                "networks": tuple(self.config.networks),
-                "disclosures": {lang: dict(value) for lang, value in self.config.disclosures.items()},
-                # the local server signs people in itself, whatever provider production uses
-                "sign_in": dict(self.config.sign_in) if self.config.sign_in and not self.dev_sign_in else None,
-            })
-        except ValidationError as error:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-            raise PluginError(f"sharewall: invalid plugin settings in {config.config_file_path}: {problems}") from None
+            self.settings = validate_settings(options, config.config_file_path)
+        except SettingsError as error:
+            raise PluginError(f"sharewall: {error}") from None
         self.strings = strings_for(config.theme["language"] or "en")
         self.wall_title = self.strings["wall"]
         self.site = Site(url=config.site_url or None, directory_urls=config.use_directory_urls)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from site_builder.networks import NETWORKS
 
@@ -100,6 +100,23 @@ class Settings(BaseModel):
         return ZoneInfo(self.timezone)
 
 
+class SettingsError(ValueError):
+    """The `sharewall` settings are invalid; the message names the file and every wrong field."""
+
+
+def describe(error: ValidationError) -> str:
+    """Pydantic's findings as `field.path: what is wrong`, one after the other."""
+    return "; ".join(f"{'.'.join(map(str, item['loc']))}: {item['msg']}" for item in error.errors())
+
+
+def validate_settings(options: dict[str, Any], source: str | Path) -> Settings:
+    """Settings from the plugin's options; SettingsError naming `source` and the fields when they are wrong."""
+    try:
+        return Settings.model_validate(options)
+    except ValidationError as error:
+        raise SettingsError(f"{source}: invalid sharewall settings: {describe(error)}") from None
+
+
 class _IgnoreTagsLoader(yaml.SafeLoader):
     """Reads mkdocs.yml, whose `!!python/name:` and `!ENV` tags are MkDocs' business, not ours."""
 
@@ -114,7 +131,7 @@ def load_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
         return Settings()
     with path.open(encoding="utf-8") as handle:
         config = yaml.load(handle, Loader=_IgnoreTagsLoader) or {}
-    return Settings.model_validate(plugin_options(config.get("plugins") or []))
+    return validate_settings(plugin_options(config.get("plugins") or []), path)
 
 
 def plugin_options(plugins: list[Any] | dict[str, Any]) -> dict[str, Any]:

@@ -192,3 +192,17 @@ def _now():
     from datetime import datetime, timezone
 
     return datetime(2026, 3, 1, tzinfo=timezone.utc)
+
+
+def test_wrong_settings_name_the_file_and_every_field_without_a_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "      page_size: 24\n",
+        "      page_size: 0\n      timezone: Mars/Olympus\n"
+        "      sign_in: {authorize_url: 'http://login.example.com', token_url: 'https://l.example.com', client_id: a}\n"),
+        encoding="utf-8")
+    result = run_check("content", "--config", str(config))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"{config}: invalid sharewall settings" in result.stderr
+    for field in ("page_size", "timezone", "sign_in.authorize_url"):
+        assert f"{field}: " in result.stderr
