@@ -155,7 +155,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             return None
         base = self.site.base
         env.globals["sharewall"] = {
-            "config": browser_config(self.settings, self.strings, sign_in_page=f"{base}signin/"),
+            "config": browser_config(self.settings, self.strings, sign_in_page=self.sign_in_href),
             "t": self.strings, "home": base,
             "href": {"css": f"{base}{ASSETS}/sharewall.css", "site": f"{base}{ASSETS}/site.js",
                      "composer": f"{base}{ASSETS}/composer.js",
@@ -197,6 +197,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self.active: list[Post] = []
         self.post_pages: dict[str, Card] = {}  # src_uri -> card of a generated post page
         self.wall_pages: dict[str, int] = {}  # src_uri -> wall page number
+        self.sign_in_href = ""  # the sign-in page's path, for the browser configuration
         self.rendered: list[str] = []  # card HTML in wall order
         self.positions: dict[str, int] = {}  # slug -> position on the wall
 
@@ -261,9 +262,12 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
 
     # The page the identity provider redirects to; it finishes the sign-in (assets/sharewall/signin.js)
     def _add_sign_in_page(self, files: Files, config: MkDocsConfig) -> None:
-        if files.get_file_from_path(SIGN_IN_FILE) is None:
-            files.append(File.generated(config, SIGN_IN_FILE, content=f"# {self.strings['sign_in']}\n",
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
+        file = files.get_file_from_path(SIGN_IN_FILE)
+        if file is None:
+            file = File.generated(config, SIGN_IN_FILE, content=f"# {self.strings['sign_in']}\n",
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            files.append(file)
+        self.sign_in_href = self.site.base + file.url  # signin/ or signin.html
 
     # Where a post's image is served: its https URL, or the site path of the file under docs_dir
     def _image_url(self, files: Files, post: Post) -> str | None:
