@@ -1,12 +1,13 @@
-/* Sharewall claims pages (invites, claim form, finance): what the three share. Calls the API with
-   the signed-in user's token (sessionStorage) or the influencer's invite token, shows the API's own
-   error messages, formats money from the API's decimal strings. No framework, no third party. */
+/* Sharewall claims pages (invites, claim form, finance): what the three share. Calls the API (site.js)
+   with the signed-in user's token (sessionStorage) or the influencer's invite token, shows the API's
+   own error messages, builds status lines and tables, formats money from the API's decimal strings.
+   No framework, no third party. */
 (function () {
   "use strict";
 
   var shared = window.Sharewall;
-  var config = shared.config;
   var element = shared.element;
+  var errorText = shared.errorText;
   var lang = shared.lang;
 
   // Label + control, the control's id tied to the label for screen readers
@@ -22,31 +23,6 @@
       wrapper.appendChild(note);
     }
     return wrapper;
-  }
-
-  // fetch + JSON; resolves {status, ok, body}; never throws for HTTP errors
-  function api(method, path, options) {
-    options = options || {};
-    var headers = { Accept: "application/json" };
-    if (options.invite) headers["X-Invite-Token"] = options.invite;
-    else shared.authHeaders(headers);
-    if (options.key) headers["Idempotency-Key"] = options.key;
-    var init = { method: method, headers: headers };
-    if (options.body !== undefined) {
-      headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(options.body);
-    }
-    return fetch(config.api + path, init).then(function (response) {
-      var kind = response.headers.get("content-type") || "";
-      var read = kind.indexOf("json") >= 0 ? response.json().catch(function () { return {}; }) : response.blob();
-      return read.then(function (body) { return { status: response.status, ok: response.ok, body: body, response: response }; });
-    }, function () {
-      return { status: 0, ok: false, body: { error: { code: "network", message: lang === "de" ? "Keine Verbindung zum Server." : "The server cannot be reached." } } };
-    });
-  }
-
-  function errorText(reply) {
-    return (reply.body && reply.body.error && reply.body.error.message) || ("HTTP " + reply.status);
   }
 
   var moneyFormat = new Intl.NumberFormat(lang, { style: "currency", currency: "EUR" });
@@ -73,35 +49,53 @@
     node.className = "sw-claims__status" + (kind ? " sw-claims__status--" + kind : "");
   }
 
-  function signInHint(node, text, linkText) {
-    node.textContent = text + " ";
-    var href = shared.signInUrl(location.pathname);
-    if (href) node.appendChild(element("a", { href: href }, linkText));
+  // A live status line (a <p> unless `tag` says otherwise) with `attributes` added
+  function statusLine(attributes, tag) {
+    return element(tag || "p", Object.assign({ class: "sw-claims__status", role: "status", "aria-live": "polite" }, attributes));
   }
 
-  // Download a file the API only gives with the bearer token: fetch it, then save the blob
-  function download(path, fallbackName, onError) {
-    return api("GET", path).then(function (reply) {
-      if (!reply.ok) { onError(reply); return; }
+  // A table with `attributes` and a header row of column `headers`; {table, body} to fill
+  function table(attributes, headers) {
+    var node = element("table", attributes);
+    var head = element("tr");
+    headers.forEach(function (text) { head.appendChild(element("th", { scope: "col" }, text)); });
+    node.appendChild(element("thead")).appendChild(head);
+    return { table: node, body: node.appendChild(element("tbody")) };
+  }
+
+  // One text cell in `row` per item of `texts`; the row
+  function cells(row, texts) {
+    texts.forEach(function (text) { row.appendChild(element("td", {}, text)); });
+    return row;
+  }
+
+  // A refused call in `node`: signed out -> the way to sign in, lacking the role -> the page's
+  // `t.forbidden` (unless it is the own-invite rule, which says itself), else the API's message
+  function refuse(reply, node, t) {
+    if (reply.status === 401) shared.signInHint(node, t.signin, t.signin_link);
+    else if (reply.status === 403) status(node, reply.body && reply.body.error && reply.body.error.code === "own_invite" ? errorText(reply) : t.forbidden, "error");
+    else status(node, errorText(reply), "error");
+  }
+
+  // Download a file the API only gives with the bearer token: fetch it, then save the blob;
+  // resolves the API's reply, so the caller can report a refusal
+  function download(path, fallbackName) {
+    return shared.api("GET", path).then(function (reply) {
+      if (!reply.ok) return reply;
       var disposition = reply.response.headers.get("content-disposition") || "";
       var match = /filename="([^"]+)"/.exec(disposition);
       var link = element("a", { href: URL.createObjectURL(reply.body), download: match ? match[1] : fallbackName });
       document.body.appendChild(link);
       link.click();
       setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+      return reply;
     });
   }
 
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
-
   window.SharewallClaims = {
-    config: config, lang: lang, element: element, field: field, api: api, errorText: errorText, money: money,
-    date: date, dateTime: dateTime, status: status, signInHint: signInHint, download: download, newKey: newKey,
+    lang: lang, element: element, field: field, api: shared.api, errorText: errorText, money: money,
+    date: date, dateTime: dateTime, status: status, statusLine: statusLine, table: table, cells: cells,
+    refuse: refuse, signInHint: shared.signInHint, download: download, newKey: shared.newKey,
     staffToken: shared.token,
     strings: shared.strings,
   };

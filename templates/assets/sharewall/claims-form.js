@@ -50,10 +50,15 @@
   } catch (error) { /* private mode: the hash still works */ }
   if (token && location.hash) history.replaceState(null, "", location.pathname + location.search);  // keep it out of history
 
-  var intro = root.appendChild(el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite" }));
+  var intro = root.appendChild(C.statusLine());
   if (!token) { C.status(intro, t.no_invite, "error"); return; }
   var policy = null;
   var key = C.newKey();  // one per claim being filled in: a retried submit is the same claim
+
+  // A policy category's name in the page's language, else English, else its key
+  function categoryLabel(category) {
+    return category.label[C.lang] || category.label.en || category.key;
+  }
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
@@ -75,7 +80,7 @@
     limits.appendChild(el("p", {}, t.policy));
     var list = limits.appendChild(el("ul"));
     policy.categories.forEach(function (category) {
-      list.appendChild(el("li", {}, (category.label[C.lang] || category.label.en || category.key) + ": " +
+      list.appendChild(el("li", {}, categoryLabel(category) + ": " +
         C.money(category.limit) + " (" + (category.receipt ? t.receipt_needed : t.no_receipt) + ")"));
     });
     root.appendChild(limits);
@@ -121,7 +126,7 @@
     addLine();
 
     form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary" }, t.submit));
-    formStatus = form.appendChild(el("div", { class: "sw-claims__status", role: "status", "aria-live": "polite", "data-sw-claim-status": true }));
+    formStatus = form.appendChild(C.statusLine({ "data-sw-claim-status": true }, "div"));
     form.addEventListener("submit", function (event) { event.preventDefault(); submit(inputs); });
     root.appendChild(form);
 
@@ -135,7 +140,7 @@
     box.appendChild(el("h3", {}, t.line + " " + number));
     var category = el("select", { name: "category", required: true });
     policy.categories.forEach(function (item) {
-      category.appendChild(el("option", { value: item.key }, item.label[C.lang] || item.label.en || item.key));
+      category.appendChild(el("option", { value: item.key }, categoryLabel(item)));
     });
     var today = new Date();
     var inputs = {
@@ -149,7 +154,7 @@
     };
     inputs.currency.appendChild(el("option", { value: policy.currency }, policy.currency));
     Object.keys(inputs).forEach(function (name) { box.appendChild(C.field(t[name], inputs[name])); });
-    var note = box.appendChild(el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite", "data-sw-line-status": true }));
+    var note = box.appendChild(C.statusLine({ "data-sw-line-status": true }));
     if (number > 1) {
       var remove = el("button", { type: "button", class: "md-button" }, t.remove);
       remove.addEventListener("click", function () { box.remove(); });
@@ -243,18 +248,12 @@
       mineBox.textContent = "";
       if (!reply.ok) { mineBox.appendChild(el("p", { class: "sw-claims__status sw-claims__status--error" }, C.errorText(reply))); return; }
       if (!reply.body.claims.length) { mineBox.appendChild(el("p", {}, t.none)); return; }
-      var table = el("table", { class: "sw-claims__table" });
-      var head = el("tr");
-      [t.submitted_at, t.total, t.status, t.reason].forEach(function (label) { head.appendChild(el("th", { scope: "col" }, label)); });
-      table.appendChild(el("thead")).appendChild(head);
-      var tbody = table.appendChild(el("tbody"));
+      var list = C.table({ class: "sw-claims__table" }, [t.submitted_at, t.total, t.status, t.reason]);
       reply.body.claims.forEach(function (claim) {
-        var tr = el("tr", { "data-claim": claim.id, "data-status": claim.status });
-        [C.dateTime(claim.submitted_at), C.money(claim.total), t["status_" + claim.status] || claim.status, claim.reason || ""]
-          .forEach(function (text) { tr.appendChild(el("td", {}, text)); });
-        tbody.appendChild(tr);
+        list.body.appendChild(C.cells(el("tr", { "data-claim": claim.id, "data-status": claim.status }),
+          [C.dateTime(claim.submitted_at), C.money(claim.total), t["status_" + claim.status] || claim.status, claim.reason || ""]));
       });
-      mineBox.appendChild(table);
+      mineBox.appendChild(list.table);
     });
   }
 })();

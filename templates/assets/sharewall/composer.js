@@ -81,7 +81,6 @@
   var element = shared.element;
   var t = config.strings;
   var counter = 0;
-  window.Sharewall = Object.assign(window.Sharewall || {}, { rules: rules, config: config, setup: setup });
 
   // Turn one server-rendered composer into the editor (once)
   function setup(root) {
@@ -91,6 +90,7 @@
     var id = "sw-" + (++counter) + "-" + data.post;
     var preview = root.querySelector(".sw-composer__text");
     var status = root.querySelector(".sw-composer__status");
+    var links = root.querySelectorAll("a.sw-network");
     var editor = element("div", { class: "sw-editor" });
     var chosen = 0;
 
@@ -139,18 +139,16 @@
     signInHint();
     area.addEventListener("input", update);
     select.addEventListener("change", update);
-    root.querySelectorAll("a.sw-network").forEach(function (link) {
+    links.forEach(function (link) {
       link.addEventListener("click", function (event) { share(event, link); });
     });
     update();
 
     // Signed out, a share still works but is not counted: say so, with the way to sign in
     function signInHint() {
-      var href = shared.token() ? null : shared.signInUrl(location.pathname + location.search);
-      if (!href) return;
-      var hint = element("p", { class: "sw-composer__signin" }, t.not_counted + " ");
-      hint.appendChild(element("a", { href: href }, t.sign_in));
-      root.insertBefore(hint, status);
+      if (shared.token()) return;
+      var hint = element("p", { class: "sw-composer__signin" });
+      if (shared.signInHint(hint, t.not_counted, t.sign_in, location.pathname + location.search)) root.insertBefore(hint, status);
     }
 
     // The disclosed message: what every share carries
@@ -166,7 +164,7 @@
       output.classList.toggle("sw-count__value--over", Boolean(over));
       if (over) output.textContent += " – " + t.too_long;
       area.setAttribute("aria-invalid", over ? "true" : "false");
-      root.querySelectorAll("a.sw-network").forEach(function (link) {
+      links.forEach(function (link) {
         var name = link.dataset.network;
         link.href = shareHref(config.networks[name], text, networkLink(data.link, name), data.subject);
       });
@@ -198,20 +196,11 @@
     return Promise.reject(new Error("no clipboard"));
   }
 
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
-  }
-
   // POST {api}/shares, kept alive past the page, never awaited: sharing never waits for the API.
   // The function knows the post's source from the wall's catalogue (posts.json).
   function record(data, network, personalised) {
     if (!shared.token()) return;  // the API would refuse it: only signed-in shares count
-    var headers = shared.authHeaders({ "Content-Type": "application/json", "Idempotency-Key": uuid() });
+    var headers = shared.authHeaders({ "Content-Type": "application/json", "Idempotency-Key": shared.newKey() });
     try {
       fetch(config.api + "/shares", {
         method: "POST", keepalive: true, headers: headers,

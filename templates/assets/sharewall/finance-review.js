@@ -45,20 +45,18 @@
   var current = "submitted";
   var cursor = null;
 
-  var status = root.appendChild(el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite" }));
+  var status = root.appendChild(C.statusLine());
   var tabs = root.appendChild(el("div", { class: "sw-claims__tabs", role: "group", "aria-label": t.detail }));
   var summary = root.appendChild(el("p", { class: "sw-claims__summary", "data-sw-summary": true }));
-  var table = root.appendChild(el("table", { class: "sw-claims__table", "data-sw-claims": true }));
-  var head = el("tr");
-  [t.date, t.payee, t.iban, t.campaign, t.total, t.flags, ""].forEach(function (label) { head.appendChild(el("th", { scope: "col" }, label)); });
-  table.appendChild(el("thead")).appendChild(head);
-  var tbody = table.appendChild(el("tbody"));
+  var claims = C.table({ class: "sw-claims__table", "data-sw-claims": true }, [t.date, t.payee, t.iban, t.campaign, t.total, t.flags, ""]);
+  root.appendChild(claims.table);
+  var tbody = claims.body;
   var more = root.appendChild(el("button", { type: "button", class: "md-button", hidden: true }, t.more));
   var exportsBox = root.appendChild(el("div", { class: "sw-claims__exports" }));
   exportsBox.appendChild(el("h2", {}, t.exports));
   var csvButton = exportsBox.appendChild(el("button", { type: "button", class: "md-button", "data-sw-export": "csv" }, t.export_csv));
   var sepaButton = exportsBox.appendChild(el("button", { type: "button", class: "md-button", "data-sw-export": "xml" }, t.export_sepa));
-  var exportStatus = exportsBox.appendChild(el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite" }));
+  var exportStatus = exportsBox.appendChild(C.statusLine());
   var detail = root.appendChild(el("section", { class: "sw-claims__detail", "data-sw-detail": true, hidden: true, tabindex: "-1" }));
 
   var tabButtons = {};
@@ -69,21 +67,15 @@
     tabs.appendChild(button);
   });
 
-  csvButton.addEventListener("click", function () {
-    C.status(exportStatus, t.loading);
-    C.download("/claims/export.csv?status=approved", "claims.csv", function (reply) { C.status(exportStatus, C.errorText(reply), "error"); })
-      .then(function () { if (!exportStatus.classList.contains("sw-claims__status--error")) C.status(exportStatus, ""); });
-  });
-  sepaButton.addEventListener("click", function () {
-    C.status(exportStatus, t.loading);
-    C.download("/claims/export.xml", "sepa.xml", function (reply) { C.status(exportStatus, C.errorText(reply), "error"); })
-      .then(function () { if (!exportStatus.classList.contains("sw-claims__status--error")) C.status(exportStatus, ""); });
-  });
+  csvButton.addEventListener("click", function () { exportFile("/claims/export.csv?status=approved", "claims.csv"); });
+  sepaButton.addEventListener("click", function () { exportFile("/claims/export.xml", "sepa.xml"); });
 
-  function refuse(reply, node) {
-    if (reply.status === 401) C.signInHint(node, t.signin, t.signin_link);
-    else if (reply.status === 403) C.status(node, reply.body.error && reply.body.error.code === "own_invite" ? C.errorText(reply) : t.forbidden, "error");
-    else C.status(node, C.errorText(reply), "error");
+  // One export saved as a file; a refusal stays in the exports' status line
+  function exportFile(path, name) {
+    C.status(exportStatus, t.loading);
+    C.download(path, name).then(function (reply) {
+      if (reply.ok) C.status(exportStatus, ""); else C.status(exportStatus, C.errorText(reply), "error");
+    });
   }
 
   function select(name) {
@@ -93,11 +85,11 @@
   }
 
   function load(append) {
-    if (!C.staffToken()) { C.signInHint(status, t.signin, t.signin_link); root.classList.add("sw-claims--locked"); return; }
+    if (!C.staffToken()) { C.signInHint(status, t.signin, t.signin_link); return; }
     C.status(status, t.loading);
     var query = "?status=" + current + (append && cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
     C.api("GET", "/claims" + query).then(function (reply) {
-      if (!reply.ok) { refuse(reply, status); return; }
+      if (!reply.ok) { C.refuse(reply, status, t); return; }
       C.status(status, "");
       if (!append) tbody.textContent = "";
       STATUSES.forEach(function (name) {
@@ -118,9 +110,8 @@
   }
 
   function row(claim) {
-    var tr = el("tr", { "data-claim": claim.id });
-    [C.dateTime(claim.submitted_at), claim.payee, claim.iban, claim.campaign || "", C.money(claim.total),
-     claim.flags ? "⚠ " + claim.flags : ""].forEach(function (text) { tr.appendChild(el("td", {}, text)); });
+    var tr = C.cells(el("tr", { "data-claim": claim.id }), [C.dateTime(claim.submitted_at), claim.payee, claim.iban,
+                                                            claim.campaign || "", C.money(claim.total), claim.flags ? "⚠ " + claim.flags : ""]);
     var open = el("button", { type: "button", class: "md-button", "data-sw-open": claim.id, "aria-label": t.open + ": " + claim.payee }, t.open);
     open.addEventListener("click", function () { show(claim.id); });
     tr.appendChild(el("td")).appendChild(open);
@@ -134,7 +125,7 @@
 
   function show(id) {
     C.api("GET", "/claims/" + encodeURIComponent(id)).then(function (reply) {
-      if (!reply.ok) { refuse(reply, status); return; }
+      if (!reply.ok) { C.refuse(reply, status, t); return; }
       render(reply.body);
     });
   }
@@ -156,15 +147,11 @@
     if (claim.reason) definition(facts, t.reason, claim.reason);
 
     detail.appendChild(el("h3", {}, t.lines));
-    var lines = el("table", { class: "sw-claims__table", "data-sw-lines": true });
-    var head = el("tr");
-    [t.date, t.category, t.description, t.gross, t.vat, t.receipt].forEach(function (label) { head.appendChild(el("th", { scope: "col" }, label)); });
-    lines.appendChild(el("thead")).appendChild(head);
-    var body = lines.appendChild(el("tbody"));
+    var lines = C.table({ class: "sw-claims__table", "data-sw-lines": true },
+                        [t.date, t.category, t.description, t.gross, t.vat, t.receipt]);
     claim.lines.forEach(function (line, index) {
-      var tr = body.appendChild(el("tr"));
-      [C.date(line.date), line.category, line.description, C.money(line.gross, line.currency), C.money(line.vat, line.currency)]
-        .forEach(function (text) { tr.appendChild(el("td", {}, text)); });
+      var tr = lines.body.appendChild(C.cells(el("tr"), [C.date(line.date), line.category, line.description,
+                                                          C.money(line.gross, line.currency), C.money(line.vat, line.currency)]));
       var cell = tr.appendChild(el("td"));
       if (line.receipt_url) {
         cell.appendChild(el("a", { href: line.receipt_url, target: "_blank", rel: "noopener noreferrer", "data-sw-receipt": index },
@@ -173,7 +160,7 @@
         cell.textContent = t.no_receipt;
       }
     });
-    detail.appendChild(lines);
+    detail.appendChild(lines.table);
 
     if (claim.flags.length) {
       var flags = detail.appendChild(el("div", { class: "sw-claims__flags", role: "note", "data-sw-flags": true }));
@@ -187,17 +174,12 @@
     }
 
     detail.appendChild(el("h3", {}, t.audit));
-    var audit = el("table", { class: "sw-claims__table", "data-sw-audit": true });
-    var auditHead = el("tr");
-    [t.when, t.who, t.from, t.to, t.reason].forEach(function (label) { auditHead.appendChild(el("th", { scope: "col" }, label)); });
-    audit.appendChild(el("thead")).appendChild(auditHead);
-    var auditBody = audit.appendChild(el("tbody"));
+    var audit = C.table({ class: "sw-claims__table", "data-sw-audit": true }, [t.when, t.who, t.from, t.to, t.reason]);
     claim.audit.forEach(function (entry) {
-      var tr = auditBody.appendChild(el("tr"));
-      [C.dateTime(entry.at), entry.role + " " + String(entry.actor || "").slice(0, 12), entry.from ? t[entry.from] : "–", t[entry.to] || entry.to, entry.reason || ""]
-        .forEach(function (text) { tr.appendChild(el("td", {}, text)); });
+      audit.body.appendChild(C.cells(el("tr"), [C.dateTime(entry.at), entry.role + " " + String(entry.actor || "").slice(0, 12),
+                                                entry.from ? t[entry.from] : "–", t[entry.to] || entry.to, entry.reason || ""]));
     });
-    detail.appendChild(audit);
+    detail.appendChild(audit.table);
 
     decisions(claim);
     var close = detail.appendChild(el("button", { type: "button", class: "md-button" }, t.close));
@@ -208,7 +190,7 @@
   function decisions(claim) {
     if (claim.status !== "submitted" && claim.status !== "approved") return;
     var form = el("form", { class: "sw-claims__decision", "data-sw-decision": true });
-    var note = el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite" });
+    var note = C.statusLine();
     var reason = el("textarea", { name: "reason", rows: "2", maxlength: "500" });
     var confirm = el("input", { type: "checkbox", name: "confirm_duplicates" });
     if (claim.status === "submitted") {
@@ -238,7 +220,7 @@
         if (action === "approve") body.confirm_duplicates = confirm.checked;
         C.status(note, t.loading);
         C.api("POST", "/claims/" + encodeURIComponent(claim.id) + "/decision", { body: body }).then(function (reply) {
-          if (!reply.ok) { refuse(reply, note); return; }
+          if (!reply.ok) { C.refuse(reply, note, t); return; }
           C.status(status, t.decided.replace("{status}", t[reply.body.status]), "ok");
           show(claim.id);
           load(false);

@@ -42,35 +42,25 @@
   [C.field(t.name, name), C.field(t.email, email), C.field(t.campaign, campaign, t.campaign_hint), C.field(t.days, days)]
     .forEach(function (node) { form.appendChild(node); });
   form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary" }, t.create));
-  var formStatus = el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite" });
-  form.appendChild(formStatus);
+  var formStatus = form.appendChild(C.statusLine());
   var result = el("div", { class: "sw-claims__created", "data-sw-invite-created": true, hidden: true });
   root.appendChild(form);
   root.appendChild(result);
 
   root.appendChild(el("h2", {}, t.list));
-  var listStatus = el("p", { class: "sw-claims__status", role: "status", "aria-live": "polite" });
-  var table = el("table", { class: "sw-claims__table", "data-sw-invite-list": true });
-  var head = el("tr");
-  [t.name, t.email, t.campaign, t.state, t.expires, t.actions].forEach(function (label) { head.appendChild(el("th", { scope: "col" }, label)); });
-  table.appendChild(el("thead")).appendChild(head);
-  var body = table.appendChild(el("tbody"));
+  var listStatus = C.statusLine();
+  var list = C.table({ class: "sw-claims__table", "data-sw-invite-list": true },
+                     [t.name, t.email, t.campaign, t.state, t.expires, t.actions]);
+  var body = list.body;
   var more = el("button", { type: "button", class: "md-button", hidden: true }, t.more);
   root.appendChild(listStatus);
-  root.appendChild(table);
+  root.appendChild(list.table);
   root.appendChild(more);
   var cursor = null;
 
-  function refuse(reply, node) {
-    if (reply.status === 401) C.signInHint(node, t.signin, t.signin_link);
-    else if (reply.status === 403) C.status(node, t.forbidden, "error");
-    else C.status(node, C.errorText(reply), "error");
-  }
-
   function row(invite) {
-    var tr = el("tr", { "data-invite": invite.id });
-    [invite.name, invite.email, invite.campaign, t[invite.state] || invite.state, C.date(invite.expires_at)]
-      .forEach(function (text) { tr.appendChild(el("td", {}, text)); });
+    var tr = C.cells(el("tr", { "data-invite": invite.id }),
+                     [invite.name, invite.email, invite.campaign, t[invite.state] || invite.state, C.date(invite.expires_at)]);
     var actions = tr.appendChild(el("td"));
     if (invite.state === "active") {
       var button = el("button", { type: "button", class: "md-button", "data-sw-revoke": invite.id }, t.revoke);
@@ -79,7 +69,7 @@
         if (!window.confirm(t.confirm)) return;
         button.disabled = true;
         C.api("DELETE", "/invites/" + encodeURIComponent(invite.id)).then(function (reply) {
-          if (!reply.ok) { button.disabled = false; refuse(reply, listStatus); return; }
+          if (!reply.ok) { button.disabled = false; C.refuse(reply, listStatus, t); return; }
           tr.replaceWith(row(reply.body));
         });
       });
@@ -92,7 +82,7 @@
     if (!C.staffToken()) { C.signInHint(listStatus, t.signin, t.signin_link); form.hidden = true; return; }
     C.status(listStatus, t.loading);
     C.api("GET", "/invites" + (append && cursor ? "?cursor=" + encodeURIComponent(cursor) : "")).then(function (reply) {
-      if (!reply.ok) { refuse(reply, listStatus); if (reply.status === 403) form.hidden = true; return; }
+      if (!reply.ok) { C.refuse(reply, listStatus, t); if (reply.status === 403) form.hidden = true; return; }
       if (!append) body.textContent = "";
       reply.body.invites.forEach(function (invite) { body.appendChild(row(invite)); });
       cursor = reply.body.next;
@@ -109,7 +99,7 @@
     C.status(formStatus, t.loading);
     C.api("POST", "/invites", { body: { name: name.value.trim(), email: email.value.trim(), campaign: campaign.value.trim(),
                                         days: Number(days.value) } }).then(function (reply) {
-      if (!reply.ok) { refuse(reply, formStatus); return; }
+      if (!reply.ok) { C.refuse(reply, formStatus, t); return; }
       C.status(formStatus, "");
       var link = new URL("#invite=" + reply.body.token, claimPage).href;
       result.textContent = "";

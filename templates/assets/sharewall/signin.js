@@ -33,11 +33,7 @@
 
   // A message, with a link to start over when `again` is a page to return to
   function say(text, again) {
-    root.textContent = text;
-    if (again) {
-      root.appendChild(document.createTextNode(" "));
-      root.appendChild(shared.element("a", { href: shared.signInUrl(again) }, t.retry));
-    }
+    if (again) shared.signInHint(root, text, t.retry, again); else root.textContent = text;
   }
 
   // Only paths of this site: `next` must not turn the sign-in into a redirect to somewhere else
@@ -103,12 +99,7 @@
   }
 
   if (!provider) {
-    root.textContent = t.none;
-    var local = shared.signInUrl(sitePath(params.get("next")));
-    if (local) {
-      root.appendChild(document.createTextNode(" "));
-      root.appendChild(shared.element("a", { href: local }, t.dev));
-    }
+    shared.signInHint(root, t.none, t.dev, sitePath(params.get("next")));  // locally: the dev sign-in
     return;
   }
   if (params.has("code") || params.has("error")) finish(); else start();

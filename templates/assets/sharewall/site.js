@@ -1,5 +1,6 @@
-/* What every Sharewall script shares: the browser configuration, the signed-in user's token and
- * a small DOM builder. Loaded on every page before the page's own scripts (all deferred, in order). */
+/* What every Sharewall script shares: the browser configuration, the signed-in user's token, the API
+ * call, the sign-in hint and a small DOM builder. Loaded on every page before the page's own scripts
+ * (all deferred, in order). */
 (function () {
   "use strict";
 
@@ -63,8 +64,57 @@
     return node;
   }
 
+  // `text` in `node`, then a link to sign in and come back to `next` when there is a way to; true when
+  // the link was added
+  function signInHint(node, text, linkText, next) {
+    node.textContent = text;
+    var href = signInUrl(next);
+    if (!href) return false;
+    node.appendChild(document.createTextNode(" "));
+    node.appendChild(element("a", { href: href }, linkText));
+    return true;
+  }
+
+  // A fresh Idempotency-Key: a random (version 4) UUID, also where crypto.randomUUID is missing
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  // fetch {api}{path} + JSON with the user's token (or `options.invite`, an influencer's invite token);
+  // resolves {status, ok, body, response}, never throws: a network failure is status 0
+  function api(method, path, options) {
+    options = options || {};
+    var headers = { Accept: "application/json" };
+    if (options.invite) headers["X-Invite-Token"] = options.invite;
+    else authHeaders(headers);
+    if (options.key) headers["Idempotency-Key"] = options.key;
+    var init = { method: method, headers: headers };
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(options.body);
+    }
+    return fetch(config.api + path, init).then(function (response) {
+      var kind = response.headers.get("content-type") || "";
+      var read = kind.indexOf("json") >= 0 ? response.json().catch(function () { return {}; }) : response.blob();
+      return read.then(function (body) { return { status: response.status, ok: response.ok, body: body, response: response }; });
+    }, function () {
+      return { status: 0, ok: false, body: { error: { code: "network", message: lang === "de" ? "Keine Verbindung zum Server." : "The server cannot be reached." } } };
+    });
+  }
+
+  // The API's own message for a refused call, else its HTTP status
+  function errorText(reply) {
+    return (reply.body && reply.body.error && reply.body.error.message) || ("HTTP " + reply.status);
+  }
+
   window.Sharewall = Object.assign(window.Sharewall || {}, {
     config: config, hasConfig: Boolean(configElement), lang: lang, strings: strings, token: token,
-    authHeaders: authHeaders, signInUrl: signInUrl, element: element,
+    authHeaders: authHeaders, signInUrl: signInUrl, element: element, signInHint: signInHint, newKey: newKey,
+    api: api, errorText: errorText,
   });
 })();

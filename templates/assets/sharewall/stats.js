@@ -211,14 +211,17 @@
     })));
     output.appendChild(shares);
 
-    [["networks", t.networks_chart, t.network, data.by_network, "network", networkLabel],
-     ["sources", t.sources_chart, t.source, data.by_source, "source", function (key) { return key === "unknown" ? t.unknown : key; }],
-     ["posts", t.posts_chart, t.post, data.top_posts, "post", null]].forEach(function (spec) {
-      var part = section(spec[0], spec[1]);
-      var label = spec[5] || function (slug) { return titles[slug] ? titles[slug].title : slug; };
-      part.appendChild(bars(spec[3].map(function (row) { return [label(row[spec[4]]), row.shares]; })));
-      part.appendChild(table(spec[1], [spec[2], t.shares], spec[3].map(function (row) {
-        return [spec[0] === "posts" ? postCell(row.post) : label(row[spec[4]]), numbers.format(row.shares)];
+    // Shares by one key: `label` names a key in the chart, `cell` in the table (the label unless given)
+    [{ name: "networks", heading: t.networks_chart, column: t.network, rows: data.by_network, key: "network", label: networkLabel },
+     { name: "sources", heading: t.sources_chart, column: t.source, rows: data.by_source, key: "source",
+       label: function (key) { return key === "unknown" ? t.unknown : key; } },
+     { name: "posts", heading: t.posts_chart, column: t.post, rows: data.top_posts, key: "post",
+       label: function (slug) { return titles[slug] ? titles[slug].title : slug; }, cell: postCell }].forEach(function (spec) {
+      var part = section(spec.name, spec.heading);
+      var cell = spec.cell || spec.label;
+      part.appendChild(bars(spec.rows.map(function (row) { return [spec.label(row[spec.key]), row.shares]; })));
+      part.appendChild(table(spec.heading, [spec.column, t.shares], spec.rows.map(function (row) {
+        return [cell(row[spec.key]), numbers.format(row.shares)];
       })));
       output.appendChild(part);
     });
@@ -234,9 +237,24 @@
 
   // A link to sign in (at the identity provider, or locally on the dev page) and come back here
   function signInHint() {
-    status.textContent = t.signin + " ";
-    var href = shared.signInUrl(location.pathname);
-    if (href) status.appendChild(element("a", { href: href }, t.signin_link));
+    shared.signInHint(status, t.signin, t.signin_link);
+  }
+
+  // Titles make top posts readable: read once, beside the first statistics; the statistics show either way
+  var titlesRead = null;
+  function readTitles() {
+    if (!titlesRead) {
+      titlesRead = fetch(root.getAttribute("data-posts"))
+        .then(function (response) { return response.ok ? response.json() : { posts: [] }; })
+        .then(function (data) {
+          (data.posts || []).forEach(function (post) {
+            // the path only: the site may be served from another host than its site_url (e.g. locally)
+            titles[post.slug] = { title: post.title, url: new URL(post.url, location.href).pathname };
+          });
+        })
+        .catch(function () {});
+    }
+    return titlesRead;
   }
 
   function load() {
@@ -245,18 +263,18 @@
     var query = new URLSearchParams({ granularity: granularity.value });
     if (from.value) query.set("from", from.value);
     if (to.value) query.set("to", to.value);
-    fetch(config.api + "/stats?" + query.toString(), { headers: shared.authHeaders() })
-      .then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          if (response.status === 401) { signInHint(); return; }
-          if (response.status === 403) { status.textContent = t.forbidden; return; }
-          if (!response.ok) {
-            status.textContent = t.failed + (body.error ? " " + body.error.message : "");
-            return;
-          }
-          status.textContent = "";
-          render(body);
-        });
+    Promise.all([shared.api("GET", "/stats?" + query.toString()), readTitles()])
+      .then(function (done) {
+        var reply = done[0];
+        if (reply.status === 401) { signInHint(); return; }
+        if (reply.status === 403) { status.textContent = t.forbidden; return; }
+        if (!reply.ok) {
+          // a network failure (status 0) or an answer without the API's message: no detail to add
+          status.textContent = t.failed + (reply.status && reply.body && reply.body.error ? " " + shared.errorText(reply) : "");
+          return;
+        }
+        status.textContent = "";
+        render(reply.body);
       })
       .catch(function () { status.textContent = t.failed; });
   }
@@ -266,15 +284,5 @@
     load();
   });
 
-  // Titles make top posts readable; the statistics load either way
-  fetch(root.getAttribute("data-posts"))
-    .then(function (response) { return response.ok ? response.json() : { posts: [] }; })
-    .then(function (data) {
-      (data.posts || []).forEach(function (post) {
-        // the path only: the site may be served from another host than its site_url (e.g. locally)
-        titles[post.slug] = { title: post.title, url: new URL(post.url, location.href).pathname };
-      });
-    })
-    .catch(function () {})
-    .then(load);
+  load();
 })();

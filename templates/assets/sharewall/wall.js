@@ -11,12 +11,11 @@
   function init() {
     var stateElement = document.getElementById("sharewall-wall");
     var shared = window.Sharewall;
-    var wallElement = document.querySelector("[data-sw-wall]");
-    if (!stateElement || !shared || !shared.hasConfig || !wallElement || wallElement.dataset.ready) return;
-    wallElement.dataset.ready = "1";
+    var list = document.querySelector("[data-sw-wall]");
+    if (!stateElement || !shared || !shared.hasConfig || !list || list.dataset.ready) return;
+    list.dataset.ready = "1";
     var state = JSON.parse(stateElement.textContent);
     var t = shared.config.strings;
-    var list = document.querySelector("[data-sw-wall]");
     var form = document.querySelector("[data-sw-filters]");
     var pager = document.querySelector("[data-sw-pager]");
     var more = document.querySelector("[data-sw-more]");
@@ -31,6 +30,11 @@
       var out = [];
       for (var i = from; i < to; i++) out.push(i);
       return out;
+    }
+
+    // The wall page (from 1) that holds the card at `position` (from 0)
+    function pageOf(position) {
+      return Math.floor(position / state.pageSize) + 1;
     }
 
     // The cards of one wall page, read from the page itself
@@ -64,14 +68,14 @@
     function showMore() {
       var run = generation;
       var next = positions.slice(shown, shown + state.pageSize);
-      var numbers = Array.from(new Set(next.map(function (p) { return Math.floor(p / state.pageSize) + 1; })));
+      var numbers = Array.from(new Set(next.map(pageOf)));
       more.disabled = true;
       more.textContent = t.loading;
       return Promise.all(numbers.map(chunk)).then(function (loaded) {
         if (run !== generation) return;
         var byNumber = new Map(numbers.map(function (n, i) { return [n, loaded[i]]; }));
         var html = next.map(function (p) {
-          return byNumber.get(Math.floor(p / state.pageSize) + 1)[p % state.pageSize];
+          return byNumber.get(pageOf(p))[p % state.pageSize];
         }).join("");
         list.insertAdjacentHTML("beforeend", html);
         shown += next.length;
@@ -100,37 +104,36 @@
       history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
     }
 
+    // Show `matches` from the first, in place of the cards on the page; `summary` says how many
+    function restart(matches, summary) {
+      positions = matches;
+      shown = 0;
+      list.innerHTML = "";
+      count.textContent = summary;
+      return showMore();
+    }
+
     // Filter the whole wall: every matching post, newest first, a page at a time
     function apply() {
       var filter = selected();
       remember(filter);
       var run = ++generation;
       var active = filter.topic || filter.source || filter.language;
-      if (!active) {
-        // the whole wall, newest first
-        list.innerHTML = "";
-        positions = range(0, state.total);
-        shown = 0;
-        count.textContent = "";
-        return showMore();
-      }
+      if (!active) return restart(range(0, state.total), "");  // the whole wall, newest first
       return loadIndex().then(function (data) {
         if (run !== generation) return;
         var topic = data.topics.indexOf(filter.topic);
         var source = data.sources.indexOf(filter.source);
         var language = data.languages.indexOf(filter.language);
-        positions = [];
+        var matches = [];
         data.posts.forEach(function (post, position) {
           if (filter.topic && post[0].indexOf(topic) < 0) return;
           if (filter.source && post[1] !== source) return;
           if (filter.language && post[2] !== language) return;
-          positions.push(position);
+          matches.push(position);
         });
-        list.innerHTML = "";
-        shown = 0;
-        count.textContent = positions.length === 1 ? t.count_one : t.count.replace("{count}", positions.length);
-        if (!positions.length) count.textContent = t.none;
-        return showMore();
+        return restart(matches, !matches.length ? t.none
+                                : matches.length === 1 ? t.count_one : t.count.replace("{count}", matches.length));
       });
     }
 
