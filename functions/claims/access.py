@@ -48,7 +48,7 @@ def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def influencer(headers: dict, now: datetime | None = None) -> dict:
+def influencer(headers: dict) -> dict:
     """The invite the request's token belongs to; Unauthorized when missing, wrong, expired or revoked."""
     token = (headers or {}).get(INVITE_HEADER) or ""
     match = TOKEN.fullmatch(token.strip())
@@ -60,6 +60,6 @@ def influencer(headers: dict, now: datetime | None = None) -> dict:
         raise Unauthorized("this invite link is not valid", code="invite_invalid")
     if invite.get("revoked_at"):
         raise Unauthorized("this invite was withdrawn; ask your contact for a new one", code="invite_revoked")
-    if (now or datetime.now(timezone.utc)).isoformat(timespec="microseconds") >= invite["expires_at"]:
+    if datetime.now(timezone.utc).isoformat(timespec="microseconds") >= invite["expires_at"]:
         raise Unauthorized("this invite has expired; ask your contact for a new one", code="invite_expired")
     return invite

@@ -11,9 +11,9 @@ import hashlib
 import os
 from datetime import date, datetime, timezone
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from sharewall_common.aws import client
+from sharewall_common.clock import zone
 from sharewall_common.errors import ApiError, Conflict
 
 from claims import policy, receipts, rules, store, uploads
@@ -64,7 +64,7 @@ def _file(request: dict) -> dict:
     invite, key = request["_invite"], request["key"]
     claim = ClaimIn.model_validate(request["claim"])
     now = datetime.now(timezone.utc)
-    today = now.astimezone(ZoneInfo(os.environ.get("TIMEZONE", "Europe/Berlin"))).date()
+    today = now.astimezone(zone()).date()
     cid = claim_id(invite["id"], key)
     existing = store.get_claim(cid)
     if existing is not None:
@@ -74,18 +74,17 @@ def _file(request: dict) -> dict:
     if found:
         raise PolicyViolation("; ".join(f"lines[{v.line}].{v.field}: {v.message}" if v.line is not None
                                         else f"{v.field}: {v.message}" for v in found))
-    lines, markers = [], []
+    lines = []
     for index, line in enumerate(claim.lines):
         stored = {"date": line.date.isoformat(), "category": line.category, "description": line.description,
                   "gross": line.gross, "vat": line.vat, "currency": line.currency}
-        markers.append((index, "payment", "DUP#P#" + rules.payment_key(claim.payee.iban, line.date, line.gross, line.currency)))
         if index in files:
             data, content_type = files[index]
             stored.update(receipt_key=receipts.claim_key(cid, index, content_type), content_type=content_type,
                           receipt_hash=rules.receipt_key(data))
-            markers.append((index, "receipt", "DUP#R#" + stored["receipt_hash"]))
             uploads.file_receipt(invite["id"], line.receipt, stored["receipt_key"], content_type)
         lines.append(stored)
+    markers = _markers(claim.payee.iban, lines)
     submitted_at = now.isoformat(timespec="microseconds")
     record = {
         "id": cid, "invite_id": invite["id"], "campaign": invite["campaign"], "creator": invite["creator"],
@@ -123,13 +122,18 @@ def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, st
 
 def current_flags(claim: dict) -> list[dict]:
     """The claim's duplicate flags as of now: also catches a twin filed at the same moment as this claim."""
+    return _flags(claim["id"], _markers(claim["payee"]["iban"], claim["lines"]))
+
+
+# Filing and finance's view derive the markers from the same stored lines, so their keys always agree
+def _markers(iban: str, lines: list[dict]) -> list[tuple[int, str, str]]:
     markers = []
-    for index, line in enumerate(claim["lines"]):
-        key = rules.payment_key(claim["payee"]["iban"], date.fromisoformat(line["date"]), line["gross"], line["currency"])
+    for index, line in enumerate(lines):
+        key = rules.payment_key(iban, date.fromisoformat(line["date"]), line["gross"], line["currency"])
         markers.append((index, "payment", "DUP#P#" + key))
         if line.get("receipt_hash"):
             markers.append((index, "receipt", "DUP#R#" + line["receipt_hash"]))
-    return _flags(claim["id"], markers)
+    return markers
 
 
 def _flags(cid: str, markers: list[tuple[int, str, str]]) -> list[dict]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from claims.model import ClaimIn
@@ -29,9 +29,6 @@ class Violation:
     line: int | None
     field: str
     message: str
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 class TransitionError(ValueError):

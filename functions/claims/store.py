@@ -28,14 +28,12 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from sharewall_common import dynamo
 from sharewall_common.aws import client
 from sharewall_common.errors import BadRequest, Conflict, NotFound
 
-_serialize = TypeSerializer().serialize
-_deserialize = TypeDeserializer().deserialize
 STATS = "CLAIMSTATS"
 RECENT = "r_"  # attribute prefix of the newest claims of a status, in the CLAIMSTATS item
 KEEP = 50  # trimmed back to this many once over twice as many
@@ -46,11 +44,11 @@ def table() -> str:
 
 
 def _item(data: dict) -> dict:
-    return {key: _serialize(value) for key, value in data.items() if value is not None}
+    return {key: dynamo.serialize(value) for key, value in data.items() if value is not None}
 
 
 def _plain(item: dict) -> dict:
-    return _numbers({key: _deserialize(value) for key, value in item.items()})
+    return _numbers({key: dynamo.deserialize(value) for key, value in item.items()})
 
 
 def _numbers(value: Any) -> Any:
@@ -65,7 +63,7 @@ def _numbers(value: Any) -> Any:
 
 
 def _values(**values: Any) -> dict:
-    return {f":{key}": _serialize(value) for key, value in values.items()}
+    return {f":{key}": dynamo.serialize(value) for key, value in values.items()}
 
 
 # --- invites ----------------------------------------------------------------------------------
@@ -123,16 +121,15 @@ def claim_items(claim: dict, audit: dict, duplicates: list[tuple[str, str]]) -> 
     return items
 
 
-def put_claim(claim: dict, audit: dict, duplicates: list[tuple[str, str]]) -> bool:
-    """File the claim in one transaction; False when a claim with this id exists already (a retry)."""
+def put_claim(claim: dict, audit: dict, duplicates: list[tuple[str, str]]) -> None:
+    """File the claim in one transaction; nothing is written when a claim with this id exists already (a retry)."""
     try:
         _transact(claim_items(claim, audit, duplicates))
     except ClientError as error:
-        if _cancelled_by_condition(error, 0):
-            return False
+        if _cancelled_by_condition(error):
+            return
         raise
     trim(claim["status"])
-    return True
 
 
 def list_key(claim: dict) -> str:
@@ -148,7 +145,7 @@ def duplicates_of(keys: list[str]) -> dict[str, list[str]]:
             TableName=table(), KeyConditionExpression="pk = :pk", ExpressionAttributeValues=_values(pk=key),
             ProjectionExpression="sk", Limit=20,
         )
-        found[key] = [_deserialize(item["sk"]) for item in response.get("Items", [])]
+        found[key] = [dynamo.deserialize(item["sk"]) for item in response.get("Items", [])]
     return found
 
 
@@ -197,9 +194,9 @@ def first_page(status: str, stats: dict, limit: int) -> tuple[list[dict], str | 
     if len(keys) < limit and floor:
         return claims_by_status(status, limit, None)
     page = keys[:limit]
-    found = _batch_get([{"pk": f"CLAIM#{key.rsplit('#', 1)[1]}", "sk": "CLAIM"} for key in page])
-    claims = [_strip(found[(f"CLAIM#{key.rsplit('#', 1)[1]}", "CLAIM")]) for key in page
-              if (f"CLAIM#{key.rsplit('#', 1)[1]}", "CLAIM") in found]
+    pks = [f"CLAIM#{key.rsplit('#', 1)[1]}" for key in page]
+    found = _batch_get([{"pk": pk, "sk": "CLAIM"} for pk in pks])
+    claims = [_strip(found[(pk, "CLAIM")]) for pk in pks if (pk, "CLAIM") in found]
     more = len(keys) > limit or (floor and len(page) == limit)
     return claims, (_cursor(status, page[-1]) if more and page else None)
 
@@ -270,7 +267,7 @@ def _stats_update(status: str, count: int, total: int, *, enter: tuple[str, str]
     expression, names, values = "ADD #count :count, #total :total", {"#count": "count", "#total": "total"}, _values(count=count, total=total)
     if enter:
         expression += " SET #claim = :key"
-        names["#claim"], values[":key"] = RECENT + enter[0], _serialize(enter[1])
+        names["#claim"], values[":key"] = RECENT + enter[0], dynamo.serialize(enter[1])
     if leave:
         expression += " REMOVE #claim"
         names["#claim"] = RECENT + leave
@@ -296,7 +293,7 @@ def _cursor(status: str, key: str) -> str:
     """A gsi1 cursor that continues after the claim with list key `key`."""
     last = {"pk": {"S": f"CLAIM#{key.rsplit('#', 1)[1]}"}, "sk": {"S": "CLAIM"}, "gsi1pk": {"S": f"CLAIMS#{status}"},
             "gsi1sk": {"S": key}}
-    return base64.urlsafe_b64encode(json.dumps(last, separators=(",", ":")).encode()).decode()
+    return _encode_cursor(last)
 
 
 def _transact(items: list[dict]) -> None:
@@ -312,9 +309,10 @@ def _transact(items: list[dict]) -> None:
             time.sleep(0.05 * (attempt + 1))
 
 
-def _cancelled_by_condition(error: ClientError, index: int) -> bool:
+# The claim's own Put comes first in its transaction: its condition failing means it is on record already
+def _cancelled_by_condition(error: ClientError) -> bool:
     reasons = error.response.get("CancellationReasons", [])
-    return len(reasons) > index and reasons[index].get("Code") == "ConditionalCheckFailed"
+    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
 
 
 def _page(index: str, key: str, value: str, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
@@ -324,8 +322,12 @@ def _page(index: str, key: str, value: str, limit: int, cursor: str | None) -> t
         request["ExclusiveStartKey"] = _decode_cursor(cursor)
     response = client("dynamodb").query(**request)
     last = response.get("LastEvaluatedKey")
-    next_cursor = base64.urlsafe_b64encode(json.dumps(last, separators=(",", ":")).encode()).decode() if last else None
-    return [_strip(_plain(item)) for item in response.get("Items", [])], next_cursor
+    return [_strip(_plain(item)) for item in response.get("Items", [])], _encode_cursor(last) if last else None
+
+
+# A cursor is the page's last key, opaque to clients; _decode_cursor accepts only what this makes
+def _encode_cursor(key: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
 
 
 def _decode_cursor(cursor: str) -> dict:

@@ -28,13 +28,13 @@ def own(claim: dict) -> dict:
             "lines": _lines(claim), "reason": claim.get("reason")}
 
 
-def detail(claim: dict, audit: list[dict], links: dict[int, str]) -> dict:
+def detail(claim: dict, audit: list[dict], links: dict[int, str], flags: list[dict]) -> dict:
     """Everything finance needs to decide: payee in full, lines with receipt links, flags, audit trail."""
     lines = _lines(claim)
     for index, line in enumerate(lines):
         line["receipt_url"] = links.get(index)
     return {**summary(claim), "iban": claim["payee"]["iban"], "payee": claim["payee"], "lines": lines,
-            "note": claim.get("note"), "reason": claim.get("reason"), "flags": claim.get("flags") or [],
+            "note": claim.get("note"), "reason": claim.get("reason"), "flags": flags,
             "audit": [
                 {key: entry.get(key) for key in ("at", "actor", "role", "from", "to", "reason")} for entry in audit]}
 

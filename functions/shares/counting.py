@@ -25,6 +25,7 @@ from datetime import date, datetime, timezone
 from botocore.exceptions import ClientError
 
 from shares.periods import GRANULARITIES, Granularity, period_end_epoch, period_key
+from shares.stats import NETWORK, POST, SOURCE
 from sharewall_common.pseudonym import pseudonym
 
 RECORD_DAYS = 7  # how long a key is remembered: retries come within minutes, replays within days
@@ -72,7 +73,7 @@ def record_item(table: str, key: str, share: Share, day: str, now: float) -> dic
 
 
 def counter_item(table: str, granularity: Granularity, period: str, share: Share, new_person: bool) -> dict:
-    names = {"#net": f"net:{share.network}", "#src": f"src:{share.source}", "#post": f"post:{share.post}"}
+    names = {"#net": f"{NETWORK}{share.network}", "#src": f"{SOURCE}{share.source}", "#post": f"{POST}{share.post}"}
     additions = "shares :one, personalised :personalised, #net :one, #src :one, #post :one"
     if new_person:
         additions += ", people :one"

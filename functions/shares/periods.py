@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
-from zoneinfo import ZoneInfo
+
+from sharewall_common.clock import today as today  # shared with claims; re-exported for the shares routes
+from sharewall_common.clock import zone
 
 Granularity = Literal["day", "week", "month"]
 GRANULARITIES: tuple[Granularity, ...] = ("day", "week", "month")
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(os.environ.get("TIMEZONE", "Europe/Berlin"))
-
-
-def today() -> date:
-    return datetime.now(zone()).date()
 
 
 def period_key(day: date, granularity: Granularity) -> str:

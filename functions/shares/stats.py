@@ -20,7 +20,8 @@ from shares.periods import Granularity, period_keys
 TOP_POSTS = 10
 BATCH = 100  # BatchGetItem's limit of keys per call
 UNPROCESSED_ATTEMPTS = 6
-PREFIXES = {"net:": "networks", "src:": "sources", "post:": "posts"}
+NETWORK, SOURCE, POST = "net:", "src:", "post:"  # counter prefixes in a period item (written by counting)
+PREFIXES = {NETWORK: "networks", SOURCE: "sources", POST: "posts"}
 
 
 @dataclass

@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 CENT = Decimal("0.01")
 CATEGORY_KEY = regex.compile(r"[a-z][a-z0-9-]{0,39}")
-CURRENCY = regex.compile(r"[A-Z]{3}")
 # Words that name payment for work, in German and English: such categories are not expenses.
 FEE_WORDS = regex.compile(
     r"\b(fees?|wages?|salary|salaries|stipends?|bonus|payments?|gagen?|day[- ]?rates?|remuneration)\b"
@@ -145,18 +144,26 @@ class PolicyError(ValueError):
 def load_policy(text: str) -> ExpensePolicy:
     """Parse and validate the text of expenses.yml; raise PolicyError locating every problem."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        lines, data = _parse(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise PolicyError([(mark.line + 1 if mark else 1, f"YAML error: {getattr(error, 'problem', error)}")]) from None
     if not isinstance(data, dict):
         raise PolicyError([(1, "expenses.yml must be a mapping with currency, max_age_days and categories")])
-    lines = _node_lines(node)
     try:
         return ExpensePolicy.model_validate(data)
     except ValidationError as error:
         raise PolicyError([(_line(lines, e["loc"]), _message(e)) for e in error.errors()]) from None
+
+
+# One parse gives both the data and the line of every key (read before constructing: merge keys rewrite the nodes)
+def _parse(text: str) -> tuple[dict[tuple, int], Any]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return _node_lines(node), (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
 
 
 def _node_lines(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
@@ -164,6 +171,8 @@ def _node_lines(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
     found: dict[tuple, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue  # a list or mapping as key: constructing the document refuses it right after
             here = (*path, key.value)
             found[here] = key.start_mark.line + 1
             found.update(_node_lines(value, here))

@@ -46,4 +46,4 @@ def identity_of(event: dict) -> Identity:
         raise Unauthorized("sign in first: the request carries no verified identity")
     groups_claim = os.environ.get("GROUPS_CLAIM", "groups")
     roles = parse_groups(claims.get(groups_claim)).intersection(ROLES)
-    return Identity(subject=subject, roles=frozenset(roles))
+    return Identity(subject=subject, roles=roles)

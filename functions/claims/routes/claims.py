@@ -66,8 +66,8 @@ def detail(claim_id: str):
     caller = access.staff(router.current_event.raw_event, "finance")
     claim = _claim(claim_id)
     links = {index: uploads.link(line["receipt_key"]) for index, line in enumerate(claim["lines"]) if line.get("receipt_key")}
-    detail = views.detail(claim, store.audit_of(claim_id), links)
-    return {**detail, "flags": filing.current_flags(claim), "self_invited": claim.get("creator") == caller.actor}
+    detail = views.detail(claim, store.audit_of(claim_id), links, filing.current_flags(claim))
+    return {**detail, "self_invited": claim.get("creator") == caller.actor}
 
 
 @router.post("/claims/<claim_id>/decision")

@@ -10,6 +10,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from sharewall_common.errors import NotFound
+
 from claims import access, store, views
 from claims.model import InviteIn
 
@@ -27,13 +29,14 @@ def create(invite: InviteIn):
     caller = access.staff(router.current_event.raw_event, "comms")
     invite_id, token, hashed = access.new_token()
     now = datetime.now(timezone.utc)
+    created_at = now.isoformat(timespec="microseconds")
     item = {"id": invite_id, "name": invite.name, "email": invite.email, "campaign": invite.campaign,
-            "created_at": now.isoformat(timespec="microseconds"),
+            "created_at": created_at,
             "expires_at": (now + timedelta(days=invite.days)).isoformat(timespec="microseconds"),
             "token_hash": hashed, "creator": caller.actor}
     store.put_invite(item)
     logger.info("invite created", extra={"invite": invite_id, "campaign": invite.campaign, "days": invite.days})
-    return {**views.invite(item, now.isoformat(timespec="microseconds")), "token": token, "link": _link(token)}, 201
+    return {**views.invite(item, created_at), "token": token, "link": _link(token)}, 201
 
 
 @router.get("/invites")
@@ -47,14 +50,13 @@ def listing(cursor: Annotated[str | None, Query(max_length=600)] = None):
 @router.delete("/invites/<invite_id>")
 def revoke(invite_id: str):
     access.staff(router.current_event.raw_event, "comms")
-    item = store.revoke_invite(_checked(invite_id), datetime.now(timezone.utc).isoformat(timespec="microseconds"))
+    at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    item = store.revoke_invite(_checked(invite_id), at)
     logger.info("invite revoked", extra={"invite": invite_id})
-    return views.invite(item, datetime.now(timezone.utc).isoformat(timespec="microseconds"))
+    return views.invite(item, at)
 
 
 def _checked(invite_id: str) -> str:
-    from sharewall_common.errors import NotFound
-
     if not access.INVITE_ID.fullmatch(invite_id):
         raise NotFound(f"no invite {invite_id[:40]!r}")
     return invite_id
