@@ -105,14 +105,15 @@ def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path |
     from site_builder.local.template import load_template, parameter_overrides
     from site_builder.plugin import build_site
 
-    template = load_template(config_file.resolve().parent / "template.yaml")
+    project = config_file.resolve().parent
+    template = load_template(project / "template.yaml")
     try:
         overrides = parameter_overrides(template, parameters)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--parameter") from None
     site_dir = build_site(config_file, site_dir, dev_sign_in=True)
-    stack = start_stack(config_file.resolve().parent, site_dir, port=port, data_file=data_file,
-                        api_setting=settings_of(config_file).api, parameters=overrides)
+    stack = start_stack(project, site_dir, port=port, data_file=data_file,
+                        api_setting=settings_of(config_file).api, parameters=overrides, template=template)
     click.echo(f"Sharewall is running at {stack.url}  (dev sign-in: {stack.url.rstrip('/')}{SIGNIN_PATH})")
     click.echo("Press Ctrl+C to stop.", err=True)
     try:

@@ -15,14 +15,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from site_builder.frontmatter import FrontMatterError, parse
+from site_builder.frontmatter import FrontMatterError, parse, parse_yaml
 from site_builder.settings import Settings
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 YEAR = re.compile(r"\d{4}")
 HASHTAG = re.compile(r"\w+")
 POST_GLOB = "posts/*/*.md"
-SOURCE_KINDS = ("department", "management", "employee", "influencer")
 
 
 @dataclass(frozen=True, order=True)
@@ -123,8 +122,9 @@ class Post(FrontMatter):
         return self.campaign or self.slug
 
     @property
-    def url(self) -> str:
-        return f"posts/{self.slug}/"
+    def image_is_url(self) -> bool:
+        """The image is served from elsewhere (an https:// URL), not a file under content/."""
+        return self.image is not None and self.image.lower().startswith("https://")
 
     def is_active(self, now: datetime) -> bool:
         """On the wall from `publish` (inclusive) until `expires` (exclusive)."""
@@ -186,12 +186,12 @@ def load_sources(file: Path, root: Path) -> tuple[dict[str, Source], list[Issue]
     if issue:
         return {}, [issue]
     try:
-        document = parse(f"---\n{text}\n---\n")
+        document = parse_yaml(text, first_line=1, what="sources.yml")
     except FrontMatterError as error:
-        return {}, [Issue(path, max(error.line - 1, 1), str(error).replace("front matter", "sources.yml"))]
+        return {}, [Issue(path, error.line, str(error))]
     sources, issues = {}, []
     for key, value in document.meta.items():
-        line = document.line_of(key) - 1
+        line = document.line_of(key)
         if not isinstance(key, str) or not SLUG.fullmatch(key):
             issues.append(Issue(path, line, f"source key {key!r} is not a slug; use lower-case letters, digits and '-'"))
             continue

@@ -1,4 +1,4 @@
-"""Split a Markdown file into YAML front matter and body, keeping the line of every field."""
+"""Split a Markdown file into YAML front matter and body, keeping the line of every field (also of YAML files)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 
 
 class FrontMatterError(ValueError):
-    """The front matter is missing or is not valid YAML; `line` is 1-based in the file."""
+    """The front matter (or a YAML file) is missing or is not valid YAML; `line` is 1-based in the file."""
 
     def __init__(self, line: int, message: str):
         super().__init__(message)
@@ -21,8 +21,8 @@ class FrontMatterError(ValueError):
 @dataclass
 class Document:
     meta: dict[str, Any]
-    body: str
-    body_line: int  # the file line the body starts on
+    body: str = ""
+    body_line: int = 0  # the file line the body starts on (0: a YAML file, no body)
     lines: dict[tuple, int] = field(default_factory=dict)  # ("title",) or ("suggestions", 0) -> line
 
     def line_of(self, *loc: Any) -> int:
@@ -54,9 +54,14 @@ def parse(text: str) -> Document:
     closing = _FENCE.search(text, opening.end())
     if closing is None:
         raise FrontMatterError(1, "front matter is not closed: add a line '---' after the fields")
-    source = text[opening.end():closing.start()]
+    fields = parse_yaml(text[opening.end():closing.start()], first_line=2)  # the line after the opening '---'
     body_line = text.count("\n", 0, closing.end()) + 1
-    loader = _Loader(source)
+    return Document(meta=fields.meta, body=text[closing.end():], body_line=body_line, lines=fields.lines)
+
+
+def parse_yaml(text: str, first_line: int, what: str = "front matter") -> Document:
+    """A YAML mapping whose first line is line `first_line` of its file, with the file line of every field."""
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         meta = loader.construct_document(node) if node is not None else {}
@@ -64,25 +69,25 @@ def parse(text: str) -> Document:
         # a scanner's context mark is where the broken token began (an opening quote): the better line
         scanning = (getattr(error, "context", None) or "").startswith("while scanning")
         mark = (scanning and getattr(error, "context_mark", None)) or getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        what = "; ".join(filter(None, (getattr(error, "problem", None), getattr(error, "context", None))))
-        raise FrontMatterError(line, f"YAML error: {what or error}") from None
+        line = mark.line + first_line if mark else 1
+        problem = "; ".join(filter(None, (getattr(error, "problem", None), getattr(error, "context", None))))
+        raise FrontMatterError(line, f"YAML error: {problem or error}") from None
     finally:
         loader.dispose()
     if not isinstance(meta, dict):
-        raise FrontMatterError(2, "front matter must be a mapping of fields like 'title: …'")
-    return Document(meta=meta, body=text[closing.end():], body_line=body_line, lines=_lines(node))
+        raise FrontMatterError(first_line, f"{what} must be a mapping of fields like 'title: …'")
+    return Document(meta=meta, lines=_lines(node, first_line))
 
 
-def _lines(node: yaml.Node | None) -> dict[tuple, int]:
-    """Lines of the top-level keys and of the items of list fields (offset by the opening '---')."""
+def _lines(node: yaml.Node | None, first_line: int) -> dict[tuple, int]:
+    """File lines of the top-level keys and of the items of list fields."""
     found: dict[tuple, int] = {}
     if not isinstance(node, yaml.MappingNode):
         return found
     for key, value in node.value:
         name = key.value
-        found[(name,)] = key.start_mark.line + 2
+        found[(name,)] = key.start_mark.line + first_line
         if isinstance(value, yaml.SequenceNode):
             for index, item in enumerate(value.value):
-                found[(name, index)] = item.start_mark.line + 2
+                found[(name, index)] = item.start_mark.line + first_line
     return found

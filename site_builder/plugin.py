@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -22,15 +21,14 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from site_builder.content import Content, Post, load_content
+from site_builder.content import POST_GLOB, Content, Post, load_content
 from site_builder.networks import NETWORKS
-from site_builder.settings import DEFAULT_DISCLOSURES, SettingsError, validate_settings
+from site_builder.settings import DEFAULT_DISCLOSURES, Disclosure, Settings, SettingsError, validate_settings
 from site_builder.strings import strings_for
 from site_builder.wall import Card, Site, Wall, browser_config, build_card
 
 log = logging.getLogger("mkdocs.plugins.sharewall")
 
-POST_FILE = re.compile(r"posts/[^/]+/[^/]+\.md")  # the files `load_content` reads as posts
 WALL_FILE = "index.md"  # the wall's first page; its text is the wall's introduction
 SIGN_IN_FILE = "signin.md"  # where the identity provider sends employees back to (generated)
 ASSETS = "assets/sharewall"  # templates/assets/sharewall: the wall's own scripts and styles
@@ -41,26 +39,31 @@ COMPOSER_START = '<details class="sw-share">'  # where partials/sharewall/compos
 # -----------------------------------------------------------------------------
 
 
+# The defaults of `Settings`, so the plugin's options and `sharewall check` cannot drift apart
+def _default(name: str):
+    return Settings.model_fields[name].default
+
+
 # The locked disclosure texts of one language
 class DisclosureConfig(Config):
     sponsored = opt.Type(str)
     employee = opt.Type(str)
-    label = opt.Type(str, default="Werbung / Ad")
+    label = opt.Type(str, default=Disclosure.model_fields["label"].default)
 
 
 # The plugin's options: the same fields as `Settings`, typed for MkDocs
 class SharewallConfig(Config):
     enabled = opt.Type(bool, default=True)
-    timezone = opt.Type(str, default="Europe/Berlin")
-    languages = opt.ListOfItems(opt.Type(str), default=["de", "en"])
-    networks = opt.ListOfItems(opt.Choice(tuple(NETWORKS)), default=list(NETWORKS))
+    timezone = opt.Type(str, default=_default("timezone"))
+    languages = opt.ListOfItems(opt.Type(str), default=list(_default("languages")))
+    networks = opt.ListOfItems(opt.Choice(tuple(NETWORKS)), default=list(_default("networks")))
     disclosures = opt.DictOfItems(
         opt.SubConfig(DisclosureConfig),
         default={language: value.model_dump() for language, value in DEFAULT_DISCLOSURES.items()},
     )
-    utm_medium = opt.Type(str, default="employee-advocacy")
-    api = opt.Type(str, default="/api")
-    page_size = opt.Type(int, default=24)
+    utm_medium = opt.Type(str, default=_default("utm_medium"))
+    api = opt.Type(str, default=_default("api"))
+    page_size = opt.Type(int, default=_default("page_size"))
     sign_in = opt.Type(dict, default={})  # the identity provider; settings.SignIn checks its fields
 
 
@@ -163,6 +166,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         }
         template = env.get_template("partials/sharewall/card.html")
         self.rendered = [template.render(card=card, t=self.strings) for card in self.wall.cards]
+        self.composers = {card.post.slug: _composer(html) for card, html in zip(self.wall.cards, self.rendered)}
         return env
 
     # Hand the wall pages their slice of rendered cards, post pages their card
@@ -174,7 +178,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         if uri in self.post_pages:
             card = context["sharewall_post"] = self.post_pages[uri]
             context["sharewall_og_image"] = card.image and self.site.full(card.image)
-            context["sharewall_composer"] = self._composer(card)
+            context["sharewall_composer"] = self.composers[card.post.slug]
         elif uri in self.wall_pages:
             context["sharewall_wall"] = self._wall_context(self.wall_pages[uri])
         return context
@@ -199,7 +203,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self.wall_pages: dict[str, int] = {}  # src_uri -> wall page number
         self.sign_in_href = ""  # the sign-in page's path, for the browser configuration
         self.rendered: list[str] = []  # card HTML in wall order
-        self.positions: dict[str, int] = {}  # slug -> position on the wall
+        self.composers: dict[str, str] = {}  # slug -> the opened composer of its card, for its post page
 
     # Load and validate the content like `sharewall check`; every error at once, or nothing
     def _load(self, config: MkDocsConfig) -> Content:
@@ -218,7 +222,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     # Remove every post file from the build (inactive ones must appear nowhere); keep their URIs
     def _take_post_files(self, files: Files) -> dict[str, str]:
         taken = {}
-        for file in [file for file in files if POST_FILE.fullmatch(file.src_uri)]:
+        for file in [file for file in files if _is_post_file(file.src_uri)]:
             files.remove(file)
             taken[Path(file.src_uri).stem] = file.src_uri
         return taken
@@ -245,7 +249,6 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             build_card(post, self.settings, sources, self.site, self.strings, self._image_url(files, post))
             for post in self.active
         ]
-        self.positions = {card.post.slug: position for position, card in enumerate(cards)}
         return Wall(cards, self.settings.page_size, self.site, sources, self.strings, self.now, title=config.site_name)
 
     # Make sure the wall page exists and add its further pages, outside the nav
@@ -273,17 +276,10 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     def _image_url(self, files: Files, post: Post) -> str | None:
         if not post.image:
             return None
-        if post.image.lower().startswith("https://"):
+        if post.image_is_url:
             return post.image
         file = files.get_file_from_path(post.image)
         return self.site.href(file.dest_uri) if file else None
-
-    # The composer part of a post's rendered card, opened: the post page shows the same HTML
-    def _composer(self, card: Card) -> str:
-        html = self.rendered[self.positions[card.post.slug]]
-        start = html.index(COMPOSER_START)
-        end = html.index("</details>", start) + len("</details>")
-        return html[start:end].replace(COMPOSER_START, '<details class="sw-share" open>', 1)
 
     # The wall page's context: its cards, pager, filter facets and the wall script's state
     def _wall_context(self, number: int) -> dict:
@@ -292,8 +288,19 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             "pager": self.wall.pager(number),
             "facets": self.wall.facets,
             "state": self.wall.script_state(number),
-            "total": len(self.wall.cards),
         }
+
+
+# The files `load_content` reads as posts: its glob matched against the whole path, not just its end
+def _is_post_file(src_uri: str) -> bool:
+    return PurePosixPath("/", src_uri).match(f"/{POST_GLOB}")
+
+
+# The composer part of a rendered card, opened: the post page shows the same HTML
+def _composer(html: str) -> str:
+    start = html.index(COMPOSER_START)
+    end = html.index("</details>", start) + len("</details>")
+    return html[start:end].replace(COMPOSER_START, '<details class="sw-share" open>', 1)
 
 
 # -----------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def _image_rules(post: Post, line, root: Path) -> Iterator[tuple[int, str]]:
         return
     if not post.image_alt:
         yield line("image"), "image_alt is required when image is set; describe the image for screen readers"
-    if post.image.lower().startswith("https://"):
+    if post.image_is_url:
         return
     if ":" in post.image or post.image.startswith("/") or ".." in Path(post.image).parts:
         yield line("image"), f"image '{post.image}' must be a file under content/ or an https:// URL"
@@ -76,18 +76,15 @@ def _image_rules(post: Post, line, root: Path) -> Iterator[tuple[int, str]]:
 
 
 def _suggestion_rules(post: Post, line, settings: Settings) -> Iterator[tuple[int, str]]:
-    disclosure = settings.disclosures[post.language] if post.language in settings.disclosures else None
-    lock = sharing.locked(post.disclosure, disclosure.sponsored, disclosure.employee) if disclosure else sharing.Locked()
+    prepared = sharing.prepare(post, settings)
     # only networks with a limit can be exceeded, and only those that take text count the link
-    networks = [name for name in post.networks or settings.networks if name in settings.networks and NETWORKS[name].limit]
-    slot_link = sharing.utm_link(post.link, sharing.NETWORK_SLOT, settings.utm_medium, post.campaign_or_slug)
-    links = {name: sharing.fill_slot(slot_link, name) for name in networks}
+    links = {name: prepared.link(name) for name in prepared.networks if NETWORKS[name].limit}
     for index, text in enumerate(post.suggestions):
         if UNSAFE_HTML.search(text):
             yield line("suggestions", index), f"suggestions[{index}] contains HTML or a URL that could run script; write plain text"
             continue
-        message = lock.wrap(sharing.with_hashtags(text, post.hashtags))
-        for name in networks:
+        message = prepared.lock.wrap(prepared.suggestions[index])
+        for name in links:
             problem = sharing.limit_error(name, message, links[name])
             if problem:
                 yield line("suggestions", index), f"suggestions[{index}] {problem}; shorten it or drop {name} from networks"

@@ -7,11 +7,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import regex
 
 from site_builder.networks import NETWORKS, Network
+
+if TYPE_CHECKING:
+    from site_builder.content import Post
+    from site_builder.settings import Settings
 
 _URL = regex.compile(r"https?://\S+")
 _GRAPHEME = regex.compile(r"\X")
@@ -60,6 +65,29 @@ _SLOT = quote(NETWORK_SLOT, safe="")
 def fill_slot(slot_link: str, network: str) -> str:
     """The `utm_link` of one network from the post's link made with `NETWORK_SLOT` as the network."""
     return slot_link.replace(_SLOT, quote(network, safe=""))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every share of one post starts from; the wall's cards and the length rules of `check` alike."""
+
+    lock: Locked
+    networks: tuple[str, ...]  # the post's networks that the site has configured, in the post's order
+    suggestions: tuple[str, ...]  # with the post's hashtags, without the disclosure
+    slot_link: str  # the UTM link with `NETWORK_SLOT` as the network
+
+    def link(self, network: str) -> str:
+        return fill_slot(self.slot_link, network)
+
+
+def prepare(post: Post, settings: Settings) -> Prepared:
+    """The disclosure lock, networks, suggestions and link of `post` (no lock for an unconfigured language)."""
+    disclosure = settings.disclosures.get(post.language)
+    lock = locked(post.disclosure, disclosure.sponsored, disclosure.employee) if disclosure else Locked()
+    networks = tuple(name for name in post.networks or settings.networks if name in settings.networks)
+    suggestions = tuple(with_hashtags(text, post.hashtags) for text in post.suggestions)
+    slot_link = utm_link(post.link, NETWORK_SLOT, settings.utm_medium, post.campaign_or_slug)
+    return Prepared(lock, networks, suggestions, slot_link)
 
 
 def length(network: Network, message: str, url: str) -> int:

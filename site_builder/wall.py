@@ -9,6 +9,7 @@ The static wall pages double as the chunks the wall script loads: no card is wri
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import datetime
@@ -26,6 +27,7 @@ FEED_SIZE = 50  # the newest active posts in feed.xml; posts.json holds all of t
 INDEX_PATH = "sharewall/index.json"  # filter facets of every active post, in wall order
 CATALOGUE_PATH = "sharewall/catalogue.json"  # what the shares function accepts: slug, source, networks
 ATOM = "http://www.w3.org/2005/Atom"
+TOKEN_KEY = "sharewall.token"  # sessionStorage key of the signed-in user's bearer token (site JS, dev sign-in)
 
 
 # --- where things live ------------------------------------------------------------------------
@@ -68,6 +70,10 @@ class Site:
         """A full URL of an output file for feeds and integrations."""
         return self.full(self.href(dest))
 
+    def post_url(self, slug: str) -> str:
+        """The full URL of a post page: its id in the feed and its address in posts.json."""
+        return self.absolute(self.post_dest(slug))
+
     def full(self, href: str) -> str:
         """A site-absolute path as a full URL; unchanged when it is one or no site_url is set."""
         return self.origin + href if self.url and href.startswith("/") else href
@@ -106,18 +112,13 @@ class Card:
 def build_card(post: Post, settings: Settings, sources: dict[str, Source], site: Site, strings: dict[str, str],
                image_url: str | None) -> Card:
     """The view of one post: labels, share links and the composer's data."""
-    disclosure = settings.disclosures[post.language]
-    lock = sharing.locked(post.disclosure, disclosure.sponsored, disclosure.employee)
-    networks = [name for name in (post.networks or settings.networks) if name in settings.networks]
-    slot_link = sharing.utm_link(post.link, sharing.NETWORK_SLOT, settings.utm_medium, post.campaign_or_slug)
-    links = {name: sharing.fill_slot(slot_link, name) for name in networks}
-    suggestions = [sharing.with_hashtags(text, post.hashtags) for text in post.suggestions]
-    text = lock.wrap(suggestions[0])
-    shares = tuple(_share(NETWORKS[name], text, links[name], post.title) for name in networks)
+    prepared = sharing.prepare(post, settings)
+    text = prepared.lock.wrap(prepared.suggestions[0])
+    shares = tuple(_share(NETWORKS[name], text, prepared.link(name), post.title) for name in prepared.networks)
     composer = {
-        "post": post.slug, "subject": post.title, "prefix": lock.prefix, "suffix": lock.suffix,
-        "networks": networks, "suggestions": suggestions,
-        "link": slot_link,  # one UTM link for all networks: composer.js fills in the network's name
+        "post": post.slug, "subject": post.title, "prefix": prepared.lock.prefix, "suffix": prepared.lock.suffix,
+        "networks": prepared.networks, "suggestions": prepared.suggestions,
+        "link": prepared.slot_link,  # one UTM link for all networks: composer.js fills in the network's name
     }
     return Card(
         post=post,
@@ -126,9 +127,9 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
         source=sources[post.source].name if post.source in sources else post.source,
         language=language_name(strings, post.language),
         date=post.publish.astimezone(settings.zone).strftime(strings["date_format"]),
-        label=disclosure.label if post.disclosure == "sponsored" else None,
+        label=settings.disclosures[post.language].label if post.disclosure == "sponsored" else None,
         text=text,
-        networks=tuple(networks),
+        networks=prepared.networks,
         shares=shares,
         composer=script_json(composer),
     )
@@ -139,19 +140,23 @@ def _share(network: Network, text: str, link: str, subject: str) -> Share:
     return Share(network.name, network.label, sharing.share_href(network, text, link, subject), network.takes_text)
 
 
+def compact_json(data: Any) -> str:
+    """JSON as the site writes it: UTF-8 text as is, no spaces."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def script_json(data: Any) -> str:
     """JSON that is safe inside a `<script>` element and in HTML attributes."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = compact_json(data)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def browser_config(settings: Settings, strings: dict[str, str], token_key: str = "sharewall.token",
-                   sign_in_page: str = "/signin/") -> str:
+def browser_config(settings: Settings, strings: dict[str, str], sign_in_page: str = "/signin/") -> str:
     """What every page's scripts need: the API, sign-in, the UI strings and the network table."""
     sign_in = settings.sign_in
     return script_json({
         "api": settings.api.rstrip("/"),
-        "tokenKey": token_key,
+        "tokenKey": TOKEN_KEY,
         "signIn": sign_in and {"authorize": sign_in.authorize_url, "token": sign_in.token_url,
                                "clientId": sign_in.client_id, "scope": sign_in.scope, "use": sign_in.token},
         "signInPage": sign_in_page,
@@ -174,7 +179,7 @@ class Wall:
     strings: dict[str, str]
     now: datetime
     title: str = "Sharewall"
-    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    facets: dict[str, list[tuple[str, str, int]]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.facets = self._facets()
@@ -210,7 +215,7 @@ class Wall:
     def outputs(self) -> dict[str, bytes]:
         """Files to write next to the HTML: the filter index, the catalogue, posts.json and feed.xml."""
         files = {}
-        files[INDEX_PATH] = json.dumps(self._index(), ensure_ascii=False, separators=(",", ":")).encode()
+        files[INDEX_PATH] = compact_json(self._index()).encode()
         files[CATALOGUE_PATH] = catalogue_json(self.cards, self.now).encode()
         files["posts.json"] = posts_json(self.cards, self.site, self.now).encode()
         files["feed.xml"] = atom_feed(self.cards[:FEED_SIZE], self.site, self.now, self.title)
@@ -218,13 +223,12 @@ class Wall:
 
     # Topics, sources and languages present on the wall, with counts, for the filter controls
     def _facets(self) -> dict[str, list[tuple[str, str, int]]]:
-        counts: dict[str, dict[str, int]] = {"topic": {}, "source": {}, "language": {}}
-        for card in self.cards:
-            post = card.post
-            for topic in post.topics:
-                counts["topic"][topic] = counts["topic"].get(topic, 0) + 1
-            counts["source"][post.source] = counts["source"].get(post.source, 0) + 1
-            counts["language"][post.language] = counts["language"].get(post.language, 0) + 1
+        posts = [card.post for card in self.cards]
+        counts = {
+            "topic": Counter(topic for post in posts for topic in post.topics),
+            "source": Counter(post.source for post in posts),
+            "language": Counter(post.language for post in posts),
+        }
         names = {
             "topic": lambda key: key,
             "source": lambda key: self.sources[key].name if key in self.sources else key,
@@ -240,7 +244,6 @@ class Wall:
         keys = {facet: [key for key, _, _ in values] for facet, values in self.facets.items()}
         position = {facet: {key: i for i, key in enumerate(values)} for facet, values in keys.items()}
         return {
-            "pageSize": self.page_size,
             "topics": keys["topic"], "sources": keys["source"], "languages": keys["language"],
             "posts": [
                 [[position["topic"][t] for t in card.post.topics], position["source"][card.post.source],
@@ -252,25 +255,25 @@ class Wall:
 
 def catalogue_json(cards: list[Card], now: datetime) -> str:
     """The active posts as the shares function checks shares against them: a few bytes a post."""
-    return json.dumps({
+    return compact_json({
         "generated": now.isoformat(timespec="seconds"),
         "posts": [{"slug": card.post.slug, "source": card.post.source, "networks": list(card.networks)}
                   for card in cards],
-    }, ensure_ascii=False, separators=(",", ":"))
+    })
 
 
 def posts_json(cards: list[Card], site: Site, now: datetime) -> str:
     """The active posts for integrations, newest first."""
-    return json.dumps({
+    return compact_json({
         "generated": now.isoformat(timespec="seconds"),
         "posts": [_post_record(card, site) for card in cards],
-    }, ensure_ascii=False, separators=(",", ":"))
+    })
 
 
 def _post_record(card: Card, site: Site) -> dict[str, Any]:
     post = card.post
     return {
-        "slug": post.slug, "title": post.title, "url": site.absolute(site.post_dest(post.slug)),
+        "slug": post.slug, "title": post.title, "url": site.post_url(post.slug),
         "link": post.link, "summary": post.summary, "source": post.source, "language": post.language,
         "publish": post.publish.isoformat(), "expires": post.expires.isoformat() if post.expires else None,
         "topics": list(post.topics), "image": card.image, "image_alt": post.image_alt,
@@ -299,8 +302,9 @@ def atom_feed(cards: list[Card], site: Site, now: datetime, title: str = "Sharew
         post = card.post
         entry = add(feed, "entry")
         add(entry, "title", post.title)
-        add(entry, "id", site.absolute(site.post_dest(post.slug)))
-        add(entry, "link", rel="alternate", href=site.absolute(site.post_dest(post.slug)))
+        url = site.post_url(post.slug)
+        add(entry, "id", url)
+        add(entry, "link", rel="alternate", href=url)
         add(entry, "link", rel="related", href=post.link)
         add(entry, "published", post.publish.isoformat())
         add(entry, "updated", post.publish.isoformat())

@@ -19,14 +19,15 @@ from typing import Any
 
 import boto3
 
+from site_builder.local.devauth import DEV_AUDIENCE, DEV_ISSUER
 from site_builder.local.template import load_template, resources_of_type
 
 REGION = "eu-central-1"
 ACCOUNT = "123456789012"  # moto's default account
 # Values for template parameters that have no default; locally nobody checks them against an IdP
 LOCAL_PARAMETERS = {
-    "JwtIssuer": "https://sharewall.local/dev",
-    "JwtAudience": "sharewall-local",
+    "JwtIssuer": DEV_ISSUER,
+    "JwtAudience": DEV_AUDIENCE,
     "SiteOrigin": "http://127.0.0.1",
 }
 # CloudFormation-only table properties the DynamoDB API does not take on create_table
@@ -158,12 +159,14 @@ class LocalResources:
         per_function: dict[str, tuple[str, str]] = {}
         for name, res in resources_of_type(template, "AWS::Serverless::Function").items():
             for key, value in _variables(res.get("Properties") or {}).items():
+                if key == "POWERTOOLS_SERVICE_NAME":
+                    continue  # each function names its own service; one process cannot hold them all
                 resolved = str(self.resolve(value))
-                if key in per_function and per_function[key][1] != resolved and key != "POWERTOOLS_SERVICE_NAME":
+                if key in per_function and per_function[key][1] != resolved:
                     raise ValueError(f"{key} differs between {per_function[key][0]} and {name}; "
                                      "the local server runs all functions in one process")
                 per_function[key] = (name, resolved)
-        env.update({key: value for key, (_, value) in per_function.items() if key != "POWERTOOLS_SERVICE_NAME"})
+        env.update({key: value for key, (_, value) in per_function.items()})
         return env
 
 

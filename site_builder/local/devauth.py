@@ -9,10 +9,12 @@ import base64
 import json
 import time
 
+from sharewall_common.identity import ROLES  # the roles the functions know
+
 DEV_ISSUER = "https://sharewall.local/dev"
+DEV_AUDIENCE = "sharewall-local"  # the template's JwtAudience when `sharewall serve` is not given one
 USER_HEADER = "x-sharewall-dev-user"
 ROLES_HEADER = "x-sharewall-dev-roles"
-ROLES = ("employee", "comms", "finance")
 
 
 class DevAuthError(ValueError):
@@ -27,7 +29,7 @@ def _unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def dev_token(user: str, roles: list[str], audience: str = "sharewall-local", lifetime: int = 8 * 3600) -> str:
+def dev_token(user: str, roles: list[str], audience: str = DEV_AUDIENCE, lifetime: int = 8 * 3600) -> str:
     """An unsigned JWT (`alg: none`) like the dev sign-in page writes; for scripts and tests."""
     now = int(time.time())
     header = {"alg": "none", "typ": "JWT"}

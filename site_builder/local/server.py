@@ -21,15 +21,14 @@ from urllib.parse import urlsplit
 
 from site_builder.local.aws import (LocalResources, create_resources, load_snapshot, save_snapshot,
                                     set_local_env, start_moto)
-from site_builder.local.devauth import DevAuthError, claims_from_headers
+from site_builder.local.devauth import DEV_AUDIENCE, ROLES_HEADER, USER_HEADER, DevAuthError, claims_from_headers
 from site_builder.local.events import LambdaContext, http_event
 from site_builder.local.signin import signin_page
 from site_builder.local.template import Route, find_route, http_routes, load_template
+from site_builder.wall import TOKEN_KEY
 
 SIGNIN_PATH = "/_dev/signin"
-TOKEN_KEY = "sharewall.token"
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
-DEV_HEADERS = ("x-sharewall-dev-user", "x-sharewall-dev-roles")
 
 
 @dataclass
@@ -66,7 +65,7 @@ class LocalApi:
                 claims = None
             if claims is None:
                 return _json(401, {"message": "Unauthorized"})
-        forwarded = {key: value for key, value in headers.items() if key not in DEV_HEADERS}
+        forwarded = {key: value for key, value in headers.items() if key not in (USER_HEADER, ROLES_HEADER)}
         event = http_event(method, path, route_key=route.key, headers=forwarded, query=query, body=body or None,
                            claims=claims, path_parameters=params or None)
         function, lock = self.handler(route)
@@ -106,7 +105,7 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
 
     api: LocalApi
     api_prefix = "/api"
-    audience = "sharewall-local"
+    signin_html: bytes  # the dev sign-in page, built once by start_stack
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
@@ -114,7 +113,7 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
             return self._api()
         if urlsplit(self.path).path.rstrip("/") == SIGNIN_PATH:
             return self._send(200, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"},
-                              signin_page(TOKEN_KEY, self.audience, self.api_prefix).encode())
+                              self.signin_html)
         return super().do_GET()
 
     def do_HEAD(self) -> None:  # noqa: N802
@@ -173,7 +172,6 @@ class LocalStack:
     server: ThreadingHTTPServer
     api: LocalApi
     moto: object
-    thread: threading.Thread | None = None
 
     def serve_forever(self) -> None:
         try:
@@ -181,16 +179,7 @@ class LocalStack:
         finally:
             self.close()
 
-    def start_background(self) -> LocalStack:
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
     def close(self) -> None:
-        if self.thread:
-            self.server.shutdown()
-            self.thread.join(timeout=10)
-            self.thread = None
         self.server.server_close()
         self.api.save()
         self.moto.stop()
@@ -220,8 +209,11 @@ def api_prefix(api_setting: str) -> str:
 
 def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = "127.0.0.1",
                 data_file: Path | None = None, api_setting: str = "/api",
-                parameters: dict[str, str] | None = None) -> LocalStack:
-    """Bind the HTTP server, start moto, create template.yaml's resources (and restore --data)."""
+                parameters: dict[str, str] | None = None, template: dict | None = None) -> LocalStack:
+    """Bind the HTTP server, start moto, create template.yaml's resources (and restore --data).
+
+    `template` is the project's template.yaml when the caller has read it already.
+    """
     handler = type("BoundHandler", (LocalRequestHandler,), {"api_prefix": api_prefix(api_setting)})
     server = ThreadingHTTPServer((host, port), partial(handler, directory=str(site_dir)))
     server.daemon_threads = True
@@ -229,7 +221,8 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     url = f"http://{bound_host}:{bound_port}/"
     server_moto, endpoint = start_moto()
     set_local_env(endpoint)
-    template = load_template(project / "template.yaml")
+    if template is None:
+        template = load_template(project / "template.yaml")
     # The site's origin is this server: links the functions build (invites) point back to it
     resources = create_resources(template, {**(parameters or {}), "SiteOrigin": url.rstrip("/")})
     os.environ.update(resources.function_environment())
@@ -239,5 +232,6 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     if data_file:
         load_snapshot(resources, data_file)
     handler.api = LocalApi(routes=http_routes(template), resources=resources, data_file=data_file)
-    handler.audience = resources.parameters.get("JwtAudience", "sharewall-local")
+    audience = resources.parameters.get("JwtAudience", DEV_AUDIENCE)
+    handler.signin_html = signin_page(TOKEN_KEY, audience, handler.api_prefix).encode()
     return LocalStack(url=url, server=server, api=handler.api, moto=server_moto)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,8 @@ class Route:
     handler: str  # module.function, e.g. shares.app.lambda_handler
     authorized: bool  # False when the route opts out of the JWT authorizer (Auth: {Authorizer: NONE})
 
-    @property
+    # Compiled on the first request it could serve, then kept (a frozen dataclass still has a __dict__)
+    @cached_property
     def pattern(self) -> re.Pattern:
         regex = re.sub(r"\\\{[^}]+\\\+\\\}", ".+", re.escape(self.path))
         regex = re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", regex)
