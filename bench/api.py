@@ -38,12 +38,15 @@ from site_builder.local.aws import create_resources, reset_tables, set_local_env
 from site_builder.local.events import LambdaContext, http_event  # noqa: E402
 from site_builder.local.server import serve_directory  # noqa: E402
 from site_builder.networks import NETWORKS as NETWORK_NAMES  # noqa: E402
+from site_builder.wall import CATALOGUE_PATH  # noqa: E402
+from bench.synthetic import put_items  # noqa: E402
 
 TARGETS = {"cold start": 1.5, "warm POST /shares": 1.5, "GET /stats 50k vs 1k": 1.2}
 HANDLER_IMPORT = "import shares.app"
 BASELINE_IMPORT = "import boto3\nboto3.client('dynamodb')"
 CHILD = "import time\nstart = time.perf_counter()\n{code}\nprint(time.perf_counter() - start)"
-POSTS, NETWORKS, SOURCES, PEOPLE, DAYS = 40, 9, 5, 300, 30
+POSTS, SOURCES, PEOPLE, DAYS = 40, 5, 300, 30
+NETWORKS = list(NETWORK_NAMES)
 
 
 def cold_start(runs: int = 15) -> tuple[float, float]:
@@ -127,8 +130,7 @@ def stats_median(handler, sink, runs: int = 40) -> float:
 def _share(n: int):
     from shares.counting import Share
 
-    return Share(f"post-{n % POSTS}", ["linkedin", "xing", "facebook", "x", "bluesky", "mastodon", "threads",
-                                       "whatsapp", "email"][n % NETWORKS], n % 3 == 0, f"source-{n % SOURCES}")
+    return Share(f"post-{n % POSTS}", NETWORKS[n % len(NETWORKS)], n % 3 == 0, f"source-{n % SOURCES}")
 
 
 def count_one_by_one(table: str, first: int, last: int) -> None:
@@ -180,10 +182,7 @@ def count_in_bulk(table: str, first: int, last: int, secret: bytes) -> None:
                 counters[names[alias]] += 1
             if granularity in new_people:
                 counters["people"] += 1
-    for start in range(0, len(puts), 25):
-        request = {table: [{"PutRequest": {"Item": item}} for item in puts[start:start + 25]]}
-        while request:
-            request = dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems") or None
+    put_items(dynamodb, table, puts)
     for (pk, sk), counters in sums.items():
         names = {f"#a{i}": name for i, name in enumerate(counters)}
         values = {f":v{i}": {"N": str(value)} for i, value in enumerate(counters.values())}
@@ -199,8 +198,8 @@ def _exists(dynamodb, table: str, key: tuple[str, str]) -> bool:
 def publish_catalogue(folder: Path) -> tuple[str, object]:
     """The wall's catalogue with the bench's posts, served like the site; (site origin, server)."""
     posts = [{"slug": f"post-{n}", "source": "bench", "networks": list(NETWORK_NAMES)} for n in range(POSTS)]
-    (folder / "sharewall").mkdir()
-    (folder / "sharewall" / "catalogue.json").write_text(json.dumps({"posts": posts}), encoding="utf-8")
+    (folder / CATALOGUE_PATH).parent.mkdir(parents=True)
+    (folder / CATALOGUE_PATH).write_text(json.dumps({"posts": posts}), encoding="utf-8")
     url, site = serve_directory(folder)
     return url.rstrip("/"), site
 

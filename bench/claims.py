@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # this script is named like the function's package: take bench/ off the path, put functions/ first
 sys.path[:] = [str(ROOT / "functions"), str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
+from bench.synthetic import put_items  # noqa: E402
+
 SMALL, LARGE, RUNS, TARGET = 100, 10_000, 40, 1.3
 FINANCE = {"sub": "bench-finance", "groups": ["employee", "finance"]}
 
@@ -43,9 +45,9 @@ def claim_record(number: int, when: datetime) -> dict:
 def add_claims(start: int, count: int) -> None:
     """Write `count` claims with the items of the function's own filing transaction.
 
-    The Puts go in batches of 25 and each status Update is applied as it is (moto deep-copies the
-    table on every TransactWriteItems, which would make loading 10,000 claims quadratic); the
-    function's trim of the status item runs after every 25th claim.
+    Each status Update is applied as it is and the Puts go in batches of 25 once all are built (moto
+    deep-copies the table on every TransactWriteItems, which would make loading 10,000 claims
+    quadratic); the function's trim of the status item runs after every 25th claim.
     """
     import boto3
 
@@ -67,11 +69,7 @@ def add_claims(start: int, count: int) -> None:
                 dynamodb.update_item(**item["Update"])
         if number % 25 == 0:
             store.trim("submitted")  # the function trims after every filing; every 25th keeps loading quick
-        while len(puts) >= 25 or (puts and number == start + count - 1):
-            batch = {os.environ["APP_TABLE"]: [{"PutRequest": {"Item": item}} for item in puts[:25]]}
-            puts = puts[25:]
-            while batch:
-                batch = dynamodb.batch_write_item(RequestItems=batch).get("UnprocessedItems") or None
+    put_items(dynamodb, os.environ["APP_TABLE"], puts)
 
 
 def first_page_median() -> float:

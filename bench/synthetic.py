@@ -1,4 +1,5 @@
-"""Synthetic content for the benchmarks: N valid posts in a temporary project, as comms would write them."""
+"""Synthetic data for the benchmarks: N valid posts in a temporary project, as comms would write them;
+items loaded into DynamoDB in bulk."""
 
 from __future__ import annotations
 
@@ -47,3 +48,11 @@ def write_posts(root: Path, count: int, expired_share: float = 0.0, now: datetim
             encoding="utf-8",
         )
     return content
+
+
+def put_items(dynamodb, table: str, items: list[dict]) -> None:
+    """Put `items` (DynamoDB JSON) into `table` in batches of 25, retrying what DynamoDB leaves unprocessed."""
+    for start in range(0, len(items), 25):
+        request = {table: [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]}
+        while request:
+            request = dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems") or None

@@ -11,6 +11,7 @@ import pytest
 from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto
 from site_builder.local.server import serve_directory
 from site_builder.networks import NETWORKS
+from site_builder.wall import CATALOGUE_PATH
 from tests.local_serve import ServeProcess, crowd_today
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,8 +38,8 @@ def site_origin(tmp_path_factory):
     """The published site as far as the functions see it: the wall's catalogue on loopback."""
     root = tmp_path_factory.mktemp("published")
     posts = [{"slug": slug, "source": source, "networks": networks} for slug, (source, networks) in WALL.items()]
-    (root / "sharewall").mkdir()
-    (root / "sharewall" / "catalogue.json").write_text(json.dumps({"posts": posts}), encoding="utf-8")
+    (root / CATALOGUE_PATH).parent.mkdir(parents=True)
+    (root / CATALOGUE_PATH).write_text(json.dumps({"posts": posts}), encoding="utf-8")
     url, server = serve_directory(root)
     yield url.rstrip("/")
     server.shutdown()
@@ -69,5 +70,15 @@ def local_server(tmp_path_factory):
     """
     server = ServeProcess(tmp_path_factory.mktemp("served-site"))
     crowd_today(server.url)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sparse_server(tmp_path_factory):
+    """A second `sharewall serve` where only two colleagues have shared today: fewer than the five people
+    template.yaml requires, so today is withheld (tests may add people, as long as they stay under five)."""
+    server = ServeProcess(tmp_path_factory.mktemp("sparse-site"))
+    crowd_today(server.url, people=2)
     yield server.url
     server.stop()

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -54,12 +55,34 @@ class ServeProcess:
                 self.process.wait()
 
 
+def request(url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None):
+    """One HTTP request to the local server; (status, headers, body bytes), error statuses included."""
+    data = json.dumps(body).encode() if body is not None else None
+    sent = {"content-type": "application/json", **(headers or {})}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=sent),
+                                    timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def share(base: str, user: str, post: str = "arm-migration", network: str = "linkedin", **headers):
+    """POST /api/shares as the dev employee `user`, with a fresh Idempotency-Key."""
+    return request(base + "api/shares", "POST", {"post": post, "network": network, "personalised": False},
+                   {"X-Sharewall-Dev-User": user, "X-Sharewall-Dev-Roles": "employee",
+                    "Idempotency-Key": str(uuid.uuid4()), **headers})
+
+
+def stats(base: str, **headers) -> dict:
+    """GET /api/stats (as the dev user "reader" unless headers say otherwise), parsed."""
+    status, _, body = request(base + "api/stats", headers=headers or {"X-Sharewall-Dev-User": "reader"})
+    assert status == 200, body
+    return json.loads(body)
+
+
 def crowd_today(base: str, people: int = 5) -> None:
     """`people` colleagues share a post today, so today reaches the statistics' minimum group size."""
     for n in range(people):
-        body = json.dumps({"post": "arm-migration", "network": "linkedin", "personalised": False}).encode()
-        request = urllib.request.Request(base + "api/shares", data=body, method="POST", headers={
-            "content-type": "application/json", "Idempotency-Key": str(uuid.uuid4()),
-            "X-Sharewall-Dev-User": f"colleague-{n}", "X-Sharewall-Dev-Roles": "employee"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            assert response.status in (200, 201), response.read()
+        status, _, body = share(base, f"colleague-{n}")
+        assert status in (200, 201), body

@@ -83,10 +83,13 @@ BROKEN: dict[str, tuple[str | bytes, int, str]] = {
 }
 
 
-@pytest.fixture()
-def broken(tmp_path: Path) -> Path:
-    """A content folder with every defect in a file of its own, beside valid posts that must stay unnamed."""
-    root = tmp_path / "broken"
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A content folder with every defect in a file of its own, beside valid posts that must stay unnamed.
+
+    Built once for the module: the tests only read it.
+    """
+    root = tmp_path_factory.mktemp("check") / "broken"
     (root / "posts" / "2026").mkdir(parents=True)
     (root / "posts" / "2025").mkdir(parents=True)
     (root / "images").mkdir()
@@ -128,6 +131,7 @@ def test_demo_content_passes() -> None:
     result = run_check("content")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors" in result.stderr
+    assert "expenses.yml" not in result.stdout + result.stderr  # the shipped expense policy is valid
 
 
 def test_warnings_do_not_fail(tmp_path: Path) -> None:

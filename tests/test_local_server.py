@@ -3,39 +3,13 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
-import uuid
 
 import pytest
 
-from tests.local_serve import ServeProcess
+from tests.local_serve import ServeProcess, request, share, stats
 from site_builder.local.devauth import dev_token
 from site_builder.local.events import claim_value, http_event
 from site_builder.local.template import find_route, http_routes, load_template, parameter_overrides
-
-
-def request(url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None):
-    data = json.dumps(body).encode() if body is not None else None
-    sent = {"content-type": "application/json", **(headers or {})}
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=sent),
-                                    timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
-
-
-def share(base: str, user: str, post: str = "arm-migration", network: str = "linkedin", **headers):
-    return request(base + "api/shares", "POST", {"post": post, "network": network, "personalised": False},
-                   {"X-Sharewall-Dev-User": user, "X-Sharewall-Dev-Roles": "employee",
-                    "Idempotency-Key": str(uuid.uuid4()), **headers})
-
-
-def stats(base: str, **headers):
-    status, _, body = request(base + "api/stats", headers=headers or {"X-Sharewall-Dev-User": "reader"})
-    assert status == 200, body
-    return json.loads(body)
 
 
 def test_serves_the_built_site_and_the_dev_signin(local_server):
@@ -95,15 +69,12 @@ def test_data_survives_a_restart_with_the_data_option(tmp_path):
         second.stop()
 
 
-def test_a_lone_share_is_withheld_under_the_templates_minimum_group_size(tmp_path):
-    server = ServeProcess(tmp_path / "site")
-    try:
-        assert share(server.url, "alone")[0] == 201
-        result = stats(server.url)
-        assert result["min_people"] == 5 and result["series"][-1]["withheld"] is True
-        assert result["totals"]["shares"] == 0 and result["by_network"] == []
-    finally:
-        server.stop()
+def test_a_lone_share_is_withheld_under_the_templates_minimum_group_size(sparse_server):
+    # two colleagues shared today already: with this third person still fewer than five
+    assert share(sparse_server, "alone")[0] == 201
+    result = stats(sparse_server)
+    assert result["min_people"] == 5 and result["series"][-1]["withheld"] is True
+    assert result["totals"]["shares"] == 0 and result["by_network"] == []
 
 
 def test_template_parameters_are_checked_like_cloudformation_does():

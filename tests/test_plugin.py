@@ -70,7 +70,8 @@ POSTS = {
 }
 
 
-def make_project(root: Path, posts: dict[str, str], page_size: int = 24) -> Path:
+def make_project(root: Path, posts: dict[str, str], page_size: int = 24, sign_in: str | None = None) -> Path:
+    """A project of `posts` under `root`; `sign_in` is the plugin's sign_in setting as YAML flow text."""
     content = root / "content"
     (content / "posts" / "2026").mkdir(parents=True)
     (content / "images").mkdir()
@@ -81,7 +82,10 @@ def make_project(root: Path, posts: dict[str, str], page_size: int = 24) -> Path
     for slug, text in posts.items():
         (content / "posts" / "2026" / f"{slug}.md").write_text(text, encoding="utf-8")
     config = root / "mkdocs.yml"
-    config.write_text(CONFIG.format(templates=json.dumps(str(ROOT / "templates")), page_size=page_size), encoding="utf-8")
+    text = CONFIG.format(templates=json.dumps(str(ROOT / "templates")), page_size=page_size)
+    if sign_in is not None:
+        text += f"      sign_in: {sign_in}\n"
+    config.write_text(text, encoding="utf-8")
     return config
 
 
@@ -206,10 +210,9 @@ def browser_config_of(page: Path) -> dict:
 
 
 def test_the_identity_provider_reaches_every_page_and_the_sign_in_page_exists(tmp_path) -> None:
-    config = make_project(tmp_path, {"active-orca": POSTS["active-orca"]})
-    config.write_text(config.read_text() + "      sign_in: {authorize_url: 'https://login.example.com/authorize', "
-                      "token_url: 'https://login.example.com/token', client_id: wall, token: access_token}\n",
-                      encoding="utf-8")
+    config = make_project(tmp_path, {"active-orca": POSTS["active-orca"]},
+                          sign_in="{authorize_url: 'https://login.example.com/authorize', "
+                                  "token_url: 'https://login.example.com/token', client_id: wall, token: access_token}")
     site = build_site(config)
     expected = {"authorize": "https://login.example.com/authorize", "token": "https://login.example.com/token",
                 "clientId": "wall", "scope": "openid profile", "use": "access_token"}
@@ -233,8 +236,7 @@ def test_the_identity_provider_reaches_every_page_and_the_sign_in_page_exists(tm
 ])
 def test_a_bad_identity_provider_setting_fails_the_build_and_names_the_field(tmp_path, caplog, block,
                                                                             mentions) -> None:
-    config = make_project(tmp_path, {"active-orca": POSTS["active-orca"]})
-    config.write_text(config.read_text() + f"      sign_in: {block}\n", encoding="utf-8")
+    config = make_project(tmp_path, {"active-orca": POSTS["active-orca"]}, sign_in=block)
     with caplog.at_level(logging.ERROR), pytest.raises(Abort):
         build_site(config)
     assert mentions in "\n".join(record.getMessage() for record in caplog.records)

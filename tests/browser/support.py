@@ -30,6 +30,14 @@ def offline_context(browser, **options) -> Iterator:
     assert not errors, errors
 
 
+@contextmanager
+def clipboard_context(browser, origin: str) -> Iterator:
+    """An offline context whose pages on `origin` may read and write the clipboard (the composer copies)."""
+    with offline_context(browser) as context:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin.rstrip("/"))
+        yield context
+
+
 def axe_violations(page) -> list:
     """axe-core's serious and critical findings on the page as it is now."""
     page.add_script_tag(path=str(AXE))

@@ -16,12 +16,10 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.browser.support import axe_violations, dev_sign_in, offline_context
+from tests.functions.claims_client import IBAN_A as IBAN
+from tests.functions.claims_client import PDF, PNG
 
 pytestmark = pytest.mark.browser
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-IBAN = "DE89370400440532013000"
 
 
 @pytest.fixture
@@ -31,18 +29,20 @@ def new_context(browser, local_server):
         yield lambda: stack.enter_context(offline_context(browser, accept_downloads=True))
 
 
-def sign_in(page, base: str, user: str, roles: list[str], next_path: str) -> None:
-    dev_sign_in(page, base, user, roles, next_path)
+def fill_invite(new_context, base: str, user: str, name: str, email: str):
+    """Comms `user` signs in and creates an invite for `name`; (the comms page, the invite link)."""
+    page = new_context().new_page()
+    dev_sign_in(page, base, user, ["employee", "comms"], "/invites/")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=email]", email)
+    page.fill("input[name=campaign]", "fair-2026")
+    page.click("[data-sw-invite-form] button[type=submit]")
+    return page, page.locator("[data-sw-invite-link]").input_value()
 
 
 def create_invite(new_context, base: str, name: str) -> str:
-    page = new_context().new_page()
-    sign_in(page, base, f"comms-{uuid.uuid4().hex[:6]}", ["employee", "comms"], "/invites/")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=email]", f"{uuid.uuid4().hex[:8]}@example.org")
-    page.fill("input[name=campaign]", "fair-2026")
-    page.click("[data-sw-invite-form] button[type=submit]")
-    link = page.locator("[data-sw-invite-link]").input_value()
+    page, link = fill_invite(new_context, base, f"comms-{uuid.uuid4().hex[:6]}", name,
+                             f"{uuid.uuid4().hex[:8]}@example.org")
     assert re.fullmatch(re.escape(base) + r"claim/#invite=[0-9a-f]{16}\.[\w-]{43}", link), link
     page.locator(f"[data-sw-invite-list] tr:has-text('{name}')").wait_for()
     assert not axe_violations(page)
@@ -87,7 +87,7 @@ def test_invite_claim_upload_approve_and_export(new_context, local_server):
 
     # finance: open the claim, see receipt, audit trail; approve
     finance = new_context().new_page()
-    sign_in(finance, local_server, f"finance-{uuid.uuid4().hex[:6]}", ["employee", "finance"], "/finance/")
+    dev_sign_in(finance, local_server, f"finance-{uuid.uuid4().hex[:6]}", ["employee", "finance"], "/finance/")
     finance.click(f"[data-sw-open='{claim_id}']")
     detail = finance.locator(f"[data-sw-detail][data-claim='{claim_id}']")
     detail.wait_for()
@@ -141,13 +141,7 @@ def test_the_form_shows_policy_violations_and_a_fake_pdf_per_line(new_context, l
 
 
 def test_a_revoked_link_says_so(new_context, local_server):
-    comms = new_context().new_page()
-    sign_in(comms, local_server, "comms-revoker", ["employee", "comms"], "/invites/")
-    comms.fill("input[name=name]", "Withdrawn Person")
-    comms.fill("input[name=email]", "withdrawn@example.org")
-    comms.fill("input[name=campaign]", "fair-2026")
-    comms.click("[data-sw-invite-form] button[type=submit]")
-    link = comms.locator("[data-sw-invite-link]").input_value()
+    comms, link = fill_invite(new_context, local_server, "comms-revoker", "Withdrawn Person", "withdrawn@example.org")
     comms.once("dialog", lambda dialog: dialog.accept())
     comms.locator("[data-sw-invite-list] tr:has-text('Withdrawn Person') [data-sw-revoke]").first.click()
     comms.locator("[data-sw-invite-list] tr:has-text('Withdrawn Person') td:has-text('zurückgezogen')").first.wait_for()

@@ -95,11 +95,9 @@ def provider():
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory, provider):
     root = tmp_path_factory.mktemp("signin-site")
-    config = make_project(root, {"active-orca": POSTS["active-orca"]})
+    config = make_project(root, {"active-orca": POSTS["active-orca"]}, sign_in=(
+        f"{{authorize_url: '{provider.url}/authorize', token_url: '{provider.url}/token', client_id: {CLIENT_ID}}}"))
     (root / "content" / "stats.md").write_text("---\ntemplate: stats.html\n---\n# Statistik\n", encoding="utf-8")
-    config.write_text(config.read_text() + (
-        f"      sign_in: {{authorize_url: '{provider.url}/authorize', token_url: '{provider.url}/token', "
-        f"client_id: {CLIENT_ID}}}\n"), encoding="utf-8")
     url, server = serve_directory(build_site(config))
     yield url
     server.shutdown()

@@ -9,21 +9,15 @@ import uuid
 
 import pytest
 
-from tests.browser.support import axe_violations, dev_sign_in, offline_context
-from tests.local_serve import ServeProcess, crowd_today
+from tests.browser.support import axe_violations, clipboard_context, dev_sign_in, offline_context
+from tests.local_serve import stats as api_stats
 
 pytestmark = pytest.mark.browser
-
-def api_stats(base: str) -> dict:
-    request = urllib.request.Request(base + "api/stats", headers={"X-Sharewall-Dev-User": "test-reader"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
 
 
 @pytest.fixture
 def context(browser, local_server):
-    with offline_context(browser) as context:
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=local_server.rstrip("/"))
+    with clipboard_context(browser, local_server) as context:
         yield context
 
 
@@ -98,25 +92,21 @@ def test_month_view_and_axe_find_no_serious_violation(context, local_server):
     assert not bad, bad
 
 
-def test_a_day_of_too_few_people_is_withheld_and_says_why(browser, tmp_path):
-    server = ServeProcess(tmp_path / "site")  # a fresh stack: today nobody but two people shared
-    try:
-        crowd_today(server.url, people=2)
-        with offline_context(browser) as context:
-            page = context.new_page()
-            sign_in(page, server.url, "reader", "/stats/")
-            page.locator("[data-sw-stats-figures]").wait_for()
-            assert figure(page, "shares") == "0"
-            note = page.locator("[data-sw-stats-withheld]")
-            assert note.get_attribute("data-sw-stats-withheld") == "1"
-            assert "weniger als 5 aktiven Personen" in note.inner_text()
-            today = page.locator("[data-sw-chart=people] tbody tr").last
-            assert today.locator("td").text_content() == "weniger als 5 Personen"
-            assert page.locator("[data-sw-chart=shares] tbody tr").last.locator("td").first.text_content() \
-                == "weniger als 5 Personen"
-            assert page.locator("[data-sw-chart=people] rect.sw-bar--withheld").count() == 1
-            assert page.locator("[data-sw-chart=networks] tbody tr").count() == 0
-            bad = axe_violations(page)
-            assert not bad, bad
-    finally:
-        server.stop()
+def test_a_day_of_too_few_people_is_withheld_and_says_why(browser, sparse_server):
+    # a stack of its own where fewer than five people shared today
+    with offline_context(browser) as context:
+        page = context.new_page()
+        sign_in(page, sparse_server, "reader", "/stats/")
+        page.locator("[data-sw-stats-figures]").wait_for()
+        assert figure(page, "shares") == "0"
+        note = page.locator("[data-sw-stats-withheld]")
+        assert note.get_attribute("data-sw-stats-withheld") == "1"
+        assert "weniger als 5 aktiven Personen" in note.inner_text()
+        today = page.locator("[data-sw-chart=people] tbody tr").last
+        assert today.locator("td").text_content() == "weniger als 5 Personen"
+        assert page.locator("[data-sw-chart=shares] tbody tr").last.locator("td").first.text_content() \
+            == "weniger als 5 Personen"
+        assert page.locator("[data-sw-chart=people] rect.sw-bar--withheld").count() == 1
+        assert page.locator("[data-sw-chart=networks] tbody tr").count() == 0
+        bad = axe_violations(page)
+        assert not bad, bad

@@ -1,16 +1,13 @@
 """The wall in Debian's Chromium: filters, composer, share links, the share POST and accessibility.
 
 The demo content is built once (with a small page size, so paging and loading further pages are used)
-and served on a loopback http.server that also answers `POST /api/shares` like a test endpoint.
+and served on loopback; the browser context answers `POST /api/shares` like a test endpoint and records it.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 import uuid
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,37 +15,16 @@ import pytest
 import yaml
 
 from site_builder import sharing
+from site_builder.local.server import serve_directory
 from site_builder.networks import NETWORKS
 from site_builder.plugin import build_site
-from tests.browser.support import axe_violations, offline_context
+from tests.browser.support import axe_violations, clipboard_context
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_SIZE = 4
 SPONSORED = "surface-studio-republica"  # German, sponsored, networks linkedin, x, xing, bluesky, mastodon
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    """Serves the built site; records every POST /api/shares like the shares API would receive it."""
-
-    shares: list[dict] = []
-
-    def do_POST(self) -> None:  # noqa: N802
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.path != "/api/shares":
-            self.send_error(404)
-            return
-        self.shares.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": json.loads(body)})
-        payload = b'{"counted": true}'
-        self.send_response(201)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -63,20 +39,27 @@ def demo(tmp_path_factory):
             plugin["sharewall"]["page_size"] = PAGE_SIZE
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     site = build_site(folder / "mkdocs.yml", folder / "site")
-    handler = type("Handler", (_Handler,), {"shares": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    url, server = serve_directory(site)
     posts = json.loads((site / "posts.json").read_text(encoding="utf-8"))["posts"]
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "shares": handler.shares, "posts": posts, "site": site}
+    yield {"url": url.rstrip("/"), "shares": [], "posts": posts, "site": site}
     server.shutdown()
     server.server_close()
 
 
+def record_share(shares: list[dict], route) -> None:
+    """Answer POST /api/shares like the shares API and keep what it would have received."""
+    if route.request.method != "POST":
+        route.fallback()
+        return
+    shares.append({"headers": route.request.all_headers(), "body": route.request.post_data_json})
+    route.fulfill(status=201, content_type="application/json", body='{"counted": true}')
+
+
 @pytest.fixture
 def context(browser, demo):
-    with offline_context(browser) as context:
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo["url"])
+    """A context of the wall's origin; routes of a test's own page take precedence over its /api/shares."""
+    with clipboard_context(browser, demo["url"]) as context:
+        context.route("**/api/shares", lambda route: record_share(demo["shares"], route))
         yield context
 
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import uuid
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
 import requests
 
-from site_builder.local.events import LambdaContext, http_event
-from site_builder.local.template import find_route, http_routes, load_template
+from tests.functions.invoke import Reply, in_containers, invoke
+from tests.functions.invoke import routes as function_routes
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -26,49 +24,23 @@ EMPLOYEE = {"sub": "emil-employee", "groups": ["employee"]}
 COMMS_AND_FINANCE = {"sub": "kim-both", "groups": ["employee", "comms", "finance"]}
 
 
-@dataclass
-class Reply:
-    status: int
-    body: object
-    headers: dict = field(default_factory=dict)
-    text: str = ""
-
-
-_ROUTES = None
 # Every IBAN, e-mail address and invite token the tests use: none may appear in a log record
 SENSITIVE: set[str] = {IBAN_A, IBAN_B}
 
 
 def routes():
-    global _ROUTES
-    if _ROUTES is None:
-        _ROUTES = [route for route in http_routes(load_template("template.yaml")) if route.function == "ClaimsFunction"]
-    return _ROUTES
+    return function_routes("ClaimsFunction")
 
 
 def call(method: str, path: str, body=None, *, claims: dict | None = None, token: str | None = None,
          key: str | None = None, query: str = "") -> Reply:
     """Invoke the claims handler as API Gateway would for the template's route of `method path`."""
-    from claims.app import lambda_handler
-
-    found = find_route(routes(), method, path)
-    assert found is not None, f"{method} {path} is not a route of the template"
-    route, params = found
     headers = {"content-type": "application/json"}
     if token is not None:
         headers["x-invite-token"] = token
     if key is not None:
         headers["idempotency-key"] = key
-    if body is not None and not isinstance(body, (str, bytes)):
-        body = json.dumps(body)
-    # API Gateway hands the JWT claims over only on routes with the authorizer
-    event = http_event(method, path, route_key=route.key, headers=headers, body=body, query=query,
-                       claims=claims if route.authorized else None, path_parameters=params or None)
-    result = lambda_handler(event, LambdaContext())
-    text = result.get("body") or ""
-    kind = (result.get("headers") or {}).get("Content-Type", "")
-    parsed = json.loads(text) if "json" in kind and text else None
-    return Reply(result["statusCode"], parsed, result.get("headers") or {}, text)
+    return invoke("ClaimsFunction", method, path, body, headers=headers, claims=claims, query=query)
 
 
 def invite(claims=COMMS, **changes) -> dict:
@@ -109,30 +81,22 @@ def submit(token: str, lines: list[dict] | None = None, *, iban: str = IBAN_A, k
     return call("POST", "/claims", body, token=token, key=key or uuid.uuid4().hex)
 
 
-def _child(start, queue, request: tuple, kwargs: dict) -> None:
+def _forget_idempotency_cache() -> None:
     from claims import filing
-    from sharewall_common.aws import client
 
-    client.cache_clear()  # a container of its own: no connection shared with the parent
     filing._idempotent.cache_clear()
-    start.wait()
+
+
+def _reply(request: tuple, kwargs: dict) -> tuple[int, object]:
     reply = call(*request, **kwargs)
-    queue.put((reply.status, reply.body))
+    return reply.status, reply.body
 
 
 def concurrently(count: int, *request, **kwargs) -> list[tuple[int, object]]:
     """The same call from `count` forked processes (warm Lambda containers) released at once."""
     import claims.app  # noqa: F401  (imported before forking, like a warm container)
 
-    context = multiprocessing.get_context("fork")
-    start, queue = context.Barrier(count), context.Queue()
-    workers = [context.Process(target=_child, args=(start, queue, request, kwargs)) for _ in range(count)]
-    for worker in workers:
-        worker.start()
-    replies = [queue.get(timeout=120) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=30)
-    return replies
+    return in_containers(_reply, [(request, kwargs)] * count, prepare=_forget_idempotency_cache)
 
 
 # --- no personal data in logs (imported by each claims test module, so it applies to all its tests) ---

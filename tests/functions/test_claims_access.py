@@ -14,7 +14,9 @@ import pytest
 
 from site_builder.local.aws import snapshot
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
-from tests.functions.claims_client import COMMS, EMPLOYEE, FINANCE, call, invite, line, payee, submit, upload
+from tests.functions.claims_client import (
+    COMMS, EMPLOYEE, FINANCE, IBAN_B, call, invite, line, payee, submit, upload,
+)
 
 PRINCIPALS = ("anonymous", "employee", "comms", "finance", "influencer A", "influencer B", "expired", "revoked")
 
@@ -33,7 +35,7 @@ def world(fresh_tables):
     assert call("POST", f"/claims/{approved}/decision", {"action": "approve", "expected": "submitted"},
                 claims=FINANCE).status == 200
     pending = submit(a["token"]).body["id"]
-    b_claim = submit(b["token"], iban="FR1420041010050500013M02606").body["id"]
+    b_claim = submit(b["token"], iban=IBAN_B).body["id"]
     callers = {
         "anonymous": {}, "employee": {"claims": EMPLOYEE}, "comms": {"claims": COMMS}, "finance": {"claims": FINANCE},
         "influencer A": {"token": a["token"]}, "influencer B": {"token": b["token"]},

@@ -16,7 +16,7 @@ import pytest
 from site_builder.local.aws import snapshot
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import (
-    COMMS_AND_FINANCE, FINANCE, IBAN_A, PDF, PNG, call, concurrently, invite, line, payee, submit, upload,
+    COMMS_AND_FINANCE, FINANCE, IBAN_A, IBAN_B, PDF, PNG, call, concurrently, invite, line, payee, submit, upload,
 )
 
 SEPA = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
@@ -173,7 +173,7 @@ def test_policy_violations_block_submission_with_a_message_per_line(fresh_tables
 def test_the_same_receipt_in_another_claim_is_flagged_and_must_be_confirmed(fresh_tables):
     a, b = invite()["token"], invite(name="Ben")["token"]
     first = submit(a, [line(upload(a))]).body["id"]
-    second = submit(b, [line(upload(b), gross="12.00", vat="0")], iban="FR1420041010050500013M02606").body["id"]
+    second = submit(b, [line(upload(b), gross="12.00", vat="0")], iban=IBAN_B).body["id"]
     flags = call("GET", f"/claims/{second}", claims=FINANCE).body["flags"]
     assert flags == [{"line": 0, "kind": "receipt", "claims": [first], "lines": []}]
     refused = decide(second, "approve", "submitted")
@@ -190,7 +190,7 @@ def test_a_twin_filed_later_is_flagged_on_the_earlier_claim_too(fresh_tables):
     a, b = invite()["token"], invite(name="Ben")["token"]
     first = submit(a, [line(upload(a))]).body["id"]
     assert store.get_claim(first)["flags"] == []
-    second = submit(b, [line(upload(b), gross="12.00", vat="0")], iban="FR1420041010050500013M02606").body["id"]
+    second = submit(b, [line(upload(b), gross="12.00", vat="0")], iban=IBAN_B).body["id"]
     flags = call("GET", f"/claims/{first}", claims=FINANCE).body["flags"]
     assert flags == [{"line": 0, "kind": "receipt", "claims": [second], "lines": []}]
     assert decide(first, "approve", "submitted").body["error"]["code"] == "confirm_duplicates"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -12,8 +11,8 @@ import boto3
 import pytest
 
 from site_builder.local.aws import snapshot
-from site_builder.local.events import LambdaContext, http_event
 from site_builder.networks import NETWORKS
+from tests.functions.invoke import in_containers, invoke
 
 EMPLOYEE = {"sub": "anna", "groups": ["employee"]}
 
@@ -38,16 +37,11 @@ def _show_every_period(monkeypatch):
 def call(method: str, path: str, body=None, *, key: str | None = None, claims=EMPLOYEE, query: str = "",
          headers: dict | None = None):
     """Invoke the real handler with an HTTP API v2 event; (status, parsed JSON body)."""
-    from shares.app import lambda_handler
-
     sent = {"content-type": "application/json", **(headers or {})}
     if key is not None:
         sent["idempotency-key"] = key
-    if body is not None and not isinstance(body, (str, bytes)):
-        body = json.dumps(body)
-    result = lambda_handler(http_event(method, path, headers=sent, body=body, query=query, claims=claims),
-                            LambdaContext())
-    return result["statusCode"], json.loads(result["body"])
+    reply = invoke("SharesFunction", method, path, body, headers=sent, claims=claims, query=query)
+    return reply.status, json.loads(reply.text)
 
 
 def share(post="arm-migration", network="linkedin", personalised=False, **kwargs):
@@ -152,13 +146,8 @@ def test_no_identity_or_role_is_stored(fresh_tables):
     assert "very-unique-subject-42" not in dump and "employee" not in dump
 
 
-def _post_in_child(start, keys, queue):
-    # A process stands for a Lambda container: its own resolver, its own client
-    from sharewall_common.aws import client
-
-    client.cache_clear()
-    start.wait()
-    queue.put([share(key=key)[0] for key in keys])
+def _share_each(keys: list[str]) -> list[int]:
+    return [share(key=key)[0] for key in keys]
 
 
 def test_200_concurrent_shares_count_exactly_200_and_their_replay_nothing(fresh_tables):
@@ -166,14 +155,9 @@ def test_200_concurrent_shares_count_exactly_200_and_their_replay_nothing(fresh_
     import shares.app  # noqa: F401  (imported once before forking, like a warm container)
 
     def run_all(expected_status):
-        context = multiprocessing.get_context("fork")
-        start, queue = context.Barrier(20), context.Queue()
-        workers = [context.Process(target=_post_in_child, args=(start, keys[n::20], queue)) for n in range(20)]
-        for worker in workers:
-            worker.start()
-        statuses = [status for _ in workers for status in queue.get(timeout=120)]
-        for worker in workers:
-            worker.join(timeout=60)
+        # 20 containers of 10 shares each, released at once
+        results = in_containers(_share_each, [(keys[n::20],) for n in range(20)])
+        statuses = [status for result in results for status in result]
         assert statuses == [expected_status] * 200
 
     run_all(201)
