@@ -36,9 +36,8 @@ sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 
 from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto  # noqa: E402
 from site_builder.local.events import LambdaContext, http_event  # noqa: E402
-from site_builder.local.server import serve_directory  # noqa: E402
+from site_builder.local.server import serve_catalogue  # noqa: E402
 from site_builder.networks import NETWORKS as NETWORK_NAMES  # noqa: E402
-from site_builder.wall import CATALOGUE_PATH  # noqa: E402
 from bench.synthetic import put_items  # noqa: E402
 
 TARGETS = {"cold start": 1.5, "warm POST /shares": 1.5, "GET /stats 50k vs 1k": 1.2}
@@ -195,20 +194,12 @@ def _exists(dynamodb, table: str, key: tuple[str, str]) -> bool:
     return "Item" in dynamodb.get_item(TableName=table, Key={"pk": {"S": key[0]}, "sk": {"S": key[1]}})
 
 
-def publish_catalogue(folder: Path) -> tuple[str, object]:
-    """The wall's catalogue with the bench's posts, served like the site; (site origin, server)."""
-    posts = [{"slug": f"post-{n}", "source": "bench", "networks": list(NETWORK_NAMES)} for n in range(POSTS)]
-    (folder / CATALOGUE_PATH).parent.mkdir(parents=True)
-    (folder / CATALOGUE_PATH).write_text(json.dumps({"posts": posts}), encoding="utf-8")
-    url, site = serve_directory(folder)
-    return url.rstrip("/"), site
-
-
 def main() -> int:
     server, endpoint = start_moto()
     set_local_env(endpoint)
     folder = tempfile.TemporaryDirectory()
-    origin, site = publish_catalogue(Path(folder.name))
+    posts = [{"slug": f"post-{n}", "source": "bench", "networks": list(NETWORK_NAMES)} for n in range(POSTS)]
+    origin, site = serve_catalogue(Path(folder.name), posts)  # the wall's catalogue, served like the site
     local = create_resources(ROOT / "template.yaml", {"SiteOrigin": origin})
     os.environ.update(local.function_environment())
     table = local.tables["AppTable"]

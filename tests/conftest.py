@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
 
 from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto
-from site_builder.local.server import serve_directory
+from site_builder.local.server import serve_catalogue
 from site_builder.networks import NETWORKS
-from site_builder.wall import CATALOGUE_PATH
 from tests.local_serve import ServeProcess, crowd_today
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,10 +36,8 @@ def site_origin(tmp_path_factory):
     """The published site as far as the functions see it: the wall's catalogue on loopback."""
     root = tmp_path_factory.mktemp("published")
     posts = [{"slug": slug, "source": source, "networks": networks} for slug, (source, networks) in WALL.items()]
-    (root / CATALOGUE_PATH).parent.mkdir(parents=True)
-    (root / CATALOGUE_PATH).write_text(json.dumps({"posts": posts}), encoding="utf-8")
-    url, server = serve_directory(root)
-    yield url.rstrip("/")
+    origin, server = serve_catalogue(root, posts)
+    yield origin
     server.shutdown()
 
 

@@ -25,7 +25,7 @@ from site_builder.local.devauth import DEV_AUDIENCE, ROLES_HEADER, USER_HEADER, 
 from site_builder.local.events import LambdaContext, http_event
 from site_builder.local.signin import signin_page
 from site_builder.local.template import Route, find_route, http_routes, load_template
-from site_builder.wall import TOKEN_KEY
+from site_builder.wall import CATALOGUE_PATH, TOKEN_KEY
 
 SIGNIN_PATH = "/_dev/signin"
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
@@ -200,6 +200,17 @@ def serve_directory(directory: Path, host: str = "127.0.0.1") -> tuple[str, Thre
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://{host}:{server.server_address[1]}/", server
+
+
+def serve_catalogue(directory: Path, posts: list[dict]) -> tuple[str, ThreadingHTTPServer]:
+    """A published site holding only the wall's catalogue of `posts` (slug, source, networks); (origin, server).
+
+    What the shares function reads, for tests and benches that run it without building a site.
+    """
+    (directory / CATALOGUE_PATH).parent.mkdir(parents=True, exist_ok=True)
+    (directory / CATALOGUE_PATH).write_text(json.dumps({"posts": posts}), encoding="utf-8")
+    url, server = serve_directory(directory)
+    return url.rstrip("/"), server
 
 
 def api_prefix(api_setting: str) -> str:
