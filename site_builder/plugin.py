@@ -166,7 +166,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         }
         template = env.get_template("partials/sharewall/card.html")
         self.rendered = [template.render(card=card, t=self.strings) for card in self.wall.cards]
-        self.composers = {card.post.slug: _composer(html) for card, html in zip(self.wall.cards, self.rendered)}
+        self.positions = {card.post.slug: position for position, card in enumerate(self.wall.cards)}
         return env
 
     # Hand the wall pages their slice of rendered cards, post pages their card
@@ -178,7 +178,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         if uri in self.post_pages:
             card = context["sharewall_post"] = self.post_pages[uri]
             context["sharewall_og_image"] = card.image and self.site.full(card.image)
-            context["sharewall_composer"] = self.composers[card.post.slug]
+            context["sharewall_composer"] = _composer(self.rendered[self.positions[card.post.slug]])
         elif uri in self.wall_pages:
             context["sharewall_wall"] = self._wall_context(self.wall_pages[uri])
         return context
@@ -203,7 +203,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self.wall_pages: dict[str, int] = {}  # src_uri -> wall page number
         self.sign_in_href = ""  # the sign-in page's path, for the browser configuration
         self.rendered: list[str] = []  # card HTML in wall order
-        self.composers: dict[str, str] = {}  # slug -> the opened composer of its card, for its post page
+        self.positions: dict[str, int] = {}  # slug -> position on the wall, to find its rendered card
 
     # Load and validate the content like `sharewall check`; every error at once, or nothing
     def _load(self, config: MkDocsConfig) -> Content:
