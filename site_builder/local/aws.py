@@ -115,8 +115,35 @@ class LocalResources:
                 return self._sub(arg)
             if fn == "Fn::Join":
                 sep, items = arg
-                return sep.join(str(self.resolve(item)) for item in items)
+                return sep.join(str(self.resolve(item)) for item in self.resolve(items))
+            if fn == "Fn::Select":
+                index, items = arg
+                return self.resolve(self.resolve(items)[int(self.resolve(index))])
+            if fn == "Fn::Split":
+                sep, text = arg
+                return str(self.resolve(text)).split(sep)
+            if fn == "Fn::If":
+                name, then, otherwise = arg
+                return self.resolve(then if self.condition(name) else otherwise)
         return value
+
+    # A condition of the template's Conditions section, evaluated with the local parameter values
+    def condition(self, name: str) -> bool:
+        return self._truth((self.template.get("Conditions") or {})[name])
+
+    def _truth(self, value: Any) -> bool:
+        (fn, arg), = value.items()
+        if fn == "Condition":
+            return self.condition(arg)
+        if fn == "Fn::Equals":
+            return str(self.resolve(arg[0])) == str(self.resolve(arg[1]))
+        if fn == "Fn::Not":
+            return not self._truth(arg[0])
+        if fn == "Fn::And":
+            return all(self._truth(item) for item in arg)
+        if fn == "Fn::Or":
+            return any(self._truth(item) for item in arg)
+        raise ValueError(f"condition function {fn} is not supported locally")
 
     def _ref(self, name: str) -> str:
         pseudo = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::URLSuffix": "amazonaws.com",
@@ -135,6 +162,9 @@ class LocalResources:
             return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{self.tables[name]}"
         if name in self.buckets and attribute == "Arn":
             return f"arn:aws:s3:::{self.buckets[name]}"
+        if name in self.buckets and attribute in ("DomainName", "RegionalDomainName"):
+            region = f".{REGION}" if attribute == "RegionalDomainName" else ""
+            return f"{self.buckets[name]}.s3{region}.amazonaws.com"
         return self._ref(name)
 
     def _sub(self, arg: Any) -> str:
