@@ -36,9 +36,14 @@
     if (again) shared.signInHint(root, text, t.retry, again); else root.textContent = text;
   }
 
-  // Only paths of this site: `next` must not turn the sign-in into a redirect to somewhere else
+  // Only pages of this site: `next` read by the browser's own URL parser against this origin (so tabs,
+  // backslashes and encodings mean here what they would mean to location.replace), else the wall's home
+  // (the folder of the sign-in page); an absolute URL, so no path is ever taken for another host
   function sitePath(value) {
-    return /^\/(?![\/\\])/.test(value || "") ? value : "/";
+    var home = new URL(".", new URL(config.signInPage.replace(/\/$/, ""), location.href)).href;
+    var url;
+    try { url = new URL(value || home, location.origin); } catch (error) { return home; }
+    return url.origin === location.origin ? url.href : home;
   }
 
   function base64url(bytes) {
