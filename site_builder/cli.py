@@ -101,7 +101,7 @@ def build(config_file: Path, site_dir: Path | None) -> None:
 def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path | None,
           parameters: tuple[str, ...]) -> None:
     """Build the site and serve it with the real functions behind /api and local AWS (moto)."""
-    from site_builder.local.server import SIGNIN_PATH, start_stack
+    from site_builder.local.server import SIGNIN_PATH, ServeError, bind_server, start_stack
     from site_builder.local.template import load_template, parameter_overrides
     from site_builder.plugin import build_site
 
@@ -111,9 +111,16 @@ def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path |
         overrides = parameter_overrides(template, parameters)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--parameter") from None
+    try:  # the port first: a taken one is one line, not a traceback after a whole build
+        server = bind_server(port=port)
+    except ServeError as error:
+        raise click.ClickException(str(error)) from None
     site_dir = build_site(config_file, site_dir, dev_sign_in=True)
-    stack = start_stack(project, site_dir, port=port, data_file=data_file,
-                        api_setting=settings_of(config_file).api, parameters=overrides, template=template)
+    settings = settings_of(config_file)
+    sign_in = settings.sign_in
+    stack = start_stack(project, site_dir, data_file=data_file, api_setting=settings.api, parameters=overrides,
+                        template=template, server=server,
+                        sign_in_urls=(sign_in.authorize_url, sign_in.token_url) if sign_in else ())
     click.echo(f"Sharewall is running at {stack.url}  (dev sign-in: {stack.url.rstrip('/')}{SIGNIN_PATH})")
     click.echo("Press Ctrl+C to stop.", err=True)
     try:

@@ -7,9 +7,11 @@ template.yaml matches, with the dev identity turned into the JWT authorizer's cl
 from __future__ import annotations
 
 import base64
+import errno
 import importlib
 import json
 import os
+import socket
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -17,18 +19,25 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from site_builder.local.aws import (LocalResources, create_resources, load_snapshot, save_snapshot,
                                     set_local_env, start_moto)
-from site_builder.local.devauth import DEV_AUDIENCE, ROLES_HEADER, USER_HEADER, DevAuthError, claims_from_headers
+from site_builder.local.devauth import (DEV_AUDIENCE, DEV_ISSUER, ROLES_HEADER, USER_HEADER, DevAuthError,
+                                        claims_from_headers)
 from site_builder.local.events import LambdaContext, http_event
-from site_builder.local.signin import signin_page
+from site_builder.local.headers import local_security_headers, origin_of
+from site_builder.local.signin import asset, same_origin_next, signin_page
 from site_builder.local.template import Route, find_route, http_routes, load_template
 from site_builder.wall import CATALOGUE_PATH, TOKEN_KEY
 
 SIGNIN_PATH = "/_dev/signin"
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")  # the Host names the local server answers to
+
+
+class ServeError(Exception):
+    """`sharewall serve` cannot start; the message is the one line to show."""
 
 
 @dataclass
@@ -101,19 +110,49 @@ def _response(result) -> tuple[int, dict, bytes]:
 
 
 class LocalRequestHandler(SimpleHTTPRequestHandler):
-    """Static files from the site folder, /api to the functions, and the dev sign-in page."""
+    """Static files from the site folder, /api to the functions, and the dev sign-in page.
+
+    Every response carries production's security headers (template.yaml's SiteHeadersPolicy); a request
+    for another Host, with a body it cannot take or a malformed length is refused with one line and the
+    connection closed, before anything is read or kept.
+    """
 
     api: LocalApi
     api_prefix = "/api"
-    signin_html: bytes  # the dev sign-in page, built once by start_stack
+    hosts: frozenset[str] = frozenset()  # `name:port` values of Host this server answers (set by start_stack)
+    security_headers: dict[str, str] = {}  # sent on every response (set by start_stack)
+    signin: dict = {}  # token key, audience and API path of the dev sign-in page (set by start_stack)
     protocol_version = "HTTP/1.1"
+    timeout = 60  # an idle or stalled connection is closed after this many seconds, its thread ends
+
+    # Only requests for this server by a loopback name: a page of another site whose name resolves to
+    # 127.0.0.1 (DNS rebinding) sends its own name as Host and gets nothing
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        host = (self.headers.get("host") or "").strip().lower()
+        if not host:
+            return self._refuse(400, "Bad Request: a Host header is required")
+        if host not in self.hosts:
+            return self._refuse(421, f"Misdirected Request: this server answers only for {sorted(self.hosts)[0]}")
+        if not (self.path.startswith("/") or (self.command == "OPTIONS" and self.path == "*")):
+            return self._refuse(400, "Bad Request: the request target must be a path")
+        return True
+
+    def end_headers(self) -> None:
+        for key, value in self.security_headers.items():
+            self.send_header(key, value)
+        super().end_headers()
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if self._is_api():
             return self._api()
-        if urlsplit(self.path).path.rstrip("/") == SIGNIN_PATH:
-            return self._send(200, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"},
-                              self.signin_html)
+        parts = urlsplit(self.path)
+        if parts.path.rstrip("/") == SIGNIN_PATH:
+            return self._signin_page(parts.query)
+        found = asset(parts.path)
+        if found:
+            return self._send(200, {"content-type": found[0], "cache-control": "no-store"}, found[1])
         return super().do_GET()
 
     def do_HEAD(self) -> None:  # noqa: N802
@@ -122,7 +161,9 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
         return super().do_HEAD()
 
     def do_POST(self) -> None:  # noqa: N802
-        return self._api() if self._is_api() else self._send(405, {"content-type": "text/plain"}, b"")
+        if self._is_api():
+            return self._api()
+        return self._refuse(405, "Method Not Allowed: only /api takes this method")
 
     do_PUT = do_PATCH = do_DELETE = do_POST
 
@@ -133,12 +174,38 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
         path = urlsplit(self.path).path
         return path == self.api_prefix or path.startswith(self.api_prefix + "/")
 
+    # The dev sign-in page, returning to `next` only when it is a page of this origin
+    def _signin_page(self, query: str) -> None:
+        origin = f"http://{self.headers['host'].strip().lower()}"
+        values = parse_qs(query).get("next")
+        next_url = same_origin_next(values[0] if values else None, origin)
+        page = signin_page(self.signin["token_key"], self.signin["audience"], self.api_prefix, next_url)
+        self._send(200, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"}, page.encode())
+
+    # The body's length as the client declared it, or None after refusing what cannot be read safely
+    def _body_length(self) -> int | None:
+        if "transfer-encoding" in self.headers:
+            self._refuse(411, "Length Required: send the body with a Content-Length")
+            return None
+        declared = (self.headers.get("content-length") or "0").strip()
+        if not declared.isdigit():
+            self._refuse(400, "Bad Request: Content-Length must be a whole number of bytes")
+            return None
+        length = int(declared)
+        if length > MAX_BODY:
+            self._refuse(413, f"Content Too Large: bodies are limited to {MAX_BODY} bytes")
+            return None
+        return length
+
     def _api(self) -> None:
         parts = urlsplit(self.path)
-        length = int(self.headers.get("content-length") or 0)
-        if length > MAX_BODY:
-            return self._send(*_json(413, {"message": "Request Entity Too Large"}))
+        length = self._body_length()
+        if length is None:
+            return
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # the client went away mid-body
+            self.close_connection = True
+            return
         headers = {key.lower(): value for key, value in self.headers.items()}
         path = parts.path[len(self.api_prefix):] or "/"
         try:
@@ -147,6 +214,17 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
             self.log_error("handler failed: %r", error)
             status, out_headers, data = _json(500, {"message": "Internal Server Error"})
         self._send(status, out_headers, data)
+
+    # One line of refusal; the connection is closed, as any body the client sends is not read
+    def _refuse(self, status: int, line: str) -> bool:
+        self.close_connection = True
+        if self._is_api():
+            self._send(status, {"content-type": "application/json", "connection": "close"},
+                       json.dumps({"message": line}).encode())
+        else:
+            self._send(status, {"content-type": "text/plain; charset=utf-8", "connection": "close"},
+                       (line + "\n").encode())
+        return False
 
     def _send(self, status: int, headers: dict, data: bytes) -> None:
         self.send_response(status)
@@ -162,6 +240,29 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
         if os.environ.get("SHAREWALL_QUIET"):
             return
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+class LocalServer(ThreadingHTTPServer):
+    """The local server's socket: a listen backlog for bursts of clients, a thread per connection that
+    never keeps the process alive or waits at shutdown."""
+
+    request_queue_size = 256  # socketserver's default of 5 resets connections when 32 clients start at once
+    daemon_threads = True
+    block_on_close = False
+
+
+def bind_server(host: str = "127.0.0.1", port: int = 8000) -> LocalServer:
+    """The listening socket of `sharewall serve`, bound before anything slow starts; its request handler is
+    set by start_stack. ServeError with one line when the port cannot be had."""
+    try:
+        return LocalServer((host, port), LocalRequestHandler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ServeError(f"port {port} is in use: stop the other server or pass --port") from None
+        if error.errno == errno.EACCES:
+            raise ServeError(f"port {port} needs privileges to listen on: pass --port with a number "
+                             "above 1023") from None
+        raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 @dataclass
@@ -190,19 +291,18 @@ class _QuietFiles(SimpleHTTPRequestHandler):
         pass
 
 
-def serve_directory(directory: Path, host: str = "127.0.0.1") -> tuple[str, ThreadingHTTPServer]:
+def serve_directory(directory: Path, host: str = "127.0.0.1") -> tuple[str, LocalServer]:
     """The files of `directory` over HTTP in a background thread, like a published site; (base URL, server).
 
     For tests and benches that need a site next to the functions (the wall's catalogue, a built site).
     Stop it with `server.shutdown()`.
     """
-    server = ThreadingHTTPServer((host, 0), partial(_QuietFiles, directory=str(directory)))
-    server.daemon_threads = True
+    server = LocalServer((host, 0), partial(_QuietFiles, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://{host}:{server.server_address[1]}/", server
 
 
-def serve_catalogue(directory: Path, posts: list[dict]) -> tuple[str, ThreadingHTTPServer]:
+def serve_catalogue(directory: Path, posts: list[dict]) -> tuple[str, LocalServer]:
     """A published site holding only the wall's catalogue of `posts` (slug, source, networks); (origin, server).
 
     What the shares function reads, for tests and benches that run it without building a site.
@@ -220,16 +320,20 @@ def api_prefix(api_setting: str) -> str:
 
 def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = "127.0.0.1",
                 data_file: Path | None = None, api_setting: str = "/api",
-                parameters: dict[str, str] | None = None, template: dict | None = None) -> LocalStack:
-    """Bind the HTTP server, start moto, create template.yaml's resources (and restore --data).
+                parameters: dict[str, str] | None = None, template: dict | None = None,
+                server: LocalServer | None = None, sign_in_urls: tuple[str, ...] = ()) -> LocalStack:
+    """Bind the HTTP server (unless `server` is bound already), start moto, create template.yaml's resources
+    (and restore --data).
 
-    `template` is the project's template.yaml when the caller has read it already.
+    `template` is the project's template.yaml when the caller has read it already; `sign_in_urls` are the
+    identity provider's endpoints when the site signs in there (mkdocs.yml's `sign_in`), for the CSP.
     """
     handler = type("BoundHandler", (LocalRequestHandler,), {"api_prefix": api_prefix(api_setting)})
-    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(site_dir)))
-    server.daemon_threads = True
+    server = server or bind_server(host, port)
+    server.RequestHandlerClass = partial(handler, directory=str(site_dir))
     bound_host, bound_port = server.server_address[:2]
     url = f"http://{bound_host}:{bound_port}/"
+    handler.hosts = frozenset(f"{name}:{bound_port}" for name in LOOPBACK_NAMES)
     server_moto, endpoint = start_moto()
     set_local_env(endpoint)
     if template is None:
@@ -243,6 +347,10 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     if data_file:
         load_snapshot(resources, data_file)
     handler.api = LocalApi(routes=http_routes(template), resources=resources, data_file=data_file)
-    audience = resources.parameters.get("JwtAudience", DEV_AUDIENCE)
-    handler.signin_html = signin_page(TOKEN_KEY, audience, handler.api_prefix).encode()
+    handler.signin = {"token_key": TOKEN_KEY, "audience": resources.parameters.get("JwtAudience", DEV_AUDIENCE)}
+    # The identity provider production's CSP names (the issuer's origin) is locally the configured one
+    idp = origin_of(resources.parameters.get("JwtIssuer", DEV_ISSUER))
+    local_idp = list(dict.fromkeys(origin_of(u) for u in sign_in_urls if origin_of(u))) or [origin_of(DEV_ISSUER)]
+    handler.security_headers = local_security_headers(template, resources.resolve, aws_endpoint=endpoint,
+                                                      origins={idp: local_idp} if idp else {})
     return LocalStack(url=url, server=server, api=handler.api, moto=server_moto)

@@ -1,13 +1,22 @@
-"""The dev sign-in page of the local server: pick a user and roles, get an unsigned dev token."""
+"""The dev sign-in page of the local server: pick a user and roles, get an unsigned dev token.
+
+Its script and stylesheet are files next to this module, served by the local server, so the page
+works under the same Content-Security-Policy as the wall (`script-src 'self'`, no inline code).
+"""
 
 from __future__ import annotations
 
 import html
-import json
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from site_builder.local.devauth import DEV_ISSUER, ROLES
+from site_builder.wall import script_json
 
 PRESETS = [("anna", ["employee"]), ("ben", ["employee", "comms"]), ("clara", ["employee", "finance"])]
+# The page's own files, by the path the local server answers them on
+ASSETS = {"/_dev/signin.js": ("devsignin.js", "text/javascript; charset=utf-8"),
+          "/_dev/signin.css": ("devsignin.css", "text/css; charset=utf-8")}
 
 _PAGE = """<!doctype html>
 <html lang="en">
@@ -15,15 +24,9 @@ _PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sharewall – dev sign-in (local only)</title>
-<style>
-  body { font: 16px/1.5 system-ui, sans-serif; max-width: 34rem; margin: 3rem auto; padding: 0 1rem; color: #1a1a1a; }
-  fieldset { border: 1px solid #bbb; border-radius: .4rem; margin: 1rem 0; }
-  label { display: block; margin: .3rem 0; }
-  input[type=text] { font: inherit; padding: .3rem; width: 100%; box-sizing: border-box; }
-  button { font: inherit; padding: .4rem .9rem; margin: .2rem .4rem .2rem 0; cursor: pointer; }
-  .note { background: #fff4d6; padding: .6rem .8rem; border-radius: .4rem; }
-  #current { font-weight: 600; }
-</style>
+<link rel="stylesheet" href="/_dev/signin.css">
+<script id="dev-signin-config" type="application/json">__CONFIG__</script>
+<script src="/_dev/signin.js" defer></script>
 </head>
 <body>
 <main>
@@ -47,78 +50,45 @@ tab's session storage; the local server reads it as the identity provider's JWT 
 <p>Creates an invite as a dev comms user and opens its link, as the invited person would.</p>
 <p><button type="button" id="influencer">Open a fresh invite link</button> <span id="invite-status" role="status"></span></p>
 </main>
-<script>
-(function () {
-  var TOKEN_KEY = __TOKEN_KEY__, ISSUER = __ISSUER__, AUDIENCE = __AUDIENCE__;
-  var next = new URLSearchParams(location.search).get("next") || "/";
-  if (next.charAt(0) !== "/" || next.charAt(1) === "/") next = "/";  // same-site paths only
-  function b64url(text) {
-    var bytes = new TextEncoder().encode(text), binary = "";
-    bytes.forEach(function (b) { binary += String.fromCharCode(b); });
-    return btoa(binary).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
-  }
-  function decode(token) {
-    try {
-      var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      return JSON.parse(decodeURIComponent(escape(atob(part))));
-    } catch (error) { return null; }
-  }
-  function show() {
-    var claims = decode(sessionStorage.getItem(TOKEN_KEY) || "");
-    document.getElementById("current").textContent =
-      claims ? claims.sub + " (" + (claims.groups || []).join(", ") + ")" : "nobody";
-  }
-  function signIn(user, roles) {
-    var now = Math.floor(Date.now() / 1000);
-    var claims = { iss: ISSUER, aud: AUDIENCE, sub: user, groups: roles, iat: now, exp: now + 8 * 3600 };
-    sessionStorage.setItem(TOKEN_KEY, b64url(JSON.stringify({ alg: "none", typ: "JWT" })) + "." +
-      b64url(JSON.stringify(claims)) + ".");
-    location.assign(next);
-  }
-  document.getElementById("signin").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var roles = Array.from(document.querySelectorAll("input[name=role]:checked"), function (box) { return box.value; });
-    signIn(document.getElementById("user").value.trim(), roles);
-  });
-  document.getElementById("signout").addEventListener("click", function () {
-    sessionStorage.removeItem(TOKEN_KEY);
-    show();
-  });
-  document.querySelectorAll("button[data-user]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      signIn(button.dataset.user, button.dataset.roles.split(","));
-    });
-  });
-  document.getElementById("influencer").addEventListener("click", function () {
-    var status = document.getElementById("invite-status");
-    status.textContent = "…";
-    fetch("__API__/invites", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-Sharewall-Dev-User": "dev-comms", "X-Sharewall-Dev-Roles": "employee,comms" },
-      body: JSON.stringify({ name: "Dev Influencer", email: "influencer@example.com", campaign: "dev-invite", days: 30 }),
-    }).then(function (response) {
-      return response.json().then(function (body) {
-        if (!response.ok || !body.link) throw new Error((body.error && body.error.message) || response.status);
-        location.assign(body.link);
-      });
-    }).catch(function (error) { status.textContent = "Could not create an invite: " + error.message; });
-  });
-  show();
-})();
-</script>
 </body>
 </html>
 """
 
 
-def signin_page(token_key: str, audience: str, api: str = "/api") -> str:
-    """The page's HTML for this server's token key and audience."""
+def same_origin_next(value: str | None, origin: str, home: str = "/") -> str:
+    """Where signing in returns to: `value` resolved against `origin` when it stays on that origin, else `home`.
+
+    Anything a browser's URL parser could read differently from Python's (backslashes, whitespace and
+    control characters, which it drops or turns into slashes) is refused outright, so `//evil`,
+    `/\\evil`, `/%09/evil` (a tab once decoded) and `https://evil` all go home. The answer is an
+    absolute URL: a path like `//evil` can never be taken for another host.
+    """
+    home_url = urljoin(origin + "/", home)
+    if not value or any(char == "\\" or char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        return home_url
+    resolved = urljoin(origin + "/", value)
+    parts = urlsplit(resolved)
+    if parts.scheme not in ("http", "https") or f"{parts.scheme}://{parts.netloc}" != origin:
+        return home_url
+    return resolved
+
+
+def signin_page(token_key: str, audience: str, api: str = "/api", next_url: str = "/") -> str:
+    """The page's HTML for this server's token key and audience; `next_url` already checked by same_origin_next."""
     roles = "\n    ".join(
         f'<label><input type="checkbox" name="role" value="{role}"{" checked" if role == "employee" else ""}> '
         f"{role}</label>" for role in ROLES)
     presets = " ".join(
         f'<button type="button" data-user="{html.escape(user)}" data-roles="{",".join(roles_)}">'
         f"{html.escape(user)} ({', '.join(roles_)})</button>" for user, roles_ in PRESETS)
-    return (_PAGE.replace("__ROLES__", roles).replace("__PRESETS__", presets)
-            .replace("__TOKEN_KEY__", json.dumps(token_key)).replace("__ISSUER__", json.dumps(DEV_ISSUER))
-            .replace("__AUDIENCE__", json.dumps(audience)).replace("__API__", api))
+    config = script_json({"tokenKey": token_key, "issuer": DEV_ISSUER, "audience": audience, "api": api,
+                          "next": next_url})
+    return _PAGE.replace("__ROLES__", roles).replace("__PRESETS__", presets).replace("__CONFIG__", config)
+
+
+def asset(path: str) -> tuple[str, bytes] | None:
+    """(content type, bytes) of the page's script or stylesheet at `path`, None for any other path."""
+    if path not in ASSETS:
+        return None
+    name, kind = ASSETS[path]
+    return kind, (Path(__file__).parent / name).read_bytes()
