@@ -80,11 +80,99 @@ def new(title: str, source: str, language: str, content_dir: Path, config_file: 
 @CONFIG
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the site; default: site_dir of mkdocs.yml (site/).")
-def build(config_file: Path, site_dir: Path | None) -> None:
+@click.option("--production", is_flag=True,
+              help="Refuse a local or http site_url, a missing sign_in and the demo payer; build nothing then.")
+@click.option("--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
+              help="With --production: a template.yaml parameter as `sam deploy --parameter-overrides` gets it "
+                   "(replaces samconfig.toml's); repeatable.")
+@click.option("--config-env", default="default", show_default=True,
+              help="With --production: the samconfig.toml environment `sam deploy` uses.")
+def build(config_file: Path, site_dir: Path | None, production: bool, parameters: tuple[str, ...],
+          config_env: str) -> None:
     """Build the static wall, post pages, posts.json and feed.xml; on any content error, build nothing."""
     from site_builder.plugin import build_site  # MkDocs is loaded only by the commands that build
 
+    if production:
+        _check_production(config_file, parameters, config_env)
     click.echo(f"built {build_site(config_file, site_dir)}", err=True)
+
+
+def _check_production(config_file: Path, pairs: tuple[str, ...], config_env: str) -> None:
+    """The production guards (site_builder/production.py) as one clear error, exit 1."""
+    from site_builder import production
+    from site_builder.local.template import load_template, parameter_overrides
+
+    project = config_file.resolve().parent
+    template = load_template(project / "template.yaml")
+    try:
+        overrides = parameter_overrides(template, pairs)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--parameter") from None
+    try:
+        values, sources = production.deploy_parameters(template, project / "samconfig.toml", config_env, overrides)
+        site_url, sign_in = production.site_settings(config_file)
+        production.check(config_file, site_url, sign_in, values, sources)
+    except production.ProductionError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.argument("site_dir", type=click.Path(path_type=Path))
+@click.option("--bucket", required=True, help="The site bucket (the stack's output).")
+@click.option("--distribution", default=None, help="The CloudFront distribution id: invalidate what changed.")
+@click.option("--endpoint-url", default=None, help="Another S3/CloudFront endpoint, e.g. a local moto server.")
+@click.option("--dry-run", is_flag=True, help="Say what would be uploaded and deleted; change nothing.")
+@click.option("--fingerprint", default=None,
+              help="The active-set fingerprint of this build (`sharewall active-posts`), stored in the bucket "
+                   "as sharewall/active.txt after everything else succeeded.")
+@click.option("--invalidation-limit", default=100, show_default=True, type=click.IntRange(1, 3000),
+              help="More changed paths than this: invalidate /* instead.")
+def publish(site_dir: Path, bucket: str, distribution: str | None, endpoint_url: str | None, dry_run: bool,
+            fingerprint: str | None, invalidation_limit: int) -> None:
+    """Upload a built site to its bucket: changed files only, delete what is gone, invalidate what changed."""
+    from site_builder.publish import PublishError, publish as run, summary
+
+    log = (lambda line: click.echo(line, err=True)) if dry_run else (lambda line: None)
+    try:
+        result = run(site_dir, bucket, distribution=distribution, endpoint_url=endpoint_url, dry_run=dry_run,
+                     fingerprint=fingerprint, limit=invalidation_limit, log=log)
+    except PublishError as error:
+        raise click.ClickException(str(error)) from None
+    if result.invalidated:
+        verb = "would invalidate" if dry_run else f"invalidation {result.invalidation_id}:"
+        click.echo(f"{verb} {' '.join(result.invalidated)}", err=True)
+    click.echo(summary(result.plan, dry_run))
+
+
+@main.command("active-posts")
+@click.argument("content_dir", default="content", type=click.Path(file_okay=False, path_type=Path))
+@CONFIG
+@click.option("--revision", default="", help="Also hash this (the commit being deployed, e.g. $GITHUB_SHA).")
+@click.option("--bucket", default=None, help="Compare with the fingerprint published in this bucket.")
+@click.option("--endpoint-url", default=None, help="Another S3 endpoint, e.g. a local moto server.")
+def active_posts(content_dir: Path, config_file: Path, revision: str, bucket: str | None,
+                 endpoint_url: str | None) -> None:
+    """Print `fingerprint=<sha256>` of the posts active now (no build); with --bucket also `changed=true|false`.
+
+    The lines suit $GITHUB_OUTPUT: a scheduled deploy stops when `changed=false`.
+    """
+    from site_builder.fingerprint import active_set
+    from site_builder.publish import PublishError, published_fingerprint
+
+    if not content_dir.is_dir():
+        raise click.ClickException(f"content folder {content_dir} does not exist")
+    settings = settings_of(config_file)
+    found = active_set(content_dir, settings, datetime.now(settings.zone), config_file, revision)
+    if found.errors:
+        raise click.ClickException(f"{found.errors} content errors; run `sharewall check {content_dir}`")
+    click.echo(f"{found.active} active posts", err=True)
+    click.echo(f"fingerprint={found.fingerprint}")
+    if bucket:
+        try:
+            published = published_fingerprint(bucket, endpoint_url)
+        except PublishError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"changed={'false' if published == found.fingerprint else 'true'}")
 
 
 @main.command()

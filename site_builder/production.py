@@ -1,0 +1,123 @@
+"""Production guards: what `sharewall build --production` refuses before it builds anything.
+
+A production wall must name its own https address (`site_url`), sign employees in at the company's
+identity provider (`sign_in`) and pay expense claims from the company's own account, not the demo
+payer. The payer is no setting of the site: it is the `PayerName`/`PayerIban` parameters of
+template.yaml, so the check reads them as `sam deploy` would resolve them: the template's defaults,
+over them the `parameter_overrides` of samconfig.toml's chosen environment, or instead of those the
+`--parameter` values given on the command line (as `--parameter-overrides` replaces samconfig's).
+A payer the build cannot see at all is refused too: the check must not pass by looking at nothing.
+"""
+
+from __future__ import annotations
+
+import shlex
+import tomllib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+DEMO_PAYER = {"PayerIban": "DE02120300000000202051", "PayerName": "Sharewall Demo GmbH"}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+
+
+class ProductionError(ValueError):
+    """The site is not fit for production; the message names the file and field of every problem."""
+
+
+def site_url_problem(site_url: str | None) -> str | None:
+    """Why `site_url` is no production address, or None."""
+    if not site_url:
+        return "missing; set the wall's https:// address"
+    parts = urlsplit(site_url)
+    host = (parts.hostname or "").lower()
+    if host in LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127."):
+        return f"{site_url!r} is a local address; set the wall's public https:// address"
+    if parts.scheme != "https":
+        return f"{site_url!r} is not https; the wall is served over https only"
+    return None
+
+
+def sign_in_problems(sign_in: dict[str, Any] | None) -> list[str]:
+    """What is missing or local in the `sign_in` setting (the company's OIDC provider)."""
+    if not sign_in:
+        return ["missing; production signs employees in at the company's identity provider "
+                "(authorize_url, token_url, client_id)"]
+    problems = [f"{name}: missing" for name in ("authorize_url", "token_url", "client_id") if not sign_in.get(name)]
+    for name in ("authorize_url", "token_url"):
+        value = str(sign_in.get(name) or "")
+        if value and not value.startswith("https://"):
+            problems.append(f"{name}: {value!r} is not an https:// address of the identity provider")
+    return problems
+
+
+def payer_problems(values: dict[str, str], sources: dict[str, str]) -> list[str]:
+    """The demo payer (or none at all) in the deploy parameters; `sources` says where each value came from."""
+    problems = []
+    for name, demo in DEMO_PAYER.items():
+        value = values.get(name, "").strip()
+        if not value:
+            problems.append(f"{name}: no value; pass --parameter {name}=... as `sam deploy` gets it")
+        elif value == demo:
+            problems.append(f"{sources.get(name, 'template.yaml')}: {name}: {value!r} is the demo payer; "
+                            "set your company's own account")
+    return problems
+
+
+def deploy_parameters(template: dict, samconfig: Path, config_env: str,
+                      overrides: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The parameter values `sam deploy --config-env ENV` would use, and where each came from."""
+    values = {name: str(spec["Default"]) for name, spec in (template.get("Parameters") or {}).items()
+              if "Default" in spec}
+    sources = {name: "template.yaml Default" for name in values}
+    if overrides:
+        given, origin = overrides, "--parameter"
+    else:
+        given, origin = samconfig_overrides(samconfig, config_env), f"{samconfig.name} [{config_env}]"
+    values.update(given)
+    sources.update({name: origin for name in given})
+    return values, sources
+
+
+def samconfig_overrides(samconfig: Path, config_env: str) -> dict[str, str]:
+    """`parameter_overrides` of `[ENV.deploy.parameters]` (or `[ENV.global.parameters]`) in samconfig.toml."""
+    if not samconfig.is_file():
+        return {}
+    try:
+        config = tomllib.loads(samconfig.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ProductionError(f"{samconfig}: not valid TOML: {error}") from None
+    env = config.get(config_env) or {}
+    for command in ("deploy", "global"):
+        raw = ((env.get(command) or {}).get("parameters") or {}).get("parameter_overrides")
+        if raw:
+            pairs = shlex.split(raw) if isinstance(raw, str) else [str(item) for item in raw]
+            return dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+    return {}
+
+
+def check(config_file: Path, site_url: str | None, sign_in: dict[str, Any] | None,
+          parameters: dict[str, str], parameter_sources: dict[str, str]) -> None:
+    """Raise ProductionError listing every problem, each naming its file and field."""
+    problems = []
+    if problem := site_url_problem(site_url):
+        problems.append(f"{config_file.name}: site_url: {problem}")
+    problems += [f"{config_file.name}: plugins.sharewall.sign_in: {problem}" for problem in sign_in_problems(sign_in)]
+    problems += payer_problems(parameters, parameter_sources)
+    if problems:
+        listing = "\n".join(f"  {problem}" for problem in problems)
+        raise ProductionError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} for production, nothing was built:\n{listing}")
+
+
+def site_settings(config_file: Path) -> tuple[str | None, dict[str, Any] | None]:
+    """`site_url` and the sharewall `sign_in` as MkDocs reads mkdocs.yml (so `!ENV` values count)."""
+    from mkdocs.config import load_config  # MkDocs is loaded only by the commands that build
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        config = load_config(str(config_file))
+    except ConfigurationError as error:
+        raise ProductionError(f"{config_file}: {error}") from None
+    plugin = config.plugins.get("sharewall")
+    sign_in = dict(plugin.config.sign_in or {}) if plugin is not None else None
+    return config.site_url or None, sign_in
