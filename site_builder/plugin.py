@@ -13,6 +13,8 @@ import os
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from markdown import Extension, Markdown
+from markdown.serializers import to_html_string
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,6 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from site_builder import sanitise
 from site_builder.content import POST_GLOB, Content, Post, load_content
 from site_builder.networks import NETWORKS
 from site_builder.settings import DEFAULT_DISCLOSURES, Disclosure, Settings, SettingsError, validate_settings
@@ -33,6 +36,9 @@ WALL_FILE = "index.md"  # the wall's first page; its text is the wall's introduc
 SIGN_IN_FILE = "signin.md"  # where the identity provider sends employees back to (generated)
 ASSETS = "assets/sharewall"  # templates/assets/sharewall: the wall's own scripts and styles
 COMPOSER_START = '<details class="sw-share">'  # where partials/sharewall/composer.html begins in a card
+# Sharewall's own templates (templates/): compiled with autoescape, so every value they print is text
+ESCAPED_TEMPLATES = frozenset({"post.html", "wall.html", "claims.html", "stats.html", "signin.html"})
+ESCAPED_PARTIALS = "partials/sharewall/"
 
 # -----------------------------------------------------------------------------
 # Configuration
@@ -92,6 +98,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             "disclosures": {lang: dict(value) for lang, value in self.config.disclosures.items()},
             # the local server signs people in itself, whatever provider production uses
             "sign_in": dict(self.config.sign_in) if self.config.sign_in and not self.dev_sign_in else None,
+            "markdown_extensions": tuple(name for name in config.markdown_extensions if isinstance(name, str)),
+            "markdown_configs": dict(config.mdx_configs),
         }
         try:
             self.settings = validate_settings(options, config.config_file_path)
@@ -100,6 +108,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self.strings = strings_for(config.theme["language"] or "en")
         self.wall_title = self.strings["wall"]
         self.site = Site(url=config.site_url or None, directory_urls=config.use_directory_urls)
+        config.markdown_extensions.append(_HtmlOutput())
         return config
 
     # Validate all content before MkDocs cleans or writes anything: on any error, publish nothing
@@ -149,7 +158,17 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             if number > 1:
                 title = page.meta.get("title") or self.wall_title
                 page.meta.update(title=f"{title} – {self.strings['page']} {number}", search={"exclude": True})
+        page.meta = sanitise.escape_meta(page.meta)  # front matter reaches Material's templates as text
         return markdown
+
+    # Sanitise every page's HTML last (nothing after it adds to the content); make its title and table of
+    # contents text, whichever heading or file name they came from
+    @event_priority(-100)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        _escape_titles(page)
+        return sanitise.clean(html)
 
     # Render every card once with the theme; give all templates the browser configuration
     @event_priority(-50)
@@ -157,6 +176,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         if not self.config.enabled:
             return None
         base = self.site.base
+        env.autoescape = _autoescape(env.autoescape)
         env.globals["sharewall"] = {
             "config": browser_config(self.settings, self.strings, sign_in_page=self.sign_in_href),
             "t": self.strings, "home": base,
@@ -188,7 +208,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        for path, data in self.wall.outputs().items():
+        for path, data in {**self.wall.outputs(), **_published_policy(config.docs_dir)}.items():
             target = Path(config.site_dir, path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -294,6 +314,48 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
 # The files `load_content` reads as posts: its glob matched against the whole path, not just its end
 def _is_post_file(src_uri: str) -> bool:
     return PurePosixPath("/", src_uri).match(f"/{POST_GLOB}")
+
+
+# The expense policy the claims function enforces, published next to the catalogue (validated in on_pre_build)
+def _published_policy(docs_dir: str) -> dict[str, bytes]:
+    from sharewall_common.expenses import PUBLISHED_NAME, published_policy
+    from sharewall_common.published import PREFIX
+
+    source = Path(docs_dir, "expenses.yml")
+    return {PREFIX + PUBLISHED_NAME: published_policy(source.read_text(encoding="utf-8"))} if source.is_file() else {}
+
+
+# Markdown writes HTML (<hr>, <img …>) instead of XHTML (<hr />), as the sanitiser does: a page with nothing
+# to remove comes out of it byte for byte. MkDocs offers no `output_format`; the format's writer is swapped
+class _HtmlOutput(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.output_formats = {**md.output_formats, "xhtml": to_html_string}
+
+
+# Autoescape for Sharewall's templates; Material's own keep the theme's setting (they print HTML they trust)
+def _autoescape(theme_setting):
+    def autoescape(name: str | None) -> bool:
+        if name and (name in ESCAPED_TEMPLATES or name.startswith(ESCAPED_PARTIALS)):
+            return True
+        return theme_setting(name) if callable(theme_setting) else bool(theme_setting)
+    return autoescape
+
+
+# A page's title and table of contents as escaped text: Material prints them unescaped (and the <title>
+# through `striptags`, which decodes entities), from front matter, the first heading or the file name
+def _escape_titles(page: Page) -> None:
+    if "title" not in page.meta:
+        title = sanitise.escape_meta(sanitise.text(page.title or ""))
+        if page.is_homepage:
+            page._title_from_render = title  # Material's <title> of the homepage is the site name: keep it
+        else:
+            page.meta["title"] = title
+    links = list(page.toc or ())
+    while links:
+        link = links.pop()
+        link.title = sanitise.escape_meta(sanitise.text(link.title))
+        link.id = sanitise.escape_meta(link.id)  # Material writes href="{{ toc_item.url }}"
+        links += link.children
 
 
 # The composer part of a rendered card, opened: the post page shows the same HTML

@@ -10,6 +10,7 @@ import pytest
 from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto
 from site_builder.local.server import serve_catalogue
 from site_builder.networks import NETWORKS
+from sharewall_common.expenses import published_policy
 from tests.local_serve import ServeProcess, crowd_today
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,10 +34,13 @@ def moto_endpoint():
 
 @pytest.fixture(scope="session")
 def site_origin(tmp_path_factory):
-    """The published site as far as the functions see it: the wall's catalogue on loopback."""
+    """The published site as far as the functions see it: the wall's catalogue and expense policy on loopback."""
     root = tmp_path_factory.mktemp("published")
     posts = [{"slug": slug, "source": source, "networks": networks} for slug, (source, networks) in WALL.items()]
     origin, server = serve_catalogue(root, posts)
+    # and the expense policy the claims function enforces, published by the build from content/expenses.yml
+    (root / "sharewall" / "expenses.json").write_bytes(
+        published_policy((ROOT / "content" / "expenses.yml").read_text(encoding="utf-8")))
     yield origin
     server.shutdown()
 

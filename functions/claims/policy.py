@@ -1,20 +1,23 @@
-"""The expense policy the function enforces: `content/expenses.yml`, bundled next to the code.
+"""The expense policy the function enforces: the `content/expenses.yml` that was merged, as the build
+published it (`sharewall/expenses.json`, read like the wall's catalogue by `sharewall_common.published`).
 
-`EXPENSES_FILE` overrides the path (the local server and tests point it at `content/expenses.yml`).
+There is no second copy: without a readable policy (and no earlier copy at hand) claims are refused
+with 503 and nothing is written.
 """
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
-from pathlib import Path
+from sharewall_common.errors import ServiceUnavailable
+from sharewall_common.expenses import PUBLISHED_NAME, ExpensePolicy, policy_from_published
+from sharewall_common.published import Published, Unavailable
 
-from sharewall_common.expenses import ExpensePolicy, load_policy
-
-BUNDLED = Path(__file__).with_name("expenses.yml")
+published = Published(PUBLISHED_NAME, policy_from_published, service="claims")
 
 
-@lru_cache(maxsize=1)
 def current() -> ExpensePolicy:
-    path = Path(os.environ.get("EXPENSES_FILE") or BUNDLED)
-    return load_policy(path.read_text(encoding="utf-8"))
+    """The published policy (kept a few minutes); 503 when it cannot be read and no copy is at hand."""
+    try:
+        return published.get()
+    except Unavailable:
+        raise ServiceUnavailable("the expense policy cannot be read right now; try again in a minute",
+                                 code="policy_unavailable") from None

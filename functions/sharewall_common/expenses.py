@@ -7,8 +7,9 @@ key or label reads like a fee, honorarium or wage is rejected.
 
 from __future__ import annotations
 
+import json
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 import regex
 import yaml
@@ -62,7 +63,7 @@ class Category(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     label: dict[str, str] = Field(min_length=1)
-    limit: int = Field(gt=0)  # cents: the most one claim may hold in this category
+    limit: int = Field(gt=0)  # cents: the most one claim, and all claims of one invite together, may hold
     receipt: bool = True
 
     @field_validator("limit", mode="before")
@@ -91,6 +92,8 @@ class ExpensePolicy(BaseModel):
     currency: str = "EUR"  # claims are paid by SEPA credit transfer, so in euros
     max_age_days: int = Field(ge=1, le=730)  # an expense older than this (at submission) is refused
     max_lines: int = Field(default=20, ge=1, le=40)
+    # an invite's claims together over a category's limit: finance sees a flag, or the claim is refused
+    across_claims: Literal["flag", "refuse"] = "flag"
     categories: dict[str, Category] = Field(min_length=1)
 
     @field_validator("currency")
@@ -126,11 +129,35 @@ class ExpensePolicy(BaseModel):
             "currency": self.currency,
             "max_age_days": self.max_age_days,
             "max_lines": self.max_lines,
+            "across_claims": self.across_claims,
             "categories": [
                 {"key": key, "label": category.label, "limit": money_text(category.limit), "receipt": category.receipt}
                 for key, category in self.categories.items()
             ],
         }
+
+
+    def document(self) -> dict[str, Any]:
+        """The policy as expenses.yml writes it (limits as '600.00'): what the build publishes."""
+        return {
+            "currency": self.currency, "max_age_days": self.max_age_days, "max_lines": self.max_lines,
+            "across_claims": self.across_claims,
+            "categories": {key: {"label": category.label, "limit": money_text(category.limit), "receipt": category.receipt}
+                           for key, category in self.categories.items()},
+        }
+
+
+PUBLISHED_NAME = "expenses.json"  # the build writes sharewall/expenses.json; the claims function reads it
+
+
+def published_policy(text: str) -> bytes:
+    """The text of expenses.yml, validated (PolicyError), as the JSON the build publishes next to the site."""
+    return json.dumps(load_policy(text).document(), ensure_ascii=False).encode("utf-8")
+
+
+def policy_from_published(data: bytes) -> ExpensePolicy:
+    """The policy from the published JSON, validated by the same model as expenses.yml (ValueError if not one)."""
+    return ExpensePolicy.model_validate(json.loads(data))
 
 
 class PolicyError(ValueError):

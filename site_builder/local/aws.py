@@ -21,10 +21,12 @@ import boto3
 
 from site_builder.local.devauth import DEV_AUDIENCE, DEV_ISSUER
 from site_builder.local.template import load_template, resources_of_type
+from site_builder.production import samconfig_overrides
 
 REGION = "eu-central-1"
 ACCOUNT = "123456789012"  # moto's default account
-# Values for template parameters that have no default; locally nobody checks them against an IdP
+SANDBOX = "sandbox"  # samconfig.toml's environment with demo values for the parameters the company must set
+# The local sign-in and origin, over the sandbox's: locally nobody checks tokens against an IdP
 LOCAL_PARAMETERS = {
     "JwtIssuer": DEV_ISSUER,
     "JwtAudience": DEV_AUDIENCE,
@@ -197,6 +199,8 @@ class LocalResources:
                                      "the local server runs all functions in one process")
                 per_function[key] = (name, resolved)
         env.update({key: value for key, (_, value) in per_function.items()})
+        if "SITE_BUCKET" in env:
+            env["SITE_BUCKET"] = ""  # locally published files (catalogue, policy) are read from the site over HTTP
         return env
 
 
@@ -232,14 +236,25 @@ def local_bucket_name(logical_id: str) -> str:
 
 
 def create_resources(template: dict | str | Path = "template.yaml",
-                     parameters: dict[str, str] | None = None) -> LocalResources:
-    """Create every table, bucket and secret of the template on the endpoint in AWS_ENDPOINT_URL."""
+                     parameters: dict[str, str] | None = None, samconfig: str | Path | None = None) -> LocalResources:
+    """Create every table, bucket and secret of the template on the endpoint in AWS_ENDPOINT_URL.
+
+    Parameter values: the template's defaults, then the demo values of samconfig.toml's `sandbox`
+    environment (default: next to the template file, else in the working directory) for those the
+    company must set (payer...), then the local sign-in and origin, then `parameters`.
+    """
+    if samconfig is None:
+        samconfig = Path(template).with_name("samconfig.toml") if not isinstance(template, dict) else "samconfig.toml"
     if not isinstance(template, dict):
         template = load_template(template)
     values = {name: str(spec["Default"]) for name, spec in (template.get("Parameters") or {}).items()
               if "Default" in spec}
-    for name in template.get("Parameters") or {}:
-        values.setdefault(name, LOCAL_PARAMETERS.get(name, f"local-{name.lower()}"))
+    declared = template.get("Parameters") or {}
+    values.update({name: value for name, value in samconfig_overrides(Path(samconfig), SANDBOX).items()
+                   if name in declared})
+    values.update({name: value for name, value in LOCAL_PARAMETERS.items() if name in declared})
+    for name in declared:
+        values.setdefault(name, f"local-{name.lower()}")
     values.update(parameters or {})
     local = LocalResources(template=template, parameters=values)
 

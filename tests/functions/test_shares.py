@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from urllib.request import urlopen
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
@@ -311,7 +312,7 @@ def test_without_the_catalogue_a_share_is_refused_for_a_retry_and_writes_nothing
 
     share()
     before = snapshot(fresh_tables)["tables"]
-    monkeypatch.setattr(shares_route, "catalogue", Catalogue("http://127.0.0.1:9/posts.json"))  # nothing listens
+    monkeypatch.setattr(shares_route, "catalogue", Catalogue(lambda name: urlopen("http://127.0.0.1:9/").read()))  # nothing listens
     status, answer = share()
     assert status == 503 and answer["error"]["code"] == "unavailable" and "retry" in answer["error"]["message"]
     assert snapshot(fresh_tables)["tables"] == before

@@ -125,7 +125,8 @@ class Wall:
         self.now, self.down, self.fetches = 0.0, False, 0
         self.posts = [{"slug": "a", "source": "comms", "networks": ["x", "email"]}]
 
-    def download(self, url: str) -> bytes:
+    def download(self, name: str) -> bytes:
+        assert name == "catalogue.json"
         self.fetches += 1
         if self.down:
             raise OSError("connection refused")
@@ -133,10 +134,11 @@ class Wall:
 
 
 def test_the_catalogue_is_kept_for_minutes_and_a_rebuilt_wall_is_seen_after():
-    from shares.catalogue import FRESH_SECONDS, Catalogue, Entry
+    from shares.catalogue import Catalogue, Entry
+    from sharewall_common.published import FRESH_SECONDS
 
     wall = Wall()
-    catalogue = Catalogue("https://wall.example.com/posts.json", wall.download, lambda: wall.now)
+    catalogue = Catalogue(wall.download, lambda: wall.now)
     assert catalogue.entry("a") == Entry("comms", frozenset({"x", "email"}))
     assert catalogue.entry("b") is None and wall.fetches == 1
     wall.posts.append({"slug": "b", "source": "hr", "networks": ["linkedin"]})
@@ -146,13 +148,16 @@ def test_the_catalogue_is_kept_for_minutes_and_a_rebuilt_wall_is_seen_after():
     assert catalogue.entry("b") == Entry("hr", frozenset({"linkedin"})) and wall.fetches == 2
 
 
-def test_a_site_that_is_down_keeps_the_copy_at_hand_and_is_asked_again_soon():
-    from shares.catalogue import FRESH_SECONDS, RETRY_SECONDS, Catalogue, CatalogueUnavailable
+def test_a_site_that_is_down_keeps_the_copy_at_hand_and_is_asked_again_soon(monkeypatch):
+    from shares.catalogue import Catalogue, CatalogueUnavailable
+    from sharewall_common.published import FRESH_SECONDS, RETRY_SECONDS
 
+    monkeypatch.setenv("SITE_URL", "https://wall.example.com/")
+    monkeypatch.setenv("SITE_BUCKET", "")
     wall = Wall()
     wall.down = True
-    catalogue = Catalogue("https://wall.example.com/posts.json", wall.download, lambda: wall.now)
-    with pytest.raises(CatalogueUnavailable, match="wall.example.com"):
+    catalogue = Catalogue(wall.download, lambda: wall.now)
+    with pytest.raises(CatalogueUnavailable, match="wall.example.com/sharewall/catalogue.json"):
         catalogue.entry("a")
     with pytest.raises(CatalogueUnavailable):
         catalogue.entry("a")
@@ -169,15 +174,16 @@ def test_something_that_is_not_a_catalogue_is_not_taken_for_one(data):
     from shares.catalogue import Catalogue, CatalogueUnavailable
 
     with pytest.raises(CatalogueUnavailable):
-        Catalogue("https://wall.example.com/posts.json", lambda url: data).entry("a")
+        Catalogue(lambda name: data).entry("a")
 
 
-def test_the_catalogue_is_read_from_the_site_unless_a_copy_is_named():
-    from shares.catalogue import PATH, catalogue_url
+def test_published_files_are_read_from_the_site_bucket_in_production_and_the_site_locally():
+    from shares.catalogue import PATH
     from site_builder.wall import CATALOGUE_PATH
+    from sharewall_common.published import location
 
     assert PATH == CATALOGUE_PATH  # where the build writes it is where the function looks
-    site = {"SITE_URL": "https://intranet.example.com/wall/", "CATALOGUE_URL": ""}
-    assert catalogue_url(site) == "https://intranet.example.com/wall/sharewall/catalogue.json"
-    copy = {**site, "CATALOGUE_URL": "https://public.example.com/catalogue.json"}
-    assert catalogue_url(copy) == "https://public.example.com/catalogue.json"
+    local = {"SITE_URL": "https://intranet.example.com/wall/", "SITE_BUCKET": ""}
+    assert location("catalogue.json", local) == "https://intranet.example.com/wall/sharewall/catalogue.json"
+    production = {**local, "SITE_BUCKET": "sharewall-site-123"}
+    assert location("expenses.json", production) == "s3://sharewall-site-123/sharewall/expenses.json"

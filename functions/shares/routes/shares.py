@@ -11,29 +11,31 @@ from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
-from shares.catalogue import Catalogue, CatalogueUnavailable, catalogue_url
+from shares.catalogue import Catalogue, CatalogueUnavailable
 from shares.counting import KeyReused, Share, count_share
 from shares.models import IDEMPOTENCY_KEY, ShareRequest, ShareResponse
 from shares.periods import today
 from sharewall_common.aws import client
 from sharewall_common.errors import BadRequest, Conflict, ServiceUnavailable
-from sharewall_common.identity import STAFF, identity_of
+from sharewall_common.callers import allow, current_caller, roles
+from sharewall_common.identity import STAFF
 
 router = APIGatewayHttpRouter()
 logger = Logger(service="shares", child=True)  # the app configures the handler; routes log through it
 metrics = Metrics(service="shares")
 TABLE = os.environ.get("APP_TABLE", "")
-catalogue = Catalogue(catalogue_url())  # the wall's catalogue, read when first needed
+catalogue = Catalogue()  # the wall's catalogue, read when first needed
 
 
 # The key makes retries safe: the browser makes one per share and resends it on every retry
 @router.post("/shares")
+@allow(roles(*STAFF))
 def post_share(
     body: ShareRequest,
     idempotency_key: Annotated[str, Header(alias="idempotency-key", pattern=IDEMPOTENCY_KEY,
                                            description="8-128 letters, digits, - or _; one per share")],
 ) -> Response[ShareResponse]:
-    caller = identity_of(router.current_event.raw_event).require(*STAFF)
+    caller = current_caller(router)
     share = Share(body.post, body.network, body.personalised, _source_on_the_wall(body.post, body.network))
     try:
         outcome = count_share(client("dynamodb"), TABLE, idempotency_key, share, caller.subject, today())
