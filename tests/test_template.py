@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 import shutil
@@ -14,6 +15,9 @@ from site_builder.local.template import http_routes, load_template, resources_of
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
+
+
+CHECKOV = ROOT / ".tools/checkov/bin/checkov"
 
 
 def _tool(name: str, local: Path) -> str:
@@ -36,6 +40,24 @@ def test_sam_validate_lint_is_clean():
                              str(TEMPLATE)], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "is a valid SAM Template" in result.stdout + result.stderr
+
+
+def test_checkov_finds_nothing_unexplained():
+    tool = _tool("checkov", CHECKOV)
+    # offline: no guidelines download, no update check (nothing but loopback is ever contacted)
+    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
+    result = subprocess.run([tool, "--file", str(TEMPLATE), "--framework", "cloudformation", "--skip-download",
+                             "--output", "json"],
+                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    report = json.loads(result.stdout)
+    summary = report["summary"]
+    failed = [(check["check_id"], check["resource"]) for check in report["results"]["failed_checks"]]
+    assert result.returncode == 0 and summary["failed"] == 0, failed
+    assert summary["passed"] > 20  # it did look at the template
+    # every skip says why, in the template next to the resource
+    for skipped in report["results"]["skipped_checks"]:
+        reason = (skipped.get("check_result") or {}).get("suppress_comment") or ""
+        assert len(reason) > 30, (skipped["check_id"], skipped["resource"], reason)
 
 
 def _shape(key: str) -> str:
@@ -67,11 +89,12 @@ def test_the_table_is_protected_and_the_secret_generated():
     assert "GenerateSecretString" in secret and "SecretString" not in secret
 
 
-def test_the_api_checks_jwts_and_allows_only_the_site_origin():
+def test_the_api_checks_jwts_and_is_served_on_the_sites_origin_only():
     api = load_template(TEMPLATE)["Resources"]["HttpApi"]["Properties"]
     authorizer = api["Auth"]["Authorizers"][api["Auth"]["DefaultAuthorizer"]]
     assert authorizer["JwtConfiguration"] == {"issuer": {"Ref": "JwtIssuer"}, "audience": [{"Ref": "JwtAudience"}]}
-    assert api["CorsConfiguration"]["AllowOrigins"] == [{"Ref": "SiteOrigin"}]
+    assert "CorsConfiguration" not in api  # same origin as the wall (/api/* on the distribution): no CORS at all
+    assert api["StageName"] == "api"  # CloudFront forwards /api/shares: stage `api`, route /shares
     assert api["DefaultRouteSettings"]["ThrottlingBurstLimit"] > 0
 
 
@@ -91,3 +114,155 @@ def test_no_function_code_scans():
     for path in (ROOT / "functions").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert ".scan(" not in text and '"Scan"' not in text, path
+
+
+# The parameters a company must set itself: no demo value may reach a deployed stack
+COMPANY_PARAMETERS = {"JwtIssuer", "JwtAudience", "SiteOrigin", "PayerName", "PayerIban"}
+
+
+def test_the_companys_own_parameters_have_no_defaults_and_only_the_sandbox_has_demo_values():
+    import tomllib
+
+    from site_builder.local.template import parameter_overrides
+    from site_builder.production import samconfig_overrides
+
+    template = load_template(TEMPLATE)
+    assert {name for name in COMPANY_PARAMETERS if "Default" in template["Parameters"][name]} == set()
+    assert "CatalogueUrl" not in template["Parameters"]  # functions read the published catalogue from the bucket
+    samconfig = ROOT / "samconfig.toml"
+    assert not set(samconfig_overrides(samconfig, "default")) & COMPANY_PARAMETERS
+    assert "parameter_overrides" not in tomllib.loads(samconfig.read_text())["default"]["deploy"]["parameters"]
+    sandbox = samconfig_overrides(samconfig, "sandbox")
+    assert set(sandbox) >= COMPANY_PARAMETERS
+    # the sandbox's values pass the template's own checks (what CloudFormation would refuse, this refuses)
+    assert parameter_overrides(template, [f"{name}={value}" for name, value in sandbox.items()]) == sandbox
+
+
+def test_the_local_stack_takes_the_demo_payer_from_the_sandbox_and_the_dev_sign_in(aws_resources):
+    from site_builder.local.aws import LOCAL_PARAMETERS
+    from site_builder.production import samconfig_overrides
+
+    sandbox = samconfig_overrides(ROOT / "samconfig.toml", "sandbox")
+    values = aws_resources.parameters
+    assert (values["PayerName"], values["PayerIban"]) == (sandbox["PayerName"], sandbox["PayerIban"])
+    assert values["JwtIssuer"] == LOCAL_PARAMETERS["JwtIssuer"] != sandbox["JwtIssuer"]
+    env = aws_resources.function_environment()
+    assert env["PAYER_IBAN"] == sandbox["PayerIban"] and env["SITE_BUCKET"] == ""  # locally read over HTTP
+    assert env["SESSION_KEY_SECRET_ARN"].startswith("arn:aws:secretsmanager:")
+
+
+def test_the_site_bucket_is_private_and_only_this_distribution_reads_it():
+    resources = load_template(TEMPLATE)["Resources"]
+    bucket = resources["SiteBucket"]["Properties"]
+    assert bucket["PublicAccessBlockConfiguration"] == {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                                        "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    statements = {s["Sid"]: s for s in resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]}
+    assert statements["TlsOnly"]["Effect"] == "Deny"
+    assert statements["TlsOnly"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    allows = [s for s in statements.values() if s["Effect"] == "Allow"]
+    assert {s["Principal"]["Service"] for s in allows} == {"cloudfront.amazonaws.com"}
+    for statement in allows:  # the distribution of this stack, no other
+        source = statement["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+        assert source.endswith(":distribution/${Distribution}")
+    assert {s["Action"] for s in allows} == {"s3:GetObject", "s3:ListBucket"}
+
+
+def test_functions_read_only_the_published_data_of_the_site_bucket():
+    template = load_template(TEMPLATE)
+    for name in ("SharesFunction", "ClaimsFunction"):
+        props = template["Resources"][name]["Properties"]
+        assert props["Environment"]["Variables"]["SITE_BUCKET"] == {"Ref": "SiteBucket"}
+        assert "CATALOGUE_URL" not in props["Environment"]["Variables"]
+        site = [s for s in props["Policies"][0]["Statement"]
+                if "SiteBucket" in json.dumps(s["Resource"])]
+        assert [(s["Action"], s["Resource"]) for s in site] == [(["s3:GetObject"],
+                                                                 {"Fn::Sub": "${SiteBucket.Arn}/sharewall/*"})], name
+
+
+def test_the_distribution_serves_the_wall_and_the_api_on_one_origin():
+    resources = load_template(TEMPLATE)["Resources"]
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+    origins = {origin["Id"]: origin for origin in config["Origins"]}
+    assert origins["site"]["DomainName"] == {"Fn::GetAtt": ["SiteBucket", "RegionalDomainName"]}
+    assert origins["site"]["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
+    assert origins["api"]["DomainName"]["Fn::Sub"].startswith("${HttpApi}.execute-api.")
+    assert origins["api"]["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert config["DefaultRootObject"] == "index.html"
+    assert config["CustomErrorResponses"] == [{"ErrorCode": 404, "ResponseCode": 404, "ResponsePagePath": "/404.html",
+                                               "ErrorCachingMinTTL": 60}]
+    wall = config["DefaultCacheBehavior"]
+    assert wall["ViewerProtocolPolicy"] == "redirect-to-https" and wall["AllowedMethods"] == ["GET", "HEAD"]
+    assert wall["CachePolicyId"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"  # CachingOptimized: honours Cache-Control
+    assert wall["FunctionAssociations"] == [{"EventType": "viewer-request",
+                                             "FunctionARN": {"Fn::GetAtt": ["WallAccessFunction", "FunctionARN"]}}]
+    api, = config["CacheBehaviors"]
+    assert api["PathPattern"] == "/api/*" and api["TargetOriginId"] == "api"
+    assert set(api["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}
+    assert api["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # CachingDisabled
+    assert api["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # AllViewerExceptHostHeader
+    assert "FunctionAssociations" not in api  # the API checks its callers itself
+    for behaviour in (wall, api):
+        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SiteHeadersPolicy"}
+
+
+def test_the_custom_domain_is_optional_and_needs_a_us_east_1_certificate():
+    template = load_template(TEMPLATE)
+    params = template["Parameters"]
+    assert params["DomainName"]["Default"] == params["CertificateArn"]["Default"] == ""
+    assert re.fullmatch(params["CertificateArn"]["AllowedPattern"],
+                        "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc")
+    assert not re.fullmatch(params["CertificateArn"]["AllowedPattern"],
+                            "arn:aws:acm:eu-central-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc")
+    assert "us-east-1" in params["CertificateArn"]["Description"]
+    config = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    assert config["Aliases"]["Fn::If"][0] == "HasCustomDomain"
+    with_domain, without = config["ViewerCertificate"]["Fn::If"][1:]
+    assert with_domain["MinimumProtocolVersion"] == "TLSv1.2_2021" and with_domain["SslSupportMethod"] == "sni-only"
+    assert without == {"CloudFrontDefaultCertificate": True}
+    rule = template["Rules"]["CustomDomainNeedsCertificate"]
+    assert rule["Assertions"][0]["Assert"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "CertificateArn"}, ""]}]}
+
+
+def test_the_headers_policy_sends_the_wall_csp_and_the_security_headers(aws_resources):
+    policy = load_template(TEMPLATE)["Resources"]["SiteHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    security = policy["SecurityHeadersConfig"]
+    assert all(header["Override"] for header in security.values())
+    csp = aws_resources.resolve(security["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+    directives = {part.split()[0]: part.split()[1:] for part in csp.split("; ")}
+    receipts = f"https://{aws_resources.buckets['ReceiptsBucket']}.s3.eu-central-1.amazonaws.com"
+    issuer_host = aws_resources.parameters["JwtIssuer"].split("/")[2]
+    assert directives == {
+        "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"], "connect-src": ["'self'", receipts, f"https://{issuer_host}"],
+        "form-action": ["'self'", receipts], "frame-ancestors": ["'none'"], "base-uri": ["'self'"],
+        "object-src": ["'none'"]}
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert security["StrictTransportSecurity"]["IncludeSubdomains"] is True
+    assert security["ReferrerPolicy"]["ReferrerPolicy"] == "strict-origin-when-cross-origin"
+    assert security["FrameOptions"]["FrameOption"] == "DENY"
+    assert "ContentTypeOptions" in security
+    custom = {item["Header"]: item["Value"] for item in policy["CustomHeadersConfig"]["Items"]}
+    assert "camera=()" in custom["Permissions-Policy"]
+
+
+def test_wall_access_runs_a_cloudfront_function_with_the_session_key_store():
+    template = load_template(TEMPLATE)
+    function = template["Resources"]["WallAccessFunction"]["Properties"]
+    assert function["AutoPublish"] is True
+    assert function["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    assert function["FunctionConfig"]["KeyValueStoreAssociations"] == [
+        {"KeyValueStoreARN": {"Fn::GetAtt": ["SessionKeyStore", "Arn"]}}]
+    assert "${WallAccess}" in function["FunctionCode"]["Fn::Sub"]  # the mode is the stack's parameter
+    assert template["Parameters"]["WallAccess"]["Default"] == "employees"
+    assert template["Parameters"]["WallAccess"]["AllowedValues"] == ["employees", "public"]
+    session = template["Resources"]["SessionFunction"]["Properties"]
+    assert session["Environment"]["Variables"]["SESSION_KEY_SECRET_ARN"] == {"Ref": "SessionKeySecret"}
+    statement, = session["Policies"][0]["Statement"]
+    assert statement["Action"] == ["secretsmanager:GetSecretValue"] and statement["Resource"] == {"Ref": "SessionKeySecret"}
+    assert "GenerateSecretString" in template["Resources"]["SessionKeySecret"]["Properties"]
+    outputs = set(template["Outputs"])
+    assert outputs >= {"SiteUrl", "SiteBucketName", "DistributionId", "SessionKeyStoreArn", "SessionKeySecretArn",
+                       "ApiUrl"}

@@ -339,7 +339,8 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     if template is None:
         template = load_template(project / "template.yaml")
     # The site's origin is this server: links the functions build (invites) point back to it
-    resources = create_resources(template, {**(parameters or {}), "SiteOrigin": url.rstrip("/")})
+    resources = create_resources(template, {**(parameters or {}), "SiteOrigin": url.rstrip("/")},
+                                 samconfig=project / "samconfig.toml")
     os.environ.update(resources.function_environment())
     functions_dir = str(project / "functions")
     if functions_dir not in sys.path:
