@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from site_builder.frontmatter import FrontMatterError, parse, parse_yaml
+from site_builder.frontmatter import Document, FrontMatterError, parse, parse_yaml
 from site_builder.settings import Settings
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -166,11 +166,15 @@ def load_content(content_dir: str | Path, settings: Settings, now: datetime | No
     content.sources, source_issues = load_sources(root / "sources.yml", root)
     content.issues += source_issues
     content.issues += load_expenses(root / "expenses.yml", root)
-    for file in sorted(root.glob(POST_GLOB)):
+    posts = sorted(root.glob(POST_GLOB))
+    for file in posts:
         post, issues = load_post(file, root, settings, content.sources)
         content.issues += issues
         if post is not None:
             content.posts.append(post)
+    for file in sorted(set(root.rglob("*.md")) - set(posts)):
+        content.issues += load_page(file, root, settings)
+    content.issues += rules.published_files(root, lambda file: _relative(file, root))
     content.issues += rules.across_posts(content.posts, root, settings, now or datetime.now(settings.zone))
     content.posts.sort(key=lambda post: (post.publish, post.slug), reverse=True)
     content.issues.sort(key=lambda issue: (issue.path, issue.line))
@@ -217,6 +221,23 @@ def load_expenses(file: Path, root: Path) -> list[Issue]:
     except PolicyError as error:
         return [Issue(path, line, message) for line, message in error.problems]
     return []
+
+
+def load_page(file: Path, root: Path, settings: Settings) -> list[Issue]:
+    """Check a Markdown page that is not a post: its optional front matter and what its HTML may hold."""
+    from site_builder import rules
+
+    path = _relative(file, root)
+    text, issue = _read_text(file, path)
+    if issue:
+        return [issue]
+    document = Document(meta={}, body=text, body_line=1)
+    if text.startswith("---"):
+        try:
+            document = parse(text)
+        except FrontMatterError as error:
+            return [Issue(path, error.line, str(error))]
+    return list(rules.for_page(path, document, settings))
 
 
 def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Source]) -> tuple[Post | None, list[Issue]]:

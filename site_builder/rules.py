@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from xml.parsers import expat
 
-import regex
-
-from site_builder import sharing
+from site_builder import sanitise, sharing
 from site_builder.content import Issue, Post, Source
 from site_builder.frontmatter import Document
 from site_builder.networks import NETWORKS
-from site_builder.settings import Settings
+from site_builder.settings import MKDOCS_EXTENSIONS, Settings
 
-# Raw HTML that could run script: script-like elements, event handler attributes, script URLs.
-UNSAFE_HTML = regex.compile(
-    r"<\s*(script|iframe|object|embed|frame|frameset|base|meta)\b"
-    r"|<[^>]*\son[a-z]+\s*="
-    r"|\b(javascript|vbscript)\s*:"
-    r"|data\s*:\s*text/html",
-    regex.IGNORECASE,
-)
+# Markdown without these writes only what the sanitiser keeps (text, lists, headings, admonitions):
+# raw HTML, attr_list braces, inline and reference links and images
+MARKUP = re.compile(r"[<{]|\]\s*[(:]")
+# Files MkDocs may publish from content/: pages, data and images (an .html, .js or .xml file would be
+# served as is on the wall's origin)
+PUBLISHED_SUFFIXES = (".md", ".yml", ".yaml", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+# What makes an SVG image a document that runs script when opened on its own
+SVG_ACTIVE = frozenset({"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"})
+SVG_URL = re.compile(r"(javascript|vbscript):|data:text/html", re.IGNORECASE)
 
 
 def for_post(post: Post, document: Document, root: Path, settings: Settings, sources: dict[str, Source]) -> Iterator[tuple[int, str]]:
@@ -41,7 +43,7 @@ def for_post(post: Post, document: Document, root: Path, settings: Settings, sou
         if name not in settings.networks:
             yield line("networks", index), f"networks[{index}] '{name}' is not configured; allowed: {', '.join(settings.networks)}"
     yield from _suggestion_rules(post, line, settings)
-    yield from _unsafe_body(post, document)
+    yield from unsafe_markup(post.body, document.body_line, settings)
 
 
 def across_posts(posts: list[Post], root: Path, settings: Settings, now: datetime) -> Iterator[Issue]:
@@ -80,8 +82,9 @@ def _suggestion_rules(post: Post, line, settings: Settings) -> Iterator[tuple[in
     # only networks with a limit can be exceeded, and only those that take text count the link
     links = {name: prepared.link(name) for name in prepared.networks if NETWORKS[name].limit}
     for index, text in enumerate(post.suggestions):
-        if UNSAFE_HTML.search(text):
-            yield line("suggestions", index), f"suggestions[{index}] contains HTML or a URL that could run script; write plain text"
+        unsafe = [str(removal) for removal in sanitise.removals(text)]
+        if unsafe:
+            yield line("suggestions", index), f"suggestions[{index}] contains {', '.join(unsafe)}, which could run script; write plain text"
             continue
         message = prepared.lock.wrap(prepared.suggestions[index])
         for name in links:
@@ -90,8 +93,97 @@ def _suggestion_rules(post: Post, line, settings: Settings) -> Iterator[tuple[in
                 yield line("suggestions", index), f"suggestions[{index}] {problem}; shorten it or drop {name} from networks"
 
 
-def _unsafe_body(post: Post, document: Document) -> Iterator[tuple[int, str]]:
-    for offset, text in enumerate(post.body.splitlines()):
-        found = UNSAFE_HTML.search(text)
+def unsafe_markup(body: str, first_line: int, settings: Settings) -> Iterator[tuple[int, str]]:
+    """What the sanitiser would remove from the Markdown `body` as the build renders it, at the line it was
+    written on (`first_line` is the file line of the body's first line)."""
+    if not MARKUP.search(body):
+        return
+    searched: dict[str, int] = {}
+    for removal in sanitise.removals(render(body, settings)):
+        line = first_line + body.count("\n", 0, _written_at(body, removal, searched))
+        yield line, f"{removal} is removed from the page: it could run script or load from elsewhere; use Markdown or plain HTML without it"
+
+
+def render(body: str, settings: Settings) -> str:
+    """The body as HTML, by Markdown with the site's extensions (one instance per extension set)."""
+    key = (settings.markdown_extensions, repr(sorted(settings.markdown_configs.items())))
+    if key not in _RENDERERS:
+        _RENDERERS[key] = _markdown(settings)
+    renderer = _RENDERERS[key]
+    return renderer.reset().convert(body)
+
+
+_RENDERERS: dict[tuple, Any] = {}
+
+
+def _markdown(settings: Settings):
+    import markdown  # only when a body holds markup
+
+    try:
+        return markdown.Markdown(extensions=list(settings.markdown_extensions),
+                                 extension_configs=settings.markdown_configs)
+    except Exception:  # an extension MkDocs loads but this check cannot (e.g. a !!python/name option)
+        return markdown.Markdown(extensions=[*MKDOCS_EXTENSIONS, "attr_list", "admonition"])
+
+
+def _written_at(source: str, removal: sanitise.Removal, searched: dict[str, int]) -> int:
+    """Where in `source` a removed element or attribute was written, as well as the source tells: the
+    verbatim start tag (raw HTML), else the attribute's value or name (links, attr_list), else `<tag`."""
+    needles = [(re.escape(removal.raw), removal.attribute)] if removal.raw else []
+    if removal.attribute:
+        written = re.search(rf"[\s\"'/]{re.escape(removal.attribute)}\s*=\s*(\"[^\"]*|'[^']*|[^\s>]+)",
+                            removal.raw, re.IGNORECASE)
+        values = [value for value in (written and written.group(1).lstrip("\"'"), removal.value) if value]
+        name = re.escape(removal.attribute)
+        needles += [(rf"(?<![\w-]){name}\s*=\s*[\"']?{re.escape(value)}", None) for value in values]
+        needles += [(re.escape(value), None) for value in values]  # a link's or image's URL in Markdown
+    if removal.attribute:
+        needles.append((rf"(?<![\w-]){re.escape(removal.attribute)}(?![\w-])", None))
+    needles.append((rf"<\s*{re.escape(removal.tag)}(?![\w-])", None))
+    for pattern, attribute in needles:
+        found = re.compile(pattern, re.IGNORECASE).search(source, searched.get(pattern, 0))
         if found:
-            yield document.body_line + offset, f"body contains {found.group(0).strip()!r}, which could run script; remove the raw HTML"
+            searched[pattern] = found.end()
+            inside = attribute and re.search(rf"[\s\"'/]{re.escape(attribute)}(?![\w-])", found.group(0), re.IGNORECASE)
+            return found.start() + (inside.start() + 1 if inside else 0)
+    return 0
+
+
+def for_page(path: str, document: Document, settings: Settings) -> Iterator[Issue]:
+    """The rules of a Markdown page that is not a post (the wall's introduction, guidelines, claim…)."""
+    for line, message in unsafe_markup(document.body, document.body_line or 1, settings):
+        yield Issue(path, line, message)
+
+
+def published_files(root: Path, relative) -> Iterator[Issue]:
+    """Files under content/ the site would publish as they are: only pages, data and images, and
+    SVG images that are pictures, not documents with script."""
+    for file in sorted(root.rglob("*")):
+        if not file.is_file() or any(part.startswith(".") for part in file.relative_to(root).parts):
+            continue
+        if file.suffix.lower() not in PUBLISHED_SUFFIXES:
+            yield Issue(relative(file), 1, f"{file.suffix or 'a file without suffix'} files are not published from content/ "
+                                           f"(they could run script on the wall); allowed: {', '.join(PUBLISHED_SUFFIXES)}")
+        elif file.suffix.lower() == ".svg":
+            yield from (Issue(relative(file), line, message) for line, message in _active_svg(file))
+
+
+def _active_svg(file: Path) -> Iterator[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        name, line = tag.rsplit(" ", 1)[-1], parser.CurrentLineNumber
+        if name in SVG_ACTIVE:
+            found.append((line, f"SVG image contains a <{name}> element, which could run script; export it as a plain picture"))
+        for attribute, value in attributes.items():
+            local = attribute.rsplit(" ", 1)[-1]
+            if local.lower().startswith("on") or SVG_URL.search(re.sub(r"[\x00-\x20]", "", value)):
+                found.append((line, f"SVG image has attribute {local}={value[:40]!r} on <{name}>, which could run script; remove it"))
+
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(file.read_bytes(), True)
+    except expat.ExpatError as error:
+        found.append((error.lineno, f"SVG image is not well-formed XML ({expat.errors.messages[error.code]}); export it again"))
+    yield from found

@@ -56,6 +56,9 @@ class SignIn(BaseModel):
         return value
 
 
+MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")  # what MkDocs adds to every site's markdown_extensions
+
+
 class Settings(BaseModel):
     """What the content rules need to know about the site."""
 
@@ -70,6 +73,10 @@ class Settings(BaseModel):
     api: str = "/api"
     page_size: int = Field(default=24, ge=1, le=500)
     sign_in: SignIn | None = None  # None: locally the dev sign-in, elsewhere no sign-in link
+    # mkdocs.yml's markdown_extensions (with MkDocs' built-in ones) and their options: `sharewall check`
+    # renders every page as the build does, to report what the sanitiser would remove
+    markdown_extensions: tuple[str, ...] = MKDOCS_EXTENSIONS
+    markdown_configs: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("timezone")
     @classmethod
@@ -131,7 +138,21 @@ def load_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
         return Settings()
     with path.open(encoding="utf-8") as handle:
         config = yaml.load(handle, Loader=_IgnoreTagsLoader) or {}
-    return validate_settings(plugin_options(config.get("plugins") or []), path)
+    return validate_settings({**plugin_options(config.get("plugins") or []), **markdown_options(config)}, path)
+
+
+def markdown_options(config: dict[str, Any]) -> dict[str, Any]:
+    """`markdown_extensions` of mkdocs.yml (names, or {name: options}) as the build hands them to Markdown."""
+    names, configs = list(MKDOCS_EXTENSIONS), {}
+    for entry in config.get("markdown_extensions") or ():
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+        if not isinstance(name, str):
+            continue
+        if name not in names:
+            names.append(name)
+        if isinstance(options, dict):
+            configs[name] = options
+    return {"markdown_extensions": tuple(names), "markdown_configs": configs}
 
 
 def plugin_options(plugins: list[Any] | dict[str, Any]) -> dict[str, Any]:

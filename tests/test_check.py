@@ -72,11 +72,29 @@ BROKEN: dict[str, tuple[str | bytes, int, str]] = {
     "no-suggestions": (post(suggestions="[]", **{"  - Worth reading.": None}), 9, "suggestions must hold 1 to 5 entries, got 0"),
     "too-many-suggestions": (post(suggestions="[a, b, c, d, e, f]", **{"  - Worth reading.": None}), 9, "suggestions must hold 1 to 5 entries, got 6"),
     "too-long-for-x": (post(networks="[x]", **{"  - Worth reading.": f"  - {LONG}\n"}), 11, "suggestions[0] is 304 characters on x with link and disclosure; the limit is 280"),
-    "script-in-body": (VALID.replace("Body.", "Intro\n<script>alert(1)</script>"), 13, "body contains '<script'"),
-    "iframe-in-body": (VALID.replace("Body.", "<iframe src='https://evil.example'></iframe>"), 12, "body contains '<iframe'"),
-    "handler-in-body": (VALID.replace("Body.", '<img src="x" onerror="alert(1)">'), 12, "could run script"),
-    "javascript-url-in-body": (VALID.replace("Body.", "[click](javascript:alert(1))"), 12, "body contains 'javascript:'"),
-    "script-in-suggestion": (VALID.replace("Worth reading.", "'<img src=x onerror=alert(1)>'"), 10, "suggestions[0] contains HTML"),
+    "script-in-body": (VALID.replace("Body.", "Intro\n<script>alert(1)</script>"), 13, "<script> element is removed from the page"),
+    "iframe-in-body": (VALID.replace("Body.", "<iframe src='https://evil.example'></iframe>"), 12, "<iframe> element is removed"),
+    "handler-in-body": (VALID.replace("Body.", '<img src="x" onerror="alert(1)">'), 12, "attribute onerror='alert(1)' of <img> is removed"),
+    "javascript-url-in-body": (VALID.replace("Body.", "[click](javascript:alert(1))"), 12, "attribute href='javascript:alert(1)' of <a>"),
+    "script-in-suggestion": (VALID.replace("Worth reading.", "'<img src=x onerror=alert(1)>'"), 10,
+                             "suggestions[0] contains attribute onerror='alert(1)' of <img>, which could run script"),
+    **{f"hostile-{name}": (VALID.replace("Body.", f"Intro.\n\n{body}"), 14 + offset, message)
+       for name, (body, offset, message) in {
+        "handler-on-next-line": ('<img src="x"\n     onerror="alert(1)">', 1, "attribute onerror='alert(1)' of <img>"),
+        "entity-encoded-javascript": ("[x](&#106;avascript:alert(1))", 0, "attribute href='javascript:alert(1)' of <a>"),
+        "tab-in-javascript": ('<a href="jav&#x09;ascript:alert(1)">x</a>', 0, "attribute href='jav\\tascript:alert(1)' of <a>"),
+        "attr-list-handler": ("Text\n{: onmouseover=alert(1) }", 1, "attribute onmouseover='alert(1)' of <p>"),
+        "attr-list-heading": ("## Heading { onfocus=alert(1) }", 0, "attribute onfocus='alert(1)' of <h2>"),
+        "svg-onload": ("<svg onload=alert(1)></svg>", 0, "<svg> element"),
+        "img-onerror": ("<img src=x onerror=alert(1)>", 0, "attribute onerror='alert(1)' of <img>"),
+        "object": ('<object data="https://evil.example/x"></object>', 0, "<object> element"),
+        "form": ('<form action="https://evil.example/">\n<input name="q"></form>', 0, "<form> element"),
+        "meta-refresh": ('<meta http-equiv="refresh" content="0;url=https://evil.example/">', 0, "<meta> element"),
+        "base": ('<base href="https://evil.example/">', 0, "<base> element"),
+        "style-expression": ("<style>p { width: expression(alert(1)) }</style>", 0, "<style> element"),
+        "data-link": ("[x](data:text/html;base64,PHNjcmlwdD4=)", 0, "attribute href='data:text/html;base64"),
+        "reference-link": ("[x][evil]\n\n[evil]: javascript:alert(1)", 2, "attribute href='javascript:alert(1)' of <a>"),
+    }.items()},
     "not-utf8": (VALID.replace("Body.", "Gr\u00fc\u00dfe").encode("latin-1"), 12, "file is not UTF-8"),
     "Bad_Name": (VALID, 1, "file name 'Bad_Name' is not a slug"),
     "dup": (VALID.replace("valid", "dup"), 1, "slug 'dup' is already used by broken/posts/2025/dup.md"),
@@ -110,7 +128,7 @@ def run_check(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("name", list(BROKEN))
 def test_each_rule_names_the_file_line_and_field(broken: Path, name: str) -> None:
-    content = load_content(broken, Settings(), now=_now())
+    content = load_content(broken, load_settings(ROOT / "mkdocs.yml"), now=_now())  # the site's Markdown extensions
     _, line, message = BROKEN[name]
     path = f"broken/posts/2026/{name}.md"
     found = [str(issue) for issue in content.errors if issue.path == path]
@@ -125,6 +143,62 @@ def test_all_errors_of_all_files_in_one_run_and_never_a_valid_file(broken: Path)
     expected = {path.replace(str(broken.parent) + "/", "") for path in expected}
     assert named == expected
     assert "broken/sources.yml:2: source partners: kind must be one of" in result.stdout
+
+
+HOSTILE_PAGES = {
+    # path under content/ -> (text, line, message)
+    "index.md": ("# Wall\n\nWelcome <b onclick=\"alert(1)\">all</b>.\n", 3, "attribute onclick='alert(1)' of <b>"),
+    "guidelines.md": ("# Guidelines\n\n<iframe src=\"https://evil.example/\"></iframe>\n", 3, "<iframe> element"),
+    "claim.md": ("---\ntitle: Claim\ntemplate: claims.html\nsharewall_app: claim\n---\n# Claim\n\n"
+                 "[pay](javascript:alert(1))\n", 8, "attribute href='javascript:alert(1)' of <a>"),
+    "finance/review.md": ("Intro\n\n<p>a</p><svg><script>alert(1)</script></svg>\n", 3, "<svg> element"),
+    "stats.md": ("# Stats\n\nFigures\n{: onmouseover=alert(1) }\n", 4, "attribute onmouseover='alert(1)' of <p>"),
+    "broken-front-matter.md": ("---\ntitle: [unclosed\n---\nBody\n", 3, "YAML error"),
+    "page.html": ("<script>alert(1)</script>", 1, ".html files are not published from content/"),
+    "images/active.svg": ('<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script>\n'
+                          '<a href="javascript:alert(2)"><text>x</text></a></svg>', 2, "SVG image contains a <script>"),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A content folder whose only posts are valid, with a hostile page or file beside them for each case."""
+    root = tmp_path_factory.mktemp("pages") / "content"
+    (root / "posts" / "2026").mkdir(parents=True)
+    (root / "sources.yml").write_text("comms: {name: Comms, kind: department}\n")
+    (root / "posts" / "2026" / "valid-post.md").write_text(VALID)
+    (root / "images").mkdir()
+    (root / "images" / "plain.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>')
+    (root / "notes.md").write_text("# Notes\n\nA [link](https://example.com/) and <kbd>Ctrl</kbd>, **bold**.\n")
+    for path, (text, _, _) in HOSTILE_PAGES.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
+
+
+def test_every_page_and_published_file_is_checked_not_only_posts(hostile_pages: Path) -> None:
+    result = run_check(str(hostile_pages))
+    assert result.returncode == 1
+    for path, (_, line, message) in HOSTILE_PAGES.items():
+        assert any(item.startswith(f"content/{path}:{line}: ") and message in item
+                   for item in result.stdout.splitlines()), (path, result.stdout)
+    named = {item.split(":", 1)[0] for item in result.stdout.splitlines()}
+    assert named == {f"content/{path}" for path in HOSTILE_PAGES}  # valid posts, pages and pictures pass
+    assert "content/images/active.svg:3: SVG image has attribute href='javascript:alert(2)' on <a>" in result.stdout
+
+
+def test_markup_in_text_fields_is_text_not_an_error(tmp_path: Path) -> None:
+    """Title, summary, alt text and source names are shown as text (escaped), so markup there is allowed."""
+    root = tmp_path / "content"
+    (root / "posts" / "2026").mkdir(parents=True)
+    (root / "images").mkdir()
+    (root / "images" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (root / "sources.yml").write_text("comms: {name: '<b>Comms</b> & Co', kind: department}\n")
+    (root / "posts" / "2026" / "text.md").write_text(post(
+        title="'<b>Bold</b> claims & <script>alert(1)</script>'", summary="'\"><img src=x onerror=alert(1)>'",
+        image="images/ok.png", image_alt="'<svg onload=alert(1)>'"))
+    result = run_check(str(root))
+    assert result.returncode == 0, result.stdout
 
 
 def test_demo_content_passes() -> None:
