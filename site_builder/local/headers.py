@@ -114,19 +114,25 @@ def local_csp(policy: str, origins: dict[str, list[str]], aws_endpoint: str) -> 
     return "; ".join(directives)
 
 
-def local_security_headers(template: dict, resolve: Callable[[Any], Any], *, aws_endpoint: str,
-                           origins: dict[str, list[str]] | None = None) -> dict[str, str]:
-    """The headers `sharewall serve` sends on every response: the template's policy, made to work on http
-    loopback (see the module's description); {} when the template has no headers policy."""
+def local_security_headers(template: dict, resolve: Callable[[Any], Any], *, issuer: str, aws_endpoint: str = "",
+                           sign_in_urls: tuple[str, ...] | list[str] = ()) -> dict[str, str]:
+    """The headers `sharewall serve` sends on every response: the template's policy made to work on http
+    loopback (see the module's description); {} when the template has no headers policy.
+
+    `issuer` is the JwtIssuer the template was resolved with: its origin is the identity provider's in the
+    CSP, which locally becomes the origins of `sign_in_urls` (mkdocs.yml's sign_in), when there are any.
+    AWS origins become `aws_endpoint`'s (the moto server), when given.
+    """
     config = policy_config(template)
     if config is None:
         return {}
     try:
         headers = policy_headers(deep_resolve(config, resolve))
-    except (KeyError, TypeError, ValueError) as error:
-        raise HeadersPolicyError(f"template.yaml: Resources.{POLICY_ID}: cannot read {error}") from None
+    except (KeyError, TypeError, ValueError, IndexError) as error:
+        raise HeadersPolicyError(f"template.yaml: Resources.{POLICY_ID}: cannot read {error!r}") from None
     headers.pop("Strict-Transport-Security", None)
     if "Content-Security-Policy" in headers:
-        headers["Content-Security-Policy"] = local_csp(headers["Content-Security-Policy"], origins or {},
-                                                       aws_endpoint)
+        local_idp = list(dict.fromkeys(origin_of(url) for url in sign_in_urls if origin_of(url)))
+        origins = {origin_of(issuer): local_idp} if local_idp and origin_of(issuer) else {}
+        headers["Content-Security-Policy"] = local_csp(headers["Content-Security-Policy"], origins, aws_endpoint)
     return headers

@@ -26,7 +26,7 @@ from site_builder.local.aws import (LocalResources, create_resources, load_snaps
 from site_builder.local.devauth import (DEV_AUDIENCE, DEV_ISSUER, ROLES_HEADER, USER_HEADER, DevAuthError,
                                         claims_from_headers)
 from site_builder.local.events import LambdaContext, http_event
-from site_builder.local.headers import local_security_headers, origin_of
+from site_builder.local.headers import local_security_headers
 from site_builder.local.signin import asset, same_origin_next, signin_page
 from site_builder.local.template import Route, find_route, http_routes, load_template
 from site_builder.wall import CATALOGUE_PATH, TOKEN_KEY
@@ -287,17 +287,27 @@ class LocalStack:
 
 
 class _QuietFiles(SimpleHTTPRequestHandler):
+    headers_to_send: dict[str, str] = {}
+
+    def end_headers(self) -> None:
+        for key, value in self.headers_to_send.items():
+            self.send_header(key, value)
+        super().end_headers()
+
     def log_message(self, format: str, *args) -> None:
         pass
 
 
-def serve_directory(directory: Path, host: str = "127.0.0.1") -> tuple[str, LocalServer]:
+def serve_directory(directory: Path, host: str = "127.0.0.1",
+                    headers: dict[str, str] | None = None) -> tuple[str, LocalServer]:
     """The files of `directory` over HTTP in a background thread, like a published site; (base URL, server).
 
-    For tests and benches that need a site next to the functions (the wall's catalogue, a built site).
+    For tests and benches that need a site next to the functions (the wall's catalogue, a built site);
+    `headers` go on every response, as CloudFront's response headers policy adds them.
     Stop it with `server.shutdown()`.
     """
-    server = LocalServer((host, 0), partial(_QuietFiles, directory=str(directory)))
+    handler = type("Files", (_QuietFiles,), {"headers_to_send": dict(headers or {})})
+    server = LocalServer((host, 0), partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://{host}:{server.server_address[1]}/", server
 
@@ -349,9 +359,7 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
         load_snapshot(resources, data_file)
     handler.api = LocalApi(routes=http_routes(template), resources=resources, data_file=data_file)
     handler.signin = {"token_key": TOKEN_KEY, "audience": resources.parameters.get("JwtAudience", DEV_AUDIENCE)}
-    # The identity provider production's CSP names (the issuer's origin) is locally the configured one
-    idp = origin_of(resources.parameters.get("JwtIssuer", DEV_ISSUER))
-    local_idp = list(dict.fromkeys(origin_of(u) for u in sign_in_urls if origin_of(u))) or [origin_of(DEV_ISSUER)]
-    handler.security_headers = local_security_headers(template, resources.resolve, aws_endpoint=endpoint,
-                                                      origins={idp: local_idp} if idp else {})
+    handler.security_headers = local_security_headers(
+        template, resources.resolve, issuer=resources.parameters.get("JwtIssuer", DEV_ISSUER),
+        aws_endpoint=endpoint, sign_in_urls=sign_in_urls)
     return LocalStack(url=url, server=server, api=handler.api, moto=server_moto)

@@ -36,7 +36,7 @@ tab's session storage; the local server reads it as the identity provider's JWT 
 <p>Signed in: <span id="current" aria-live="polite">nobody</span></p>
 <form id="signin">
   <label for="user">User (the token's subject)</label>
-  <input id="user" name="user" type="text" required pattern="[A-Za-z0-9._@-]{1,64}" value="anna" autocomplete="off">
+  <input id="user" name="user" type="text" required pattern="[A-Za-z0-9._@\\-]{1,64}" value="anna" autocomplete="off">
   <fieldset>
     <legend>Roles</legend>
     __ROLES__
@@ -65,6 +65,8 @@ def same_origin_next(value: str | None, origin: str, home: str = "/") -> str:
     """
     home_url = urljoin(origin + "/", home)
     if not value or any(char == "\\" or char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        return home_url
+    if value.startswith("//"):  # another host to a browser, however many slashes follow (Python reads `///x` as a path)
         return home_url
     resolved = urljoin(origin + "/", value)
     parts = urlsplit(resolved)

@@ -14,20 +14,51 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+# Reports every Content-Security-Policy violation of every page to the test (init scripts run before the
+# page's own and are not subject to its CSP)
+_REPORT_CSP = """document.addEventListener("securitypolicyviolation", function (event) {
+  window.__sharewallCspViolation({page: location.href, directive: event.violatedDirective,
+    blocked: event.blockedURI, source: event.sourceFile, line: event.lineNumber, sample: event.sample});
+});"""
+
+
 @contextmanager
-def offline_context(browser, **options) -> Iterator:
-    """A browser context where nothing leaves the machine and any page error fails the test."""
+def offline_context(browser, csp_violations: list | None = None, **options) -> Iterator:
+    """A browser context where nothing leaves the machine and any page error or CSP violation fails the test.
+
+    Pass a list as `csp_violations` to collect the violations instead (a test that expects some).
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     # the networks' share dialogs and web fonts answer locally
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.fulfill(
         status=200, content_type="text/html", body="<!doctype html><title>offline</title>"))
     errors: list[str] = []
+    violations = [] if csp_violations is None else csp_violations
     context.on("weberror", lambda error: errors.append(str(error.error)))
+    context.expose_binding("__sharewallCspViolation", lambda source, report: violations.append(report))
+    context.add_init_script(_REPORT_CSP)
+    context.on("console", lambda message: violations.append(message.text)
+               if "Content Security Policy" in message.text else None)
     try:
         yield context
     finally:
         context.close()
     assert not errors, errors
+    assert csp_violations is not None or not violations, violations
+
+
+def site_headers(sign_in_urls: tuple[str, ...] = ()) -> dict[str, str]:
+    """The security headers `sharewall serve` sends (template.yaml's SiteHeadersPolicy), for stand-in sites
+    served with serve_directory, so pages run under production's Content-Security-Policy there too."""
+    from site_builder.local.aws import LocalResources, local_bucket_name
+    from site_builder.local.devauth import DEV_ISSUER
+    from site_builder.local.headers import local_security_headers
+    from site_builder.local.template import load_template, resources_of_type
+
+    template = load_template(ROOT / "template.yaml")
+    buckets = {name: local_bucket_name(name) for name in resources_of_type(template, "AWS::S3::Bucket")}
+    resources = LocalResources(template=template, parameters={"JwtIssuer": DEV_ISSUER}, buckets=buckets)
+    return local_security_headers(template, resources.resolve, issuer=DEV_ISSUER, sign_in_urls=sign_in_urls)
 
 
 @contextmanager
@@ -40,17 +71,18 @@ def clipboard_context(browser, origin: str) -> Iterator:
 
 def axe_violations(page) -> list:
     """axe-core's serious and critical findings on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated, not a <script>: the page's CSP allows none inline
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def dev_sign_in(page, base: str, user: str, roles: list[str], next_path: str = "/") -> None:
-    """Sign in on the local server's dev page and wait to land on `next_path`."""
+def dev_sign_in(page, base: str, user: str, roles: list[str], next_path: str = "/", lands: str | None = None) -> None:
+    """Sign in on the local server's dev page and wait to land on `next_path` (or on the URL `lands`)."""
     page.goto(f"{base}_dev/signin?next={next_path}")
     page.fill("#user", user)
     for role in roles:
         page.check(f"input[name=role][value={role}]")
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(base.rstrip("/") + next_path) + "$"))
+    page.wait_for_url(re.compile("^" + re.escape(lands) + "$") if lands
+                      else re.compile(re.escape(base.rstrip("/") + next_path) + "$"))

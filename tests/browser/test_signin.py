@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import secrets
 import threading
 import time
@@ -20,7 +21,7 @@ import pytest
 
 from site_builder.local.server import serve_directory
 from site_builder.plugin import build_site
-from tests.browser.support import offline_context
+from tests.browser.support import dev_sign_in, offline_context, site_headers
 from tests.test_plugin import POSTS, make_project
 
 pytestmark = pytest.mark.browser
@@ -98,7 +99,8 @@ def site_url(tmp_path_factory, provider):
     config = make_project(root, {"active-orca": POSTS["active-orca"]}, sign_in=(
         f"{{authorize_url: '{provider.url}/authorize', token_url: '{provider.url}/token', client_id: {CLIENT_ID}}}"))
     (root / "content" / "stats.md").write_text("---\ntemplate: stats.html\n---\n# Statistik\n", encoding="utf-8")
-    url, server = serve_directory(build_site(config))
+    # under production's CSP, with the provider (another origin here) as its identity provider
+    url, server = serve_directory(build_site(config), headers=site_headers((provider.url + "/token",)))
     yield url
     server.shutdown()
 
@@ -143,10 +145,43 @@ def test_a_forged_or_stale_answer_signs_nobody_in(page, site_url, provider):
     assert len(provider.token_requests) == sent  # the code was not even tried
 
 
-def test_next_only_leads_to_pages_of_this_site(page, site_url, provider):
-    page.goto(site_url + "signin/?next=//evil.example/phish")
-    page.wait_for_url(site_url)
+# `next` as it stands in the address bar -> where signing in lands ("" is the wall's home); the browser's
+# URL parser drops tabs and newlines and reads backslashes as slashes, so each of these is a way off the site
+NEXT = [
+    ("/stats/", "stats/"),
+    ("%2Fstats%2F%3Fref%3Dmail%23top", "stats/?ref=mail#top"),
+    ("{site}stats/", "stats/"),
+    ("/%09/example.org/", ""),
+    ("//evil.example/phish", ""),
+    ("%2F%2Fevil.example%2F", ""),
+    ("/%2F%2Fevil.example/", ""),
+    ("/%5Cevil.example/", ""),
+    ("%5C%5Cevil.example/", ""),
+    ("%0A//evil.example/", ""),
+    ("https://evil.example/", ""),
+    ("https:evil.example", ""),
+    ("javascript:alert(document.domain)", ""),
+    ("JaVaScRiPt%3Aalert(1)", ""),
+    ("data:text/html,hi", ""),
+    ("{other}stats/", ""),
+]
+
+
+@pytest.mark.parametrize(("next_value", "lands"), NEXT)
+def test_next_only_leads_to_pages_of_this_site(page, site_url, provider, next_value, lands):
+    other = site_url.replace("127.0.0.1", "localhost")  # same server, another origin
+    page.goto(site_url + "signin/?next=" + next_value.format(site=site_url, other=other))
+    page.wait_for_url(re.compile("^" + re.escape(site_url + lands) + "$"))
     assert page.evaluate("sessionStorage.getItem('sharewall.token')") == provider.issued[-1]
+
+
+@pytest.mark.parametrize(("next_value", "lands"), NEXT)
+def test_the_dev_sign_in_returns_only_to_this_site(browser, local_server, next_value, lands):
+    other = local_server.replace("127.0.0.1", "localhost")
+    with offline_context(browser) as context:
+        page = context.new_page()
+        dev_sign_in(page, local_server, "anna", ["employee"], next_value.format(site=local_server, other=other),
+                    lands=local_server + lands)
 
 
 def test_an_expired_token_counts_as_signed_out(page, site_url):

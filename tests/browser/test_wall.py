@@ -18,7 +18,7 @@ from site_builder import sharing
 from site_builder.local.server import serve_directory
 from site_builder.networks import NETWORKS
 from site_builder.plugin import build_site
-from tests.browser.support import axe_violations, clipboard_context
+from tests.browser.support import axe_violations, clipboard_context, site_headers
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def demo(tmp_path_factory):
             plugin["sharewall"]["page_size"] = PAGE_SIZE
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     site = build_site(folder / "mkdocs.yml", folder / "site")
-    url, server = serve_directory(site)
+    url, server = serve_directory(site, headers=site_headers())  # under production's CSP
     posts = json.loads((site / "posts.json").read_text(encoding="utf-8"))["posts"]
     yield {"url": url.rstrip("/"), "shares": [], "posts": posts, "site": site}
     server.shutdown()
