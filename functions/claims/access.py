@@ -38,6 +38,16 @@ def staff(event: dict, *roles: str) -> Staff:
     return Staff(identity, pseudonym(identity.subject, ACTOR_SCOPE))
 
 
+def staff_with(*roles: str):
+    """The callers check of staff routes (`@allow(access.staff_with("finance"))`): the caller as Staff."""
+    return lambda event: staff(event, *roles)
+
+
+def invited(event: dict) -> dict:
+    """The callers check of influencer routes (`@allow(access.invited)`): the invite of the request's token."""
+    return influencer(event.get("headers") or {})
+
+
 def new_token() -> tuple[str, str, str]:
     """(invite id, token for the link, hash to store)."""
     invite_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)

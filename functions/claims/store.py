@@ -21,8 +21,6 @@ at least a page of keys lies above the floor; otherwise the list falls back to g
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -30,9 +28,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from sharewall_common import dynamo
+from sharewall_common import cursors, dynamo
 from sharewall_common.aws import client
-from sharewall_common.errors import BadRequest, Conflict, NotFound
+from sharewall_common.errors import Conflict, NotFound
 
 STATS = "CLAIMSTATS"
 RECENT = "r_"  # attribute prefix of the newest claims of a status, in the CLAIMSTATS item
@@ -293,7 +291,7 @@ def _cursor(status: str, key: str) -> str:
     """A gsi1 cursor that continues after the claim with list key `key`."""
     last = {"pk": {"S": f"CLAIM#{key.rsplit('#', 1)[1]}"}, "sk": {"S": "CLAIM"}, "gsi1pk": {"S": f"CLAIMS#{status}"},
             "gsi1sk": {"S": key}}
-    return _encode_cursor(last)
+    return cursors.encode(last, f"gsi1|CLAIMS#{status}")
 
 
 def _transact(items: list[dict]) -> None:
@@ -319,25 +317,10 @@ def _page(index: str, key: str, value: str, limit: int, cursor: str | None) -> t
     request = {"TableName": table(), "IndexName": index, "KeyConditionExpression": f"{key} = :v",
                "ExpressionAttributeValues": _values(v=value), "ScanIndexForward": False, "Limit": limit}
     if cursor:
-        request["ExclusiveStartKey"] = _decode_cursor(cursor)
+        request["ExclusiveStartKey"] = cursors.decode(cursor, f"{index}|{value}")
     response = client("dynamodb").query(**request)
     last = response.get("LastEvaluatedKey")
-    return [_strip(_plain(item)) for item in response.get("Items", [])], _encode_cursor(last) if last else None
-
-
-# A cursor is the page's last key, opaque to clients; _decode_cursor accepts only what this makes
-def _encode_cursor(key: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> dict:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(key, dict) or not all(isinstance(v, dict) and set(v) == {"S"} for v in key.values()):
-            raise ValueError
-        return key
-    except ValueError:
-        raise BadRequest("cursor: not a cursor this API returned") from None
+    return [_strip(_plain(item)) for item in response.get("Items", [])], cursors.encode(last, f"{index}|{value}") if last else None
 
 
 def _strip(item: dict) -> dict:

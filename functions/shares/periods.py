@@ -10,6 +10,8 @@ from sharewall_common.clock import zone
 
 Granularity = Literal["day", "week", "month"]
 GRANULARITIES: tuple[Granularity, ...] = ("day", "week", "month")
+# The calendar the statistics cover: far from date.min/date.max, so period arithmetic never overflows
+EARLIEST, LATEST = date(2000, 1, 1), date(2199, 12, 31)
 
 
 def period_key(day: date, granularity: Granularity) -> str:

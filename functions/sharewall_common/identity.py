@@ -1,15 +1,34 @@
-"""Who is calling: the subject and roles from the claims the HTTP API's JWT authorizer verified."""
+"""Who is calling: the subject and roles from the claims the HTTP API's JWT authorizer verified.
+
+Roles come from the groups claim (env GROUPS_CLAIM, default `groups`), matched as whole values only:
+a group named `not finance`, `finance auditors` or `read-only, finance` is none of the roles.
+
+Without ROLE_GROUPS the groups named exactly `employee`, `comms` and `finance` grant those roles. With
+ROLE_GROUPS (template parameter RoleGroups), e.g. `finance=<group id>,comms=<id>,employee=<id>`, only
+the groups it lists grant roles (Entra ID sends group ids, not names); a role it does not list is
+granted by no group. A role may be listed more than once; values hold no spaces, commas or `=`.
+
+The authorizer hands arrays over flattened, `["a", "b"]` as the text `[a b]`, so a name with a space
+cannot be told from two names. The functions therefore read the arrays from the bearer token itself
+when it provably is the token the authorizer verified (same subject, issue and expiry time, and its
+groups flatten to exactly the verified text); otherwise the flattened text is split on single spaces
+and only whole role names or ids match (a group name containing a space cannot be matched that way:
+use RoleGroups with ids). Text without the brackets is one group name.
+"""
 
 from __future__ import annotations
 
+import base64
+import json
 import os
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sharewall_common.errors import Forbidden, Unauthorized
 
 ROLES = ("employee", "comms", "finance")
 STAFF = ROLES  # anyone with a corporate role may share and read the aggregates
+SAME_TOKEN = ("sub", "iat", "exp")  # claims a bearer token must share with the verified ones to be read
 
 
 @dataclass(frozen=True)
@@ -24,18 +43,68 @@ class Identity:
         return self
 
 
+@lru_cache(maxsize=8)
+def role_groups(setting: str) -> dict[str, str]:
+    """ROLE_GROUPS as group value -> role; empty: each role is granted by the group of its own name."""
+    if not setting.strip():
+        return {role: role for role in ROLES}
+    mapping: dict[str, str] = {}
+    for item in setting.split(","):
+        role, sep, group = (part.strip() for part in item.partition("="))
+        if not sep or role not in ROLES or not group or any(char.isspace() or char == "=" for char in group):
+            raise RuntimeError(f"ROLE_GROUPS: {item.strip()!r} is not ROLE=GROUP with ROLE one of "
+                               f"{', '.join(ROLES)} and GROUP without spaces, commas or '='")
+        mapping[group] = role
+    return mapping
+
+
+def flattened(value: object) -> str:
+    """A claim as API Gateway's JWT authorizer passes it on: arrays as `[a b]`, everything else as text."""
+    if isinstance(value, (list, tuple)):
+        return "[" + " ".join(flattened(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
 def parse_groups(value: object) -> frozenset[str]:
-    """Groups as API Gateway hands them over: `"[a b]"` for arrays, or a list, or `a,b` text."""
+    """The group values of a claim: a real array's elements, `[a b]`'s space-separated parts, else one name."""
     if value is None:
         return frozenset()
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = [str(item) for item in value]
-    else:
-        text = str(value).strip()
-        if text.startswith("[") and text.endswith("]"):
-            text = text[1:-1]
-        items = re.split(r"[\s,]+", text)
-    return frozenset(item.strip().strip('"') for item in items if item.strip().strip('"'))
+        return frozenset(item for item in value if isinstance(item, str) and item)
+    text = str(value)
+    if len(text) >= 2 and text.startswith("[") and text.endswith("]"):
+        return frozenset(part for part in text[1:-1].split(" ") if part)
+    return frozenset({text}) if text else frozenset()
+
+
+def roles_of(groups: frozenset[str], mapping: dict[str, str]) -> frozenset[str]:
+    return frozenset(mapping[group] for group in groups if group in mapping)
+
+
+def _bearer_claims(event: dict) -> dict | None:
+    """The payload of the request's bearer token, unverified (only read when it agrees with verified claims)."""
+    header = str((event.get("headers") or {}).get("authorization") or "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else header.strip()
+    parts = token.split(".")
+    if len(parts) != 3 or len(parts[1]) > 16_384:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, RecursionError):  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def groups_claim(event: dict, claims: dict, name: str) -> object:
+    """The groups claim with its array intact when the bearer token is the verified one, else as verified."""
+    verified = claims.get(name)
+    token = _bearer_claims(event)
+    if token is None or name not in token:
+        return verified
+    agrees = all(key in claims and flattened(token.get(key)) == str(claims[key]) for key in SAME_TOKEN)
+    return token[name] if agrees and flattened(token[name]) == str(verified) else verified
 
 
 def identity_of(event: dict) -> Identity:
@@ -44,6 +113,6 @@ def identity_of(event: dict) -> Identity:
     subject = str(claims.get("sub") or "").strip()
     if not subject:
         raise Unauthorized("sign in first: the request carries no verified identity")
-    groups_claim = os.environ.get("GROUPS_CLAIM", "groups")
-    roles = parse_groups(claims.get(groups_claim)).intersection(ROLES)
-    return Identity(subject=subject, roles=roles)
+    name = os.environ.get("GROUPS_CLAIM", "groups")
+    groups = parse_groups(groups_claim(event, claims, name))
+    return Identity(subject=subject, roles=roles_of(groups, role_groups(os.environ.get("ROLE_GROUPS", ""))))

@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from sharewall_common.callers import allow, current_caller
 from sharewall_common.errors import BadRequest, Conflict, Forbidden, NotFound
 from sharewall_common.expenses import money_text
 
@@ -24,15 +25,17 @@ PAGE = 50
 
 
 @router.get("/claims/invite")
+@allow(access.invited)
 def invite():
-    found = access.influencer(router.current_event.headers)
+    found = current_caller(router)
     return {"name": found["name"], "campaign": found["campaign"], "expires_at": found["expires_at"],
             "policy": policy.current().public()}
 
 
 @router.post("/claims")
+@allow(access.invited)
 def submit(claim: ClaimIn):
-    found = access.influencer(router.current_event.headers)
+    found = current_caller(router)
     key = (router.current_event.headers or {}).get("idempotency-key") or ""
     if not IDEMPOTENCY_KEY.fullmatch(key):
         raise BadRequest("Idempotency-Key header: required, 8-64 letters, digits, '-' or '_'")
@@ -42,15 +45,16 @@ def submit(claim: ClaimIn):
 
 
 @router.get("/claims/mine")
+@allow(access.invited)
 def mine():
-    found = access.influencer(router.current_event.headers)
+    found = current_caller(router)
     return {"claims": [views.own(claim) for claim in store.claims_of_invite(found["id"])]}
 
 
 @router.get("/claims")
+@allow(access.staff_with("finance"))
 def listing(status: Annotated[Literal["submitted", "approved", "rejected", "paid"], Query()] = "submitted",
             cursor: Annotated[str | None, Query(max_length=600)] = None):
-    access.staff(router.current_event.raw_event, "finance")
     stats = store.status_items(rules.STATUSES)
     if cursor:
         claims, next_cursor = store.claims_by_status(status, PAGE, cursor)
@@ -62,20 +66,26 @@ def listing(status: Annotated[Literal["submitted", "approved", "rejected", "paid
 
 
 @router.get("/claims/<claim_id>")
+@allow(access.staff_with("finance"))
 def detail(claim_id: str):
-    caller = access.staff(router.current_event.raw_event, "finance")
+    caller = current_caller(router)
     claim = _claim(claim_id)
-    links = {index: uploads.link(line["receipt_key"]) for index, line in enumerate(claim["lines"]) if line.get("receipt_key")}
+    links = {index: uploads.link(line["receipt_key"], line.get("content_type"))
+             for index, line in enumerate(claim["lines"]) if line.get("receipt_key")}
     detail = views.detail(claim, store.audit_of(claim_id), links, filing.current_flags(claim))
     return {**detail, "self_invited": claim.get("creator") == caller.actor}
 
 
 @router.post("/claims/<claim_id>/decision")
+@allow(access.staff_with("finance"))
 def decide(claim_id: str, decision: DecisionIn):
-    caller = access.staff(router.current_event.raw_event, "finance")
+    caller = current_caller(router)
     claim = _claim(claim_id)
     if decision.action == "approve" and claim.get("creator") == caller.actor:
         raise Forbidden("you created the invite of this claim; another person in finance must approve it", code="own_invite")
+    if decision.action == "pay" and caller.actor in rules.approvers(store.audit_of(claim_id)):
+        raise Forbidden("you approved this claim; another person in finance must mark it paid (four eyes)",
+                        code="own_approval")
     if decision.action == "approve" and not decision.confirm_duplicates and filing.current_flags(claim):
         raise Conflict("this claim is flagged as a possible duplicate; check the flags and confirm", code="confirm_duplicates")
     try:

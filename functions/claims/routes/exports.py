@@ -11,17 +11,19 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from sharewall_common.errors import Conflict
+from sharewall_common.callers import allow
+from sharewall_common.errors import Conflict, ServiceUnavailable
 
 from claims import access, exports, store
 
 router = Router()
 logger = Logger(service="claims", child=True)
+SKIPPED_HEADER = "X-Sharewall-Skipped-Claims"  # "<claim id> <field>, …": approved claims left out of the file
 
 
 @router.get("/claims/export.csv")
+@allow(access.staff_with("finance"))
 def csv_file(status: Annotated[Literal["approved", "paid"], Query()] = "approved"):
-    access.staff(router.current_event.raw_event, "finance")
     claims = list(store.all_by_status(status))
     logger.info("csv exported", extra={"status": status, "claims": len(claims)})
     return Response(200, "text/csv; charset=utf-8", exports.to_csv(claims),
@@ -29,13 +31,19 @@ def csv_file(status: Annotated[Literal["approved", "paid"], Query()] = "approved
 
 
 @router.get("/claims/export.xml")
+@allow(access.staff_with("finance"))
 def sepa_file():
-    access.staff(router.current_event.raw_event, "finance")
     claims = list(store.all_by_status("approved"))
-    if not claims:
-        raise Conflict("there are no approved claims to pay", code="nothing_to_export")
-    debtor = {"name": os.environ["PAYER_NAME"], "IBAN": os.environ["PAYER_IBAN"], "BIC": os.environ.get("PAYER_BIC")}
-    xml = exports.to_sepa(claims, debtor, date.today() + timedelta(days=1))
-    logger.info("sepa exported", extra={"claims": len(claims)})
-    return Response(200, "application/xml; charset=utf-8", xml.decode("utf-8"),
-                    headers={"Content-Disposition": f'attachment; filename="sepa-{date.today()}.xml"'})
+    debtor = {"name": os.environ.get("PAYER_NAME"), "IBAN": os.environ.get("PAYER_IBAN"), "BIC": os.environ.get("PAYER_BIC")}
+    try:
+        xml, skipped = exports.to_sepa(claims, debtor, date.today() + timedelta(days=1))
+    except exports.DebtorInvalid as error:
+        raise ServiceUnavailable(str(error), code="payer_not_configured") from None
+    except exports.NothingToPay as error:
+        raise Conflict(str(error), code="nothing_to_export") from None
+    headers = {"Content-Disposition": f'attachment; filename="sepa-{date.today()}.xml"'}
+    if skipped:  # one claim that cannot be written never fails the file for all others: left out, listed here
+        headers[SKIPPED_HEADER] = ", ".join(f"{item.claim} {item.field}" for item in skipped)
+        logger.warning("sepa export skipped claims", extra={"skipped": [item.claim for item in skipped]})
+    logger.info("sepa exported", extra={"claims": len(claims) - len(skipped), "skipped": len(skipped)})
+    return Response(200, "application/xml; charset=utf-8", xml.decode("utf-8"), headers=headers)

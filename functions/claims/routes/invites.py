@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from sharewall_common.callers import allow, current_caller
 from sharewall_common.errors import NotFound
 
 from claims import access, store, views
@@ -25,8 +26,9 @@ def _link(token: str) -> str:
 
 
 @router.post("/invites")
+@allow(access.staff_with("comms"))
 def create(invite: InviteIn):
-    caller = access.staff(router.current_event.raw_event, "comms")
+    caller = current_caller(router)
     invite_id, token, hashed = access.new_token()
     now = datetime.now(timezone.utc)
     created_at = now.isoformat(timespec="microseconds")
@@ -40,16 +42,16 @@ def create(invite: InviteIn):
 
 
 @router.get("/invites")
+@allow(access.staff_with("comms"))
 def listing(cursor: Annotated[str | None, Query(max_length=600)] = None):
-    access.staff(router.current_event.raw_event, "comms")
     items, next_cursor = store.list_invites(50, cursor)
     now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     return {"invites": [views.invite(item, now) for item in items], "next": next_cursor}
 
 
 @router.delete("/invites/<invite_id>")
+@allow(access.staff_with("comms"))
 def revoke(invite_id: str):
-    access.staff(router.current_event.raw_event, "comms")
     at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     item = store.revoke_invite(_checked(invite_id), at)
     logger.info("invite revoked", extra={"invite": invite_id})

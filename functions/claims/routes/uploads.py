@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from sharewall_common.callers import allow, current_caller
+
 from claims import access, uploads
 from claims.model import UploadIn
 
@@ -11,6 +13,7 @@ router = Router()
 
 
 @router.post("/claims/uploads")
+@allow(access.invited)
 def presign(upload: UploadIn):
-    invite = access.influencer(router.current_event.headers)
+    invite = current_caller(router)
     return uploads.presigned_post(invite["id"], upload.content_type), 201

@@ -9,15 +9,17 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from shares.periods import Granularity, today, zone
+from shares.periods import EARLIEST, LATEST, Granularity, today, zone
 from shares.stats import read_buckets, summarise
 from sharewall_common.aws import client
 from sharewall_common.errors import BadRequest
-from sharewall_common.identity import STAFF, identity_of
+from sharewall_common.callers import allow, roles
+from sharewall_common.identity import STAFF
 
 router = APIGatewayHttpRouter()
 TABLE = os.environ.get("APP_TABLE", "")
 DEFAULT_SPAN = {"day": timedelta(days=29), "week": timedelta(weeks=11), "month": timedelta(days=334)}
+DAYS = f"YYYY-MM-DD, {EARLIEST} to {LATEST}"
 MAX_DAYS = {"day": 400, "week": 7 * 260, "month": 31 * 120}  # about 400 days, 5 years, 10 years
 
 
@@ -33,14 +35,17 @@ MIN_PEOPLE = _min_people(os.environ.get("STATS_MIN_PEOPLE", "5"))
 
 # Defaults to the last 30 days, 12 weeks or 12 months up to today
 @router.get("/stats")
+@allow(roles(*STAFF))
 def get_stats(
     granularity: Annotated[Granularity, Query()] = "day",
-    first: Annotated[date | None, Query(alias="from", description="first day, YYYY-MM-DD")] = None,
-    last: Annotated[date | None, Query(alias="to", description="last day, YYYY-MM-DD")] = None,
+    first: Annotated[date | None, Query(alias="from", description=f"first day, {DAYS}")] = None,
+    last: Annotated[date | None, Query(alias="to", description=f"last day, {DAYS}")] = None,
 ) -> dict:
-    identity_of(router.current_event.raw_event).require(*STAFF)
+    for name, day in (("from", first), ("to", last)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise BadRequest(f"{name}: {day} is outside the statistics' calendar ({EARLIEST} to {LATEST})")
     last = last or today()
-    first = first or last - DEFAULT_SPAN[granularity]
+    first = first or max(EARLIEST, last - DEFAULT_SPAN[granularity])
     if first > last:
         raise BadRequest(f"from: {first} is after to: {last}")
     if (last - first).days > MAX_DAYS[granularity]:
