@@ -7,6 +7,7 @@ path, query, headers and body against the route's annotations, then the route.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import json
 
@@ -53,11 +54,15 @@ def screen(event) -> None:
     kind = str(headers.get("content-type") or "").split(";")[0].strip().lower()
     if kind and kind != "application/json":
         raise UnsupportedMediaType(f"content-type: {kind[:60]!r} is not accepted; send the body as application/json")
+    if event.is_base64_encoded:
+        try:
+            base64.b64decode(event.body, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadRequest("body: marked base64 but is not base64") from None
     try:
         event.decoded_body  # noqa: B018 (decoded once here, kept by Powertools for the parser)
-    except (binascii.Error, ValueError) as error:
-        what = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else "marked base64 but is not base64"
-        raise BadRequest(f"body: {what}") from None
+    except ValueError:  # UnicodeDecodeError
+        raise BadRequest("body: not UTF-8 text") from None
 
 
 class SharewallResolver(APIGatewayHttpResolver):

@@ -44,7 +44,7 @@ def test_a_period_ends_at_local_midnight():
     ("[employee comms]", {"employee", "comms"}),
     ("[employee]", {"employee"}),
     (["finance", "employee"], {"finance", "employee"}),
-    ("employee,comms", {"employee", "comms"}),
+    ("employee,comms", {"employee,comms"}),  # one name: see test_roles.py for the whole table
     ("[]", set()),
     (None, set()),
 ])
