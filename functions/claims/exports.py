@@ -9,12 +9,18 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import date
+from typing import NamedTuple
 
+from pydantic import TypeAdapter, ValidationError
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
 
+from claims.model import Payee, SepaText
 from sharewall_common.expenses import money_text
 
 SEPA_SCHEMA = "pain.001.001.09"
+MAX_CENTS = 999_999_999_99  # the largest amount a pain.001 transaction holds
 CSV_COLUMNS = (
     "claim", "status", "submitted", "campaign", "payee", "kind", "vat_id", "iban", "street", "postcode",
     "town", "country", "line", "date", "category", "description", "gross", "vat", "currency", "receipt",
@@ -49,17 +55,95 @@ def to_csv(claims: Iterable[dict]) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date) -> bytes:
+class NothingToPay(ValueError):
+    """No claim can be written to a SEPA file: none approved, or every one skipped (`skipped` says why)."""
+
+    def __init__(self, skipped: list[Skipped]):
+        reasons = "; ".join(f"claim {item.claim}: {item.field}: {item.reason}" for item in skipped)
+        super().__init__(f"no approved claim can be paid ({reasons})" if skipped else "there are no approved claims to pay")
+        self.skipped = skipped
+
+
+class DebtorInvalid(ValueError):
+    """The company account the money leaves from is not configured right (PAYER_NAME, PAYER_IBAN)."""
+
+
+class Skipped(NamedTuple):
+    """An approved claim left out of a SEPA file, and why (field names, never the values)."""
+
+    claim: str
+    field: str  # e.g. payee.holder
+    reason: str
+
+
+def check_debtor(debtor: dict) -> None:
+    """DebtorInvalid unless the payer's name and IBAN are ones a bank takes (same rules as a payee's)."""
+    try:
+        IBAN(debtor.get("IBAN") or "")
+    except SchwiftyException:
+        raise DebtorInvalid("the payer account (PAYER_IBAN) is not a valid IBAN; set the stack's PayerIban") from None
+    name = debtor.get("name") or ""
+    try:
+        if not 1 <= len(name) <= 70:
+            raise ValueError("1-70 characters")
+        TypeAdapter(SepaText).validate_python(name)
+    except ValueError:  # pydantic's ValidationError is one
+        raise DebtorInvalid("the payer's name (PAYER_NAME) is empty or not in the SEPA character set") from None
+
+
+def unwritable(claim: dict) -> tuple[str, str] | None:
+    """(field, why) a stored claim cannot go into a SEPA file (the rules of submission), or None when it can.
+
+    Claims filed before a rule existed, or written to the table by other means, are caught here.
+    """
+    try:
+        Payee.model_validate(claim.get("payee"))
+    except ValidationError as error:
+        first = error.errors()[0]
+        return "payee." + ".".join(str(part) for part in first["loc"]), first["msg"].removeprefix("Value error, ")
+    total = claim.get("total")
+    if type(total) is not int or not 0 < total <= MAX_CENTS:
+        return "total", "not an amount between 0.01 and 999999999.99"
+    return None
+
+
+def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date) -> tuple[bytes, list[Skipped]]:
     """A pain.001.001.09 credit transfer paying each claim's total to its payee, schema-validated.
 
+    A claim that cannot be written is left out and listed, never failing the file for all others.
     `debtor`: name, IBAN and optionally BIC of the company account the money leaves from.
     """
+    writable, skipped = [], []
+    for claim in claims:
+        problem = unwritable(claim)
+        if problem is None:
+            writable.append(claim)
+        else:
+            skipped.append(Skipped(str(claim.get("id", "?"))[:40], *problem))
+    if not writable:
+        raise NothingToPay(skipped)
+    check_debtor(debtor)
+    try:
+        return _sepa(writable, debtor, execution_date), skipped
+    except Exception:  # noqa: BLE001 (a claim the checks let through broke the file: find it by writing each alone)
+        good = []
+        for claim in writable:
+            try:
+                _sepa([claim], debtor, execution_date)
+                good.append(claim)
+            except Exception as error:  # noqa: BLE001
+                skipped.append(Skipped(claim["id"], "claim", f"the SEPA schema refuses it ({type(error).__name__})"))
+        if not good:
+            raise NothingToPay(skipped) from None
+        return _sepa(good, debtor, execution_date), skipped
+
+
+def _sepa(claims: list[dict], debtor: dict, execution_date: date) -> bytes:
     transfer = SepaTransfer(
         {"name": debtor["name"], "IBAN": debtor["IBAN"], **({"BIC": debtor["BIC"]} if debtor.get("BIC") else {}),
          "batch": True, "currency": "EUR"},
         schema=SEPA_SCHEMA,
     )
-    count = 0
     for claim in claims:
         payee, address = claim["payee"], claim["payee"]["address"]
         transfer.add_payment({
@@ -72,7 +156,4 @@ def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date) -> bytes
             "address": {"street_name": address["street"], "postcode": address["postcode"],
                         "town": address["town"], "country": address["country"]},
         })
-        count += 1
-    if not count:
-        raise ValueError("there are no approved claims to pay")
     return transfer.export(validate=True)

@@ -15,9 +15,13 @@ from functools import lru_cache
 from sharewall_common.aws import client
 from sharewall_common.clock import zone
 from sharewall_common.errors import ApiError, Conflict
+from sharewall_common.expenses import money_text
 
 from claims import policy, receipts, rules, store, uploads
 from claims.model import ClaimIn
+
+
+TOTALS_ATTEMPTS = 5  # reads of the invite's totals when concurrent claims of one invite keep changing them
 
 
 class PolicyViolation(ApiError):
@@ -63,6 +67,7 @@ def _idempotent():
 def _file(request: dict) -> dict:
     invite, key = request["_invite"], request["key"]
     claim = ClaimIn.model_validate(request["claim"])
+    expenses = policy.current()  # first: without the published policy nothing is checked or written
     now = datetime.now(timezone.utc)
     today = now.astimezone(zone()).date()
     cid = claim_id(invite["id"], key)
@@ -70,10 +75,8 @@ def _file(request: dict) -> dict:
     if existing is not None:
         return {"id": cid, "status": existing["status"]}
     files, present, found = _receipts(invite["id"], claim)
-    found = rules.violations(claim, policy.current(), today, receipts=present) + found
-    if found:
-        raise PolicyViolation("; ".join(f"lines[{v.line}].{v.field}: {v.message}" if v.line is not None
-                                        else f"{v.field}: {v.message}" for v in found))
+    found = rules.violations(claim, expenses, today, receipts=present) + found
+    _refuse(found)
     lines = []
     for index, line in enumerate(claim.lines):
         stored = {"date": line.date.isoformat(), "category": line.category, "description": line.description,
@@ -90,11 +93,37 @@ def _file(request: dict) -> dict:
         "id": cid, "invite_id": invite["id"], "campaign": invite["campaign"], "creator": invite["creator"],
         "status": "submitted", "submitted_at": submitted_at, "payee": claim.payee.model_dump(),
         "lines": lines, "total": sum(line.gross for line in claim.lines), "note": claim.note,
-        "flags": _flags(cid, markers),
+        "invite_totals": rules.category_totals(claim, expenses),
     }
     audit = {"at": submitted_at, "actor": f"invite:{invite['id']}", "role": "influencer", "from": None, "to": "submitted"}
-    store.put_claim(record, audit, [(pk, f"{cid}#{index}") for index, _, pk in markers])
-    return {"id": cid, "status": "submitted"}
+    duplicates = _flags(cid, markers)
+    for _ in range(TOTALS_ATTEMPTS):
+        # The invite's claims together, as of now: over a limit is refused or flagged, as the policy says
+        over = rules.over_invite_limits(claim, expenses, store.invite_totals(invite["id"]))
+        if expenses.across_claims == "refuse":
+            _refuse(rules.across_claims(claim, expenses, over))
+        caps = {name: expenses.categories[name].limit - cents
+                for name, cents in record["invite_totals"].items() if name not in over}
+        record["flags"] = duplicates + _limit_flags(claim, expenses, over)
+        try:
+            store.put_claim(record, audit, [(pk, f"{cid}#{index}") for index, _, pk in markers], caps)
+            return {"id": cid, "status": "submitted"}
+        except store.TotalsChanged:
+            continue  # another claim of this invite was filed meanwhile: decide again on the new totals
+    raise Conflict("other claims of this invite are being filed right now; submit again in a moment", code="in_progress")
+
+
+def _refuse(found: list[rules.Violation]) -> None:
+    if found:
+        raise PolicyViolation("; ".join(f"lines[{v.line}].{v.field}: {v.message}" if v.line is not None
+                                        else f"{v.field}: {v.message}" for v in found))
+
+
+def _limit_flags(claim: ClaimIn, expenses, over: dict[str, int]) -> list[dict]:
+    """Flags for finance on the lines of categories where the invite's claims together pass the limit."""
+    return [{"line": index, "kind": "limit", "claims": [], "lines": [], "category": line.category,
+             "total": money_text(over[line.category]), "limit": money_text(expenses.categories[line.category].limit)}
+            for index, line in enumerate(claim.lines) if line.category in over]
 
 
 def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, str]], set[int], list[rules.Violation]]:
@@ -121,8 +150,9 @@ def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, st
 
 
 def current_flags(claim: dict) -> list[dict]:
-    """The claim's duplicate flags as of now: also catches a twin filed at the same moment as this claim."""
-    return _flags(claim["id"], _markers(claim["payee"]["iban"], claim["lines"]))
+    """The claim's flags as of now: duplicates (also a twin filed at the same moment) and limits across the invite."""
+    limits = [flag for flag in claim.get("flags") or [] if flag.get("kind") == "limit"]
+    return _flags(claim["id"], _markers(claim["payee"]["iban"], claim["lines"])) + limits
 
 
 # Filing and finance's view derive the markers from the same stored lines, so their keys always agree

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 import regex
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -18,19 +18,34 @@ from sharewall_common.expenses import to_cents
 
 UPLOAD_ID = r"^[a-z0-9]{20,40}$"
 VAT_ID = regex.compile(r"[A-Z]{2}[A-Z0-9+*.]{2,13}")
-# Text people type: no control characters (they would break CSV, XML and logs).
-CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\u2028\u2029]")
+# Text people type: no control or format characters (they would break CSV, XML and logs), and nothing
+# XML 1.0 cannot hold (lone surrogates, U+FFFE, U+FFFF): any of them in a claim would break the SEPA file.
+CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029\uFFFE\uFFFF]")
+# What payee fields may hold: the EPC's SEPA basic Latin character set, plus the umlauts and ß that the
+# German banks' SEPA specification (DK) admits. Banks refuse files with anything else.
+SEPA_TEXT = regex.compile(r"[A-Za-z0-9/?:().,'+ \-ÄÖÜäöüß]")
+SEPA_ALLOWED = "letters A-Z without accents (umlauts and ß are fine), digits, spaces and / - ? : ( ) . , ' +"
 
 Cents = Annotated[int, BeforeValidator(lambda value: to_cents(value))]
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, str) and CONTROL.search(value):
-        raise ValueError("must not contain control characters")
+    found = CONTROL.search(value) if isinstance(value, str) else None
+    if found:
+        raise ValueError(f"must not contain {found[0]!r} (U+{ord(found[0]):04X}): no control characters or ones XML cannot hold")
+    return value
+
+
+# Payee fields reach the SEPA file: refused with the first character a bank would not accept
+def _sepa(value: str) -> str:
+    for character in value:
+        if not SEPA_TEXT.fullmatch(character):
+            raise ValueError(f"{character!r} (U+{ord(character):04X}) is not in the SEPA character set; use {SEPA_ALLOWED}")
     return value
 
 
 Text = Annotated[str, BeforeValidator(_plain)]
+SepaText = Annotated[Text, AfterValidator(_sepa)]
 STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
@@ -39,9 +54,9 @@ class Address(BaseModel):
 
     model_config = STRICT
 
-    street: Text = Field(min_length=1, max_length=70)  # street and house number
-    postcode: Text = Field(min_length=1, max_length=16)
-    town: Text = Field(min_length=1, max_length=35)
+    street: SepaText = Field(min_length=1, max_length=70)  # street and house number
+    postcode: SepaText = Field(min_length=1, max_length=16)
+    town: SepaText = Field(min_length=1, max_length=35)
     country: str = Field(pattern=r"^[A-Z]{2}$")  # ISO 3166 alpha-2, e.g. DE
 
 
@@ -51,7 +66,7 @@ class Payee(BaseModel):
     model_config = STRICT
 
     kind: Literal["private", "business"]
-    holder: Text = Field(min_length=2, max_length=70)
+    holder: SepaText = Field(min_length=2, max_length=70)
     address: Address
     iban: str = Field(min_length=15, max_length=42)
     vat_id: Text | None = Field(default=None, max_length=20)
@@ -90,7 +105,7 @@ class Line(BaseModel):
     model_config = STRICT
 
     date: dt.date
-    category: str = Field(min_length=1, max_length=40)
+    category: Text = Field(min_length=1, max_length=40)
     description: Text = Field(min_length=1, max_length=140)
     gross: Cents = Field(gt=0, le=100_000_00)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
@@ -121,7 +136,7 @@ class UploadIn(BaseModel):
 
     filename: Text = Field(min_length=1, max_length=120)
     content_type: Literal["application/pdf", "image/jpeg", "image/png"]
-    size: int = Field(gt=0, le=10 * 1024 * 1024)
+    size: StrictInt = Field(gt=0, le=10 * 1024 * 1024)
 
 
 class DecisionIn(BaseModel):
@@ -132,7 +147,7 @@ class DecisionIn(BaseModel):
     action: Literal["approve", "reject", "pay"]
     expected: Literal["submitted", "approved"]
     reason: Text | None = Field(default=None, max_length=500)
-    confirm_duplicates: bool = False
+    confirm_duplicates: StrictBool = False  # "yes" or 1 is not true: only JSON true confirms
 
     @model_validator(mode="after")
     def _reason_for_rejection(self) -> DecisionIn:
@@ -147,6 +162,6 @@ class InviteIn(BaseModel):
     model_config = STRICT
 
     name: Text = Field(min_length=1, max_length=80)
-    email: str = Field(max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+    email: Text = Field(max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
     campaign: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")
-    days: int = Field(default=30, ge=1, le=90)
+    days: StrictInt = Field(default=30, ge=1, le=90)

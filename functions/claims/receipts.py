@@ -6,6 +6,8 @@ bucket's lifecycle removes abandoned ones), `claims/<claim>/<line>.<ext>` once s
 
 from __future__ import annotations
 
+import re
+
 MAX_BYTES = 10 * 1024 * 1024
 TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 PENDING = "pending/"
@@ -33,3 +35,14 @@ def pending_key(invite_id: str, upload_id: str) -> str:
 
 def claim_key(claim_id: str, line: int, content_type: str) -> str:
     return f"claims/{claim_id}/{line + 1:02d}.{TYPES[content_type]}"
+
+
+def download_name(key: str) -> str:
+    """The file name a receipt is saved under: made from its key (never the uploader's name), plain ASCII."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", key.removeprefix("claims/").replace("/", "-"))
+    return f"receipt-{name}"[:100]
+
+
+def attachment(key: str) -> str:
+    """A Content-Disposition that makes browsers save the receipt rather than show it on an origin of ours."""
+    return f'attachment; filename="{download_name(key)}"'

@@ -44,7 +44,6 @@ def violations(claim: ClaimIn, policy: ExpensePolicy, today: date, receipts: set
     if len(claim.lines) > policy.max_lines:
         found.append(Violation(None, "lines", f"a claim holds at most {policy.max_lines} lines, got {len(claim.lines)}"))
     oldest = today - timedelta(days=policy.max_age_days)
-    totals: dict[str, int] = defaultdict(int)
     for index, line in enumerate(claim.lines):
         category = policy.categories.get(line.category)
         if category is None:
@@ -60,14 +59,46 @@ def violations(claim: ClaimIn, policy: ExpensePolicy, today: date, receipts: set
             found.append(Violation(index, "receipt", f"a receipt is required for {line.category}: upload a PDF, JPEG or PNG"))
         elif line.receipt is not None and receipts is not None and index not in receipts:
             found.append(Violation(index, "receipt", "the receipt upload was not found (upload it again)"))
-        if category is not None and line.currency == policy.currency:
-            totals[line.category] += line.gross
-    for name, total in totals.items():
+    for name, total in category_totals(claim, policy).items():
         limit = policy.categories[name].limit
         if total > limit:
             for index, line in enumerate(claim.lines):
                 if line.category == name:
                     found.append(Violation(index, "gross", f"{name} totals {money_text(total)} {policy.currency} in this claim, over the limit of {money_text(limit)} {policy.currency}"))
+    return found
+
+
+def category_totals(claim: ClaimIn, policy: ExpensePolicy) -> dict[str, int]:
+    """Cents per policy category in the claim (lines in another currency or category count nowhere)."""
+    totals: dict[str, int] = defaultdict(int)
+    for line in claim.lines:
+        if line.category in policy.categories and line.currency == policy.currency:
+            totals[line.category] += line.gross
+    return dict(totals)
+
+
+def over_invite_limits(claim: ClaimIn, policy: ExpensePolicy, before: dict[str, int]) -> dict[str, int]:
+    """Category -> the invite's total with this claim, where its claims together go over the category's limit.
+
+    `before`: cents per category of the invite's other claims that are not rejected.
+    """
+    over = {}
+    for name, cents in category_totals(claim, policy).items():
+        total = before.get(name, 0) + cents
+        if total > policy.categories[name].limit:
+            over[name] = total
+    return over
+
+
+def across_claims(claim: ClaimIn, policy: ExpensePolicy, over: dict[str, int]) -> list[Violation]:
+    """One violation per line of a category whose limit the invite's claims together would pass."""
+    found = []
+    for index, line in enumerate(claim.lines):
+        if line.category in over:
+            limit = policy.categories[line.category].limit
+            found.append(Violation(index, "gross", f"{line.category}: the claims of this invite would total "
+                                   f"{money_text(over[line.category])} {policy.currency}, over the limit of "
+                                   f"{money_text(limit)} {policy.currency} for all claims of one invite"))
     return found
 
 
@@ -89,6 +120,11 @@ def transition(action: str, expected: str, current: str) -> str:
     if current != expected:
         raise TransitionError(f"the claim is {current}, not {expected}: someone decided already; reload it")
     return end
+
+
+def approvers(audit: list[dict]) -> set[str]:
+    """Who approved the claim (pseudonyms, from its audit trail): none of them may also mark it paid."""
+    return {entry["actor"] for entry in audit if entry.get("to") == "approved" and entry.get("actor")}
 
 
 def mask_iban(iban: str) -> str:

@@ -6,6 +6,8 @@ Items (pk / sk):
   CLAIM#<id>  / AUDIT#<at>#<to> one per transition: who (pseudonym), when, from, to, reason; never deleted
   DUP#R#<sha256 of receipt> / <claim>#<line>        same receipt bytes in any claim
   DUP#P#<sha256 of iban|date|cents|currency> / ...  same payee, date, amount and currency
+  INVITE#<id> / TOTALS        cents per category (`c_<category>`) of the invite's claims that are not rejected,
+                               kept in the claims' own transactions (the policy's limits across claims)
   CLAIMSTATS  / <status>       count and total cents per status, and the status's newest claims:
                                `r_<claim>` = its list key, `floor` = the newest key trimmed off;
                                all kept in the same transactions as the claims themselves
@@ -35,6 +37,7 @@ from sharewall_common.errors import Conflict, NotFound
 STATS = "CLAIMSTATS"
 RECENT = "r_"  # attribute prefix of the newest claims of a status, in the CLAIMSTATS item
 KEEP = 50  # trimmed back to this many once over twice as many
+TOTAL = "c_"  # attribute prefix of a category's total in an invite's TOTALS item
 
 
 def table() -> str:
@@ -104,13 +107,30 @@ def revoke_invite(invite_id: str, at: str) -> dict:
 # --- claims -----------------------------------------------------------------------------------
 
 
-def claim_items(claim: dict, audit: dict, duplicates: list[tuple[str, str]]) -> list[dict]:
-    """The transaction that files a new claim: the claim, its first audit entry, markers, totals."""
+class TotalsChanged(Exception):
+    """Another claim of the invite changed its category totals since they were read: read them again."""
+
+
+def invite_totals(invite_id: str) -> dict[str, int]:
+    """Cents per category of the invite's claims that are not rejected (read consistently)."""
+    found = client("dynamodb").get_item(TableName=table(), Key=_item({"pk": f"INVITE#{invite_id}", "sk": "TOTALS"}),
+                                        ConsistentRead=True).get("Item") or {}
+    item = _plain(found)
+    return {name.removeprefix(TOTAL): value for name, value in item.items() if name.startswith(TOTAL)}
+
+
+def claim_items(claim: dict, audit: dict, duplicates: list[tuple[str, str]],
+                caps: dict[str, int] | None = None) -> list[dict]:
+    """The transaction that files a new claim: the claim, the invite's totals, its first audit entry, markers, totals.
+
+    `caps`: category -> the most the invite's total may be before this claim (the write fails above it).
+    """
     keys = {"pk": f"CLAIM#{claim['id']}", "sk": "CLAIM", "gsi1pk": f"CLAIMS#{claim['status']}",
             "gsi1sk": f"{claim['submitted_at']}#{claim['id']}", "gsi2pk": f"INVITE#{claim['invite_id']}",
             "gsi2sk": f"{claim['submitted_at']}#{claim['id']}"}
     items = [
         {"Put": {"TableName": table(), "Item": _item({**claim, **keys}), "ConditionExpression": "attribute_not_exists(pk)"}},
+        _totals_update(claim["invite_id"], claim.get("invite_totals") or {}, caps or {}),
         _audit_put(claim["id"], audit),
         _stats_update(claim["status"], 1, claim["total"], enter=(claim["id"], list_key(claim))),
     ]
@@ -119,13 +139,18 @@ def claim_items(claim: dict, audit: dict, duplicates: list[tuple[str, str]]) -> 
     return items
 
 
-def put_claim(claim: dict, audit: dict, duplicates: list[tuple[str, str]]) -> None:
-    """File the claim in one transaction; nothing is written when a claim with this id exists already (a retry)."""
+def put_claim(claim: dict, audit: dict, duplicates: list[tuple[str, str]], caps: dict[str, int] | None = None) -> None:
+    """File the claim in one transaction; nothing is written when a claim with this id exists already (a retry).
+
+    Raises TotalsChanged (nothing written) when the invite's totals went past a cap meanwhile.
+    """
     try:
-        _transact(claim_items(claim, audit, duplicates))
+        _transact(claim_items(claim, audit, duplicates, caps))
     except ClientError as error:
         if _cancelled_by_condition(error):
             return
+        if _cancelled_by_condition(error, 1):
+            raise TotalsChanged() from None
         raise
     trim(claim["status"])
 
@@ -239,6 +264,8 @@ def decide(claim: dict, to: str, audit: dict, changes: dict) -> None:
         "ExpressionAttributeValues": {**_values(**sets), **_values(expected=frm)},
     }
     items = [{"Update": update}, _audit_put(claim["id"], audit),
+             *([_totals_update(claim["invite_id"], {name: -cents for name, cents in claim["invite_totals"].items()}, {})]
+               if to == "rejected" and claim.get("invite_totals") else []),  # a rejected claim leaves the totals
              _stats_update(frm, -1, -claim["total"], leave=claim["id"]),
              _stats_update(to, 1, claim["total"], enter=(claim["id"], list_key(claim)))]
     try:
@@ -307,10 +334,29 @@ def _transact(items: list[dict]) -> None:
             time.sleep(0.05 * (attempt + 1))
 
 
-# The claim's own Put comes first in its transaction: its condition failing means it is on record already
-def _cancelled_by_condition(error: ClientError) -> bool:
+# The claim's own Put comes first in its transaction: its condition failing means it is on record already;
+# the invite's totals come second
+def _cancelled_by_condition(error: ClientError, index: int = 0) -> bool:
     reasons = error.response.get("CancellationReasons", [])
-    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
+    return len(reasons) > index and reasons[index].get("Code") == "ConditionalCheckFailed"
+
+
+def _totals_update(invite_id: str, cents: dict[str, int], caps: dict[str, int]) -> dict:
+    """ADD cents per category to the invite's totals; each capped category only while its total is at most its cap."""
+    names = {f"#t{index}": TOTAL + name for index, name in enumerate(cents)}
+    values = {f":t{index}": dynamo.serialize(value) for index, value in enumerate(cents.values())}
+    update = {"TableName": table(), "Key": _item({"pk": f"INVITE#{invite_id}", "sk": "TOTALS"}),
+              "UpdateExpression": "SET #invite = :invite" + (" ADD " + ", ".join(f"#t{i} :t{i}" for i in range(len(cents))) if cents else ""),
+              "ExpressionAttributeNames": {**names, "#invite": "invite"},
+              "ExpressionAttributeValues": {**values, ":invite": dynamo.serialize(invite_id)}}
+    conditions = []
+    for index, name in enumerate(cents):
+        if name in caps:
+            conditions.append(f"(attribute_not_exists(#t{index}) OR #t{index} <= :c{index})")
+            update["ExpressionAttributeValues"][f":c{index}"] = dynamo.serialize(caps[name])
+    if conditions:
+        update["ConditionExpression"] = " AND ".join(conditions)
+    return {"Update": update}
 
 
 def _page(index: str, key: str, value: str, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:

@@ -55,7 +55,9 @@ def file_receipt(invite_id: str, upload_id: str, key: str, content_type: str) ->
                              CopySource={"Bucket": bucket(), "Key": receipts.pending_key(invite_id, upload_id)})
 
 
-def link(key: str) -> str:
-    """A short-lived GET link for finance to open one receipt."""
-    return client("s3").generate_presigned_url("get_object", Params={"Bucket": bucket(), "Key": key},
-                                               ExpiresIn=GET_SECONDS)
+def link(key: str, content_type: str | None = None) -> str:
+    """A short-lived GET link for finance to download one receipt: served as an attachment, its type pinned."""
+    params = {"Bucket": bucket(), "Key": key, "ResponseContentDisposition": receipts.attachment(key)}
+    if content_type in receipts.TYPES:
+        params["ResponseContentType"] = content_type
+    return client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=GET_SECONDS)

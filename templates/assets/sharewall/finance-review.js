@@ -17,7 +17,7 @@
       detail: "Abrechnung", address: "Anschrift", kind: "Art", private: "Privatperson", business: "Unternehmen", vat_id: "USt-IdNr.",
       lines: "Auslagen", category: "Kategorie", description: "Beschreibung", gross: "Brutto", vat: "USt", receipt: "Beleg",
       show_receipt: "Beleg ansehen", no_receipt: "ohne Beleg", duplicate: "Mögliches Duplikat", kind_receipt: "gleicher Beleg",
-      kind_payment: "gleicher Empfänger, Tag und Betrag", in_claims: "in Abrechnung", same_claim: "in dieser Abrechnung, Auslage",
+      kind_payment: "gleicher Empfänger, Tag und Betrag", kind_limit: "Limit der Kategorie über alle Abrechnungen der Einladung überschritten", in_claims: "in Abrechnung", same_claim: "in dieser Abrechnung, Auslage",
       audit: "Verlauf", who: "Wer", when: "Wann", from: "Von", to: "Nach", reason: "Begründung", note: "Notiz",
       approve: "Genehmigen", reject: "Ablehnen", pay: "Als bezahlt markieren", reason_label: "Begründung (für die Ablehnung nötig)",
       confirm_dup: "Ich habe die Hinweise auf Duplikate geprüft.", self_invited: "Du hast die Einladung zu dieser Abrechnung erstellt; genehmigen muss jemand anderes.",
@@ -33,7 +33,7 @@
       detail: "Claim", address: "Address", kind: "Kind", private: "private person", business: "business", vat_id: "VAT id",
       lines: "Expenses", category: "Category", description: "Description", gross: "Gross", vat: "VAT", receipt: "Receipt",
       show_receipt: "View receipt", no_receipt: "no receipt", duplicate: "Possible duplicate", kind_receipt: "same receipt",
-      kind_payment: "same payee, day and amount", in_claims: "in claim", same_claim: "in this claim, expense",
+      kind_payment: "same payee, day and amount", kind_limit: "category limit passed across the invite's claims", in_claims: "in claim", same_claim: "in this claim, expense",
       audit: "History", who: "Who", when: "When", from: "From", to: "To", reason: "Reason", note: "Note",
       approve: "Approve", reject: "Reject", pay: "Mark as paid", reason_label: "Reason (required to reject)",
       confirm_dup: "I have checked the duplicate flags.", self_invited: "You created the invite of this claim; someone else must approve it.",
@@ -164,11 +164,12 @@
 
     if (claim.flags.length) {
       var flags = detail.appendChild(el("div", { class: "sw-claims__flags", role: "note", "data-sw-flags": true }));
-      flags.appendChild(el("h3", {}, "⚠ " + t.duplicate));
+      flags.appendChild(el("h3", {}, "⚠ " + t.flags));
       var list = flags.appendChild(el("ul"));
       claim.flags.forEach(function (flag) {
         var where = flag.claims.map(function (other) { return t.in_claims + " " + other.slice(0, 8); })
-          .concat(flag.lines.map(function (other) { return t.same_claim + " " + (other + 1); }));
+          .concat(flag.lines.map(function (other) { return t.same_claim + " " + (other + 1); }))
+          .concat(flag.kind === "limit" ? [flag.category + " " + C.money(flag.total) + " > " + C.money(flag.limit)] : []);
         list.appendChild(el("li", {}, t.line + " " + (flag.line + 1) + ": " + t["kind_" + flag.kind] + " – " + where.join(", ")));
       });
     }
