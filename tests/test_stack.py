@@ -1,0 +1,164 @@
+"""The stack deploys, proven offline: template.yaml translated by aws-sam-translator and created in moto.
+
+The SAM translator comes with the SAM CLI's own virtualenv (.tools/sam, `make install-test`; it pins
+aws-sam-translator, whose pydantic pin clashes with ours). moto runs in a process of its own per stack
+(tests/stack_in_moto.py), with stand-ins for the types its CloudFormation cannot create (listed there).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from site_builder.local.template import http_routes, load_template
+from site_builder.production import samconfig_overrides
+from tests.stack_in_moto import STUBBED
+
+ROOT = Path(__file__).resolve().parent.parent
+SAM_PYTHON = ROOT / ".tools/sam/bin/python"
+REGION = "eu-central-1"
+# What `sam package` does to CodeUri: the functions' code as an S3 object (stack_in_moto puts one there)
+TRANSLATE = """
+import json, sys
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+class NoManagedPolicies:  # the template names no managed policy by name: nothing to look up in IAM
+    def load(self):
+        return {}
+
+template = yaml_parse(open(sys.argv[1], encoding="utf-8").read())
+template["Globals"]["Function"]["CodeUri"] = {"Bucket": "sharewall-code", "Key": "functions.zip"}
+print(json.dumps(transform(template, {}, NoManagedPolicies())))
+"""
+CUSTOM_DOMAIN = {"DomainName": "wall.example.com",
+                 "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc"}
+
+
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory) -> Path:
+    assert SAM_PYTHON.exists(), f"the SAM CLI's virtualenv is missing (make install-test puts it at {SAM_PYTHON})"
+    # the region is all the translator asks of the environment: no credentials, no AWS call
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": REGION}
+    result = subprocess.run([str(SAM_PYTHON), "-c", TRANSLATE, str(ROOT / "template.yaml")],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    path = tmp_path_factory.mktemp("stack") / "template.json"
+    path.write_text(result.stdout, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def stacks(translated, tmp_path_factory) -> dict[str, dict]:
+    """The translated stack created twice in moto, side by side: as configured, and with a custom domain."""
+    sandbox = samconfig_overrides(ROOT / "samconfig.toml", "sandbox")
+    variants = {"plain": sandbox, "custom-domain": {**sandbox, **CUSTOM_DOMAIN}}
+    folder = tmp_path_factory.mktemp("parameters")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}  # no local endpoint
+    env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION})
+    running = {}
+    for name, parameters in variants.items():
+        (folder / f"{name}.json").write_text(json.dumps(parameters), encoding="utf-8")
+        running[name] = subprocess.Popen(
+            [sys.executable, "-c", "import sys, tests.stack_in_moto as s; s.main(sys.argv[1:])",
+             str(translated), str(folder / f"{name}.json")],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    created = {}
+    for name, process in running.items():
+        out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err[-3000:]
+        created[name] = json.loads(out)
+    return created
+
+
+def _physical(stack: dict, logical_id: str) -> str:
+    return stack["resources"][logical_id][1]
+
+
+def test_only_the_listed_types_are_stood_in_for(stacks):
+    # moto gaining support for one of them shows here: then its stand-in goes
+    assert set(stacks["plain"]["unsupported"]) == set(STUBBED)
+
+
+def test_the_stack_is_created_with_its_tables_buckets_functions_and_secrets(stacks):
+    stack = stacks["plain"]
+    assert stack["status"] == "CREATE_COMPLETE"
+    assert sorted(stack["tables"]) == sorted([_physical(stack, "AppTable"), _physical(stack, "IdempotencyTable")])
+    site, receipts = _physical(stack, "SiteBucket"), _physical(stack, "ReceiptsBucket")
+    assert {site, receipts} <= set(stack["buckets"])
+    functions = stack["functions"]
+    assert set(functions) == {_physical(stack, name) for name in ("SharesFunction", "ClaimsFunction", "SessionFunction")}
+    for name in ("SharesFunction", "ClaimsFunction"):
+        assert functions[_physical(stack, name)]["SITE_BUCKET"] == site
+        assert "CATALOGUE_URL" not in functions[_physical(stack, name)]
+    session = functions[_physical(stack, "SessionFunction")]
+    assert session["SESSION_KEY_SECRET_ARN"] == _physical(stack, "SessionKeySecret") in stack["secrets"]
+    sandbox = samconfig_overrides(ROOT / "samconfig.toml", "sandbox")
+    assert session["SITE_URL"] == sandbox["SiteOrigin"] + "/"
+    assert functions[_physical(stack, "ClaimsFunction")]["PAYER_IBAN"] == sandbox["PayerIban"]
+
+
+def test_the_api_has_the_templates_routes_on_stage_api(stacks):
+    stack = stacks["plain"]
+    api = stack["apis"][_physical(stack, "HttpApi")]
+    assert api["stages"] == ["api"]
+    declared = sorted({route.key for route in http_routes(load_template(ROOT / "template.yaml"))})
+    assert api["routes"] == declared
+    assert stack["outputs"]["ApiUrl"] == f"https://{_physical(stack, 'HttpApi')}.execute-api.{REGION}.amazonaws.com/api"
+
+
+def test_the_distribution_serves_the_site_bucket_and_the_api(stacks):
+    stack = stacks["plain"]
+    distribution_id = _physical(stack, "Distribution")
+    config = stack["distributions"][distribution_id]
+    origins = {origin["Id"]: origin["DomainName"] for origin in config["Origins"]["Items"]}
+    assert origins == {"site": f"{_physical(stack, 'SiteBucket')}.s3.{REGION}.amazonaws.com",
+                       "api": f"{_physical(stack, 'HttpApi')}.execute-api.{REGION}.amazonaws.com"}
+    assert config["DefaultRootObject"] == "index.html"
+    api, = config["CacheBehaviors"]["Items"]
+    assert (api["PathPattern"], api["TargetOriginId"]) == ("/api/*", "api")
+    headers_policy = _physical(stack, "SiteHeadersPolicy")
+    assert config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] == api["ResponseHeadersPolicyId"] == headers_policy
+    assert config["CustomErrorResponses"]["Items"][0]["ResponsePagePath"] == "/404.html"
+    assert config["Aliases"]["Quantity"] == 0
+    # only this distribution reads the site bucket
+    policy = stack["buckets"][_physical(stack, "SiteBucket")]["policy"]
+    readers = {s["Condition"]["StringEquals"]["AWS:SourceArn"] for s in policy["Statement"] if s["Effect"] == "Allow"}
+    assert readers == {f"arn:aws:cloudfront::123456789012:distribution/{distribution_id}"}
+    outputs = stack["outputs"]
+    assert outputs["DistributionId"] == distribution_id
+    assert outputs["SiteUrl"] == f"https://{outputs['DistributionDomainName']}/"
+    assert outputs["SiteBucketName"] == _physical(stack, "SiteBucket")
+
+
+def test_wall_access_and_the_session_key_store_exist(stacks):
+    stack = stacks["plain"]
+    assert stack["cloudfront_functions"] == ["sharewall-wall-access"]
+    assert stack["outputs"]["SessionKeyStoreArn"] in stack["key_value_stores"]
+    assert stack["outputs"]["SessionKeySecretArn"] == _physical(stack, "SessionKeySecret")
+
+
+def test_the_csp_names_the_created_receipts_bucket_and_the_identity_provider(stacks):
+    stack = stacks["plain"]
+    config = stack["recorded"]["SiteHeadersPolicy"]["ResponseHeadersPolicyConfig"]
+    csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    receipts = f"https://{_physical(stack, 'ReceiptsBucket')}.s3.{REGION}.amazonaws.com"
+    issuer = samconfig_overrides(ROOT / "samconfig.toml", "sandbox")["JwtIssuer"]
+    assert f"connect-src 'self' {receipts} https://{issuer.split('/')[2]};" in csp
+    assert f"form-action 'self' {receipts};" in csp
+    assert "${" not in csp and "unsafe-inline" not in csp
+
+
+def test_a_custom_domain_gets_its_alias_and_certificate(stacks):
+    stack = stacks["custom-domain"]
+    assert stack["status"] == "CREATE_COMPLETE"
+    config = stack["distributions"][_physical(stack, "Distribution")]
+    assert config["Aliases"]["Items"] == [CUSTOM_DOMAIN["DomainName"]]
+    assert config["ViewerCertificate"]["ACMCertificateArn"] == CUSTOM_DOMAIN["CertificateArn"]
+    assert config["ViewerCertificate"]["MinimumProtocolVersion"] == "TLSv1.2_2021"
+    assert stack["outputs"]["SiteUrl"] == f"https://{CUSTOM_DOMAIN['DomainName']}/"
