@@ -319,7 +319,7 @@ def test_codeowners_cover_the_rules_functions_and_deployment():
 def test_make_serve_sets_up_only_the_virtualenv():
     serve = run(["make", "-n", "-B", "serve"], ROOT).stdout
     test = run(["make", "-n", "-B", "test"], ROOT).stdout
-    for tool in ("apt-get", "npm ci", "aws-sam-cli", ".[test]"):
+    for tool in ("apt-get", "npm ci", "aws-sam-cli", "checkov", ".[test]"):
         assert tool not in serve, f"make serve installs {tool}"
         assert tool in test, f"make test does not install {tool}"
     assert "pip install --quiet -e ." in serve
