@@ -19,6 +19,7 @@ class Reply:
     body: object
     headers: dict = field(default_factory=dict)
     text: str = ""
+    cookies: list[str] = field(default_factory=list)  # Set-Cookie values (payload 2.0 `cookies`)
 
 
 @cache
@@ -44,7 +45,7 @@ def invoke(function: str, method: str, path: str, body=None, *, headers: dict | 
     text = result.get("body") or ""
     kind = (result.get("headers") or {}).get("Content-Type", "")
     parsed = json.loads(text) if "json" in kind and text else None
-    return Reply(result["statusCode"], parsed, result.get("headers") or {}, text)
+    return Reply(result["statusCode"], parsed, result.get("headers") or {}, text, result.get("cookies") or [])
 
 
 def _container(start, queue, prepare: Callable[[], None] | None, work: Callable, args: tuple) -> None:
