@@ -222,11 +222,14 @@ def test_deploy_never_touches_the_stack_on_schedule():
         assert flag in sam["run"]
 
 
-def test_session_key_goes_to_the_key_the_function_reads():
+def test_session_key_goes_to_the_keys_the_function_reads():
     template = (ROOT / "template.yaml").read_text(encoding="utf-8")
     workflow = DEPLOY.read_text(encoding="utf-8")
-    assert 'Key: "session-key"' in workflow and "session-key" in template
-    assert "::add-mask::$key" in workflow
+    read = re.findall(r"'([\w-]+)'", re.search(r"var KEYS = \[([^\]]*)\]", template).group(1))
+    assert read == ["session-key", "session-key-previous"]
+    written = re.findall(r'Key: "([\w-]+)"', workflow)
+    assert written == read
+    assert "::add-mask::$key" in workflow and "::add-mask::$current" in workflow
 
 
 # ---------------------------------------------------------------- the deploy role
