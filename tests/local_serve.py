@@ -8,10 +8,13 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import deque
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,9 +31,13 @@ class ServeProcess:
             command += ["--parameter", parameter]
         env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
         env["SHAREWALL_QUIET"] = "1"
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        # stderr to a file and stdout drained below: a full pipe nobody reads would block the server's logging
+        self.errors = tempfile.TemporaryFile(mode="w+")
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=self.errors,
                                         text=True)
         self.url = self._wait_for_url()
+        self.output: deque[str] = deque(maxlen=200)  # the functions' last log lines, for a failing test to show
+        threading.Thread(target=lambda: self.output.extend(self.process.stdout), daemon=True).start()
 
     def _wait_for_url(self, timeout: float = 120) -> str:
         deadline = time.monotonic() + timeout
@@ -42,7 +49,8 @@ class ServeProcess:
             if not line and self.process.poll() is not None:
                 break
         self.stop()
-        raise RuntimeError(f"sharewall serve did not start: {self.process.stderr.read()[-2000:]}")
+        self.errors.seek(0)
+        raise RuntimeError(f"sharewall serve did not start: {self.errors.read()[-2000:]}")
 
     def stop(self) -> None:
         """Ctrl+C, as a developer would stop it (so --data is saved), then wait."""

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.local_serve import ServeProcess, request, share, stats
+from site_builder.local.aws import LocalResources
+from site_builder.local.headers import (POLICY_TYPE, HeadersPolicyError, deep_resolve, local_security_headers,
+                                        policy_config, policy_headers)
+from site_builder.local.server import ServeError, bind_server
+from site_builder.local.signin import same_origin_next
+from tests.local_serve import ROOT, ServeProcess, request, share, stats
 from site_builder.local.devauth import dev_token
 from site_builder.local.events import claim_value, http_event
 from site_builder.local.template import find_route, http_routes, load_template, parameter_overrides
@@ -16,7 +28,10 @@ def test_serves_the_built_site_and_the_dev_signin(local_server):
     status, headers, body = request(local_server)
     assert status == 200 and b"<html" in body.lower() and "text/html" in headers["content-type"]
     status, _, body = request(local_server + "_dev/signin?next=/stats/")
-    assert status == 200 and b"sharewall.token" in body and b"sessionStorage" in body
+    assert status == 200 and b'"tokenKey":"sharewall.token"' in body and b'src="/_dev/signin.js"' in body
+    assert f'"next":"{local_server}stats/"'.encode() in body
+    status, headers, script = request(local_server + "_dev/signin.js")
+    assert status == 200 and "javascript" in headers["content-type"] and b"sessionStorage" in script
 
 
 def test_api_requests_reach_the_real_handler_with_the_dev_identity(local_server):
@@ -120,4 +135,201 @@ def test_the_signin_page_offers_every_role_and_an_influencer_invite(local_server
     page = body.decode()
     for role in ("employee", "comms", "finance"):
         assert f'value="{role}"' in page
-    assert 'id="influencer"' in page and "__" not in page and 'fetch("/api/invites"' in page
+    assert 'id="influencer"' in page and "__" not in page and '"api":"/api"' in page
+    _, _, script = request(local_server + "_dev/signin.js")
+    assert b'fetch(config.api + "/invites"' in script
+
+
+# --- production's security headers, the Host check, refused bodies, a taken port ----------------------
+
+def _directives(policy: str) -> dict[str, list[str]]:
+    return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+
+
+def test_every_response_carries_the_templates_security_headers(local_server):
+    template = load_template("template.yaml")
+    resolve = LocalResources(template=template, parameters={"JwtIssuer": "https://idp.example/t"}).resolve
+    policy = policy_headers(deep_resolve(policy_config(template), resolve))
+    port = urlsplit(local_server).port
+    for path, headers, status in (("", {}, 200), ("assets/sharewall/site.js", {}, 200), ("no-such-page/", {}, 404),
+                                  ("_dev/signin", {}, 200), ("_dev/signin.js", {}, 200), ("api/stats", {}, 401),
+                                  ("api/nothing", {"X-Sharewall-Dev-User": "anna"}, 404),
+                                  ("", {"Host": f"evil.example:{port}"}, 421)):
+        got, sent, _ = raw_request(local_server, "GET", "/" + path, headers)
+        assert got == status, path
+        csp = _directives(sent["content-security-policy"])
+        assert csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"], path
+        assert set(csp) == set(_directives(policy["Content-Security-Policy"])), path
+        for name in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy"):
+            assert sent[name.lower()] == policy[name], (path, name)
+        assert "strict-transport-security" not in sent  # plain http on loopback: see site_builder/local/headers.py
+    # the receipts bucket's origin is the local moto server, the provider's the dev issuer's
+    connect = _directives(sent["content-security-policy"])["connect-src"]
+    assert not any("amazonaws.com" in source for source in connect)
+    assert any(source.startswith("http://127.0.0.1:") and source != local_server.rstrip("/") for source in connect)
+
+
+HEADERS_POLICY = """
+Parameters:
+  JwtIssuer: {Type: String}
+  DomainName: {Type: String, Default: ""}
+Conditions:
+  HasCustomDomain: !Not [!Equals [!Ref DomainName, ""]]
+Resources:
+  ReceiptsBucket: {Type: AWS::S3::Bucket}
+  SiteHeadersPolicy:
+    Type: AWS::CloudFront::ResponseHeadersPolicy
+    Properties:
+      ResponseHeadersPolicyConfig:
+        Name: !Sub "${AWS::StackName}-site-headers"
+        SecurityHeadersConfig:
+          ContentSecurityPolicy:
+            Override: true
+            ContentSecurityPolicy: !Sub
+              - >-
+                default-src 'self'; script-src 'self'; connect-src 'self' https://${ReceiptsBucket.RegionalDomainName}
+                https://${IdpHost} ${Extra}; form-action 'self' https://${ReceiptsBucket}.s3.${AWS::Region}.amazonaws.com;
+                upgrade-insecure-requests; report-uri https://reports.example/csp
+              - IdpHost: !Select [2, !Split ["/", !Ref JwtIssuer]]
+                Extra: !If [HasCustomDomain, "https://cdn.example", "https://static.example"]
+          StrictTransportSecurity: {Override: true, AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true,
+                                    Preload: "true"}
+          ContentTypeOptions: {Override: true}
+          FrameOptions: {Override: true, FrameOption: SAMEORIGIN}
+          ReferrerPolicy: {Override: true, ReferrerPolicy: no-referrer}
+          XSSProtection: {Override: true, Protection: true, ModeBlock: true}
+        CustomHeadersConfig:
+          Items: [{Header: Permissions-Policy, Override: true, Value: camera=()}]
+"""
+
+
+def test_the_headers_policy_is_read_like_cloudfront_and_made_to_work_on_loopback(tmp_path):
+    (tmp_path / "template.yaml").write_text(HEADERS_POLICY, encoding="utf-8")
+    template = load_template(tmp_path / "template.yaml")
+    resources = LocalResources(template=template, parameters={"JwtIssuer": "https://login.example/tenant/v2.0",
+                                                              "DomainName": ""},
+                               buckets={"ReceiptsBucket": "receipts"})
+    production = policy_headers(deep_resolve(policy_config(template), resources.resolve))
+    assert production["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert production["Content-Security-Policy"] == (
+        "default-src 'self'; script-src 'self'; connect-src 'self' https://receipts.s3.eu-central-1.amazonaws.com "
+        "https://login.example https://static.example; form-action 'self' "
+        "https://receipts.s3.eu-central-1.amazonaws.com; upgrade-insecure-requests; "
+        "report-uri https://reports.example/csp")
+    local = local_security_headers(template, resources.resolve, issuer="https://login.example/tenant/v2.0",
+                                   aws_endpoint="http://127.0.0.1:4566", sign_in_urls=(
+                                       "http://127.0.0.1:9000/authorize", "http://127.0.0.1:9000/token"))
+    assert local == {
+        "Content-Security-Policy": "default-src 'self'; script-src 'self'; connect-src 'self' "
+                                   "http://127.0.0.1:4566 http://127.0.0.1:9000 https://static.example; "
+                                   "form-action 'self' http://127.0.0.1:4566",
+        "X-Content-Type-Options": "nosniff", "X-Frame-Options": "SAMEORIGIN", "Referrer-Policy": "no-referrer",
+        "X-XSS-Protection": "1; mode=block", "Permissions-Policy": "camera=()"}
+    # without a configured provider the issuer's origin stays (locally the dev issuer's, never contacted)
+    plain = local_security_headers(template, resources.resolve, issuer="https://login.example/tenant/v2.0")
+    assert "https://login.example" in plain["Content-Security-Policy"]
+    assert local_security_headers({"Resources": {}}, resources.resolve, issuer="https://x") == {}
+    broken = {"Resources": {"SiteHeadersPolicy": {"Type": POLICY_TYPE, "Properties": {}}}}
+    with pytest.raises(HeadersPolicyError, match="SiteHeadersPolicy"):
+        local_security_headers(broken, resources.resolve, issuer="https://x")
+
+
+def test_only_requests_for_a_loopback_name_and_this_port_are_answered(local_server):
+    port = urlsplit(local_server).port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", f"LOCALHOST:{port}"):
+        assert raw_request(local_server, "GET", "/", {"Host": host})[0] == 200, host
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1:{port + 1}", "127.0.0.1", f"localhost.evil:{port}"):
+        status, headers, body = raw_request(local_server, "GET", "/", {"Host": host})
+        assert status == 421 and body.count(b"\n") == 1 and b"Misdirected" in body, host
+        assert headers["connection"] == "close"
+    # an API call with a rebound name never reaches a function
+    status, _, body = raw_request(local_server, "POST", "/api/shares", {"Host": "evil.example",
+                                                                        "X-Sharewall-Dev-User": "anna"}, b"{}")
+    assert status == 421 and "Misdirected" in json.loads(body)["message"]
+    # HTTP/1.0 without a Host header
+    with socket.create_connection((urlsplit(local_server).hostname, port), timeout=10) as conn:
+        conn.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        assert _read_all(conn).startswith(b"HTTP/1.1 400 ")
+
+
+def _read_all(conn: socket.socket) -> bytes:
+    data = b""
+    while chunk := conn.recv(65536):
+        data += chunk
+    return data
+
+
+def test_bodies_it_cannot_take_are_refused_at_once_with_one_line(local_server):
+    before = stats(local_server)["totals"]["shares"]
+    dev = {"X-Sharewall-Dev-User": "anna", "Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())}
+    for extra, status in (({"Content-Length": "abc"}, 400), ({"Content-Length": "-5"}, 400),
+                          ({"Transfer-Encoding": "chunked"}, 411),
+                          ({"Content-Length": str(12 * 1024 * 1024)}, 413)):
+        host, port = urlsplit(local_server).hostname, urlsplit(local_server).port
+        with socket.create_connection((host, port), timeout=10) as conn:
+            head = "".join(f"{key}: {value}\r\n" for key, value in {**dev, **extra}.items())
+            # only the head and a few bytes: the answer must not wait for a body it will not read
+            conn.sendall(f"POST /api/shares HTTP/1.1\r\nHost: {host}:{port}\r\n{head}\r\n{{\"post\"".encode())
+            answer = _read_all(conn)  # the server closes the connection after answering
+        assert answer.startswith(f"HTTP/1.1 {status} ".encode()), (extra, answer[:80])
+        assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["message"], extra
+    status, _, body = raw_request(local_server, "PUT", "/index.html", {}, b"x" * 100)
+    assert status == 405 and body.count(b"\n") == 1
+    assert stats(local_server)["totals"]["shares"] == before  # nothing refused was counted
+
+
+def test_a_taken_port_is_one_clear_line_and_exit_1():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([str(Path(sys.executable).parent / "sharewall"), "serve", "--port", str(port)],
+                                capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: port {port} is in use: stop the other server or pass --port"
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_bind_server_names_the_port_it_cannot_have():
+    first = bind_server("127.0.0.1", 0)
+    try:
+        port = first.server_address[1]
+        with pytest.raises(ServeError, match=f"^port {port} is in use: stop the other server or pass --port$"):
+            bind_server("127.0.0.1", port)
+        assert first.request_queue_size >= 128 and first.daemon_threads
+    finally:
+        first.server_close()
+
+
+# the value of `next` (as the query string decodes it) -> where signing in returns, on http://127.0.0.1:8000
+NEXT = [
+    (None, "/"), ("", "/"), ("/stats/", "/stats/"), ("/stats/?from=2026-11-01#top", "/stats/?from=2026-11-01#top"),
+    ("stats/", "/stats/"), ("http://127.0.0.1:8000/stats/", "/stats/"), ("/./stats/../claim/", "/claim/"),
+    ("/\t/example.org/", "/"), ("//evil.example/", "/"), ("///evil.example/", "/"), ("/\\evil.example/", "/"),
+    ("\\\\evil.example", "/"), ("\n//evil.example", "/"), (" //evil.example", "/"), ("/\x00/evil.example", "/"),
+    ("https://evil.example/", "/"), ("https:evil.example", "/"), ("javascript:alert(1)", "/"),
+    ("JavaScript:alert(1)", "/"), ("data:text/html,x", "/"), ("http://localhost:8000/stats/", "/"),
+    ("http://127.0.0.1:8001/", "/"), ("http://127.0.0.1:8000@evil.example/", "/"),
+]
+
+
+@pytest.mark.parametrize(("value", "path"), NEXT)
+def test_the_dev_sign_in_returns_only_to_this_origin(value, path):
+    assert same_origin_next(value, "http://127.0.0.1:8000") == "http://127.0.0.1:8000" + path
+
+
+def raw_request(base: str, method: str, path: str, headers: dict, body: bytes | None = None):
+    """One request with exactly these headers (Host included when given); (status, headers, body)."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.putrequest(method, path, skip_host="Host" in headers, skip_accept_encoding=True)
+        for key, value in headers.items():
+            conn.putheader(key, value)
+        if body is not None:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        response = conn.getresponse()
+        return response.status, {key.lower(): value for key, value in response.getheaders()}, response.read()
+    finally:
+        conn.close()
