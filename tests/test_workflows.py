@@ -346,3 +346,177 @@ def test_requirements_name_only_extras_their_packages_have():
         if requirement.extras:
             provided = set(metadata.metadata(requirement.name).get_all("Provides-Extra") or [])
             assert requirement.extras <= provided, f"{line}: {requirement.name} has no extra {requirement.extras - provided}"
+
+
+# ---------------------------------------------------------------- the deploy steps' scripts, run against a stub aws
+
+# Stands in for the AWS CLI: answers from the JSON scenario in $AWS_STUB, logs every command line to
+# $AWS_STUB.log and keeps what update-keys was given in $AWS_STUB.update-keys.json.
+AWS_STUB = """\
+import json, os, sys
+path = os.environ["AWS_STUB"]
+scenario = json.load(open(path))
+args = sys.argv[1:]
+with open(path + ".log", "a") as log:
+    log.write(json.dumps(args) + "\\n")
+command = " ".join(args[:2])
+def fail(message):
+    sys.stderr.write(message + "\\n")
+    sys.exit(254)
+if command == "cloudformation describe-stacks":
+    if scenario.get("stack_error"):
+        fail(scenario["stack_error"])
+    print(json.dumps(scenario["tags"]))
+elif command == "secretsmanager get-secret-value":
+    print(scenario["secret"])
+elif command == "cloudfront-keyvaluestore get-key":
+    if scenario.get("kvs_key") is None:
+        fail("An error occurred (ResourceNotFoundException) when calling the GetKey operation: Key not found")
+    print(scenario["kvs_key"])
+elif command == "cloudfront-keyvaluestore describe-key-value-store":
+    print("ETAG-1")
+elif command == "cloudfront-keyvaluestore update-keys":
+    source = args[args.index("--cli-input-json") + 1].removeprefix("file://")
+    open(path + ".update-keys.json", "w").write(open(source).read())
+    print("{}")
+else:
+    fail("unexpected aws " + " ".join(args))
+"""
+
+
+def step_script(job: str, name: str) -> str:
+    return next(step["run"] for step in load_workflow(DEPLOY)["jobs"][job]["steps"] if step.get("name") == name)
+
+
+def run_step(script: str, tmp_path: Path, cwd: Path, scenario: dict, env: dict) -> tuple[subprocess.CompletedProcess, dict, list]:
+    """The step as Actions runs it (`bash -eo pipefail`), `aws` being the stub; its outputs and aws calls."""
+    stub = tmp_path / "bin" / "aws"
+    stub.parent.mkdir(exist_ok=True)
+    stub.write_text(f"#!{sys.executable}\n{AWS_STUB}", encoding="utf-8")
+    stub.chmod(0o755)
+    (tmp_path / "scenario.json").write_text(json.dumps(scenario), encoding="utf-8")
+    output = tmp_path / "github_output"
+    output.write_text("", encoding="utf-8")
+    (tmp_path / "runner").mkdir(exist_ok=True)
+    environment = {"PATH": f"{stub.parent}:/usr/bin:/bin", "AWS_STUB": str(tmp_path / "scenario.json"),
+                   "GITHUB_OUTPUT": str(output), "RUNNER_TEMP": str(tmp_path / "runner"), "STACK_NAME": "sharewall",
+                   "HOME": str(tmp_path), **env}
+    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd, env=environment,
+                            capture_output=True, text=True, timeout=60)
+    outputs = dict(line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines() if "=" in line)
+    log = tmp_path / "scenario.json.log"
+    calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+    return result, outputs, calls
+
+
+@pytest.fixture
+def history(tmp_path):
+    """A repository with three commits: the first deployed, then content only, then the template."""
+    repo = tmp_path / "repo"
+    (repo / "functions").mkdir(parents=True)
+    (repo / "content").mkdir()
+
+    def commit(message: str) -> str:
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+        subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+        subprocess.run([*git, "commit", "-q", "-m", message], cwd=repo, check=True)
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    (repo / "functions" / "app.py").write_text("x = 1\n")
+    (repo / "template.yaml").write_text("Resources: {}\n")
+    (repo / "content" / "post.md").write_text("one\n")
+    deployed = commit("deployed")
+    (repo / "content" / "post.md").write_text("two\n")
+    content_only = commit("content")
+    (repo / "template.yaml").write_text("Resources: {A: {}}\n")
+    commit("template")
+    return repo, deployed, content_only
+
+
+CHANGES = ("stack", "Changed since the last deploy?")
+
+
+def tags(commit: str, parameters: str = "p1") -> list:
+    return [{"Key": "sharewall:commit", "Value": commit}, {"Key": "sharewall:parameters", "Value": parameters}]
+
+
+def test_stack_deploys_when_the_template_changed_since_the_deployed_commit(tmp_path, history):
+    repo, deployed, _ = history
+    result, outputs, _ = run_step(step_script(*CHANGES), tmp_path, repo, {"tags": tags(deployed)}, {"PARAMETERS": "p1"})
+    assert result.returncode == 0, result.stderr
+    assert outputs["deploy"] == "true"
+    assert "1 files changed since" in result.stdout
+
+
+def test_stack_stays_when_only_content_changed(tmp_path, history):
+    repo, deployed, content_only = history
+    subprocess.run(["git", "checkout", "-q", content_only], cwd=repo, check=True)
+    result, outputs, _ = run_step(step_script(*CHANGES), tmp_path, repo, {"tags": tags(deployed)}, {"PARAMETERS": "p1"})
+    assert result.returncode == 0, result.stderr
+    assert outputs["deploy"] == "false"
+
+
+@pytest.mark.parametrize("scenario, env, reason", [
+    ({"tags": "DEPLOYED", "parameters": "p0"}, {}, "repository variables changed the parameters"),
+    ({"stack_error": "An error occurred (ValidationError) when calling the DescribeStacks operation: "
+                     "Stack with id sharewall does not exist"}, {}, "no stack sharewall yet"),
+    ({"tags": "0" * 40}, {}, "is not in this history"),
+    ({"tags": "DEPLOYED"}, {"FORCE": "true"}, "requested by hand"),
+], ids=["parameters", "first", "unknown-commit", "forced"])
+def test_stack_deploys_when_it_must(tmp_path, history, scenario, env, reason):
+    repo, _, content_only = history
+    subprocess.run(["git", "checkout", "-q", content_only], cwd=repo, check=True)
+    if "tags" in scenario:
+        commit = content_only if scenario["tags"] == "DEPLOYED" else scenario["tags"]
+        scenario = {"tags": tags(commit, scenario.get("parameters", "p1"))}
+    result, outputs, _ = run_step(step_script(*CHANGES), tmp_path, repo, scenario, {"PARAMETERS": "p1", **env})
+    assert result.returncode == 0, result.stderr
+    assert outputs["deploy"] == "true"
+    assert reason in result.stdout
+
+
+def test_stack_step_fails_when_aws_refuses(tmp_path, history):
+    repo, _, _ = history
+    scenario = {"stack_error": "An error occurred (AccessDenied) when calling the DescribeStacks operation"}
+    result, outputs, _ = run_step(step_script(*CHANGES), tmp_path, repo, scenario, {"PARAMETERS": "p1"})
+    assert result.returncode != 0
+    assert "AccessDenied" in result.stderr and "deploy" not in outputs
+
+
+def test_parameters_come_from_the_variables_set(tmp_path):
+    env = {"PARAMETER_PayerName": "Acme GmbH & Co. KG", "PARAMETER_JwtIssuer": "https://login.example.com/t/v2.0",
+           "PARAMETER_GroupsClaim": ""}
+    result, outputs, _ = run_step(step_script("stack", "Parameters"), tmp_path, tmp_path, {}, env)
+    assert result.returncode == 0, result.stderr
+    written = yaml.safe_load((tmp_path / "runner" / "parameters.yaml").read_text(encoding="utf-8"))
+    assert written == {"PayerName": "Acme GmbH & Co. KG", "JwtIssuer": "https://login.example.com/t/v2.0"}
+    assert re.fullmatch(r"[0-9a-f]{64}", outputs["digest"])
+    again, outputs_again, _ = run_step(step_script("stack", "Parameters"), tmp_path, tmp_path, {}, env)
+    assert outputs_again["digest"] == outputs["digest"]
+
+
+KVS = ("stack", "Session key into the CloudFront KeyValueStore")
+SECRET = "k" * 64
+KVS_ENV = {"KVS_ARN": "arn:aws:cloudfront::123456789012:key-value-store/abc", "SECRET_ARN": "arn:secret"}
+
+
+@pytest.mark.parametrize("current, puts", [
+    (None, [{"Key": "session-key", "Value": SECRET}]),
+    ("o" * 64, [{"Key": "session-key", "Value": SECRET}, {"Key": "session-key-previous", "Value": "o" * 64}]),
+], ids=["first", "replaced"])
+def test_session_key_is_copied_and_never_on_a_command_line(tmp_path, current, puts):
+    scenario = {"secret": SECRET, "kvs_key": current}
+    result, _, calls = run_step(step_script(*KVS), tmp_path, tmp_path, scenario, KVS_ENV)
+    assert result.returncode == 0, result.stderr
+    sent = json.loads((tmp_path / "scenario.json.update-keys.json").read_text(encoding="utf-8"))
+    assert sent == {"KvsARN": KVS_ENV["KVS_ARN"], "IfMatch": "ETAG-1", "Puts": puts}
+    assert f"::add-mask::{SECRET}" in result.stdout
+    assert not any(SECRET in arg or (current and current in arg) for call in calls for arg in call)
+    assert not (tmp_path / "runner" / "update-keys.json").exists()
+
+
+def test_session_key_already_there_is_not_written_again(tmp_path):
+    result, _, calls = run_step(step_script(*KVS), tmp_path, tmp_path, {"secret": SECRET, "kvs_key": SECRET}, KVS_ENV)
+    assert result.returncode == 0, result.stderr
+    assert [call[:2] for call in calls] == [["secretsmanager", "get-secret-value"], ["cloudfront-keyvaluestore", "get-key"]]
