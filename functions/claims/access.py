@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 import regex
 
+from sharewall_common.callers import by_invite, by_token
 from sharewall_common.errors import Unauthorized
 from sharewall_common.identity import Identity, identity_of
 from sharewall_common.pseudonym import pseudonym
@@ -40,9 +41,10 @@ def staff(event: dict, *roles: str) -> Staff:
 
 def staff_with(*roles: str):
     """The callers check of staff routes (`@allow(access.staff_with("finance"))`): the caller as Staff."""
-    return lambda event: staff(event, *roles)
+    return by_token(lambda event: staff(event, *roles))
 
 
+@by_invite
 def invited(event: dict) -> dict:
     """The callers check of influencer routes (`@allow(access.invited)`): the invite of the request's token."""
     return influencer(event.get("headers") or {})

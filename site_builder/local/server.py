@@ -165,8 +165,13 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
             return self._api()
         return self._refuse(405, "Method Not Allowed: only /api takes this method")
 
-    # TRACE too: API Gateway answers a method no route has with 404, never http.server's 501
-    do_PUT = do_PATCH = do_DELETE = do_TRACE = do_POST
+    do_PUT = do_PATCH = do_DELETE = do_POST
+
+    # Any other method (TRACE, QUERY, ...) too: API Gateway answers it with 404, never http.server's 501
+    def __getattr__(self, name: str):
+        if name.startswith("do_"):
+            return self.do_POST
+        raise AttributeError(name)
 
     def do_OPTIONS(self) -> None:  # noqa: N802 (same origin locally: no CORS needed, answer pre-flights anyway)
         self._send(204, {"allow": "GET, POST, PUT, PATCH, DELETE, OPTIONS"}, b"")
