@@ -37,9 +37,12 @@
   function signIn(user, roles) {
     var now = Math.floor(Date.now() / 1000);
     var claims = { iss: config.issuer, aud: config.audience, sub: user, groups: roles, iat: now, exp: now + 8 * 3600 };
-    sessionStorage.setItem(config.tokenKey, b64url(JSON.stringify({ alg: "none", typ: "JWT" })) + "." +
-      b64url(JSON.stringify(claims)) + ".");
-    location.assign(next);
+    var token = b64url(JSON.stringify({ alg: "none", typ: "JWT" })) + "." + b64url(JSON.stringify(claims)) + ".";
+    sessionStorage.setItem(config.tokenKey, token);
+    // the wall's session cookie, as signin.js gets it in production (the local server checks no cookie)
+    fetch(config.api + "/session", { method: "POST", headers: { Authorization: "Bearer " + token } })
+      .catch(function () { return null; })
+      .then(function () { location.assign(next); });
   }
 
   document.getElementById("signin").addEventListener("submit", function (event) {
@@ -49,6 +52,7 @@
   });
   document.getElementById("signout").addEventListener("click", function () {
     sessionStorage.removeItem(config.tokenKey);
+    fetch(config.api + "/session", { method: "DELETE" }).catch(function () { return null; });
     show();
   });
   document.querySelectorAll("button[data-user]").forEach(function (button) {

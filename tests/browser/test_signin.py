@@ -2,7 +2,8 @@
 
 A small identity provider runs on loopback for the test: it checks the PKCE challenge, the client and
 the redirect URI like a real one would, and issues a JWT. The site is a real build with `sign_in` set
-to it, served as static files; the API is stubbed at the browser, which is all this flow touches.
+to it, served as static files; the API is stubbed at the browser, except /api/session: the real session
+function answers it (against the moto server), so the browser gets and keeps the wall's real cookie.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import secrets
 import threading
@@ -17,11 +19,14 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import boto3
+import jwt
 import pytest
 
 from site_builder.local.server import serve_directory
 from site_builder.plugin import build_site
 from tests.browser.support import dev_sign_in, offline_context, site_headers
+from tests.functions.invoke import invoke
 from tests.test_plugin import POSTS, make_project
 
 pytestmark = pytest.mark.browser
@@ -68,7 +73,8 @@ class Provider:
                         and form["redirect_uri"] == asked["redirect_uri"]
                         and _b64url(hashlib.sha256(form["code_verifier"].encode()).digest()) == asked["code_challenge"])
                 if good:
-                    claims = {"iss": provider.url, "aud": CLIENT_ID, "sub": "anna", "exp": int(time.time()) + 3600}
+                    claims = {"iss": provider.url, "aud": CLIENT_ID, "sub": "anna", "groups": ["employee"],
+                              "exp": int(time.time()) + 3600}
                     header = _b64url(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
                     token = f"{header}.{_b64url(json.dumps(claims).encode())}.signature"
                     provider.issued.append(token)
@@ -106,17 +112,33 @@ def site_url(tmp_path_factory, provider):
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, aws_resources):
     with offline_context(browser) as context:
         page = context.new_page()
         page.authorizations = []  # what the stats page sent as Authorization
+        page.sessions = []  # (method, Authorization) of each call to /api/session
 
         def stats(route):
             page.authorizations.append(route.request.headers.get("authorization"))
             route.fulfill(status=200, content_type="application/json", body=json.dumps(STATS))
 
+        # The session function itself; the test's provider issued the token, so its claims stand for
+        # what the HTTP API's JWT authorizer would hand over after checking it
+        def session(route):
+            authorization = route.request.headers.get("authorization") or ""
+            page.sessions.append((route.request.method, authorization))
+            claims = json.loads(base64.urlsafe_b64decode(authorization.split(".")[1] + "==")) if authorization else None
+            reply = invoke("SessionFunction", route.request.method, "/session", claims=claims)
+            headers = {**reply.headers, **({"set-cookie": "\n".join(reply.cookies)} if reply.cookies else {})}
+            route.fulfill(status=reply.status, headers=headers, body=reply.text)
+
         page.route("**/api/stats*", stats)
+        page.route("**/api/session", session)
         yield page
+
+
+def session_cookie(page) -> dict | None:
+    return {cookie["name"]: cookie for cookie in page.context.cookies()}.get("__Host-sharewall-session")
 
 
 def test_sign_in_at_the_provider_and_come_back_with_its_token(page, site_url, provider):
@@ -129,6 +151,15 @@ def test_sign_in_at_the_provider_and_come_back_with_its_token(page, site_url, pr
     assert provider.issued and page.authorizations == [f"Bearer {provider.issued[-1]}"]
     assert page.evaluate("sessionStorage.getItem('sharewall.token')") == provider.issued[-1]
     assert page.evaluate("sessionStorage.getItem('sharewall.signin')") is None  # state and verifier are gone
+    # the wall's session: asked for with the provider's token, kept as a cookie no script can read
+    assert page.sessions == [("POST", f"Bearer {provider.issued[-1]}")]
+    cookie = session_cookie(page)
+    assert cookie and cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict"
+    assert cookie["path"] == "/" and 3500 < cookie["expires"] - time.time() <= 3600
+    assert "sharewall-session" not in page.evaluate("document.cookie")
+    key = boto3.client("secretsmanager").get_secret_value(SecretId=os.environ["SESSION_KEY_SECRET_ARN"])["SecretString"]
+    claims = jwt.decode(cookie["value"], key, algorithms=["HS256"], options={"verify_aud": False})
+    assert set(claims) == {"aud", "iat", "exp"}  # nobody's identity in it
     # neither the code nor the sign-in page stayed in the history: Back leads to the page before
     page.go_back()
     assert page.url == site_url + "stats/"
@@ -182,6 +213,53 @@ def test_the_dev_sign_in_returns_only_to_this_site(browser, local_server, next_v
         page = context.new_page()
         dev_sign_in(page, local_server, "anna", ["employee"], next_value.format(site=local_server, other=other),
                     lands=local_server + lands)
+
+
+def test_sign_out_drops_the_token_and_the_session_cookie(page, site_url, provider):
+    page.goto(site_url + "signin/?next=%2Fstats%2F")
+    page.wait_for_url(site_url + "stats/")
+    assert session_cookie(page) is not None
+    page.goto(site_url + "signin/?signout")
+    status = page.locator("[data-sw-signin]")
+    status.get_by_role("link").wait_for()
+    assert "abgemeldet" in status.inner_text()
+    assert page.sessions[-1] == ("DELETE", "") and session_cookie(page) is None
+    assert page.evaluate("sessionStorage.getItem('sharewall.token')") is None
+
+
+def test_a_session_that_cannot_be_set_is_said_and_the_way_on_still_taken(page, site_url, provider):
+    page.route("**/api/session", lambda route: route.fulfill(
+        status=503, content_type="application/json", body='{"error": {"code": "unavailable", "message": "down"}}'))
+    page.clock.install()  # the page's timers on a clock the test moves
+    page.goto(site_url + "signin/?next=%2Fstats%2F")
+    status = page.locator("[data-sw-signin]")
+    status.get_by_role("link", name="Weiter").wait_for()
+    assert "ließ sich nicht starten" in status.inner_text()
+    page.clock.run_for(3000)
+    assert page.url.startswith(site_url + "signin/")  # time to read it
+    page.clock.run_for(1500)
+    page.wait_for_url(site_url + "stats/")  # then on, by itself
+    assert page.evaluate("sessionStorage.getItem('sharewall.token')") == provider.issued[-1]
+    # sent back to sign in right away (as CloudFront would, without a cookie): no second automatic round trip
+    issued = len(provider.issued)
+    page.goto(site_url + "signin/?next=%2Fstats%2F")
+    status.get_by_role("link", name="Erneut anmelden").wait_for()
+    assert "ließ sich nicht starten" in status.inner_text() and len(provider.issued) == issued
+    status.get_by_role("link", name="Erneut anmelden").click()  # the employee's choice: another try
+    page.wait_for_url(site_url + "stats/")
+    assert len(provider.issued) == issued + 1
+
+
+def test_the_dev_sign_in_gets_the_session_cookie_from_the_local_session_function(browser, local_server):
+    with offline_context(browser) as context:
+        page = context.new_page()
+        dev_sign_in(page, local_server, "anna", ["employee"], "/stats/")
+        cookie = session_cookie(page)
+        assert cookie and cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict"
+        page.goto(local_server + "_dev/signin")
+        with page.expect_response(lambda response: response.url.endswith("/api/session")) as signed_out:
+            page.click("#signout")
+        assert signed_out.value.status == 204 and session_cookie(page) is None
 
 
 def test_an_expired_token_counts_as_signed_out(page, site_url):

@@ -1,8 +1,9 @@
 /* The sign-in page: OpenID Connect's authorization code flow with PKCE, in the browser, no secret.
    Opened without a code it sends the employee to the company's identity provider; opened by the
    provider with a code it checks `state`, trades the code (and the PKCE verifier) for tokens at the
-   provider's token endpoint, keeps the configured token for this tab only (sessionStorage) and goes
-   back to the page the employee came from. The code never stays in the address bar or history. */
+   provider's token endpoint, keeps the configured token for this tab only (sessionStorage), has the
+   API set the wall's session cookie for it (POST {api}/session) and goes back to the page the
+   employee came from. The code never stays in the address bar or history. `?signout` signs out. */
 (function () {
   "use strict";
 
@@ -12,15 +13,20 @@
       refused: "Die Anmeldung wurde abgebrochen:", mismatch: "Diese Anmeldung lässt sich nicht zuordnen (abgelaufen oder in einem anderen Tab begonnen).",
       failed: "Die Anmeldung konnte nicht abgeschlossen werden.", retry: "Erneut anmelden",
       none: "Für diese Seite ist keine Anmeldung eingerichtet.", dev: "Lokal anmelden",
+      noSession: "Die Sitzung für die Wall ließ sich nicht starten; ihre Seiten können erneut zur Anmeldung führen.",
+      goOn: "Weiter", signedOut: "Sie sind abgemeldet.",
     },
     en: {
       going: "Going to sign-in …", working: "Finishing sign-in …",
       refused: "Sign-in was cancelled:", mismatch: "This sign-in cannot be matched (it expired or began in another tab).",
       failed: "Sign-in could not be finished.", retry: "Sign in again",
       none: "No sign-in is set up for this site.", dev: "Sign in locally",
+      noSession: "The wall's session could not be started; its pages may ask you to sign in again.",
+      goOn: "Continue", signedOut: "You are signed out.",
     },
   };
   var PENDING = "sharewall.signin";  // state, PKCE verifier and the page to return to, for the round trip
+  var SESSION_FAILED = "sharewall.session-failed";  // when the wall's session last failed: no second round trip
 
   var root = document.querySelector("[data-sw-signin]");
   var shared = window.Sharewall;
@@ -56,9 +62,41 @@
     return base64url(crypto.getRandomValues(new Uint8Array(size)));
   }
 
+  // The wall's session: an HttpOnly cookie CloudFront checks on every page, set by POST {api}/session
+  // for the token; resolves whether it was set, never rejects
+  function startSession(token) {
+    return fetch(config.api + "/session", {
+      method: "POST", credentials: "same-origin", headers: { Authorization: "Bearer " + token },
+    }).then(function (response) { return response.ok; }, function () { return false; });
+  }
+
+  // On to `next` with the session set; without it the employee is told, shown the way on, and taken there
+  function goOn(token, next) {
+    startSession(token).then(function (ok) {
+      if (ok) { sessionStorage.removeItem(SESSION_FAILED); location.replace(next); return; }
+      sessionStorage.setItem(SESSION_FAILED, String(Date.now()));
+      root.textContent = t.noSession + " ";
+      root.appendChild(shared.element("a", { href: next }, t.goOn));
+      setTimeout(function () { location.replace(next); }, 4000);
+    });
+  }
+
+  // Sign-out (?signout): this tab's token dropped and the session cookie cleared by DELETE {api}/session
+  function signOut() {
+    sessionStorage.removeItem(config.tokenKey);
+    history.replaceState(null, "", location.pathname);
+    fetch(config.api + "/session", { method: "DELETE", credentials: "same-origin" })
+      .catch(function () { return null; })
+      .then(function () { say(t.signedOut, sitePath(params.get("next"))); });
+  }
+
   // Off to the provider, with a fresh state and the challenge of a fresh verifier; this page leaves
   // the history, so Back after signing in goes to the page before it, not into another round trip
   function start() {
+    // the wall's session failed a moment ago and a page sent us back: the employee decides, no loop
+    var failed = Number(sessionStorage.getItem(SESSION_FAILED) || 0);
+    sessionStorage.removeItem(SESSION_FAILED);
+    if (Date.now() - failed < 60000) { say(t.noSession, sitePath(params.get("next"))); return; }
     var pending = { state: random(16), verifier: random(32), next: sitePath(params.get("next")) };
     sessionStorage.setItem(PENDING, JSON.stringify(pending));
     say(t.going);
@@ -97,12 +135,13 @@
             return;
           }
           sessionStorage.setItem(config.tokenKey, value);
-          location.replace(next);
+          goOn(value, next);
         });
       })
       .catch(function () { say(t.failed, next); });
   }
 
+  if (params.has("signout")) { signOut(); return; }
   if (!provider) {
     shared.signInHint(root, t.none, t.dev, sitePath(params.get("next")));  // locally: the dev sign-in
     return;
