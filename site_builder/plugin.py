@@ -354,7 +354,7 @@ def _escape_titles(page: Page) -> None:
     while links:
         link = links.pop()
         link.title = sanitise.escape_meta(sanitise.text(link.title))
-        link.id = sanitise.escape_meta(link.id)  # Material writes href="{{ toc_item.url }}"
+        link.id = sanitise.safe_id(link.id)  # Material writes href="{{ toc_item.url }}" and selects by it
         links += link.children
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -32,6 +33,8 @@ ATTRIBUTE_VALUES = {"th": ALIGNMENTS, "td": ALIGNMENTS}
 URL_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 # Removed with everything inside them (other disallowed tags give up their text)
 CONTENT_DROPPED = frozenset({"script", "style"})
+# An id the theme can put in a link and a CSS selector (Markdown's own are slugs); others go
+SAFE_ID = re.compile(r"[\w.:-]+")
 
 
 def clean(markup: str) -> str:
@@ -39,7 +42,17 @@ def clean(markup: str) -> str:
     return nh3.clean(
         markup, tags=set(TAGS), clean_content_tags=set(CONTENT_DROPPED), attributes=ATTRIBUTES,
         tag_attribute_values=ATTRIBUTE_VALUES, url_schemes=set(URL_SCHEMES), link_rel=None, strip_comments=True,
+        attribute_filter=_safe_id,
     )
+
+
+def _safe_id(tag: str, attribute: str, value: str) -> str | None:
+    return value if attribute != "id" or SAFE_ID.fullmatch(value) else None
+
+
+def safe_id(value: str) -> str:
+    """An id as the sanitiser keeps it: unchanged when it is safe, else only its safe characters."""
+    return value if SAFE_ID.fullmatch(value) else "".join(SAFE_ID.findall(value)) or "_"
 
 
 def text(fragment: str) -> str:
