@@ -8,6 +8,9 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+# A claim as API Gateway's JWT authorizer passes it (arrays as `[a b]`): the functions read it the same way
+from sharewall_common.identity import flattened as claim_value
+
 
 @dataclass
 class LambdaContext:
@@ -22,15 +25,6 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 10_000
-
-
-def claim_value(value: object) -> str:
-    """A claim as API Gateway's JWT authorizer passes it: arrays become `"[a b]"`, all else text."""
-    if isinstance(value, (list, tuple)):
-        return "[" + " ".join(str(item) for item in value) + "]"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
 
 
 def http_event(method: str, path: str, *, route_key: str | None = None, headers: dict | None = None,
