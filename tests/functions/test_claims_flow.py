@@ -243,8 +243,8 @@ def test_the_review_follows_the_status_machine(fresh_tables):
     assert decide(claim_id, "approve", "approved").status == 409  # not from the status it is in
     assert decide(claim_id, "approve", "submitted").status == 200
     assert decide(claim_id, "reject", "submitted", reason="late").body["error"]["code"] == "status_changed"
-    assert decide(claim_id, "pay", "approved").status == 200
-    assert decide(claim_id, "pay", "approved").status == 409
+    assert decide(claim_id, "pay", "approved", claims=COMMS_AND_FINANCE).status == 200  # not the approver: four eyes
+    assert decide(claim_id, "pay", "approved", claims=COMMS_AND_FINANCE).status == 409
     detail = call("GET", f"/claims/{claim_id}", claims=FINANCE).body
     assert detail["status"] == "paid"
     assert [(step["from"], step["to"]) for step in detail["audit"]] == [(None, "submitted"), ("submitted", "approved"),
@@ -338,7 +338,7 @@ def test_the_finance_list_pages_by_status_with_totals_and_masked_ibans(fresh_tab
 def test_exports_hold_the_approved_claims(fresh_tables):
     a, b = invite()["token"], invite(name="=cmd|' /C calc'!A0")["token"]
     approved = submit(a).body["id"]
-    formula = call("POST", "/claims", {"payee": payee(holder="=HYPERLINK(\"http://evil\")"),
+    formula = call("POST", "/claims", {"payee": payee(holder="+cmd(1)-A1"),
                                        "lines": [line(None, category="local-transport", gross="7.50", vat="1.20",
                                                       description="@SUM(A1:A9)")]},
                    token=b, key=uuid.uuid4().hex).body["id"]
@@ -352,7 +352,7 @@ def test_exports_hold_the_approved_claims(fresh_tables):
     assert {row["claim"] for row in rows} == {approved, formula} and waiting not in csv_reply.text
     by_claim = {row["claim"]: row for row in rows}
     assert by_claim[approved]["gross"] == "89.90" and by_claim[formula]["vat"] == "1.20"
-    assert by_claim[formula]["payee"].startswith("'=") and by_claim[formula]["description"] == "'@SUM(A1:A9)"
+    assert by_claim[formula]["payee"] == "'+cmd(1)-A1" and by_claim[formula]["description"] == "'@SUM(A1:A9)"
     xml_reply = call("GET", "/claims/export.xml", claims=FINANCE)
     root = ElementTree.fromstring(xml_reply.text.encode())
     assert root.tag.endswith("pain.001.001.09}Document")
