@@ -63,13 +63,14 @@ class ServeProcess:
                 self.process.wait()
 
 
-def request(url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None):
+def request(url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None,
+            timeout: float = 30):
     """One HTTP request to the local server; (status, headers, body bytes), error statuses included."""
     data = json.dumps(body).encode() if body is not None else None
     sent = {"content-type": "application/json", **(headers or {})}
     try:
         with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=sent),
-                                    timeout=30) as response:
+                                    timeout=timeout) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
