@@ -97,7 +97,8 @@ IAM_ACTIONS = {
 def test_the_claims_policy_grants_every_call_the_code_makes():
     claims = load_template(ROOT / "template.yaml")["Resources"]["ClaimsFunction"]["Properties"]
     granted = {action for statement in claims["Policies"][0]["Statement"] for action in statement["Action"]}
-    sources = [*(ROOT / "functions" / "claims").rglob("*.py"), ROOT / "functions" / "sharewall_common" / "pseudonym.py"]
+    sources = [*(ROOT / "functions" / "claims").rglob("*.py"),
+               *(ROOT / "functions" / "sharewall_common" / name for name in ("pseudonym.py", "published.py"))]
     calls = {match for path in sources
              for match in re.findall(r'client\("\w+"\)\.(\w+)\(', path.read_text(encoding="utf-8"))}
     assert calls >= {"get_item", "batch_get_item", "query", "transact_write_items", "get_object", "copy_object"}
