@@ -134,7 +134,8 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
         if not host:
             return self._refuse(400, "Bad Request: a Host header is required")
         if host not in self.hosts:
-            return self._refuse(421, f"Misdirected Request: this server answers only for {sorted(self.hosts)[0]}")
+            answers = min(self.hosts, default="its own loopback address")
+            return self._refuse(421, f"Misdirected Request: this server answers only for {answers}")
         if not (self.path.startswith("/") or (self.command == "OPTIONS" and self.path == "*")):
             return self._refuse(400, "Bad Request: the request target must be a path")
         return True
