@@ -220,6 +220,20 @@ def test_everything_else_needs_a_session(run):
         assert urlsplit(result["headers"]["location"]["value"]).path == "/signin/", uri
 
 
+def test_the_cookie_is_found_whatever_case_its_name_arrives_in_and_among_duplicates(run):
+    good = session()
+    lower = request("/stats/")
+    lower["request"]["cookies"] = {COOKIE.lower(): {"value": good}}
+    doubled = request("/stats/")
+    doubled["request"]["cookies"] = {COOKIE: {"value": "stale", "multiValue": [{"value": "stale"}, {"value": good}]}}
+    forged_twice = request("/stats/")
+    forged_twice["request"]["cookies"] = {COOKIE: {"value": "x", "multiValue": [{"value": "x"}, {"value": "y"}]},
+                                          "other": {"value": good}}  # a valid token under another name opens nothing
+    results = run("employees", [lower, doubled, forged_twice])
+    assert passed(results[0], "/stats/index.html") and passed(results[1], "/stats/index.html")
+    assert sent_to_sign_in(results[2], "/stats/")
+
+
 def test_a_key_missing_from_the_store_lets_nobody_in(run):
     assert sent_to_sign_in(run("employees", [request("/stats/", session())], kvs={})[0], "/stats/")
 
@@ -251,4 +265,3 @@ def test_the_function_fits_cloudfront_and_reads_its_own_store():
     for mode in ("employees", "public"):
         size = len(function_code(mode).encode())
         assert size < 10 * 1024, f"WallAccessFunction is {size} bytes; CloudFront allows 10 KB"
-        assert "`" not in function_code(mode)  # no template literals: ${} belongs to !Sub
