@@ -20,6 +20,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,12 +177,14 @@ def md5_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def site_files(site_dir: Path) -> Iterator[LocalFile]:
-    """Every file of the built site, keyed by its path relative to `site_dir` with '/'."""
-    for folder, _, names in os.walk(site_dir):
-        for name in names:
-            path = Path(folder, name)
-            yield LocalFile(key=path.relative_to(site_dir).as_posix(), md5=md5_of(path), path=path)
+def site_files(site_dir: Path, pool: ThreadPoolExecutor | None = None) -> list[LocalFile]:
+    """Every file of the built site, keyed by its path relative to `site_dir` with '/' (hashed in `pool`)."""
+    paths = [Path(folder, name) for folder, _, names in os.walk(site_dir) for name in names]
+
+    def read(path: Path) -> LocalFile:
+        return LocalFile(key=path.relative_to(site_dir).as_posix(), md5=md5_of(path), path=path)
+
+    return list(pool.map(read, paths) if pool else map(read, paths))
 
 
 def generated_file(key: str, data: bytes) -> LocalFile:
@@ -212,13 +215,14 @@ def publish(site_dir: Path, bucket: str, *, distribution: str | None = None, end
     if not (site_dir / "index.html").is_file():
         raise PublishError(f"{site_dir} has no index.html: not a built site (publishing it would empty the bucket)")
     s3, cloudfront = _clients(endpoint_url, distribution is not None)
-    with _aws_errors(bucket, distribution):
+    with _aws_errors(bucket, distribution), ThreadPoolExecutor(max_workers=workers) as pool:
         if distribution:
             cloudfront.get_distribution(Id=distribution)  # a wrong id stops us before the bucket changes
-        local = list(site_files(site_dir))
+        remote = pool.submit(_listing, s3, bucket)  # S3 lists while the files are hashed here
+        local = site_files(site_dir, pool)
         if fingerprint is not None:
             local.append(generated_file(FINGERPRINT_KEY, f"{fingerprint}\n".encode()))
-        plan = make_plan(local, _listing(s3, bucket))
+        plan = make_plan(local, remote.result())
         paths = plan.invalidation(limit) if distribution else []
         for file in plan.uploads:
             log(f"upload {file.key}")
@@ -228,10 +232,8 @@ def publish(site_dir: Path, bucket: str, *, distribution: str | None = None, end
             return Result(plan, paths)
         marker = [file for file in plan.uploads if file.key == FINGERPRINT_KEY]
         files = [file for file in plan.uploads if file.key != FINGERPRINT_KEY]
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for batch in ([f for f in files if not f.is_page], [f for f in files if f.is_page]):
-                for _ in pool.map(lambda file: _upload(s3, bucket, file), batch):
-                    pass
+        for batch in ([f for f in files if not f.is_page], [f for f in files if f.is_page]):
+            _each(pool, lambda file: _upload(s3, bucket, file), batch)
         _delete(s3, bucket, plan.deletes)
         for file in marker:
             _upload(s3, bucket, file)
@@ -296,29 +298,32 @@ def _invalidate(cloudfront, distribution: str, paths: list[str]) -> str:
     return answer["Invalidation"]["Id"]
 
 
-class _aws_errors:
+@contextmanager
+def _aws_errors(bucket: str, distribution: str | None) -> Iterator[None]:
     """Turn what boto3 raises into one PublishError line that names the bucket or distribution."""
+    from botocore.exceptions import BotoCoreError, ClientError
 
-    def __init__(self, bucket: str, distribution: str | None) -> None:
-        self.bucket, self.distribution = bucket, distribution
+    try:
+        yield
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        message = error.response.get("Error", {}).get("Message", "")
+        if code in ("NoSuchBucket", "404"):
+            raise PublishError(f"bucket {bucket} does not exist (or this account cannot see it)") from None
+        if code == "NoSuchDistribution":
+            raise PublishError(f"CloudFront distribution {distribution} does not exist") from None
+        raise PublishError(f"{error.operation_name} failed: {code} {message}".rstrip()) from None
+    except BotoCoreError as error:  # no credentials, endpoint unreachable...
+        raise PublishError(str(error)) from None
 
-    def __enter__(self) -> None:
-        return None
 
-    def __exit__(self, kind, error, traceback) -> bool:
-        if error is None or isinstance(error, PublishError):
-            return False
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        if isinstance(error, ClientError):
-            code = error.response.get("Error", {}).get("Code", "")
-            message = error.response.get("Error", {}).get("Message", "")
-            if code in ("NoSuchBucket", "404"):
-                raise PublishError(f"bucket {self.bucket} does not exist (or this account cannot see it)") from None
-            if code == "NoSuchDistribution":
-                raise PublishError(f"CloudFront distribution {self.distribution} does not exist") from None
-            operation = error.operation_name
-            raise PublishError(f"{operation} failed: {code} {message}".rstrip()) from None
-        if isinstance(error, BotoCoreError):
-            raise PublishError(str(error)) from None
-        return False
+def _each(pool: ThreadPoolExecutor, action: Callable[[LocalFile], None], files: list[LocalFile]) -> None:
+    """Run `action` on every file in the pool; on the first failure the files not yet started are dropped."""
+    futures = [pool.submit(action, file) for file in files]
+    try:
+        for future in futures:
+            future.result()
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise

@@ -349,6 +349,11 @@ def test_publish_stores_the_fingerprint_and_active_posts_compares_with_it(projec
     assert result.stdout == f"uploaded {len(digests(site)) + 1}, deleted 0, unchanged 0\n"
     assert sharewall(*compare).stdout == f"fingerprint={fingerprint}\nchanged=false\n"
 
+    missing = sharewall("active-posts", content, "--config", str(project), "--bucket", "no-such-bucket-here",
+                        "--endpoint-url", moto_endpoint)
+    assert missing.exit_code == 1
+    assert missing.stderr.endswith("Error: bucket no-such-bucket-here does not exist (or this account cannot see it)\n")
+
     # a publish without a fingerprint removes the stored one: the next scheduled run rebuilds
     assert sharewall(*args).stdout == f"uploaded 0, deleted 1, unchanged {len(digests(site))}\n"
     assert sharewall(*compare).stdout.endswith("changed=true\n")
