@@ -534,3 +534,19 @@ def test_session_key_already_there_is_not_written_again(tmp_path):
     result, _, calls = run_step(step_script(*KVS), tmp_path, tmp_path, {"secret": SECRET, "kvs_key": SECRET}, KVS_ENV)
     assert result.returncode == 0, result.stderr
     assert [call[:2] for call in calls] == [["secretsmanager", "get-secret-value"], ["cloudfront-keyvaluestore", "get-key"]]
+
+
+def test_build_gets_every_parameter_whole(tmp_path):
+    # a stand-in `sharewall` that prints the arguments it was given
+    stub = tmp_path / "bin" / "sharewall"
+    stub.parent.mkdir()
+    stub.write_text(f"#!{sys.executable}\nimport json, sys\nprint(json.dumps(sys.argv[1:]))\n", encoding="utf-8")
+    stub.chmod(0o755)
+    env = {"PARAMETER_PayerName": "Acme GmbH & Co. KG", "PARAMETER_PayerIban": "DE89370400440532013000",
+           "PARAMETER_GroupsClaim": ""}
+    result, _, _ = run_step(step_script("site", "sharewall build --production"), tmp_path, tmp_path, {},
+                            {**env, "PATH": f"{stub.parent}:/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    args = json.loads(result.stdout)
+    assert args[:2] == ["build", "--production"]
+    assert sorted(args[2:]) == ["--parameter=PayerIban=DE89370400440532013000", "--parameter=PayerName=Acme GmbH & Co. KG"]
