@@ -250,6 +250,16 @@ def test_a_session_that_cannot_be_set_is_said_and_the_way_on_still_taken(page, s
     assert len(provider.issued) == issued + 1
 
 
+def test_sent_back_to_sign_in_right_after_a_session_began_it_stops_instead_of_looping(page, site_url, provider):
+    page.goto(site_url + "signin/?next=%2Fstats%2F")
+    page.wait_for_url(site_url + "stats/")
+    issued = len(provider.issued)
+    page.goto(site_url + "signin/?next=%2Fstats%2F")  # as CloudFront does when it refuses the cookie
+    status = page.locator("[data-sw-signin]")
+    status.get_by_role("link", name="Erneut anmelden").wait_for()
+    assert "nicht angenommen" in status.inner_text() and len(provider.issued) == issued
+
+
 def test_the_dev_sign_in_gets_the_session_cookie_from_the_local_session_function(browser, local_server):
     with offline_context(browser) as context:
         page = context.new_page()

@@ -14,6 +14,7 @@
       failed: "Die Anmeldung konnte nicht abgeschlossen werden.", retry: "Erneut anmelden",
       none: "Für diese Seite ist keine Anmeldung eingerichtet.", dev: "Lokal anmelden",
       noSession: "Die Sitzung für die Wall ließ sich nicht starten; ihre Seiten können erneut zur Anmeldung führen.",
+      refusedSession: "Die Wall hat die eben begonnene Sitzung nicht angenommen (ist sie für diese Adresse eingerichtet?).",
       goOn: "Weiter", signedOut: "Sie sind abgemeldet.",
     },
     en: {
@@ -22,11 +23,12 @@
       failed: "Sign-in could not be finished.", retry: "Sign in again",
       none: "No sign-in is set up for this site.", dev: "Sign in locally",
       noSession: "The wall's session could not be started; its pages may ask you to sign in again.",
+      refusedSession: "The wall did not accept the session just started (is it set up for this address?).",
       goOn: "Continue", signedOut: "You are signed out.",
     },
   };
   var PENDING = "sharewall.signin";  // state, PKCE verifier and the page to return to, for the round trip
-  var SESSION_FAILED = "sharewall.session-failed";  // when the wall's session last failed: no second round trip
+  var SESSION_TRIED = "sharewall.session-tried";  // {at, ok} of the last session started here: no sign-in loop
 
   var root = document.querySelector("[data-sw-signin]");
   var shared = window.Sharewall;
@@ -73,8 +75,8 @@
   // On to `next` with the session set; without it the employee is told, shown the way on, and taken there
   function goOn(token, next) {
     startSession(token).then(function (ok) {
-      if (ok) { sessionStorage.removeItem(SESSION_FAILED); location.replace(next); return; }
-      sessionStorage.setItem(SESSION_FAILED, String(Date.now()));
+      sessionStorage.setItem(SESSION_TRIED, JSON.stringify({ at: Date.now(), ok: ok }));
+      if (ok) { location.replace(next); return; }
       root.textContent = t.noSession + " ";
       root.appendChild(shared.element("a", { href: next }, t.goOn));
       setTimeout(function () { location.replace(next); }, 4000);
@@ -84,6 +86,7 @@
   // Sign-out (?signout): this tab's token dropped and the session cookie cleared by DELETE {api}/session
   function signOut() {
     sessionStorage.removeItem(config.tokenKey);
+    sessionStorage.removeItem(SESSION_TRIED);
     history.replaceState(null, "", location.pathname);
     fetch(config.api + "/session", { method: "DELETE", credentials: "same-origin" })
       .catch(function () { return null; })
@@ -93,10 +96,15 @@
   // Off to the provider, with a fresh state and the challenge of a fresh verifier; this page leaves
   // the history, so Back after signing in goes to the page before it, not into another round trip
   function start() {
-    // the wall's session failed a moment ago and a page sent us back: the employee decides, no loop
-    var failed = Number(sessionStorage.getItem(SESSION_FAILED) || 0);
-    sessionStorage.removeItem(SESSION_FAILED);
-    if (Date.now() - failed < 60000) { say(t.noSession, sitePath(params.get("next"))); return; }
+    // sent back within a minute of starting a session (it failed, or the wall refused it, e.g. SiteOrigin
+    // is not this address): the employee decides whether to go round again, so nothing loops
+    var tried = null;
+    try { tried = JSON.parse(sessionStorage.getItem(SESSION_TRIED) || "null"); } catch (error) { tried = null; }
+    sessionStorage.removeItem(SESSION_TRIED);
+    if (tried && Date.now() - tried.at < 60000) {
+      say(tried.ok ? t.refusedSession : t.noSession, sitePath(params.get("next")));
+      return;
+    }
     var pending = { state: random(16), verifier: random(32), next: sitePath(params.get("next")) };
     sessionStorage.setItem(PENDING, JSON.stringify(pending));
     say(t.going);
