@@ -18,13 +18,16 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import jwt
 import pytest
 
 from session import cookie
 from site_builder.local.template import load_template
+from site_builder.plugin import build_site
+from tests.test_plugin import POSTS, make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node")
@@ -207,6 +210,46 @@ def test_the_claim_page_sign_in_and_their_assets_open_without_a_session(run):
         assert passed(result, rewritten), f"{uri}: {result}"
     assert run("employees", [request("/claim", query={"invite": "abc"})])[0]["headers"]["location"]["value"] \
         == "/claim/?invite=abc"
+
+
+class _Resources(HTMLParser):
+    """The files a page loads by itself: scripts, style sheets, icons, images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = dict(attrs)
+        if tag in ("script", "img") and attributes.get("src"):
+            self.found.append(attributes["src"])
+        if tag == "link" and set((attributes.get("rel") or "").split()) & {"stylesheet", "icon", "manifest",
+                                                                             "preload", "modulepreload"}:
+            self.found.append(attributes["href"])
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> Path:
+    """A real build with the claim page and a sign-in page."""
+    root = tmp_path_factory.mktemp("wall-site")
+    config = make_project(root, {"active-orca": POSTS["active-orca"]}, sign_in=(
+        "{authorize_url: 'https://idp.example/authorize', token_url: 'https://idp.example/token', client_id: wall}"))
+    shutil.copy(ROOT / "content" / "claim.md", root / "content" / "claim.md")
+    return build_site(config)
+
+
+@pytest.mark.parametrize("page", ["claim/", "signin/", "404.html"])
+def test_the_public_pages_and_everything_they_load_open_without_a_session(run, built_site, page):
+    parser = _Resources()
+    parser.feed((built_site / page / ("index.html" if page.endswith("/") else "")).read_text(encoding="utf-8"))
+    base = f"{ORIGIN}/{page}"
+    paths = ["/" + page] + sorted({urlsplit(urljoin(base, ref)).path for ref in parser.found
+                                    if urlsplit(urljoin(base, ref)).netloc == urlsplit(ORIGIN).netloc})
+    assert any(path.endswith(".js") for path in paths), paths  # the page's scripts were found
+    results = run("employees", [request(path) for path in paths], kvs={})
+    for path, result in zip(paths, results):
+        assert "statusCode" not in result, f"{page} needs {path}, which the wall keeps from influencers: {result}"
+        assert (built_site / result["uri"].lstrip("/")).is_file(), f"{path} -> {result['uri']}: no such file"
 
 
 def test_everything_else_needs_a_session(run):
