@@ -31,7 +31,7 @@ def _token_expiry(event: dict) -> int | None:
         return None
     try:
         return int(float(str(value)))
-    except ValueError:
+    except (ValueError, OverflowError):  # text, NaN, infinity
         raise Unauthorized("the sign-in token's exp is not a time; sign in again") from None
 
 
@@ -46,6 +46,7 @@ def _session_key() -> str:
     return key
 
 
+# Only staff: the cookie opens the whole wall, which influencers (invite holders) must not read
 @router.post("/session")
 @allow(roles(*STAFF))
 def start_session() -> Response[None]:
@@ -58,6 +59,7 @@ def start_session() -> Response[None]:
     return Response(status_code=204, headers=NO_STORE, cookies=[session_cookie(token, seconds)])
 
 
+# Anyone may drop the cookie: signing out must work even after the sign-in token has expired
 @router.delete("/session")
 @allow(anyone)
 def end_session() -> Response[None]:

@@ -82,7 +82,7 @@ def test_the_session_never_outlives_the_sign_in_token(session_key):
     assert found["max-age"] == "3600"
 
 
-@pytest.mark.parametrize("exp", [int(time.time()) - 5, "soon"])
+@pytest.mark.parametrize("exp", [int(time.time()) - 5, "soon", "nan", "inf"])
 def test_an_expired_or_garbled_token_expiry_gets_no_session(session_key, exp):
     reply = start({**EMPLOYEE, "exp": exp})
     assert reply.status == 401 and reply.cookies == []
