@@ -17,8 +17,8 @@ import re
 import shutil
 import subprocess
 import time
-from pathlib import Path
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import jwt
@@ -55,25 +55,22 @@ for (const event of events) results.push(await handler(event));
 process.stdout.write(JSON.stringify(results));
 """
 
-pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed (make test installs it)")
-
-
 def wall_resource() -> dict:
     return load_template(ROOT / "template.yaml")["Resources"]["WallAccessFunction"]
 
 
 def function_code(mode: str) -> str:
     """The FunctionCode with its !Sub resolved; every ${…} in it must be one CloudFormation fills in."""
-    sub = wall_resource()["Properties"]["FunctionCode"]["Fn::Sub"]
-    text, names = (sub, {}) if isinstance(sub, str) else (sub[0], sub[1])
+    text = wall_resource()["Properties"]["FunctionCode"]["Fn::Sub"]
+    assert isinstance(text, str), "template.yaml WallAccessFunction: FunctionCode is one !Sub string"
     values = {"WallAccess": mode, "SiteOrigin": ORIGIN, "SessionKeyStore.Id": STORE_ID}
 
     def fill(match: re.Match) -> str:
         name = match.group(1)
         if name.startswith("!"):
             return "${" + name[1:] + "}"  # CloudFormation's escape for a literal ${
-        assert name in values or name in names, f"template.yaml WallAccessFunction: unknown ${{{name}}}"
-        return values.get(name, ORIGIN)
+        assert name in values, f"template.yaml WallAccessFunction: ${{{name}}} is not filled in by this test"
+        return values[name]
 
     return re.sub(r"\$\{([^}]+)\}", fill, text)
 
@@ -81,6 +78,7 @@ def function_code(mode: str) -> str:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """run(mode, events, kvs) -> what the function returned for each event."""
+    assert NODE, "node is needed to run the CloudFront function (make install-test installs it with npm)"
     folder = tmp_path_factory.mktemp("wall-function")
     module = folder / "node_modules" / "cloudfront"
     module.mkdir(parents=True)
