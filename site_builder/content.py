@@ -116,6 +116,7 @@ class Post(FrontMatter):
     slug: str
     path: str  # relative to the content folder, with '/'
     body: str = ""
+    body_line: int = 1  # the file line the body starts on
 
     @property
     def campaign_or_slug(self) -> str:
@@ -157,8 +158,13 @@ class Content:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def load_content(content_dir: str | Path, settings: Settings, now: datetime | None = None) -> Content:
-    """Load and validate `sources.yml` and every post; collect every issue of every file."""
+def load_content(content_dir: str | Path, settings: Settings, now: datetime | None = None, *,
+                 markup: bool = True) -> Content:
+    """Load and validate `sources.yml`, every post and page; collect every issue of every file.
+
+    `markup=False` leaves out rendering bodies to find what the sanitiser would remove: the build checks
+    the HTML it renders anyway (site_builder/plugin.py), so no body is rendered twice.
+    """
     from site_builder import rules  # the rules need the models above
 
     root = Path(content_dir)
@@ -168,11 +174,11 @@ def load_content(content_dir: str | Path, settings: Settings, now: datetime | No
     content.issues += load_expenses(root / "expenses.yml", root)
     posts = sorted(root.glob(POST_GLOB))
     for file in posts:
-        post, issues = load_post(file, root, settings, content.sources)
+        post, issues = load_post(file, root, settings, content.sources, markup=markup)
         content.issues += issues
         if post is not None:
             content.posts.append(post)
-    for file in sorted(set(root.rglob("*.md")) - set(posts)):
+    for file in sorted(set(root.rglob("*.md")) - set(posts)) if markup else ():
         content.issues += load_page(file, root, settings)
     content.issues += rules.published_files(root, lambda file: _relative(file, root))
     content.issues += rules.across_posts(content.posts, root, settings, now or datetime.now(settings.zone))
@@ -240,7 +246,8 @@ def load_page(file: Path, root: Path, settings: Settings) -> list[Issue]:
     return list(rules.for_page(path, document, settings))
 
 
-def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Source]) -> tuple[Post | None, list[Issue]]:
+def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Source], *,
+              markup: bool = True) -> tuple[Post | None, list[Issue]]:
     """Parse and validate one post file; the post is None when it has any error."""
     from site_builder import rules
 
@@ -258,13 +265,13 @@ def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Sou
     issues += [Issue(path, document.line_of(key), _unknown_field(key)) for key in reserved]
     try:
         post = Post.model_validate(
-            {**data, "slug": file.stem, "path": path, "body": document.body},
+            {**data, "slug": file.stem, "path": path, "body": document.body, "body_line": document.body_line},
             context={"settings": settings},
         )
     except ValidationError as error:
         issues += [Issue(path, document.line_of(*e["loc"]), _message(e)) for e in error.errors()]
         return None, issues
-    issues += [Issue(path, line, message) for line, message in rules.for_post(post, document, root, settings, sources)]
+    issues += [Issue(path, line, message) for line, message in rules.for_post(post, document, root, settings, sources, markup)]
     return (None if issues else post), issues
 
 

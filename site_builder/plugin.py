@@ -23,8 +23,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from site_builder import sanitise
-from site_builder.content import POST_GLOB, Content, Post, load_content
+from site_builder import rules, sanitise
+from site_builder.content import POST_GLOB, Content, Issue, Post, load_content, load_page
 from site_builder.networks import NETWORKS
 from site_builder.settings import DEFAULT_DISCLOSURES, Disclosure, Settings, SettingsError, validate_settings
 from site_builder.strings import strings_for
@@ -168,13 +168,19 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         if not self.config.enabled:
             return None
         _escape_titles(page)
-        return sanitise.clean(html)
+        cleaned = sanitise.clean(html)
+        if cleaned != html and sanitise.removals(html):  # Markdown's own HTML comes back unchanged
+            self.unsafe += self._unsafe_markup(page, html, config)
+        return cleaned
 
     # Render every card once with the theme; give all templates the browser configuration
     @event_priority(-50)
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if not self.config.enabled:
             return None
+        if self.unsafe:  # every page is rendered, none written yet: publish nothing
+            listing = "\n".join(f"  {issue}" for issue in sorted(set(self.unsafe)))
+            raise PluginError(f"sharewall: {len(set(self.unsafe))} content errors, nothing was built:\n{listing}")
         base = self.site.base
         env.autoescape = _autoescape(env.autoescape)
         env.globals["sharewall"] = {
@@ -224,10 +230,11 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self.sign_in_href = ""  # the sign-in page's path, for the browser configuration
         self.rendered: list[str] = []  # card HTML in wall order
         self.positions: dict[str, int] = {}  # slug -> position on the wall, to find its rendered card
+        self.unsafe: list[Issue] = []  # what the sanitiser removed from pages, as `sharewall check` words it
 
     # Load and validate the content like `sharewall check`; every error at once, or nothing
     def _load(self, config: MkDocsConfig) -> Content:
-        content = load_content(config.docs_dir, self.settings, self.now)
+        content = load_content(config.docs_dir, self.settings, self.now, markup=False)  # see on_page_content
         for issue in content.warnings:
             log.info(str(issue))
         if content.errors:
@@ -291,6 +298,19 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
                                   inclusion=InclusionLevel.NOT_IN_NAV)
             files.append(file)
         self.sign_in_href = self.site.base + file.url  # signin/ or signin.html
+
+    # The check's errors for a page the sanitiser changed (the build renders each body once, and checks that)
+    def _unsafe_markup(self, page: Page, html: str, config: MkDocsConfig) -> list[Issue]:
+        uri = page.file.src_uri
+        if uri in self.post_pages:
+            post = self.post_pages[uri].post
+            found = [Issue(post.path, line, message)
+                     for line, message in rules.unsafe_markup(post.body, post.body_line, self.settings)]
+        elif page.file.abs_src_path:
+            found = load_page(Path(page.file.abs_src_path), Path(config.docs_dir), self.settings)
+        else:
+            found = []
+        return found or [Issue(uri, 1, f"{removal} is removed from the page") for removal in sanitise.removals(html)]
 
     # Where a post's image is served: its https URL, or the site path of the file under docs_dir
     def _image_url(self, files: Files, post: Post) -> str | None:

@@ -27,7 +27,8 @@ SVG_ACTIVE = frozenset({"script", "foreignObject", "iframe", "embed", "object", 
 SVG_URL = re.compile(r"(javascript|vbscript):|data:text/html", re.IGNORECASE)
 
 
-def for_post(post: Post, document: Document, root: Path, settings: Settings, sources: dict[str, Source]) -> Iterator[tuple[int, str]]:
+def for_post(post: Post, document: Document, root: Path, settings: Settings, sources: dict[str, Source],
+             markup: bool = True) -> Iterator[tuple[int, str]]:
     """The rules of one post that need more than its own field types."""
     line = document.line_of
     if post.expires is not None and post.expires <= post.publish:
@@ -43,7 +44,8 @@ def for_post(post: Post, document: Document, root: Path, settings: Settings, sou
         if name not in settings.networks:
             yield line("networks", index), f"networks[{index}] '{name}' is not configured; allowed: {', '.join(settings.networks)}"
     yield from _suggestion_rules(post, line, settings)
-    yield from unsafe_markup(post.body, document.body_line, settings)
+    if markup:
+        yield from unsafe_markup(post.body, post.body_line, settings)
 
 
 def across_posts(posts: list[Post], root: Path, settings: Settings, now: datetime) -> Iterator[Issue]:

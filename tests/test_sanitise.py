@@ -110,3 +110,34 @@ def test_the_demo_site_is_unchanged_by_the_sanitiser(tmp_path: Path, monkeypatch
     assert len([page for page in pages if page.suffix == ".html"]) > 15
     changed = [str(page) for page in pages if (sanitised / page).read_bytes() != (plain / page).read_bytes()]
     assert changed == []
+
+
+def test_the_build_refuses_what_the_check_reports_with_the_same_lines(tmp_path: Path) -> None:
+    """The build checks the HTML it renders (no body is rendered twice) and words it like `sharewall check`."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    content = tmp_path / "content"
+    (content / "posts" / "2026").mkdir(parents=True)
+    (content / "sources.yml").write_text("comms: {name: Comms, kind: department}\n")
+    (content / "posts" / "2026" / "hostile.md").write_text(
+        "---\ntitle: T\nlink: https://example.com/t\nsummary: S\nsource: comms\nlanguage: en\n"
+        "publish: 2026-01-10 09:00\nsuggestions: [Read it.]\n---\nIntro\n\n<img src=\"x\"\n  onerror=\"alert(1)\">\n")
+    (content / "about.md").write_text("# About\n\nText\n{: onmouseover=alert(1) }\n")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.update(docs_dir=str(content), nav=["about.md"])
+    config["theme"]["custom_dir"] = str(ROOT / "templates")
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    expected = ["content/about.md:4: attribute onmouseover='alert(1)' of <p> is removed from the page",
+                "content/posts/2026/hostile.md:13: attribute onerror='alert(1)' of <img> is removed from the page"]
+    def sharewall(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "site_builder", *args, "--config", str(tmp_path / "mkdocs.yml")],
+                              capture_output=True, text=True, cwd=ROOT)
+
+    built = sharewall("build", "--site-dir", str(tmp_path / "site"))
+    assert built.returncode == 1 and all(line in built.stderr for line in expected), built.stderr
+    assert not (tmp_path / "site" / "posts").exists()  # nothing published
+    checked = sharewall("check", str(content))
+    assert checked.returncode == 1 and all(line in checked.stdout for line in expected), checked.stdout
