@@ -78,6 +78,9 @@ BROKEN: dict[str, tuple[str | bytes, int, str]] = {
     "javascript-url-in-body": (VALID.replace("Body.", "[click](javascript:alert(1))"), 12, "attribute href='javascript:alert(1)' of <a>"),
     "script-in-suggestion": (VALID.replace("Worth reading.", "'<img src=x onerror=alert(1)>'"), 10,
                              "suggestions[0] contains attribute onerror='alert(1)' of <img>, which could run script"),
+    # fields that are identifiers refuse markup outright (text fields show it as text)
+    "markup-in-topics": (post(topics="['<img src=x onerror=alert(1)>']"), 8, "topics '<img src=x onerror=alert(1)>' is not a slug"),
+    "markup-in-hashtags": (post(hashtags="['<svg/onload=alert(1)>']"), 2, "hashtags '<svg/onload=alert(1)>' is not a hashtag"),
     **{f"hostile-{name}": (VALID.replace("Body.", f"Intro.\n\n{body}"), 14 + offset, message)
        for name, (body, offset, message) in {
         "handler-on-next-line": ('<img src="x"\n     onerror="alert(1)">', 1, "attribute onerror='alert(1)' of <img>"),
