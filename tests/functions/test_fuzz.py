@@ -84,3 +84,35 @@ def test_no_generated_request_gets_a_5xx(fuzz_runs, name):
     failures = output[output.find("FAILURES"):] if "FAILURES" in output else output[-4000:]
     assert fuzz_runs[name].returncode == 0, failures[:8000]
     assert " generated" in output  # it did run cases
+
+
+# (method, path, headers, body): hand-made requests no schema describes, through the real local stack
+RAW = [
+    ("POST", "/api/shares", {"content-type": "application/json", "idempotency-key": "raw-hostile-1"}, b'{"post": "\xff"}'),
+    ("POST", "/api/shares", {"content-type": "multipart/form-data", "idempotency-key": "raw-hostile-2"}, b"--x--"),
+    ("POST", "/api/shares", {"content-type": "application/json", "idempotency-key": "raw-hostile-3"}, b"[" * 3000),
+    ("POST", "/api/invites", {"content-type": "application/json"}, b'{"days": ' + b"9" * 5000 + b"}"),
+    ("GET", "/api/stats?from=0001-01-01&to=9999-12-31", {}, b""),
+    ("GET", "/api/invites?cursor=eyJwayI6eyJTIjoiSU5WSVRFIzEifX0", {}, b""),
+    ("GET", "/api/claims?cursor=" + "%FF" * 10, {}, b""),
+    ("POST", "/api/claims", {"content-type": "application/json", "x-invite-token": "0" * 16 + "." + "a" * 43}, b"{"),
+]
+
+
+@pytest.mark.parametrize("method, path, headers, body", RAW, ids=[f"{row[0]} {row[1][:40]}" for row in RAW])
+def test_hand_made_requests_through_the_local_stack_are_4xx_json(stack, method, path, headers, body):
+    import http.client
+    from urllib.parse import urlsplit
+
+    url, _ = stack
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers={**STAFF, **headers})
+        response = connection.getresponse()
+        status, data = response.status, response.read()
+    finally:
+        connection.close()
+    assert 400 <= status < 500, (status, data[:300])
+    error = json.loads(data)["error"]
+    assert set(error) == {"code", "message"}, error
