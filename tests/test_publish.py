@@ -289,6 +289,32 @@ def test_pages_go_up_after_what_they_reference_and_deletes_come_last():
     assert (plan.replaced, plan.deletes, plan.unchanged) == (["index.html"], ["old.html"], 1)
 
 
+def test_the_bucket_changes_in_order_assets_pages_deletes_fingerprint(project, bucket, moto_endpoint, monkeypatch):
+    site = build_at(BEFORE, project, monkeypatch)
+    (site / "old-page.html").write_text("<p>old</p>", encoding="utf-8")
+    publish.publish(site, bucket, endpoint_url=moto_endpoint)
+    (site / "old-page.html").unlink()
+    for key in ("index.html", "assets/sharewall/site.js", "sharewall/catalogue.json"):
+        with (site / key).open("a", encoding="utf-8") as handle:
+            handle.write("\n")
+    calls: list[str] = []
+    clients = publish._clients
+
+    def recording(*args):
+        s3, cloudfront = clients(*args)
+        s3.meta.events.register("provide-client-params.s3.*", lambda model, params, **_: calls.append(
+            f"{model.name} {params.get('Key') or [item['Key'] for item in params['Delete']['Objects']]}"
+            if model.name in ("PutObject", "DeleteObjects") else model.name))
+        return s3, cloudfront
+
+    monkeypatch.setattr(publish, "_clients", recording)
+    result = publish.publish(site, bucket, endpoint_url=moto_endpoint, fingerprint="f" * 64)
+    assert publish.summary(result.plan) == f"uploaded 4, deleted 1, unchanged {len(digests(site)) - 3}"
+    writes = [call for call in calls if call.startswith(("PutObject", "DeleteObjects"))]
+    assert sorted(writes[:2]) == ["PutObject assets/sharewall/site.js", "PutObject sharewall/catalogue.json"]
+    assert writes[2:] == ["PutObject index.html", "DeleteObjects ['old-page.html']", "PutObject sharewall/active.txt"]
+
+
 # --- errors: one clear line, exit 1, nothing changed --------------------------------------------
 
 
