@@ -94,6 +94,8 @@ def build(config_file: Path, site_dir: Path | None, production: bool, parameters
 
     if production:
         _check_production(config_file, parameters, config_env)
+    elif parameters or config_env != "default":
+        raise click.UsageError("--parameter and --config-env go with --production")
     click.echo(f"built {build_site(config_file, site_dir)}", err=True)
 
 
