@@ -11,6 +11,7 @@ Content-Security-Policy violation may occur either: the pages need no inline scr
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -211,3 +212,8 @@ def test_the_built_html_holds_no_handler_and_no_script_url(hostile_site) -> None
     assert "<title>Hostile &lt;img src=x onerror=&#34;top.__pwned(&#39;title&#39;)&#34;&gt;&lt;/title&gt;" in post
     heading = (hostile_site / "evil-heading" / "index.html").read_text(encoding="utf-8")
     assert "<title>Hostile &lt;/title&gt;&lt;img src=x" in heading
+    # Material's search shows titles as HTML: in the index they are escaped text
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = [doc["title"] for doc in index["docs"]]
+    assert "&lt;img src=x onerror=&#34;top.__pwned(&#39;page-title&#39;)&#34;&gt;" in titles
+    assert [title for title in titles if "<" in title] == []
