@@ -102,8 +102,9 @@ def digests(site: Path) -> dict[str, str]:
 
 
 def sharewall(*args: str):
+    """Run the CLI in-process; anything but a clean exit (an uncaught exception) fails the test."""
     result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     return result
 
 
@@ -289,6 +290,13 @@ def test_pages_go_up_after_what_they_reference_and_deletes_come_last():
     assert (plan.replaced, plan.deletes, plan.unchanged) == (["index.html"], ["old.html"], 1)
 
 
+def test_an_etag_that_is_no_md5_means_upload_again():
+    # a multipart upload's ETag is an MD5 of MD5s with a part count: never equal to the file's MD5
+    digest = hashlib.md5(b"x").hexdigest()
+    plan = publish.make_plan([publish.LocalFile("big.bin", digest)], {"big.bin": f'"{digest}-2"'})
+    assert ([file.key for file in plan.uploads], plan.unchanged) == (["big.bin"], 0)
+
+
 def test_the_bucket_changes_in_order_assets_pages_deletes_fingerprint(project, bucket, moto_endpoint, monkeypatch):
     site = build_at(BEFORE, project, monkeypatch)
     (site / "old-page.html").write_text("<p>old</p>", encoding="utf-8")
@@ -355,6 +363,12 @@ def test_the_fingerprint_changes_when_a_post_expires_not_when_time_just_passes(p
     (content / "posts" / "2026" / "lasting.md").write_text(post("Lasting Orca", "2026-05-25 09:00")
                                                            .replace("Briefing", "New briefing"), encoding="utf-8")
     assert active_set(content, settings, BEFORE, project).fingerprint != before.fingerprint
+
+    (content / "posts" / "2026" / "broken.md").write_text("---\ntitle: Broken\n---\n", encoding="utf-8")
+    refused = sharewall("active-posts", str(content), "--config", str(project))
+    assert refused.exit_code == 1
+    assert refused.output.endswith(f"content errors; run `sharewall check {content}`\n")
+    assert "fingerprint=" not in refused.output  # no fingerprint of content a build would refuse
 
 
 def test_publish_stores_the_fingerprint_and_active_posts_compares_with_it(project, bucket, moto_endpoint,
