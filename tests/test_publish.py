@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
