@@ -273,6 +273,11 @@ def test_bodies_it_cannot_take_are_refused_at_once_with_one_line(local_server):
             answer = _read_all(conn)  # the server closes the connection after answering
         assert answer.startswith(f"HTTP/1.1 {status} ".encode()), (extra, answer[:80])
         assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["message"], extra
+    # a client that sends its whole oversized body before reading still gets the answer, not a reset
+    with socket.create_connection((host, port), timeout=30) as conn:
+        conn.sendall(f"POST /api/shares HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: {12 * 1024 * 1024}\r\n"
+                     "\r\n".encode() + b"x" * (12 * 1024 * 1024))
+        assert _read_all(conn).startswith(b"HTTP/1.1 413 ")
     status, _, body = raw_request(local_server, "PUT", "/index.html", {}, b"x" * 100)
     assert status == 405 and body.count(b"\n") == 1
     assert stats(local_server)["totals"]["shares"] == before  # nothing refused was counted

@@ -14,6 +14,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +35,7 @@ from site_builder.wall import CATALOGUE_PATH, TOKEN_KEY
 SIGNIN_PATH = "/_dev/signin"
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")  # the Host names the local server answers to
+LINGER_SECONDS, LINGER_BYTES = 2, 16 * 1024 * 1024  # how long and how much of a refused body is read and dropped
 
 
 class ServeError(Exception):
@@ -124,6 +126,7 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
     signin: dict = {}  # token key, audience and API path of the dev sign-in page (set by start_stack)
     protocol_version = "HTTP/1.1"
     timeout = 60  # an idle or stalled connection is closed after this many seconds, its thread ends
+    linger = False  # set when a request was refused: see finish
 
     # Only requests for this server by a loopback name: a page of another site whose name resolves to
     # 127.0.0.1 (DNS rebinding) sends its own name as Host and gets nothing
@@ -225,6 +228,7 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
     # One line of refusal; the connection is closed, as any body the client sends is not read
     def _refuse(self, status: int, line: str) -> bool:
         self.close_connection = True
+        self.linger = True
         if self._is_api():
             self._send(status, {"content-type": "application/json", "connection": "close"},
                        json.dumps({"message": line}).encode())
@@ -232,6 +236,24 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
             self._send(status, {"content-type": "text/plain; charset=utf-8", "connection": "close"},
                        (line + "\n").encode())
         return False
+
+    # After a refusal, the client may still be sending its body: closing with unread data would reset the
+    # connection and could destroy the answer before the client reads it, so the rest is read and dropped
+    # for a moment (at most LINGER_BYTES, never kept) after the answer has gone out
+    def finish(self) -> None:
+        try:
+            super().finish()
+            if self.linger:
+                self.connection.shutdown(socket.SHUT_WR)
+                deadline, dropped = time.monotonic() + LINGER_SECONDS, 0
+                while dropped < LINGER_BYTES and (left := deadline - time.monotonic()) > 0:
+                    self.connection.settimeout(left)
+                    chunk = self.connection.recv(65536)
+                    if not chunk:
+                        break
+                    dropped += len(chunk)
+        except OSError:
+            pass  # the client is gone: nothing left to protect
 
     def _send(self, status: int, headers: dict, data: bytes) -> None:
         self.send_response(status)
