@@ -208,9 +208,12 @@ def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path |
     site_dir = build_site(config_file, site_dir, dev_sign_in=True)
     settings = settings_of(config_file)
     sign_in = settings.sign_in
-    stack = start_stack(project, site_dir, data_file=data_file, api_setting=settings.api, parameters=overrides,
-                        template=template, server=server,
-                        sign_in_urls=(sign_in.authorize_url, sign_in.token_url) if sign_in else ())
+    try:
+        stack = start_stack(project, site_dir, data_file=data_file, api_setting=settings.api, parameters=overrides,
+                            template=template, server=server,
+                            sign_in_urls=(sign_in.authorize_url, sign_in.token_url) if sign_in else ())
+    except ServeError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Sharewall is running at {stack.url}  (dev sign-in: {stack.url.rstrip('/')}{SIGNIN_PATH})")
     click.echo("Press Ctrl+C to stop.", err=True)
     try:

@@ -34,6 +34,7 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+# CloudFormation takes a boolean property as a YAML boolean or as the string "true"/"false"
 def _on(value: Any) -> bool:
     return value is True or str(value).lower() == "true"
 

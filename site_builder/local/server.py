@@ -27,7 +27,7 @@ from site_builder.local.aws import (LocalResources, create_resources, load_snaps
 from site_builder.local.devauth import (DEV_AUDIENCE, DEV_ISSUER, ROLES_HEADER, USER_HEADER, DevAuthError,
                                         claims_from_headers)
 from site_builder.local.events import LambdaContext, http_event
-from site_builder.local.headers import local_security_headers
+from site_builder.local.headers import HeadersPolicyError, local_security_headers
 from site_builder.local.signin import asset, same_origin_next, signin_page
 from site_builder.local.template import Route, find_route, http_routes, load_template
 from site_builder.wall import CATALOGUE_PATH, TOKEN_KEY
@@ -388,7 +388,11 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
         load_snapshot(resources, data_file)
     handler.api = LocalApi(routes=http_routes(template), resources=resources, data_file=data_file)
     handler.signin = {"token_key": TOKEN_KEY, "audience": resources.parameters.get("JwtAudience", DEV_AUDIENCE)}
-    handler.security_headers = local_security_headers(
-        template, resources.resolve, issuer=resources.parameters.get("JwtIssuer", DEV_ISSUER),
-        aws_endpoint=endpoint, sign_in_urls=sign_in_urls)
+    try:
+        handler.security_headers = local_security_headers(
+            template, resources.resolve, issuer=resources.parameters.get("JwtIssuer", DEV_ISSUER),
+            aws_endpoint=endpoint, sign_in_urls=sign_in_urls)
+    except HeadersPolicyError as error:
+        server_moto.stop()
+        raise ServeError(str(error)) from None
     return LocalStack(url=url, server=server, api=handler.api, moto=server_moto)
