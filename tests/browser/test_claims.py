@@ -93,11 +93,11 @@ def test_invite_claim_upload_approve_and_export(new_context, local_server):
     detail.wait_for()
     assert IBAN in detail.inner_text()
     assert detail.locator("[data-sw-audit] tbody tr").count() == 1
-    with finance.expect_popup() as popup:
+    # the receipt comes as a download (Content-Disposition: attachment), never rendered on a page
+    with finance.expect_download() as download:
         detail.locator("[data-sw-receipt='0']").click()
-    receipt_page = popup.value
-    assert receipt_page.url.split("?")[0].endswith(f"/claims/{claim_id}/01.pdf")
-    receipt_page.close()
+    assert download.value.url.split("?")[0].endswith(f"/claims/{claim_id}/01.pdf")
+    assert download.value.suggested_filename == f"receipt-{claim_id}-01.pdf"
     assert not axe_violations(finance)
     if detail.locator("input[name=confirm_duplicates]").count():  # an earlier run's claim with the same payment
         detail.locator("input[name=confirm_duplicates]").check()

@@ -154,7 +154,7 @@
                                                           C.money(line.gross, line.currency), C.money(line.vat, line.currency)]));
       var cell = tr.appendChild(el("td"));
       if (line.receipt_url) {
-        cell.appendChild(el("a", { href: line.receipt_url, target: "_blank", rel: "noopener noreferrer", "data-sw-receipt": index },
+        cell.appendChild(el("a", { href: line.receipt_url, rel: "noopener noreferrer", "data-sw-receipt": index },
                             t.show_receipt + " (" + t.line + " " + (index + 1) + ")"));
       } else {
         cell.textContent = t.no_receipt;
