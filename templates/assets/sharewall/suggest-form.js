@@ -1,0 +1,214 @@
+/* "Beitrag vorschlagen" (employees): the form for one's own post, article or talk, sent once per deliberate
+   click with an Idempotency-Key; refusals next to their fields; below, one's own suggestions and their
+   status (and a decline's reason). Signed out: the way to sign in, no form. */
+(function () {
+  "use strict";
+
+  var C = window.SharewallClaims;
+  var S = window.SharewallSuggestions;
+  var root = document.querySelector("[data-sw-suggest]");
+  if (!C || !S || !root) return;
+  var t = C.strings({
+    de: {
+      signin: "Melde dich an, um einen Beitrag vorzuschlagen und deine Vorschläge zu sehen.",
+      heading: "Dein Vorschlag", link: "Link", link_hint: "Dein eigener Blogbeitrag, Fachartikel oder Vortrag, öffentlich erreichbar (https://…)",
+      title: "Titel", why: "Warum sollten Kolleginnen und Kollegen das teilen?", why_hint: "Höchstens 300 Zeichen; wird die Zusammenfassung auf der Karte.",
+      text: "Erster Teiltext (optional)", text_hint: "Ein Vorschlag, wie man den Beitrag teilen könnte; die Kommunikation überarbeitet ihn.",
+      topics: "Themen", topics_none: "Die Wall kennt noch keine Themen.", language: "Sprache des Beitrags",
+      rights: "Der Beitrag ist öffentlich, und er gehört mir oder ich darf ihn teilen.",
+      name_me: "Nennt mich als Autorin oder Autor.", name_me_hint: "Sonst sieht nur die Kommunikation, dass der Vorschlag von dir kommt.",
+      submit: "Vorschlag senden", sending: "Wird gesendet …",
+      sent: "Danke! Dein Vorschlag ist eingegangen. Die Kommunikation meldet sich hier mit ihrer Entscheidung.",
+      mine: "Deine Vorschläge", none: "Du hast noch nichts vorgeschlagen.",
+      forbidden: "Dein Konto darf keine Beiträge vorschlagen.",
+    },
+    en: {
+      signin: "Sign in to suggest a post and to see your suggestions.",
+      heading: "Your suggestion", link: "Link", link_hint: "Your own blog post, article or talk, publicly reachable (https://…)",
+      title: "Title", why: "Why would colleagues want to share it?", why_hint: "At most 300 characters; becomes the summary on the card.",
+      text: "First share text (optional)", text_hint: "A suggestion how to share it; comms will rework it.",
+      topics: "Topics", topics_none: "The wall has no topics yet.", language: "Language of the post",
+      rights: "The post is public, and it is mine or mine to share.",
+      name_me: "Name me as the author.", name_me_hint: "Otherwise only comms see that the suggestion is yours.",
+      submit: "Send suggestion", sending: "Sending …",
+      sent: "Thank you! Your suggestion has arrived. Comms will post their decision here.",
+      mine: "Your suggestions", none: "You have not suggested anything yet.",
+      forbidden: "Your account may not suggest posts.",
+    },
+  });
+  var el = C.element;
+  var names = S.languages(root);
+
+  var intro = root.appendChild(C.statusLine({ "data-sw-suggest-intro": true }));
+  if (!C.staffToken()) {
+    C.signInHint(intro, t.signin, S.t.signin_link);
+    return;
+  }
+
+  var form = el("form", { class: "sw-claims__form sw-suggest__form", "data-sw-suggest-form": true, novalidate: true });
+  form.appendChild(el("h2", {}, t.heading));
+  var fields = {
+    link: S.checkedField(t.link, el("input", { name: "link", type: "url", inputmode: "url", maxlength: "2000",
+                                                autocomplete: "url", spellcheck: "false", placeholder: "https://" }), t.link_hint),
+    title: S.checkedField(t.title, el("input", { name: "title", maxlength: "120", autocomplete: "off" })),
+    why: S.checkedField(t.why, el("textarea", { name: "why", rows: "3", maxlength: "300" }), t.why_hint),
+    text: S.checkedField(t.text, el("textarea", { name: "text", rows: "4", maxlength: "1000" }), t.text_hint),
+  };
+  ["link", "title", "why"].forEach(function (name) {
+    fields[name].control.required = true;
+    fields[name].control.setAttribute("aria-required", "true");
+  });
+  Object.keys(fields).forEach(function (name) { form.appendChild(fields[name].node); });
+
+  // Topics: a checkbox per topic of the wall (filled when the wall's index has arrived)
+  var topicsSet = form.appendChild(el("fieldset", { class: "sw-suggest__topics", "data-sw-topics": true }));
+  topicsSet.appendChild(el("legend", {}, t.topics));
+  var topicsBox = topicsSet.appendChild(el("div", { class: "sw-suggest__choices" }, t.loading));
+  fields.topics = { node: topicsSet, control: topicsSet, error: topicsSet.appendChild(el("p", { class: "sw-field__error", id: "sw-topics-error", hidden: true })) };
+  S.topics(root).then(function (known) {
+    topicsBox.textContent = known.length ? "" : t.topics_none;
+    known.forEach(function (topic) {
+      var label = topicsBox.appendChild(el("label", { class: "sw-suggest__choice" }));
+      label.appendChild(el("input", { type: "checkbox", name: "topics", value: topic }));
+      label.appendChild(document.createTextNode(" " + topic));
+    });
+  });
+
+  var language = el("select", { name: "language", required: true });
+  names.forEach(function (entry) {
+    language.appendChild(el("option", { value: entry[0], selected: entry[0] === C.lang }, entry[1]));
+  });
+  fields.language = S.checkedField(t.language, language);
+  form.appendChild(fields.language.node);
+
+  // The two ticks: a checkbox inside its label, its refusal below
+  function tick(name, text, hint) {
+    var wrapper = el("div", { class: "sw-field sw-suggest__tick" });
+    var label = wrapper.appendChild(el("label"));
+    var input = label.appendChild(el("input", { type: "checkbox", name: name, id: "sw-suggest-" + name }));
+    label.appendChild(document.createTextNode(" " + text));
+    if (hint) {
+      var note = wrapper.appendChild(el("small", { id: input.id + "-hint", class: "sw-field__hint" }, hint));
+      input.setAttribute("aria-describedby", note.id);
+    }
+    var error = wrapper.appendChild(el("p", { class: "sw-field__error", id: input.id + "-error", hidden: true }));
+    form.appendChild(wrapper);
+    return { node: wrapper, control: input, error: error };
+  }
+  fields.rights = tick("rights", t.rights);
+  fields.rights.control.required = true;
+  fields.rights.control.setAttribute("aria-required", "true");
+  fields.name_me = tick("name_me", t.name_me, t.name_me_hint);
+
+  var button = form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary", "data-sw-submit": true }, t.submit));
+  var formStatus = form.appendChild(C.statusLine({ "data-sw-suggest-status": true }, "div"));
+  root.appendChild(form);
+
+  root.appendChild(el("h2", {}, t.mine));
+  var mineStatus = root.appendChild(C.statusLine({ "data-sw-mine-status": true }));
+  var mineBox = root.appendChild(el("div", { class: "sw-suggest__list", "data-sw-mine": true }));
+  var more = root.appendChild(el("button", { type: "button", class: "md-button", hidden: true, "data-sw-more": true }, S.t.more));
+  var cursor = null;
+
+  // One key per suggestion being sent: a retry of the same body is the same suggestion, a changed body
+  // a new one (the API refuses a key reused for another body)
+  var key = null;
+  var sentBody = null;
+  var busy = false;
+
+  function body() {
+    var text = fields.text.control.value.trim();
+    return {
+      link: fields.link.control.value.trim(),
+      title: fields.title.control.value.trim(),
+      why: fields.why.control.value.trim(),
+      text: text || null,
+      topics: Array.prototype.map.call(form.querySelectorAll("input[name=topics]:checked"), function (box) { return box.value; }),
+      language: language.value,
+      rights: fields.rights.control.checked,
+      name_me: fields.name_me.control.checked,
+    };
+  }
+
+  function clearErrors() {
+    Object.keys(fields).forEach(function (name) { S.markField(fields[name], ""); });
+  }
+
+  // Mark `names` with their rules; focus the first; true when any was marked
+  function showFields(names) {
+    var first = null;
+    names.forEach(function (name) {
+      if (!fields[name]) return;
+      S.markField(fields[name], S.t["rule_" + name]);
+      first = first || fields[name];
+    });
+    if (!first) return false;
+    C.status(formStatus, S.t.fix_fields, "error");
+    var focus = first.control.tagName === "FIELDSET" ? first.control.querySelector("input") : first.control;
+    if (focus) focus.focus();
+    return true;
+  }
+
+  // What the page can tell before asking the API: the required fields and the tick
+  function missing(data) {
+    var names = [];
+    ["link", "title", "why"].forEach(function (name) { if (!data[name]) names.push(name); });
+    if (!data.rights) names.push("rights");
+    return names;
+  }
+
+  function setBusy(value) {
+    busy = value;
+    button.disabled = value;
+    button.setAttribute("aria-busy", value ? "true" : "false");
+    button.textContent = value ? t.sending : t.submit;
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (busy) return;  // a second click while the first is on its way sends nothing
+    clearErrors();
+    var data = body();
+    if (showFields(missing(data))) return;
+    var serial = JSON.stringify(data);
+    if (serial !== sentBody) { key = C.newKey(); sentBody = serial; }
+    setBusy(true);
+    C.status(formStatus, t.sending);
+    C.api("POST", "/suggestions", { key: key, body: data }).then(function (reply) {
+      setBusy(false);
+      if (reply.ok) {
+        key = null;
+        sentBody = null;
+        form.reset();
+        language.value = names.some(function (entry) { return entry[0] === C.lang; }) ? C.lang : language.value;
+        C.status(formStatus, t.sent, "ok");
+        loadMine(false);
+        return;
+      }
+      if (reply.status === 401) { C.signInHint(formStatus, t.signin, S.t.signin_link); return; }
+      if (reply.status === 403) { C.status(formStatus, t.forbidden, "error"); return; }
+      if (S.codeOf(reply) === "conflict") { key = null; sentBody = null; }
+      if (showFields(S.invalidFields(reply))) return;
+      C.status(formStatus, S.codeText(reply), "error");
+    });
+  });
+
+  function loadMine(append) {
+    C.status(mineStatus, S.t.loading);
+    C.api("GET", "/suggestions/mine" + (append && cursor ? "?cursor=" + encodeURIComponent(cursor) : "")).then(function (reply) {
+      if (!reply.ok) {
+        if (reply.status === 401) C.signInHint(mineStatus, t.signin, S.t.signin_link);
+        else C.status(mineStatus, reply.status === 403 ? t.forbidden : S.codeText(reply), "error");
+        return;
+      }
+      if (!append) mineBox.textContent = "";
+      reply.body.items.forEach(function (item) { mineBox.appendChild(S.card(item, { names: names })); });
+      cursor = reply.body.next;
+      more.hidden = !cursor;
+      C.status(mineStatus, mineBox.children.length ? "" : t.none);
+    });
+  }
+
+  more.addEventListener("click", function () { loadMine(true); });
+  loadMine(false);
+})();

@@ -1,0 +1,218 @@
+/* Suggestion pages ("Beitrag vorschlagen", "Vorschläge"): what both share. The strings of both pages, the
+   API's refusals in the page's language (a field's rule next to the field, a code's meaning in the status
+   line; never the API's field paths), the wall's topics and the site's languages, and one suggestion drawn
+   as a card. Builds on claims-common.js (fields, status lines) and site.js (the API call). */
+(function () {
+  "use strict";
+
+  var C = window.SharewallClaims;
+  if (!C) return;
+  var el = C.element;
+  var t = C.strings({
+    de: {
+      loading: "Lädt …", signin_link: "Anmelden", more: "Weitere laden",
+      status_open: "offen", status_accepting: "wird angenommen", status_accepted: "angenommen", status_declined: "abgelehnt",
+      suggested: "Vorgeschlagen am {date}", decided: "entschieden am {date}", reason: "Begründung", topics: "Themen",
+      language: "Sprache", first_text: "Erster Teiltext", why: "Warum interessant", by: "Vorgeschlagen von {name}",
+      no_name: "Ohne Namen (möchte nicht genannt werden)", pull_request: "Pull-Request", branch: "Branch",
+      open_link: "Link öffnen", status: "Status",
+      rule_link: "Gib den öffentlichen Link an: beginnt mit https://, ohne Leerzeichen, höchstens 2000 Zeichen.",
+      rule_title: "Gib einen Titel mit 1 bis 120 Zeichen an.",
+      rule_why: "Schreib in 1 bis 300 Zeichen, warum das Kolleginnen und Kollegen interessiert.",
+      rule_text: "Der Teiltext darf höchstens 1000 Zeichen haben und kein HTML enthalten.",
+      rule_topics: "Wähle höchstens 10 Themen der Wall.",
+      rule_language: "Wähle eine der Sprachen der Wall.",
+      rule_rights: "Bestätige, dass der Beitrag öffentlich ist und dir gehört oder du ihn teilen darfst.",
+      rule_name_me: "Wähle, ob du genannt werden möchtest.",
+      rule_reason: "Gib eine Begründung mit 1 bis 500 Zeichen an.",
+      fix_fields: "Bitte korrigiere die markierten Felder.",
+      code_daily_limit: "Du hast heute schon 10 Vorschläge eingereicht – mehr geht morgen wieder.",
+      code_conflict: "Der Vorschlag hat sich seit dem letzten Senden geändert. Bitte sende ihn noch einmal.",
+      code_payload_too_large: "Der Vorschlag ist zu lang. Bitte kürze die Texte.",
+      code_not_found: "Diesen Vorschlag gibt es nicht mehr.",
+      code_already_decided: "Über diesen Vorschlag wurde schon anders entschieden. Lade die Seite neu.",
+      code_publisher_failed: "Der Pull-Request ließ sich gerade nicht anlegen. Der Vorschlag bleibt offen – versuch es gleich noch einmal.",
+      code_unavailable: "Der Dienst ist gerade nicht erreichbar. Versuch es gleich noch einmal.",
+      code_network: "Keine Verbindung zum Server. Versuch es gleich noch einmal.",
+      code_bad_cursor: "Die Liste hat sich geändert. Lade die Seite neu.",
+      code_other: "Das hat nicht geklappt (HTTP {status}). Versuch es noch einmal.",
+    },
+    en: {
+      loading: "Loading …", signin_link: "Sign in", more: "Load more",
+      status_open: "open", status_accepting: "being accepted", status_accepted: "accepted", status_declined: "declined",
+      suggested: "Suggested on {date}", decided: "decided on {date}", reason: "Reason", topics: "Topics",
+      language: "Language", first_text: "First share text", why: "Why it matters", by: "Suggested by {name}",
+      no_name: "No name (does not want to be named)", pull_request: "Pull request", branch: "Branch",
+      open_link: "Open link", status: "Status",
+      rule_link: "Give the public link: starts with https://, no spaces, at most 2000 characters.",
+      rule_title: "Give a title of 1 to 120 characters.",
+      rule_why: "Say in 1 to 300 characters why colleagues would care.",
+      rule_text: "The share text may have at most 1000 characters and no HTML.",
+      rule_topics: "Pick at most 10 of the wall's topics.",
+      rule_language: "Pick one of the wall's languages.",
+      rule_rights: "Confirm that the post is public and yours, or yours to share.",
+      rule_name_me: "Choose whether you want to be named.",
+      rule_reason: "Give a reason of 1 to 500 characters.",
+      fix_fields: "Please correct the marked fields.",
+      code_daily_limit: "You have sent 10 suggestions today – you can send more tomorrow.",
+      code_conflict: "The suggestion changed since it was last sent. Please send it again.",
+      code_payload_too_large: "The suggestion is too long. Please shorten the texts.",
+      code_not_found: "This suggestion no longer exists.",
+      code_already_decided: "This suggestion was already decided otherwise. Reload the page.",
+      code_publisher_failed: "The pull request could not be opened just now. The suggestion stays open – try again in a moment.",
+      code_unavailable: "The service cannot be reached just now. Try again in a moment.",
+      code_network: "The server cannot be reached. Try again in a moment.",
+      code_bad_cursor: "The list has changed. Reload the page.",
+      code_other: "That did not work (HTTP {status}). Please try again.",
+    },
+  });
+
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_, name) { return values[name] === undefined ? "" : values[name]; });
+  }
+
+  // The error code of a refused reply ("network" when the server was not reached)
+  function codeOf(reply) {
+    return (reply.body && reply.body.error && reply.body.error.code) || "";
+  }
+
+  // The fields a 400 `invalid_request` names: "title: …; topics.3: …" -> ["title", "topics"] (the API's
+  // paths stay out of the page; each field shows its own rule instead)
+  function invalidFields(reply) {
+    if (reply.status !== 400 || codeOf(reply) !== "invalid_request") return [];
+    var message = (reply.body.error && reply.body.error.message) || "";
+    var fields = [];
+    message.split("; ").forEach(function (part) {
+      var at = part.indexOf(":");
+      if (at < 1) return;
+      var name = part.slice(0, at).trim().replace(/\.\d+$/, "");
+      if (fields.indexOf(name) < 0) fields.push(name);
+    });
+    return fields;
+  }
+
+  // A refusal that is no field's: its meaning in the page's language
+  function codeText(reply) {
+    var code = reply.status === 0 ? "network" : codeOf(reply);
+    return t["code_" + code] || fill(t.code_other, { status: reply.status });
+  }
+
+  // A field with its rule shown below when refused: the control gets aria-invalid and aria-describedby
+  function checkedField(labelText, control, hint) {
+    var wrapper = C.field(labelText, control, hint);
+    var error = el("p", { class: "sw-field__error", id: control.id + "-error", hidden: true });
+    wrapper.appendChild(error);
+    return { node: wrapper, control: control, error: error };
+  }
+
+  // Show (text) or clear (no text) a field's refusal
+  function markField(entry, text) {
+    var described = (entry.control.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && id !== entry.error.id;
+    });
+    entry.error.textContent = text || "";
+    entry.error.hidden = !text;
+    if (text) {
+      entry.control.setAttribute("aria-invalid", "true");
+      described.push(entry.error.id);
+    } else {
+      entry.control.removeAttribute("aria-invalid");
+    }
+    if (described.length) entry.control.setAttribute("aria-describedby", described.join(" "));
+    else entry.control.removeAttribute("aria-describedby");
+  }
+
+  // A URL the page may link to: https only (whatever was stored, no other scheme becomes a link)
+  function safeHref(value) {
+    return typeof value === "string" && /^https:\/\/[^\s]+$/i.test(value) ? value : null;
+  }
+
+  // The root's site facts: the languages [[code, name]...] and the topics of the wall (a promise)
+  function languages(root) {
+    var codes = (root.getAttribute("data-languages") || "").split(" ").filter(Boolean);
+    var names = (root.getAttribute("data-language-names") || "").split("|");
+    return codes.map(function (code, i) { return [code, names[i] || code]; });
+  }
+
+  function topics(root) {
+    var url = root.getAttribute("data-index");
+    if (!url) return Promise.resolve([]);
+    return fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (index) { return Array.isArray(index.topics) ? index.topics.slice().sort() : []; },
+            function () { return []; });
+  }
+
+  function languageName(list, code) {
+    for (var i = 0; i < list.length; i++) if (list[i][0] === code) return list[i][1];
+    return code;
+  }
+
+  // A status badge: "offen" / "angenommen" / "abgelehnt"
+  function badge(status) {
+    return el("span", { class: "sw-suggest__status sw-suggest__status--" + status, "data-sw-status": status },
+              t["status_" + status] || status);
+  }
+
+  // One suggestion as a card: title (linked to its https link), status, dates, why, text, topics, language;
+  // `options.names` the language names, `options.comms` adds the suggester's name when given
+  function card(item, options) {
+    var node = el("article", { class: "sw-suggest__item", "data-suggestion": item.id, "data-status": item.status });
+    var head = node.appendChild(el("div", { class: "sw-suggest__head" }));
+    var title = head.appendChild(el("h3", { class: "sw-suggest__title" }));
+    var href = safeHref(item.link);
+    if (href) title.appendChild(el("a", { href: href, rel: "noopener noreferrer", target: "_blank" }, item.title));
+    else title.textContent = item.title;
+    head.appendChild(badge(item.status));
+    var meta = fill(t.suggested, { date: C.date(item.created) });
+    if (item.decided) meta += " · " + fill(t.decided, { date: C.date(item.decided) });
+    meta += " · " + languageName(options.names || [], item.language);
+    node.appendChild(el("p", { class: "sw-suggest__meta" }, meta));
+    node.appendChild(el("p", { class: "sw-suggest__link" }, item.link));
+    if (options.comms) {
+      node.appendChild(el("p", { class: "sw-suggest__by", "data-sw-by": true },
+                          item.name ? fill(t.by, { name: item.name }) : t.no_name));
+    }
+    var facts = node.appendChild(el("dl", { class: "sw-suggest__facts" }));
+    facts.appendChild(el("dt", {}, t.why));
+    facts.appendChild(el("dd", {}, item.why));
+    if (item.text) {
+      facts.appendChild(el("dt", {}, t.first_text));
+      facts.appendChild(el("dd", { class: "sw-suggest__text" }, item.text));
+    }
+    if (item.topics && item.topics.length) {
+      facts.appendChild(el("dt", {}, t.topics));
+      var list = el("ul", { class: "sw-topics" });
+      item.topics.forEach(function (topic) { list.appendChild(el("li", {}, topic)); });
+      facts.appendChild(el("dd")).appendChild(list);
+    }
+    if (item.status === "declined" && item.reason) {
+      facts.appendChild(el("dt", {}, t.reason));
+      facts.appendChild(el("dd", { "data-sw-reason": true }, item.reason));
+    }
+    return node;
+  }
+
+  // The pull request an accepted suggestion opened: a link on GitHub, locally the branch's name
+  function pullRequest(item) {
+    var pr = item.pull_request;
+    if (!pr) return null;
+    var href = safeHref(pr.url);
+    var box = el("p", { class: "sw-suggest__pr", "data-sw-pr": true });
+    if (href) {
+      box.appendChild(document.createTextNode(t.pull_request + ": "));
+      box.appendChild(el("a", { href: href, rel: "noopener noreferrer", target: "_blank" },
+                         pr.number ? "#" + pr.number : href));
+    } else {
+      box.appendChild(document.createTextNode(t.branch + ": "));
+      box.appendChild(el("code", {}, pr.branch || ""));
+    }
+    return box;
+  }
+
+  window.SharewallSuggestions = {
+    t: t, fill: fill, codeOf: codeOf, invalidFields: invalidFields, codeText: codeText, checkedField: checkedField,
+    markField: markField, safeHref: safeHref, languages: languages, topics: topics, languageName: languageName,
+    badge: badge, card: card, pullRequest: pullRequest,
+  };
+})();

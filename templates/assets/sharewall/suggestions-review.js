@@ -1,0 +1,203 @@
+/* "Vorschläge" (comms): the employees' suggestions, oldest first, filtered by status, language and topic;
+   Accept opens a draft pull request (shown with its link), Decline asks for a reason inline. Anyone else
+   who opens the page reads why there is nothing to do here. */
+(function () {
+  "use strict";
+
+  var C = window.SharewallClaims;
+  var S = window.SharewallSuggestions;
+  var root = document.querySelector("[data-sw-review]");
+  if (!C || !S || !root) return;
+  var t = C.strings({
+    de: {
+      signin: "Melde dich an, um Vorschläge zu prüfen.",
+      forbidden: "Über Vorschläge entscheidet die Unternehmenskommunikation; deinem Konto fehlt diese Rolle.",
+      own: "Du möchtest selbst etwas vorschlagen?", own_link: "Beitrag vorschlagen",
+      filters: "Filter", status: "Status", language: "Sprache", topic: "Thema", all: "Alle",
+      none: "Keine Vorschläge für diese Auswahl.", count: "{count} angezeigt", count_more: "{count} angezeigt, weitere vorhanden",
+      accept: "Annehmen", accepting: "Wird angenommen …", decline: "Ablehnen", reason: "Begründung für die vorschlagende Person",
+      reason_hint: "Höchstens 500 Zeichen. Die Person sieht die Begründung bei ihren Vorschlägen.",
+      confirm_decline: "Ablehnung senden", cancel: "Abbrechen", declining: "Wird abgelehnt …",
+      accepted: "Angenommen. Der Entwurf liegt im Pull-Request.", accepted_local: "Angenommen. Der Entwurf liegt im lokalen Branch.",
+      declined: "Abgelehnt. Die Person sieht die Begründung.",
+      actions: "Entscheidung zu „{title}“",
+    },
+    en: {
+      signin: "Sign in to review suggestions.",
+      forbidden: "Comms decide on suggestions; your account lacks that role.",
+      own: "Want to suggest something yourself?", own_link: "Suggest a post",
+      filters: "Filters", status: "Status", language: "Language", topic: "Topic", all: "All",
+      none: "No suggestions match this selection.", count: "{count} shown", count_more: "{count} shown, more available",
+      accept: "Accept", accepting: "Accepting …", decline: "Decline", reason: "Reason for the suggester",
+      reason_hint: "At most 500 characters. The suggester sees it with their suggestions.",
+      confirm_decline: "Send decline", cancel: "Cancel", declining: "Declining …",
+      accepted: "Accepted. The draft is in the pull request.", accepted_local: "Accepted. The draft is in the local branch.",
+      declined: "Declined. The suggester sees the reason.",
+      actions: "Decision on “{title}”",
+    },
+  });
+  var el = C.element;
+  var names = S.languages(root);
+  var STATUSES = ["open", "accepted", "declined"];
+
+  var intro = root.appendChild(C.statusLine({ "data-sw-review-intro": true }));
+  if (!C.staffToken()) { C.signInHint(intro, t.signin, S.t.signin_link); return; }
+
+  // The filters: status, language and topic, each a labelled select; a change loads the first page again
+  var filters = root.appendChild(el("form", { class: "sw-filters sw-suggest__filters", "data-sw-review-filters": true,
+                                              "aria-label": t.filters, hidden: true }));
+  function select(name, label, options) {
+    var wrapper = filters.appendChild(el("label", { class: "sw-filters__field" }));
+    wrapper.appendChild(el("span", {}, label));
+    var control = wrapper.appendChild(el("select", { name: name }));
+    options.forEach(function (option) { control.appendChild(el("option", { value: option[0] }, option[1])); });
+    control.addEventListener("change", function () { load(false); });
+    return control;
+  }
+  var statusFilter = select("status", t.status, STATUSES.map(function (status) { return [status, S.t["status_" + status]]; }));
+  var languageFilter = select("language", t.language, [["", t.all]].concat(names));
+  var topicFilter = select("topic", t.topic, [["", t.all]]);
+  filters.addEventListener("submit", function (event) { event.preventDefault(); });
+  S.topics(root).then(function (known) {
+    known.forEach(function (topic) { topicFilter.appendChild(el("option", { value: topic }, topic)); });
+  });
+
+  var listStatus = root.appendChild(C.statusLine({ "data-sw-review-status": true }));
+  var announce = root.appendChild(C.statusLine({ class: "sw-visually-hidden", "data-sw-announce": true }));
+  var list = root.appendChild(el("div", { class: "sw-suggest__list", "data-sw-review-list": true }));
+  var more = root.appendChild(el("button", { type: "button", class: "md-button", hidden: true, "data-sw-more": true }, S.t.more));
+  var cursor = null;
+  var generation = 0;  // a reply to an older filter choice is dropped
+
+  function query(append) {
+    var params = new URLSearchParams();
+    params.set("status", statusFilter.value);
+    if (languageFilter.value) params.set("language", languageFilter.value);
+    if (topicFilter.value) params.set("topic", topicFilter.value);
+    if (append && cursor) params.set("cursor", cursor);
+    return "/suggestions?" + params.toString();
+  }
+
+  // 403: the page is for comms; say so, point to the page everyone may use
+  function notComms() {
+    filters.hidden = true;
+    list.textContent = "";
+    more.hidden = true;
+    C.status(listStatus, "");
+    C.status(intro, t.forbidden, "error");
+    var own = root.insertBefore(el("p", { class: "sw-suggest__own", "data-sw-own": true }, t.own + " "), listStatus);
+    own.appendChild(el("a", { href: root.getAttribute("data-suggest-page") }, t.own_link));
+  }
+
+  function load(append) {
+    var mine = ++generation;
+    more.disabled = true;
+    C.status(listStatus, S.t.loading);
+    C.api("GET", query(append)).then(function (reply) {
+      if (mine !== generation) return;
+      more.disabled = false;
+      if (!reply.ok) {
+        if (reply.status === 401) { filters.hidden = true; C.signInHint(intro, t.signin, S.t.signin_link); C.status(listStatus, ""); }
+        else if (reply.status === 403) notComms();
+        else C.status(listStatus, S.codeText(reply), "error");
+        return;
+      }
+      filters.hidden = false;
+      if (!append) list.textContent = "";
+      reply.body.items.forEach(function (item) { list.appendChild(entry(item)); });
+      cursor = reply.body.next;
+      more.hidden = !cursor;
+      var count = list.children.length;
+      C.status(listStatus, count ? S.fill(cursor ? t.count_more : t.count, { count: count }) : t.none);
+    });
+  }
+
+  // One suggestion with its decision: buttons while open, the pull request or the reason once decided
+  function entry(item) {
+    var node = S.card(item, { names: names, comms: true });
+    var pr = S.pullRequest(item);
+    if (pr) node.appendChild(pr);
+    if (item.status === "open" || item.status === "accepting") node.appendChild(actions(item, node));
+    return node;
+  }
+
+  function actions(item, node) {
+    var box = el("div", { class: "sw-suggest__actions", role: "group", "aria-label": S.fill(t.actions, { title: item.title }) });
+    var accept = box.appendChild(el("button", { type: "button", class: "md-button md-button--primary", "data-sw-accept": item.id }, t.accept));
+    var decline = box.appendChild(el("button", { type: "button", class: "md-button", "data-sw-decline": item.id, "aria-expanded": "false" }, t.decline));
+    var reasonForm = box.appendChild(el("form", { class: "sw-suggest__reason", "data-sw-reason-form": true, novalidate: true, hidden: true }));
+    var reason = S.checkedField(t.reason, el("textarea", { name: "reason", rows: "3", maxlength: "500", required: true, "aria-required": "true" }), t.reason_hint);
+    reasonForm.appendChild(reason.node);
+    var send = reasonForm.appendChild(el("button", { type: "submit", class: "md-button md-button--primary", "data-sw-confirm-decline": true }, t.confirm_decline));
+    var cancel = reasonForm.appendChild(el("button", { type: "button", class: "md-button" }, t.cancel));
+    var status = box.appendChild(C.statusLine({ "data-sw-decision-status": true }));
+    var busy = false;
+
+    function setBusy(value, button, text, idle) {
+      busy = value;
+      [accept, decline, send, cancel].forEach(function (control) { control.disabled = value; });
+      button.setAttribute("aria-busy", value ? "true" : "false");
+      button.textContent = value ? text : idle;
+    }
+
+    // The decided suggestion replaces the card; its status line keeps saying what happened
+    // (the page's live region announces it: a region inserted with its text is not read out)
+    function decided(reply, text) {
+      var fresh = entry(reply.body);
+      fresh.appendChild(el("p", { class: "sw-claims__status sw-claims__status--ok", "data-sw-decision-status": true }, text));
+      node.replaceWith(fresh);
+      announce.textContent = text;
+      var link = fresh.querySelector(".sw-suggest__pr a");
+      if (link) link.focus();
+    }
+
+    function refused(reply) {
+      if (reply.status === 401) { C.signInHint(status, t.signin, S.t.signin_link); return; }
+      if (reply.status === 403) { notComms(); return; }
+      if (S.invalidFields(reply).indexOf("reason") >= 0) { S.markField(reason, S.t.rule_reason); reason.control.focus(); return; }
+      C.status(status, S.codeText(reply), "error");
+    }
+
+    accept.addEventListener("click", function () {
+      if (busy) return;  // one accept per deliberate click; the API opens one pull request in any case
+      setBusy(true, accept, t.accepting, t.accept);
+      C.status(status, t.accepting);
+      C.api("POST", "/suggestions/" + encodeURIComponent(item.id) + "/decision", { body: { action: "accept" } }).then(function (reply) {
+        setBusy(false, accept, t.accepting, t.accept);
+        if (!reply.ok) { refused(reply); return; }
+        var pr = reply.body.pull_request || {};
+        decided(reply, S.safeHref(pr.url) ? t.accepted : t.accepted_local);
+      });
+    });
+
+    decline.addEventListener("click", function () {
+      reasonForm.hidden = false;
+      decline.setAttribute("aria-expanded", "true");
+      reason.control.focus();
+    });
+    cancel.addEventListener("click", function () {
+      reasonForm.hidden = true;
+      decline.setAttribute("aria-expanded", "false");
+      S.markField(reason, "");
+      decline.focus();
+    });
+    reasonForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (busy) return;
+      S.markField(reason, "");
+      var text = reason.control.value.trim();
+      if (!text) { S.markField(reason, S.t.rule_reason); reason.control.focus(); return; }
+      setBusy(true, send, t.declining, t.confirm_decline);
+      C.status(status, t.declining);
+      C.api("POST", "/suggestions/" + encodeURIComponent(item.id) + "/decision", { body: { action: "decline", reason: text } }).then(function (reply) {
+        setBusy(false, send, t.declining, t.confirm_decline);
+        if (!reply.ok) { refused(reply); return; }
+        decided(reply, t.declined);
+      });
+    });
+    return box;
+  }
+
+  more.addEventListener("click", function () { load(true); });
+  load(false);
+})();
