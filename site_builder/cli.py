@@ -37,12 +37,14 @@ def main() -> None:
 @click.argument("content_dir", default="content", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "output", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="github prints workflow annotations for pull requests.")
+@click.option("--no-drafts", is_flag=True,
+              help="A post with `draft: true` is an error, not a warning (the gate on pull requests into main).")
 @CONFIG
-def check(content_dir: Path, output: str, config_file: Path) -> None:
+def check(content_dir: Path, output: str, no_drafts: bool, config_file: Path) -> None:
     """Validate every post, sources.yml and expenses.yml; exit 1 on any error."""
     if not content_dir.is_dir():
         raise click.UsageError(f"content folder {content_dir} does not exist")
-    content = load_content(content_dir, settings_of(config_file))
+    content = load_content(content_dir, settings_of(config_file), refuse_drafts=no_drafts)
     for issue in content.issues:
         click.echo(_format(issue, output), err=issue.severity == "warning" and output == "text")
     errors, warnings = len(content.errors), len(content.warnings)

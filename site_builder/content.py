@@ -48,6 +48,7 @@ class Source(BaseModel):
     name: str = Field(min_length=1, max_length=80)
     kind: Literal["department", "management", "employee", "influencer"]
     feed: str | None = None
+    language: str | None = Field(default=None, min_length=2, max_length=20)  # of drafts imported from `feed`
 
     @field_validator("feed")
     @classmethod
@@ -75,6 +76,7 @@ class FrontMatter(BaseModel):
     networks: tuple[str, ...] | None = None
     hashtags: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = Field(min_length=1, max_length=5)
+    draft: bool = Field(default=False, strict=True)  # imported or suggested, awaiting comms: in no output
 
     @field_validator("link")
     @classmethod
@@ -128,8 +130,8 @@ class Post(FrontMatter):
         return self.image is not None and self.image.lower().startswith("https://")
 
     def is_active(self, now: datetime) -> bool:
-        """On the wall from `publish` (inclusive) until `expires` (exclusive)."""
-        return self.publish <= now and (self.expires is None or now < self.expires)
+        """On the wall from `publish` (inclusive) until `expires` (exclusive); a draft never."""
+        return not self.draft and self.publish <= now and (self.expires is None or now < self.expires)
 
 
 DERIVED = frozenset(Post.model_fields) - frozenset(FrontMatter.model_fields)
@@ -159,11 +161,12 @@ class Content:
 
 
 def load_content(content_dir: str | Path, settings: Settings, now: datetime | None = None, *,
-                 markup: bool = True) -> Content:
+                 markup: bool = True, refuse_drafts: bool = False) -> Content:
     """Load and validate `sources.yml`, every post and page; collect every issue of every file.
 
     `markup=False` leaves out rendering bodies to find what the sanitiser would remove: the build checks
     the HTML it renders anyway (site_builder/plugin.py), so no body is rendered twice.
+    A draft is a warning, or an error with `refuse_drafts` (`sharewall check --no-drafts`).
     """
     from site_builder import rules  # the rules need the models above
 
@@ -174,7 +177,7 @@ def load_content(content_dir: str | Path, settings: Settings, now: datetime | No
     content.issues += load_expenses(root / "expenses.yml", root)
     posts = sorted(root.glob(POST_GLOB))
     for file in posts:
-        post, issues = load_post(file, root, settings, content.sources, markup=markup)
+        post, issues = load_post(file, root, settings, content.sources, markup=markup, refuse_drafts=refuse_drafts)
         content.issues += issues
         if post is not None:
             content.posts.append(post)
@@ -247,7 +250,7 @@ def load_page(file: Path, root: Path, settings: Settings) -> list[Issue]:
 
 
 def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Source], *,
-              markup: bool = True) -> tuple[Post | None, list[Issue]]:
+              markup: bool = True, refuse_drafts: bool = False) -> tuple[Post | None, list[Issue]]:
     """Parse and validate one post file; the post is None when it has any error."""
     from site_builder import rules
 
@@ -272,7 +275,10 @@ def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Sou
         issues += [Issue(path, document.line_of(*e["loc"]), _message(e)) for e in error.errors()]
         return None, issues
     issues += [Issue(path, line, message) for line, message in rules.for_post(post, document, root, settings, sources, markup)]
-    return (None if issues else post), issues
+    valid = not issues
+    if post.draft:
+        issues.append(rules.draft(path, document.line_of("draft"), refuse_drafts))
+    return (post if valid else None), issues
 
 
 # --- helpers: reading files -------------------------------------------------------------------

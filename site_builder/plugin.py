@@ -135,7 +135,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self._add_wall_pages(files, config)
         self._add_sign_in_page(files, config)
         left_out = len(self.content.posts) - len(self.active)
-        log.info(f"sharewall: {len(self.active)} posts on the wall, {left_out} scheduled or expired left out")
+        log.info(f"sharewall: {len(self.active)} posts on the wall, {left_out} scheduled, expired or drafts left out")
         return files
 
     # Give post and wall pages their template, title and description (run early, so other

@@ -48,6 +48,14 @@ def for_post(post: Post, document: Document, root: Path, settings: Settings, sou
         yield from unsafe_markup(post.body, post.body_line, settings)
 
 
+def draft(path: str, line: int, refuse: bool) -> Issue:
+    """A draft waits for comms: allowed while reviewed (a warning), refused where it would be published."""
+    if refuse:
+        return Issue(path, line, "draft: true: a draft must not reach main; comms remove the line when they approve "
+                                 "the post, or close the pull request")
+    return Issue(path, line, "draft: true: not on the wall and in no output until comms remove the line", "warning")
+
+
 def across_posts(posts: list[Post], root: Path, settings: Settings, now: datetime) -> Iterator[Issue]:
     """Rules between posts (duplicate slugs and links) and the state of a post as of `now`."""
     by_slug: dict[str, list[Post]] = defaultdict(list)
