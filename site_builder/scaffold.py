@@ -1,27 +1,22 @@
-"""`sharewall new`: a correctly named post skeleton that passes `check` once its text is filled in."""
+"""`sharewall new`: a correctly named post skeleton that passes `check` once its text is filled in.
+
+The file itself is written by sharewall_common.postfile, the writer accepted suggestions use too.
+"""
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 
-import regex
-import yaml
-
+from sharewall_common.postfile import BRIEFING, post_path, post_text, publish_time, slugify
 from site_builder.content import load_sources
 from site_builder.settings import Settings
+
+__all__ = ["ScaffoldError", "slugify", "write_post"]
 
 
 class ScaffoldError(ValueError):
     """The post cannot be written as asked (unknown source or language, file exists)."""
-
-
-def slugify(title: str) -> str:
-    """'Surface Studio auf der re:publica' -> 'surface-studio-auf-der-re-publica'."""
-    text = title.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return regex.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].rstrip("-") or "post"
 
 
 def write_post(content_dir: Path, settings: Settings, title: str, source: str, language: str, now: datetime) -> Path:
@@ -31,7 +26,7 @@ def write_post(content_dir: Path, settings: Settings, title: str, source: str, l
         raise ScaffoldError(f"unknown source {source!r}; known sources in sources.yml: {', '.join(sorted(sources))}")
     if language not in settings.languages:
         raise ScaffoldError(f"unknown language {language!r}; allowed: {', '.join(settings.languages)}")
-    path = content_dir / "posts" / f"{now:%Y}" / f"{slugify(title)}.md"
+    path = content_dir / post_path(slugify(title), now)
     if path.exists():
         raise ScaffoldError(f"{path} exists already; choose another title")
     fields = {
@@ -40,15 +35,37 @@ def write_post(content_dir: Path, settings: Settings, title: str, source: str, l
         "summary": "",
         "source": source,
         "language": language,
-        "publish": f"{now:%Y-%m-%d %H:%M}",
+        "publish": publish_time(now),
         "topics": [],
         "suggestions": [""],
     }
-    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000)
-    body = (
-        "Briefing for employees: background, talking points, what not to claim.\n"
-        "Fill in link (the public https:// page), summary and at least one suggestion, then run `sharewall check`.\n"
-    )
+    body = BRIEFING + "Fill in link (the public https:// page), summary and at least one suggestion, then run `sharewall check`.\n"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    path.write_text(post_text(fields, body), encoding="utf-8")
     return path
+
+
+def unique_slug(title: str, taken: set[str]) -> str:
+    """The title's slug, with -2, -3 … appended while a post of any year (`taken`) has it already."""
+    base = slugify(title)
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base[:80 - len(str(number)) - 1].rstrip('-')}-{number}"
+    return slug
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write `text` to a temporary file next to `path`, then rename: no reader ever sees half a file."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

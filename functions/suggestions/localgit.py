@@ -1,0 +1,57 @@
+"""The local publisher: the draft's branch and commit in the working copy's git repository, offline.
+
+Plumbing only (hash-object, a temporary index, write-tree, commit-tree, update-ref): the developer's
+checkout, index and current branch are never touched. The branch is created only if absent, in one
+update-ref, so a second accept finds it and changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+
+from suggestions.publisher import Draft, PublishFailed, PullRequest
+
+AUTHOR = {"GIT_AUTHOR_NAME": "Sharewall", "GIT_AUTHOR_EMAIL": "sharewall@localhost",
+          "GIT_COMMITTER_NAME": "Sharewall", "GIT_COMMITTER_EMAIL": "sharewall@localhost"}
+
+
+class LocalGit:
+    def __init__(self, directory: str, base: str = "main"):
+        self.directory = directory
+        self.base = base
+
+    def _git(self, *args: str, text: str | None = None, env: dict | None = None, check: bool = True) -> str:
+        clean = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+        result = subprocess.run(["git", "-C", self.directory, *args], input=text, capture_output=True, text=True,
+                                env={**clean, **AUTHOR, **(env or {})}, timeout=30)
+        if check and result.returncode != 0:
+            raise PublishFailed(f"git {args[0]} failed in the local repository: {result.stderr.strip()[:200]}")
+        return result.stdout.strip()
+
+    def _commit_of(self, ref: str) -> str | None:
+        found = self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+        return found or None
+
+    def publish(self, draft: Draft) -> PullRequest:
+        ref = f"refs/heads/{draft.branch}"
+        blob = self._git("hash-object", "-w", "--stdin", text=draft.text)
+        if self._commit_of(ref):
+            if self._git("rev-parse", "--verify", "--quiet", f"{ref}:{draft.path}", check=False) != blob:
+                raise PublishFailed(f"branch {draft.branch} exists without this post; delete the branch and accept again")
+            return PullRequest(draft.branch)
+        parent = self._commit_of(f"refs/heads/{self.base}") or self._commit_of("HEAD")
+        with tempfile.TemporaryDirectory() as scratch:
+            index = {"GIT_INDEX_FILE": os.path.join(scratch, "index")}
+            if parent:
+                self._git("read-tree", parent, env=index)
+            self._git("update-index", "--add", "--cacheinfo", f"100644,{blob},{draft.path}", env=index)
+            tree = self._git("write-tree", env=index)
+        commit = self._git("commit-tree", tree, *(["-p", parent] if parent else []), "-m",
+                           f"{draft.title}\n\n{draft.description}")
+        # the empty old value: create only; a concurrent accept that got there first wins, with the same post
+        if self._git("update-ref", ref, commit, "", check=False) == "" and self._commit_of(ref) != commit:
+            if self._git("rev-parse", "--verify", "--quiet", f"{ref}:{draft.path}", check=False) != blob:
+                raise PublishFailed(f"branch {draft.branch} could not be created")
+        return PullRequest(draft.branch)

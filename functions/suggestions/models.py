@@ -1,0 +1,115 @@
+"""What the suggestions routes accept: a post's fields under the content model's own rules."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from sharewall_common.postfields import SUMMARY_MAX, TITLE_MAX, https, slug
+
+IDEMPOTENCY_KEY = r"^[A-Za-z0-9_-]{8,128}$"  # one per form submission, resent with its retries
+SUGGESTION_ID = r"^[0-9a-z]{26}$"
+LINK_MAX = 2000
+TEXT_MAX = 280  # one share text; check's per-network limits (with link and disclosure) apply in review
+TOPICS_MAX = 10
+REASON_MAX = 500
+TAG = re.compile(r"<[A-Za-z/!?]")  # the start of HTML markup: a share text is plain text
+
+def _refuse(message: str) -> PydanticCustomError:
+    """A field's error whose message reads `<field>: <message>` in the API's answer (no "Value error, ")."""
+    return PydanticCustomError("invalid", message)
+
+
+Topic = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+def languages() -> tuple[str, ...]:
+    """The site's languages (env LANGUAGES, mkdocs.yml's `languages`; a test keeps them equal)."""
+    return tuple(part.strip() for part in os.environ.get("LANGUAGES", "de,en").split(",") if part.strip())
+
+
+class SuggestionIn(BaseModel):
+    """An employee's suggestion: becomes title, link, summary, language, topics and first suggestion of a post."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    link: str = Field(max_length=LINK_MAX, description="the public https:// page (their blog post, article, talk)")
+    title: str = Field(min_length=1, max_length=TITLE_MAX, description="becomes the post's title")
+    why: str = Field(min_length=1, max_length=SUMMARY_MAX, description="why colleagues would care: the post's summary")
+    text: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX, description="a first share text")
+    topics: list[Topic] = Field(default_factory=list, max_length=TOPICS_MAX, description="topic slugs")
+    language: str = Field(min_length=1, max_length=10, description="one of the site's languages")
+    rights: StrictBool = Field(description="the link is public and theirs, or theirs to share: must be true")
+    name_me: StrictBool = Field(default=False, description="comms may see (and the post may name) the suggester")
+
+    @field_validator("link")
+    @classmethod
+    def _https_link(cls, value: str) -> str:
+        try:
+            return https(value)
+        except ValueError as error:
+            raise _refuse(str(error)) from None
+
+    @field_validator("topics")
+    @classmethod
+    def _slugs(cls, value: list[str]) -> list[str]:
+        for topic in value:
+            try:
+                slug(topic)
+            except ValueError as error:
+                raise _refuse(str(error)) from None
+        if len(set(value)) != len(value):
+            raise _refuse("must not name a topic twice")
+        return value
+
+    @field_validator("text")
+    @classmethod
+    def _plain(cls, value: str | None) -> str | None:
+        if value is not None and TAG.search(value):
+            raise _refuse("must be plain text, without HTML markup")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in languages():
+            raise _refuse(f"must be one of {', '.join(languages())}, got {value[:10]!r}")
+        return value
+
+    @field_validator("rights")
+    @classmethod
+    def _confirmed(cls, value: bool) -> bool:
+        if value is not True:
+            raise _refuse("must be true: confirm the link is public and yours, or yours to share")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if "\n" in value or "\r" in value:
+            raise _refuse("must be one line")
+        return value
+
+
+class DecisionIn(BaseModel):
+    """Comms' decision: accept (a draft pull request), or decline with the reason the suggester reads."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    action: Literal["accept", "decline"]
+    reason: str | None = Field(default=None, min_length=1, max_length=REASON_MAX, validate_default=True,
+                               description="required to decline: the suggester reads it")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_for_decline(cls, value: str | None, info: ValidationInfo) -> str | None:
+        action = info.data.get("action")
+        if action == "decline" and not value:
+            raise _refuse("required to decline: the suggester reads it")
+        if action == "accept" and value:
+            raise _refuse("only for decline")
+        return value
