@@ -78,6 +78,35 @@ def new(title: str, source: str, language: str, content_dir: Path, config_file: 
     click.echo(path)
 
 
+@main.command("import")
+@click.argument("content_dir", default="content", type=click.Path(file_okay=False, path_type=Path))
+@CONFIG
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 300),
+              help="Seconds one feed may take, connecting and reading.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the drafts written as JSON here (path, slug, title, link, source, feed).")
+def import_feeds(content_dir: Path, config_file: Path, timeout: float, report: Path | None) -> None:
+    """Write a draft post for every new entry of the sources' feeds; exit 1 if a feed failed."""
+    from site_builder import feeds
+
+    if not content_dir.is_dir():
+        raise click.UsageError(f"content folder {content_dir} does not exist")
+    settings = settings_of(config_file)
+    try:
+        outcomes = feeds.import_feeds(content_dir, settings, datetime.now(settings.zone), timeout=timeout)
+    except feeds.StateError as error:
+        raise click.ClickException(str(error)) from None
+    for outcome in outcomes:
+        for reason in outcome.skipped:
+            click.echo(f"{outcome.source}: skipped {reason}", err=True)
+        for draft in outcome.drafts:
+            click.echo(f"{outcome.source}: wrote {draft.path}", err=True)
+        click.echo(str(outcome))
+    if report:
+        feeds.write_report(report, outcomes)
+    sys.exit(1 if any(outcome.error for outcome in outcomes) else 0)
+
+
 @main.command()
 @CONFIG
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
