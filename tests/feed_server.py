@@ -119,15 +119,26 @@ class FeedServer:
             def log_message(self, *args) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.scheme = "http"
+        self.context: ssl.SSLContext | None = None
         if tls:
             self.ca_file, cert, key = make_ca(folder)
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(cert, key)
-            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
-            self.scheme = "https"
+            self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.context.load_cert_chain(cert, key)
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            # TLS in the request's own thread: a slow handshake holds up no other client
+            def finish_request(self, request, client_address) -> None:
+                if server.context is not None:
+                    try:
+                        request = server.context.wrap_socket(request, server_side=True)
+                    except (ssl.SSLError, OSError):
+                        return
+                super().finish_request(request, client_address)
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
+        self.scheme = "https" if tls else "http"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def __enter__(self) -> FeedServer:
