@@ -92,7 +92,8 @@ def test_the_stack_is_created_with_its_tables_buckets_functions_and_secrets(stac
     site, receipts = _physical(stack, "SiteBucket"), _physical(stack, "ReceiptsBucket")
     assert {site, receipts} <= set(stack["buckets"])
     functions = stack["functions"]
-    assert set(functions) == {_physical(stack, name) for name in ("SharesFunction", "ClaimsFunction", "SessionFunction")}
+    assert set(functions) == {_physical(stack, name) for name in ("SharesFunction", "ClaimsFunction", "SessionFunction",
+                                                                  "SuggestionsFunction")}
     for name in ("SharesFunction", "ClaimsFunction"):
         assert functions[_physical(stack, name)]["SITE_BUCKET"] == site
         assert "CATALOGUE_URL" not in functions[_physical(stack, name)]
@@ -101,6 +102,9 @@ def test_the_stack_is_created_with_its_tables_buckets_functions_and_secrets(stac
     sandbox = samconfig_overrides(ROOT / "samconfig.toml", "sandbox")
     assert session["SITE_URL"] == sandbox["SiteOrigin"] + "/"
     assert functions[_physical(stack, "ClaimsFunction")]["PAYER_IBAN"] == sandbox["PayerIban"]
+    suggestions = functions[_physical(stack, "SuggestionsFunction")]
+    assert suggestions["GITHUB_APP_SECRET_ARN"] == _physical(stack, "GitHubAppSecret") in stack["secrets"]
+    assert str(suggestions["SUGGESTION_RETENTION_DAYS"]) == "90"
 
 
 def test_the_api_has_the_templates_routes_on_stage_api(stacks):

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import regex
 
+from sharewall_common.clock import zone
 from sharewall_common.postfile import BRIEFING, post_path, post_text, publish_time, slugify
 from suggestions.publisher import Draft
 
@@ -33,7 +34,8 @@ def slug_of(suggestion: dict) -> str:
 
 
 def draft_of(suggestion: dict, now: datetime) -> Draft:
-    """The branch, the post file and the pull request of an accepted suggestion; `now` in the site's timezone."""
+    """The branch, the post file and the pull request of an accepted suggestion, as of `now` (aware)."""
+    now = now.astimezone(zone())  # publish time and the post's year as authors write them: site time
     content_dir = os.environ.get("SUGGESTIONS_CONTENT_DIR", "content").strip("/")
     fields = {
         "title": suggestion["title"],

@@ -69,7 +69,10 @@ class GitHubPublisher:
             raise PublishFailed(f"GitHub answered {_status(error)} to {error.response.raw_request.method} "
                                 f"{error.response.raw_request.url.path}") from None
         except GitHubException as error:
-            raise PublishFailed(f"GitHub could not be reached: {type(error).__name__}") from None
+            inner = getattr(error, "exc", None)  # a failed installation token request arrives wrapped
+            if isinstance(inner, RequestFailed):
+                raise PublishFailed(f"GitHub answered {_status(inner)} to the App's installation token request") from None
+            raise PublishFailed(f"GitHub could not be reached: {type(inner or error).__name__}") from None
 
     def _branch(self, branch: str) -> None:
         rest = self.github.rest.git

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from sharewall_common.callers import allow, roles
-from sharewall_common.clock import today, zone
+from sharewall_common.clock import today
 from sharewall_common.errors import ApiError, BadRequest, NotFound
 from suggestions import store, views
 from suggestions.models import SUGGESTION_ID, DecisionIn, languages
@@ -71,7 +71,7 @@ def _accept(suggestion: dict, now: datetime) -> dict:
         raise store.AlreadyDecided(f"suggestion is {suggestion['status']}, not open")
     started = datetime.fromisoformat(suggestion["accepting_at"].replace("Z", "+00:00"))
     try:  # the draft as of the accept's start: a retry writes the very same file
-        pull = publisher().publish(draft_of(suggestion, started.astimezone(zone())))
+        pull = publisher().publish(draft_of(suggestion, started))
     except PublishFailed as error:
         logger.warning("publishing a suggestion failed", extra={"suggestion": suggestion["id"], "why": str(error)})
         raise PublisherFailed(f"{error}; the suggestion stays accepted-in-progress: accept again to finish") from None
