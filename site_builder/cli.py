@@ -96,6 +96,8 @@ def import_feeds(content_dir: Path, config_file: Path, timeout: float, report: P
         outcomes = feeds.import_feeds(content_dir, settings, datetime.now(settings.zone), timeout=timeout)
     except feeds.StateError as error:
         raise click.ClickException(str(error)) from None
+    if not outcomes:
+        click.echo(f"no source in {content_dir / 'sources.yml'} has a feed", err=True)
     for outcome in outcomes:
         for reason in outcome.skipped:
             click.echo(f"{outcome.source}: skipped {reason}", err=True)

@@ -15,7 +15,6 @@ import os
 import shutil
 import socket
 import ssl
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -176,7 +175,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> tuple[
                               resolve_relative_uris=False)
     problem = parsed.get("bozo_exception")
     if isinstance(problem, xml.sax.SAXParseException):
-        raise FeedError(f"not well-formed XML (line {problem.getLineNumber()}: {problem.getMessage()})")
+        # no line number: feedparser may have rewritten the XML declaration, shifting the lines
+        raise FeedError(f"not well-formed XML ({problem.getMessage()})")
     if isinstance(problem, feedparser.CharacterEncodingUnknown) or not parsed.get("version"):
         raise FeedError("not an RSS or Atom feed")
     language = parsed.feed.get("language")

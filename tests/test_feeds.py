@@ -128,6 +128,7 @@ def test_failing_feeds_are_one_line_each_and_the_others_go_on(server, tmp_path):
     server.feeds["/good.xml"] = Feed(rss(good))
     server.feeds["/broken.xml"] = Feed(b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>x</channel></rss>')
     server.feeds["/page.html"] = Feed(b"<!doctype html><html><body><p>Not a feed</p></body></html>", "text/html")
+    server.feeds["/note.xml"] = Feed(b'<?xml version="1.0"?><note><to>Tove</to></note>', "application/xml")
     server.feeds["/slow.xml"] = Feed(rss([{"title": "Late", "link": "https://blog.example.com/late"}]), delay=3)
     huge = rss([{"title": f"Entry {i}", "link": f"https://blog.example.com/{i}", "description": "x" * 6000}
                 for i in range(1100)])
@@ -136,7 +137,7 @@ def test_failing_feeds_are_one_line_each_and_the_others_go_on(server, tmp_path):
     server.feeds["/downgrade.xml"] = Feed(b"", redirect="http://127.0.0.1:9/feed.xml")
     content = make_content(tmp_path, {
         "good": server.url("/good.xml"), "broken": server.url("/broken.xml"), "page": server.url("/page.html"),
-        "slow": server.url("/slow.xml"), "huge": server.url("/huge.xml"), "downgrade": server.url("/downgrade.xml"),
+        "note": server.url("/note.xml"),        "slow": server.url("/slow.xml"), "huge": server.url("/huge.xml"), "downgrade": server.url("/downgrade.xml"),
         "gone": "https://127.0.0.1:9/feed.xml",
     })
     started = time.monotonic()
@@ -147,13 +148,14 @@ def test_failing_feeds_are_one_line_each_and_the_others_go_on(server, tmp_path):
     assert lines["good"] == "1 new, 0 known, 2 skipped"
     assert "good: skipped entry 'Script link': link 'javascript:alert(document.cookie)' is not https" in result.stderr
     assert "good: skipped entry 'Plain http': link 'http://blog.example.com/plain' is not https" in result.stderr
-    assert re.fullmatch(r"failed: not well-formed XML \(line 1: .+\) \(https://127\.0\.0\.1:\d+/broken\.xml\)", lines["broken"])
-    assert lines["page"].startswith("failed: not ")
+    assert re.fullmatch(r"failed: not well-formed XML \(mismatched tag\) \(https://127\.0\.0\.1:\d+/broken\.xml\)", lines["broken"])
+    assert lines["page"].startswith("failed: not well-formed XML (syntax error)")
+    assert re.fullmatch(r"failed: not an RSS or Atom feed \(https://\S+/note\.xml\)", lines["note"])
     assert lines["slow"].startswith("failed: timed out after 0.5 s")
     assert re.fullmatch(r"failed: feed is 6\.\d MB; at most 5 MB are read \(https://\S+\)", lines["huge"])
     assert lines["downgrade"].startswith("failed: redirected to a non-https address 'http://127.0.0.1:9/feed.xml'")
     assert lines["gone"].startswith("failed: connection refused")
-    assert len(result.stdout.splitlines()) == 7  # one line per feed
+    assert len(result.stdout.splitlines()) == 8  # one line per feed
     assert list(drafts(content)) == ["posts/2026/good-news.md"]
     assert leftovers(content) == []
     state = yaml.safe_load((content / feeds.STATE_FILE).read_text(encoding="utf-8"))
