@@ -14,7 +14,7 @@
       status_open: "offen", status_accepting: "wird angenommen", status_accepted: "angenommen", status_declined: "abgelehnt",
       suggested: "Vorgeschlagen am {date}", decided: "entschieden am {date}", reason: "Begründung", topics: "Themen",
       language: "Sprache", first_text: "Erster Teiltext", why: "Warum interessant", by: "Vorgeschlagen von {name}",
-      no_name: "Ohne Namen (möchte nicht genannt werden)", pull_request: "Pull-Request", branch: "Branch",
+      no_name: "Ohne Namen (möchte nicht genannt werden)", name_unknown: "Möchte genannt werden; die Anmeldung nannte keinen Namen", pull_request: "Pull-Request", branch: "Branch",
       open_link: "Link öffnen", status: "Status",
       rule_link: "Gib den öffentlichen Link an: beginnt mit https://, ohne Leerzeichen, höchstens 2000 Zeichen.",
       rule_title: "Gib einen Titel mit 1 bis 120 Zeichen an.",
@@ -42,7 +42,7 @@
       status_open: "open", status_accepting: "being accepted", status_accepted: "accepted", status_declined: "declined",
       suggested: "Suggested on {date}", decided: "decided on {date}", reason: "Reason", topics: "Topics",
       language: "Language", first_text: "First share text", why: "Why it matters", by: "Suggested by {name}",
-      no_name: "No name (does not want to be named)", pull_request: "Pull request", branch: "Branch",
+      no_name: "No name (does not want to be named)", name_unknown: "Wants to be named; the sign-in gave no name", pull_request: "Pull request", branch: "Branch",
       open_link: "Open link", status: "Status",
       rule_link: "Give the public link: starts with https://, no spaces, at most 2000 characters.",
       rule_title: "Give a title of 1 to 120 characters.",
@@ -171,7 +171,7 @@
     node.appendChild(el("p", { class: "sw-suggest__link" }, item.link));
     if (options.comms) {
       node.appendChild(el("p", { class: "sw-suggest__by", "data-sw-by": true },
-                          item.name ? fill(t.by, { name: item.name }) : t.no_name));
+                          item.name ? fill(t.by, { name: item.name }) : item.name_me ? t.name_unknown : t.no_name));
     }
     var facts = node.appendChild(el("dl", { class: "sw-suggest__facts" }));
     facts.appendChild(el("dt", {}, t.why));

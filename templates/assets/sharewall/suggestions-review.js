@@ -39,6 +39,7 @@
   var el = C.element;
   var names = S.languages(root);
   var STATUSES = ["open", "accepted", "declined"];
+  var PAGE = 20;  // suggestions per request; "load more" appends the next 20
 
   var intro = root.appendChild(C.statusLine({ "data-sw-review-intro": true }));
   if (!C.staffToken()) { C.signInHint(intro, t.signin, S.t.signin_link); return; }
@@ -69,12 +70,13 @@
   var cursor = null;
   var generation = 0;  // a reply to an older filter choice is dropped
 
-  function query(append) {
+  function query(next) {
     var params = new URLSearchParams();
     params.set("status", statusFilter.value);
+    params.set("limit", String(PAGE));
     if (languageFilter.value) params.set("language", languageFilter.value);
     if (topicFilter.value) params.set("topic", topicFilter.value);
-    if (append && cursor) params.set("cursor", cursor);
+    if (next && cursor) params.set("cursor", cursor);
     return "/suggestions?" + params.toString();
   }
 
@@ -85,31 +87,44 @@
     more.hidden = true;
     C.status(listStatus, "");
     C.status(intro, t.forbidden, "error");
+    if (root.querySelector("[data-sw-own]")) return;
     var own = root.insertBefore(el("p", { class: "sw-suggest__own", "data-sw-own": true }, t.own + " "), listStatus);
     own.appendChild(el("a", { href: root.getAttribute("data-suggest-page") }, t.own_link));
   }
 
+  // The first page (or, with `append`, the next one) for the filters; a page the API thinned out by
+  // topic or language is topped up from the following ones (at most ROUNDS requests per click)
+  var ROUNDS = 10;
   function load(append) {
     var mine = ++generation;
+    var shown = 0;
     more.disabled = true;
     C.status(listStatus, S.t.loading);
-    C.api("GET", query(append)).then(function (reply) {
-      if (mine !== generation) return;
-      more.disabled = false;
-      if (!reply.ok) {
-        if (reply.status === 401) { filters.hidden = true; C.signInHint(intro, t.signin, S.t.signin_link); C.status(listStatus, ""); }
-        else if (reply.status === 403) notComms();
-        else C.status(listStatus, S.codeText(reply), "error");
-        return;
-      }
-      filters.hidden = false;
-      if (!append) list.textContent = "";
-      reply.body.items.forEach(function (item) { list.appendChild(entry(item)); });
-      cursor = reply.body.next;
-      more.hidden = !cursor;
-      var count = list.children.length;
-      C.status(listStatus, count ? S.fill(cursor ? t.count_more : t.count, { count: count }) : t.none);
-    });
+    if (!append) cursor = null;
+
+    function round(count) {
+      C.api("GET", query(Boolean(cursor))).then(function (reply) {
+        if (mine !== generation) return;
+        if (!reply.ok) {
+          more.disabled = false;
+          if (reply.status === 401) { filters.hidden = true; C.signInHint(intro, t.signin, S.t.signin_link); C.status(listStatus, ""); }
+          else if (reply.status === 403) notComms();
+          else C.status(listStatus, S.codeText(reply), "error");
+          return;
+        }
+        filters.hidden = false;
+        if (!append && count === 1) list.textContent = "";
+        reply.body.items.forEach(function (item) { list.appendChild(entry(item)); });
+        shown += reply.body.items.length;
+        cursor = reply.body.next;
+        if (cursor && shown < PAGE && count < ROUNDS) { round(count + 1); return; }
+        more.disabled = false;
+        more.hidden = !cursor;
+        var total = list.children.length;
+        C.status(listStatus, total ? S.fill(cursor ? t.count_more : t.count, { count: total }) : t.none);
+      });
+    }
+    round(1);
   }
 
   // One suggestion with its decision: buttons while open, the pull request or the reason once decided

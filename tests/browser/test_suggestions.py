@@ -1,0 +1,267 @@
+"""Suggestions end to end in Debian's Chromium against a real `sharewall serve`: an employee suggests posts
+on "Beitrag vorschlagen" (field refusals first), comms accept one (a draft branch in a temporary git
+repository, never this checkout's) and decline another with a reason, and the employee sees both decisions.
+Everyone else meets an explanation instead of a form that fails. Every page runs under the served CSP
+(offline_context fails on a violation) and axe finds nothing serious."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+import uuid
+from contextlib import ExitStack
+
+import pytest
+
+from site_builder.local.devauth import dev_token
+from tests.browser.support import axe_violations, dev_sign_in, offline_context
+from tests.local_serve import ServeProcess, request
+
+pytestmark = pytest.mark.browser
+
+FORM = "[data-sw-suggest-form]"
+SHOWN_ERRORS = f"{FORM} .sw-field__error:not([hidden])"
+
+
+def git(repository, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repository), *args], check=True, capture_output=True, text=True,
+                          timeout=30).stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory):
+    """A git repository with one commit on main: where the local server writes accepted suggestions."""
+    path = tmp_path_factory.mktemp("suggestions-repo")
+    git(path, "init", "-q", "-b", "main")
+    (path / "README.md").write_text("stand-in for the content repository\n", encoding="utf-8")
+    git(path, "add", "README.md")
+    git(path, "-c", "user.name=Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "start")
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, repository):
+    """A `sharewall serve` of its own whose accepted suggestions go to the temporary repository."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SUGGESTIONS_GIT_DIR", str(repository))
+        process = ServeProcess(tmp_path_factory.mktemp("suggest-site"))
+    yield process.url
+    process.stop()
+
+
+@pytest.fixture
+def new_page(browser, server):
+    """Fresh pages, each in a browser context of its own (one per person); errors and CSP violations fail."""
+    with ExitStack() as stack:
+        yield lambda: stack.enter_context(offline_context(browser)).new_page()
+
+
+def posts_to_api(page, path: str) -> list[str]:
+    """The list that collects every POST the page sends to an /api path matching the pattern `path`."""
+    sent: list[str] = []
+    pattern = re.compile(r"/api" + path + r"(\?|$)")
+    page.on("request", lambda req: sent.append(req.url) if req.method == "POST" and pattern.search(req.url) else None)
+    return sent
+
+
+def suggest(base: str, user: str, title: str, **fields) -> dict:
+    """POST /api/suggestions as the dev employee `user`; the stored suggestion."""
+    body = {"link": f"https://blog.example.com/{uuid.uuid4().hex[:8]}", "title": title,
+            "why": "Zeigt, wie wir arbeiten.", "language": "de", "rights": True, **fields}
+    status, _, answer = request(base + "api/suggestions", "POST", body,
+                                {"X-Sharewall-Dev-User": user, "X-Sharewall-Dev-Roles": "employee",
+                                 "Idempotency-Key": str(uuid.uuid4())})
+    assert status == 201, answer
+    return json.loads(answer)
+
+
+def sign_in_named(page, base: str, user: str, name: str, next_path: str) -> None:
+    """Sign in as the employee `user` whose token, like the identity provider's, carries a display `name`."""
+    dev_sign_in(page, base, user, ["employee"], next_path)
+    header, claims, _ = dev_token(user, ["employee"]).split(".")
+    payload = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))
+    named = base64.urlsafe_b64encode(json.dumps({**payload, "name": name}).encode()).rstrip(b"=").decode()
+    page.evaluate("token => sessionStorage.setItem('sharewall.token', token)", f"{header}.{named}.")
+    page.reload()
+
+
+def fill_suggestion(page, link: str, title: str, why: str = "Kolleginnen fragen oft danach.") -> None:
+    page.fill(f"{FORM} input[name=link]", link)
+    page.fill(f"{FORM} input[name=title]", title)
+    page.fill(f"{FORM} textarea[name=why]", why)
+    page.check(f"{FORM} input[name=rights]")
+
+
+def card(page, title: str):
+    return page.locator("article.sw-suggest__item", has=page.locator(".sw-suggest__title", has_text=title))
+
+
+def test_suggest_accept_decline_and_the_employee_sees_the_decisions(new_page, server, repository):
+    tag = uuid.uuid4().hex[:6]
+    accepted, declined = f"Mein Vortrag zu Arm {tag}", f"Mein Blog über Kaffee {tag}"
+    employee = new_page()
+    sign_in_named(employee, server, f"erika-{tag}", f"Erika Mustermann {tag}", "/suggest/")
+    posts = posts_to_api(employee, "/suggestions")
+    employee.locator(f"{FORM} input[name=topics]").first.wait_for()  # the wall's topics arrived
+
+    # an empty form: every required field says what it needs, nothing is sent
+    employee.click(f"{FORM} [data-sw-submit]")
+    errors = employee.locator(SHOWN_ERRORS)
+    assert errors.count() == 4
+    for name in ("link", "title", "why", "rights"):
+        control = employee.locator(f"{FORM} [name={name}]")
+        assert control.get_attribute("aria-invalid") == "true"
+        assert control.evaluate("node => node.closest('.sw-field').querySelector('.sw-field__error').textContent")
+    assert "Bestätige, dass der Beitrag öffentlich ist" in employee.locator(f"{FORM} #sw-suggest-rights-error").inner_text()
+    assert employee.evaluate("document.activeElement.name") == "link"
+    assert posts == []
+
+    # a link the API refuses: its rule next to the link field, in German, no API path; the form is kept
+    fill_suggestion(employee, "http://blog.example.com/kein-https", accepted)
+    employee.check(f"{FORM} input[name=topics] >> nth=0")
+    employee.click(f"{FORM} [data-sw-submit]")
+    link_error = employee.locator(f"{FORM} .sw-field:has(input[name=link]) .sw-field__error")
+    link_error.wait_for()
+    assert "beginnt mit https://" in link_error.inner_text()
+    assert employee.locator(SHOWN_ERRORS).count() == 1 and len(posts) == 1
+    assert "link:" not in employee.locator("[data-sw-suggest]").inner_text()
+    assert employee.input_value(f"{FORM} input[name=title]") == accepted
+    assert not axe_violations(employee)
+
+    # the corrected suggestion: one POST for a double click, a confirmation, an empty form, listed as offen
+    employee.fill(f"{FORM} input[name=link]", f"https://blog.example.com/arm-{tag}")
+    employee.fill(f"{FORM} textarea[name=text]", "Ich habe erzählt, wie wir auf Arm umgestiegen sind.")
+    employee.check(f"{FORM} input[name=name_me]")
+    employee.dblclick(f"{FORM} [data-sw-submit]")
+    employee.locator("[data-sw-suggest-status].sw-claims__status--ok").wait_for()
+    assert len(posts) == 2
+    assert employee.input_value(f"{FORM} input[name=title]") == ""
+    assert not employee.is_checked(f"{FORM} input[name=rights]")
+    assert employee.locator(SHOWN_ERRORS).count() == 0
+    mine = card(employee, accepted)
+    mine.wait_for()
+    assert mine.get_attribute("data-status") == "open" and "offen" in mine.locator("[data-sw-status]").inner_text()
+
+    fill_suggestion(employee, f"https://blog.example.com/kaffee-{tag}", declined)
+    employee.click(f"{FORM} [data-sw-submit]")
+    card(employee, declined).wait_for()
+    assert not axe_violations(employee)
+
+    # comms: the queue, oldest first, with the name only where it was given
+    comms = new_page()
+    dev_sign_in(comms, server, f"comms-{tag}", ["employee", "comms"], "/suggestions/")
+    decisions = posts_to_api(comms, r"/suggestions/\w+/decision")
+    comms.wait_for_selector("[data-sw-review-list] article")
+    first, second = card(comms, accepted), card(comms, declined)
+    titles = comms.locator("[data-sw-review-list] .sw-suggest__title").all_inner_texts()
+    assert titles.index(accepted) < titles.index(declined)
+    assert "Ich habe erzählt" in first.inner_text()
+    assert first.locator("[data-sw-by]").inner_text() == f"Vorgeschlagen von Erika Mustermann {tag}"
+    assert "möchte nicht genannt werden" in second.locator("[data-sw-by]").inner_text()
+    assert "Erika" not in second.inner_text()
+    assert not axe_violations(comms)
+
+    # accept: one request for a double click; the local branch is shown and holds the draft post
+    first.locator("[data-sw-accept]").dblclick()
+    accepted_card = card(comms, accepted)
+    accepted_card.locator("[data-sw-pr]").wait_for()
+    assert accepted_card.get_attribute("data-status") == "accepted" and len(decisions) == 1
+    branch = accepted_card.locator("[data-sw-pr] code").inner_text()
+    assert branch.startswith("suggestions/")
+    files = git(repository, "ls-tree", "-r", "--name-only", branch).splitlines()
+    post = next(name for name in files if name.startswith("content/posts/"))
+    text = git(repository, "show", f"{branch}:{post}")
+    assert accepted in text and "draft: true" in text
+    assert accepted_card.locator("[data-sw-accept]").count() == 0
+
+    # decline: the reason is required, inline
+    second.locator("[data-sw-decline]").click()
+    reason = second.locator("textarea[name=reason]")
+    assert reason.evaluate("node => node === document.activeElement")
+    second.locator("[data-sw-confirm-decline]").click()
+    assert reason.get_attribute("aria-invalid") == "true" and len(decisions) == 1
+    reason.fill("Passt gerade nicht zu unseren Themen.")
+    second.locator("[data-sw-confirm-decline]").click()
+    declined_card = card(comms, declined)
+    declined_card.locator("[data-sw-reason]").wait_for()
+    assert declined_card.get_attribute("data-status") == "declined" and len(decisions) == 2
+    assert "abgelehnt" in declined_card.locator("[data-sw-status]").inner_text()
+
+    # the filters: declined shows the declined one only
+    comms.select_option("[data-sw-review-filters] select[name=status]", "declined")
+    comms.wait_for_function("() => document.querySelector('[data-sw-review-status]').textContent.includes('angezeigt')")
+    assert card(comms, declined).count() == 1 and card(comms, accepted).count() == 0
+    assert not axe_violations(comms)
+
+    # the employee sees both decisions, and the reason
+    employee.reload()
+    card(employee, accepted).locator("[data-sw-status]").wait_for()
+    assert card(employee, accepted).get_attribute("data-status") == "accepted"
+    assert "angenommen" in card(employee, accepted).locator("[data-sw-status]").inner_text()
+    refused = card(employee, declined)
+    assert refused.get_attribute("data-status") == "declined"
+    assert refused.locator("[data-sw-reason]").inner_text() == "Passt gerade nicht zu unseren Themen."
+    assert "Erika" not in employee.locator("[data-sw-mine]").inner_text()
+
+
+def test_load_more_appends_only_the_next_page_and_the_topic_filter_asks_the_api(new_page, server):
+    tag = uuid.uuid4().hex[:6]
+    for n in range(22):  # three colleagues, under the daily limit of ten each
+        suggest(server, f"many-{tag}-{n % 3}", f"Beitrag {tag} Nummer {n:02d}", topics=["events"] if n == 21 else [])
+    comms = new_page()
+    dev_sign_in(comms, server, f"comms-{tag}", ["employee", "comms"], "/suggestions/")
+    items = comms.locator("[data-sw-review-list] article")
+    comms.wait_for_function("() => document.querySelectorAll('[data-sw-review-list] article').length > 0")
+    assert items.count() == 20
+    first_page = [items.nth(i).get_attribute("data-suggestion") for i in range(20)]
+    comms.click("[data-sw-more]")
+    comms.wait_for_function("() => document.querySelectorAll('[data-sw-review-list] article').length > 20")
+    ids = [items.nth(i).get_attribute("data-suggestion") for i in range(items.count())]
+    assert ids[:20] == first_page and len(set(ids)) == len(ids)
+    assert any(f"Beitrag {tag} Nummer 21" in text for text in
+               comms.locator("[data-sw-review-list] .sw-suggest__title").all_inner_texts())
+
+    with comms.expect_request(re.compile(r"/api/suggestions\?.*topic=events")):
+        comms.select_option("[data-sw-review-filters] select[name=topic]", "events")
+    comms.wait_for_function("() => !document.querySelector('[data-sw-review-status]').textContent.includes('Lädt')")
+    titles = comms.locator("[data-sw-review-list] .sw-suggest__title").all_inner_texts()
+    assert f"Beitrag {tag} Nummer 21" in titles and f"Beitrag {tag} Nummer 20" not in titles
+
+
+def test_the_daily_limit_is_said_in_german_and_the_form_kept(new_page, server):
+    user = f"busy-{uuid.uuid4().hex[:6]}"
+    for n in range(10):
+        suggest(server, user, f"Schon vorgeschlagen {n}")
+    page = new_page()
+    dev_sign_in(page, server, user, ["employee"], "/suggest/")
+    fill_suggestion(page, "https://blog.example.com/elfter", "Der elfte Vorschlag")
+    page.click(f"{FORM} [data-sw-submit]")
+    status = page.locator("[data-sw-suggest-status].sw-claims__status--error")
+    status.wait_for()
+    assert "10 Vorschläge" in status.inner_text()
+    assert page.input_value(f"{FORM} input[name=title]") == "Der elfte Vorschlag"
+
+
+def test_an_employee_without_comms_reads_an_explanation_on_the_review_page(new_page, server):
+    page = new_page()
+    dev_sign_in(page, server, f"max-{uuid.uuid4().hex[:6]}", ["employee"], "/suggestions/")
+    intro = page.locator("[data-sw-review-intro].sw-claims__status--error")
+    intro.wait_for()
+    assert "Unternehmenskommunikation" in intro.inner_text()
+    assert page.locator("[data-sw-own] a").get_attribute("href").endswith("suggest/")
+    assert page.locator("[data-sw-review-filters]").is_hidden()
+    assert page.locator("[data-sw-review] button:visible, [data-sw-review] textarea").count() == 0
+    assert not axe_violations(page)
+
+
+def test_signed_out_both_pages_offer_the_sign_in_and_no_form(new_page, server):
+    page = new_page()
+    for path, intro in (("suggest/", "[data-sw-suggest-intro]"), ("suggestions/", "[data-sw-review-intro]")):
+        page.goto(server + path)
+        link = page.locator(f"{intro} a")
+        link.wait_for()
+        assert link.get_attribute("href") == f"/_dev/signin?next=%2F{path.replace('/', '%2F')}"
+        assert page.locator("[data-sw-suggest] form, [data-sw-review] form:visible").count() == 0
+    assert not axe_violations(page)
