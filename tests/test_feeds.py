@@ -297,3 +297,92 @@ def test_the_import_workflow_opens_pull_requests_with_the_least_rights():
     assert "$STATE_FILE" in runs and workflow["env"]["STATE_FILE"] == f"content/{feeds.STATE_FILE}"
     codeowners = (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
     assert re.search(r"^/content/\s+@\S+/corporate-communications", codeowners, re.MULTILINE)
+
+
+GH_STUB = """\
+import json, os, sys
+with open(os.environ["GH_LOG"], "a") as log:
+    log.write(json.dumps(sys.argv[1:]) + "\\n")
+if sys.argv[1:3] == ["pr", "view"]:
+    print("OPEN")
+"""
+
+
+def workflow_step(name: str) -> str:
+    (job,) = load_workflow(ROOT / ".github" / "workflows" / "import.yml")["jobs"].values()
+    return next(step["run"] for step in job["steps"] if step.get("name", "").startswith(name))
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_the_workflow_opens_one_pull_request_per_draft_and_keeps_the_state(tmp_path):
+    """The workflow's own scripts against a local `origin` and a stand-in `gh` that records its calls."""
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    git("init", "-q", "--bare", "-b", "main", str(origin), cwd=tmp_path)
+    git("clone", "-q", str(origin), str(work), cwd=tmp_path)
+    environment = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "GH_LOG": str(tmp_path / "gh.log"),
+                   "RUNNER_TEMP": str(tmp_path / "runner"), "GITHUB_RUN_ID": "7", "BASE": "main",
+                   "STATE_BRANCH": "sharewall/import-state", "STATE_FILE": "content/.import-state.yml"}
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "gh").write_text(f"#!{sys.executable}\n{GH_STUB}", encoding="utf-8")
+    (tmp_path / "bin" / "gh").chmod(0o755)
+    (tmp_path / "runner").mkdir()
+
+    def step(name: str, cwd: Path = work) -> subprocess.CompletedProcess:
+        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", workflow_step(name)],
+                                cwd=cwd, env=environment, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result
+
+    step("Git through the workflow's token")  # identity into $HOME/.gitconfig
+    (work / "content" / "posts").mkdir(parents=True)
+    (work / "content" / "sources.yml").write_text("m: {name: M, kind: management}\n", encoding="utf-8")
+    git("add", "content", cwd=work)
+    git("commit", "-q", "-m", "main", cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+    # comms already edited the draft of an earlier run on its branch
+    git("switch", "-q", "-c", "import/b", cwd=work)
+    (work / "content" / "posts" / "b.md").write_text("edited by comms\n", encoding="utf-8")
+    git("add", "content/posts/b.md", cwd=work)
+    git("commit", "-q", "-m", "comms", cwd=work)
+    git("push", "-q", "origin", "import/b", cwd=work)
+    edited = git("rev-parse", "HEAD", cwd=work)
+    git("switch", "-q", "main", cwd=work)
+    assert step("State of the last run").stdout.startswith("no sharewall/import-state yet")
+
+    # what `sharewall import` left: two drafts, the state, the report
+    (work / "content" / "posts").mkdir(exist_ok=True)
+    for name in ("a", "b"):
+        (work / "content" / "posts" / f"{name}.md").write_text(f"draft {name}\n", encoding="utf-8")
+    (work / "content" / ".import-state.yml").write_text("links: [https://x.example.com/a]\n", encoding="utf-8")
+    report = [{"path": f"content/posts/{name}.md", "slug": name, "title": f"Title '{name}' $(touch pwned)",
+               "link": f"https://x.example.com/{name}", "source": "m", "feed": "https://x.example.com/feed"}
+              for name in ("a", "b")]
+    (tmp_path / "runner" / "drafts.json").write_text(json.dumps(report), encoding="utf-8")
+    step("One pull request per draft")
+    assert not (work / "pwned").exists()  # titles are data, never shell
+
+    git("fetch", "-q", "origin", cwd=work)
+    assert git("diff", "--name-only", "origin/main", "origin/import/a", cwd=work) == "content/posts/a.md"
+    assert git("show", "origin/import/a:content/posts/a.md", cwd=work) == "draft a"
+    assert git("rev-parse", "origin/import/b", cwd=work) == edited  # comms' work is left as it is
+    calls = [json.loads(line) for line in (tmp_path / "gh.log").read_text(encoding="utf-8").splitlines()]
+    create = next(call for call in calls if call[:2] == ["pr", "create"])
+    assert create[create.index("--head") + 1] == "import/a" and create[create.index("--label") + 1] == "import"
+    assert create[create.index("--title") + 1] == "Draft: Title 'a' $(touch pwned)"
+    assert ["pr", "edit", "import/b", "--body-file", str(tmp_path / "runner" / "body.md"), "--add-label", "import"] in calls
+    assert not any(call[:2] == ["pr", "create"] and "import/b" in call for call in calls)
+    body = (tmp_path / "runner" / "body.md").read_text(encoding="utf-8")
+    assert "https://x.example.com/b" in body and "`m`" in body  # the entry's link and the source
+
+    step("Keep the state for the next run")
+    git("fetch", "-q", "origin", cwd=work)
+    assert git("show", "origin/sharewall/import-state:import-state.yml", cwd=work) == "links: [https://x.example.com/a]"
+    assert "state unchanged" in step("Keep the state for the next run").stdout  # no commit for nothing
+
+    fresh = tmp_path / "fresh"
+    git("clone", "-q", str(origin), str(fresh), cwd=tmp_path)
+    assert step("State of the last run", cwd=fresh).stdout.startswith("state from sharewall/import-state")
+    assert (fresh / "content" / ".import-state.yml").read_text(encoding="utf-8") == "links: [https://x.example.com/a]\n"
