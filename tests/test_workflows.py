@@ -14,6 +14,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from importlib import metadata
 from pathlib import Path
 
@@ -353,11 +354,11 @@ def test_license_is_the_one_pyproject_names():
 
 
 def test_requirements_name_only_extras_their_packages_have():
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    names = re.findall(r'^\s*"([A-Za-z0-9_.\-\[\],]+[=<>~!][^"]*)",?$', pyproject, re.MULTILINE)
-    names += [line for line in (ROOT / "functions" / "requirements.txt").read_text(encoding="utf-8").splitlines()
-              if line and not line.startswith("#")]
-    for line in names:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lines = project["dependencies"] + [line for extra in project["optional-dependencies"].values() for line in extra]
+    lines += [line.split("#")[0].strip() for line in (ROOT / "functions" / "requirements.txt").read_text(
+        encoding="utf-8").splitlines() if line.split("#")[0].strip()]
+    for line in lines:
         requirement = Requirement(line)
         if requirement.extras:
             provided = set(metadata.metadata(requirement.name).get_all("Provides-Extra") or [])
