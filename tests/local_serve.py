@@ -31,6 +31,11 @@ class ServeProcess:
             command += ["--parameter", parameter]
         env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
         env["SHAREWALL_QUIET"] = "1"
+        # accepted suggestions become branches of a repository of the test's own, not of this checkout
+        self.git_dir = Path(env.get("SUGGESTIONS_GIT_DIR") or tempfile.mkdtemp(prefix="sharewall-suggestions-"))
+        if "SUGGESTIONS_GIT_DIR" not in env:
+            subprocess.run(["git", "init", "-q", "-b", "main", str(self.git_dir)], check=True, timeout=30)
+        env["SUGGESTIONS_GIT_DIR"] = str(self.git_dir)
         # stderr to a file and stdout drained below: a full pipe nobody reads would block the server's logging
         self.errors = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=self.errors,

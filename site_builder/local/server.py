@@ -381,6 +381,8 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     resources = create_resources(template, {**(parameters or {}), "SiteOrigin": url.rstrip("/")},
                                  samconfig=project / "samconfig.toml")
     os.environ.update(resources.function_environment())
+    # accepted suggestions become a branch of this working copy's repository, not a GitHub pull request
+    os.environ.setdefault("SUGGESTIONS_GIT_DIR", str(project))
     functions_dir = str(project / "functions")
     if functions_dir not in sys.path:
         sys.path.insert(0, functions_dir)

@@ -23,7 +23,7 @@ from tests.local_serve import ServeProcess, request
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 STAFF = {"X-Sharewall-Dev-User": "fuzzer", "X-Sharewall-Dev-Roles": "employee,comms,finance"}
-CASES_PER_OPERATION = {"shares": 70, "claims": 20, "session": 50}  # a few hundred cases per function
+CASES_PER_OPERATION = {"shares": 70, "claims": 20, "session": 50, "suggestions": 30}  # a few hundred cases per function
 SEED = 20261127
 
 

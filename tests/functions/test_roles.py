@@ -154,9 +154,11 @@ WRONG_ROLE = {
     "GET /claims/invite": EMPLOYEE, "POST /claims/uploads": EMPLOYEE, "POST /claims": EMPLOYEE,
     "GET /claims/mine": EMPLOYEE,
     "POST /session": OUTSIDER,
+    "POST /suggestions": OUTSIDER, "GET /suggestions/mine": OUTSIDER, "GET /suggestions/stats": OUTSIDER,
+    "GET /suggestions": EMPLOYEE, "POST /suggestions/{id}/decision": EMPLOYEE,
 }
 PUBLIC = {"DELETE /session"}
-FUNCTIONS = ("SharesFunction", "ClaimsFunction", "SessionFunction")
+FUNCTIONS = ("SharesFunction", "ClaimsFunction", "SessionFunction", "SuggestionsFunction")
 ALL_ROUTES = [(function, route) for function in FUNCTIONS for route in routes(function)]
 
 
