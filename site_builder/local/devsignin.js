@@ -70,7 +70,7 @@
     }).then(function (response) {
       return response.json().then(function (body) {
         if (!response.ok || !body.link) throw new Error((body.error && body.error.message) || response.status);
-        location.assign(sameOrigin(body.link));
+        location.assign(body.link);  // the local API's own link (SiteOrigin: 127.0.0.1, whatever name this page has)
       });
     }).catch(function (error) { status.textContent = "Could not create an invite: " + error.message; });
   });
