@@ -15,10 +15,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+# the field rules a suggestion shares with a post live with the functions' code (one implementation)
+from sharewall_common.postfields import SLUG, SUGGESTIONS_MAX, SUMMARY_MAX, TITLE_MAX, https
 from site_builder.frontmatter import Document, FrontMatterError, parse, parse_yaml
 from site_builder.settings import Settings
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 YEAR = re.compile(r"\d{4}")
 HASHTAG = re.compile(r"\w+")
 POST_GLOB = "posts/*/*.md"
@@ -61,9 +62,9 @@ class FrontMatter(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, max_length=120)
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
     link: str
-    summary: str = Field(min_length=1, max_length=300)
+    summary: str = Field(min_length=1, max_length=SUMMARY_MAX)
     source: str = Field(min_length=1)
     language: str = Field(min_length=1)
     publish: datetime
@@ -75,7 +76,7 @@ class FrontMatter(BaseModel):
     campaign: str | None = None
     networks: tuple[str, ...] | None = None
     hashtags: tuple[str, ...] = ()
-    suggestions: tuple[str, ...] = Field(min_length=1, max_length=5)
+    suggestions: tuple[str, ...] = Field(min_length=1, max_length=SUGGESTIONS_MAX)
     draft: bool = Field(default=False, strict=True)  # imported or suggested, awaiting comms: in no output
 
     @field_validator("link")
@@ -314,12 +315,7 @@ def _relative(file: Path, root: Path) -> str:
 
 
 def _https(value: str) -> str:
-    lowered = value.strip().lower()
-    if lowered.startswith(("javascript:", "data:", "vbscript:")):
-        raise ValueError(f"must start with https://, got a script URL {value[:40]!r}")
-    if not lowered.startswith("https://") or len(lowered) <= len("https://") or " " in value.strip():
-        raise ValueError(f"must start with https://, got {value[:80]!r}")
-    return value.strip()
+    return https(value)
 
 
 def _parse_time(value: Any, name: str, settings: Settings) -> datetime:
