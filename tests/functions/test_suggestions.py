@@ -312,3 +312,34 @@ def test_statistics_are_aggregates_withheld_for_small_groups(fresh_tables, repo,
         assert stats["periods"][-1]["received"] == 3 and stats["periods"][-1]["accepted"] == 1, stats
         assert stats["total"] == {"received": 3, "accepted": 1}
     assert call("GET", "/suggestions/stats", query="from=2026-02-01&to=2026-01-01")[0] == 400
+
+
+def test_the_whole_flow_offline_through_sharewall_serve(tmp_path, monkeypatch):
+    """`sharewall serve`: suggest, accept as comms, and the branch is in the local repository; decline is read back."""
+    from tests.local_serve import ServeProcess, request
+
+    repo_dir = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo_dir)], check=True)
+    monkeypatch.setenv("SUGGESTIONS_GIT_DIR", str(repo_dir))
+    server = ServeProcess(tmp_path / "site")
+    try:
+        employee = {"X-Sharewall-Dev-User": "erika", "X-Sharewall-Dev-Roles": "employee"}
+        comms = {"X-Sharewall-Dev-User": "chris", "X-Sharewall-Dev-Roles": "comms"}
+        made = []
+        for title in ("Offline suggestion", "Declined one"):
+            status, _, body = request(server.url + "api/suggestions", "POST", {**GOOD, "title": title},
+                                      {**employee, "Idempotency-Key": uuid.uuid4().hex})
+            assert status == 201, body
+            made.append(json.loads(body)["id"])
+        status, _, body = request(server.url + f"api/suggestions/{made[0]}/decision", "POST", {"action": "accept"}, comms)
+        assert status == 200, body
+        assert json.loads(body)["pull_request"] == {"branch": f"suggestions/{made[0]}", "number": None, "url": None}
+        assert git(repo_dir, "branch", "--list", "suggestions/*").split() == [f"suggestions/{made[0]}"]
+        status, _, body = request(server.url + f"api/suggestions/{made[1]}/decision", "POST",
+                                  {"action": "decline", "reason": "Schon gepostet"}, comms)
+        assert status == 200, body
+        status, _, body = request(server.url + "api/suggestions/mine", "GET", None, employee)
+        mine = {item["id"]: item for item in json.loads(body)["items"]}
+        assert mine[made[0]]["status"] == "accepted" and mine[made[1]]["reason"] == "Schon gepostet"
+    finally:
+        server.stop()
