@@ -247,9 +247,8 @@ def test_the_daily_limit_is_said_in_german_and_the_form_kept(new_page, server):
 def test_an_employee_without_comms_reads_an_explanation_on_the_review_page(new_page, server):
     page = new_page()
     dev_sign_in(page, server, f"max-{uuid.uuid4().hex[:6]}", ["employee"], "/suggestions/")
-    intro = page.locator("[data-sw-review-intro].sw-claims__status--error")
-    intro.wait_for()
-    assert "Unternehmenskommunikation" in intro.inner_text()
+    page.locator("[data-sw-own]").wait_for()
+    assert "entscheidet die Unternehmenskommunikation" in page.locator("[data-sw-review-intro]").inner_text()
     assert page.locator("[data-sw-own] a").get_attribute("href").endswith("suggest/")
     assert page.locator("[data-sw-review-filters]").is_hidden()
     assert page.locator("[data-sw-review] button:visible, [data-sw-review] textarea").count() == 0

@@ -170,8 +170,13 @@
     node.appendChild(el("p", { class: "sw-suggest__meta" }, meta));
     node.appendChild(el("p", { class: "sw-suggest__link" }, item.link));
     if (options.comms) {
-      node.appendChild(el("p", { class: "sw-suggest__by", "data-sw-by": true },
-                          item.name ? fill(t.by, { name: item.name }) : item.name_me ? t.name_unknown : t.no_name));
+      var by = node.appendChild(el("p", { class: "sw-suggest__by", "data-sw-by": true }, item.name ? null : item.name_me ? t.name_unknown : t.no_name));
+      if (item.name) {
+        var around = t.by.split("{name}");
+        by.appendChild(document.createTextNode(around[0]));
+        by.appendChild(el("strong", {}, item.name));
+        by.appendChild(document.createTextNode(around[1] || ""));
+      }
     }
     var facts = node.appendChild(el("dl", { class: "sw-suggest__facts" }));
     facts.appendChild(el("dt", {}, t.why));

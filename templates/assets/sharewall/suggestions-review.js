@@ -86,7 +86,7 @@
     list.textContent = "";
     more.hidden = true;
     C.status(listStatus, "");
-    C.status(intro, t.forbidden, "error");
+    C.status(intro, t.forbidden);
     if (root.querySelector("[data-sw-own]")) return;
     var own = root.insertBefore(el("p", { class: "sw-suggest__own", "data-sw-own": true }, t.own + " "), listStatus);
     own.appendChild(el("a", { href: root.getAttribute("data-suggest-page") }, t.own_link));
@@ -143,8 +143,9 @@
     var reasonForm = box.appendChild(el("form", { class: "sw-suggest__reason", "data-sw-reason-form": true, novalidate: true, hidden: true }));
     var reason = S.checkedField(t.reason, el("textarea", { name: "reason", rows: "3", maxlength: "500", required: true, "aria-required": "true" }), t.reason_hint);
     reasonForm.appendChild(reason.node);
-    var send = reasonForm.appendChild(el("button", { type: "submit", class: "md-button md-button--primary", "data-sw-confirm-decline": true }, t.confirm_decline));
-    var cancel = reasonForm.appendChild(el("button", { type: "button", class: "md-button" }, t.cancel));
+    var buttons = reasonForm.appendChild(el("div", { class: "sw-suggest__buttons" }));
+    var send = buttons.appendChild(el("button", { type: "submit", class: "md-button md-button--primary", "data-sw-confirm-decline": true }, t.confirm_decline));
+    var cancel = buttons.appendChild(el("button", { type: "button", class: "md-button" }, t.cancel));
     var status = box.appendChild(C.statusLine({ "data-sw-decision-status": true }));
     var busy = false;
 
