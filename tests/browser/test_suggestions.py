@@ -118,13 +118,21 @@ def test_suggest_accept_decline_and_the_employee_sees_the_decisions(new_page, se
     assert employee.evaluate("document.activeElement.name") == "link"
     assert posts == []
 
-    # a link the API refuses: its rule next to the link field, in German, no API path; the form is kept
+    # a link that is not https: said at the link field before anything is sent
     fill_suggestion(employee, "http://blog.example.com/kein-https", accepted)
     employee.check(f"{FORM} input[name=topics] >> nth=0")
     employee.click(f"{FORM} [data-sw-submit]")
     link_error = employee.locator(f"{FORM} .sw-field:has(input[name=link]) .sw-field__error")
-    link_error.wait_for()
     assert "beginnt mit https://" in link_error.inner_text()
+    assert employee.locator(SHOWN_ERRORS).count() == 1 and posts == []
+
+    # a link only the API refuses (a space): its rule next to the link field, in German, no API path;
+    # the form is kept
+    employee.fill(f"{FORM} input[name=link]", "https://blog.example.com/mit leerzeichen")
+    employee.click(f"{FORM} [data-sw-submit]")
+    employee.wait_for_function("() => !document.querySelector('[data-sw-submit]').disabled && "
+                               "document.querySelector('[data-sw-suggest-status]').textContent.includes('korrigiere')")
+    assert "beginnt mit https://" in link_error.inner_text() and link_error.is_visible()
     assert employee.locator(SHOWN_ERRORS).count() == 1 and len(posts) == 1
     assert "link:" not in employee.locator("[data-sw-suggest]").inner_text()
     assert employee.input_value(f"{FORM} input[name=title]") == accepted

@@ -149,10 +149,11 @@
     return true;
   }
 
-  // What the page can tell before asking the API: the required fields and the tick
+  // What the page can tell before asking the API: the required fields, a link that is not https, the tick
   function missing(data) {
     var names = [];
     ["link", "title", "why"].forEach(function (name) { if (!data[name]) names.push(name); });
+    if (data.link && !/^https:\/\//i.test(data.link)) names.push("link");
     if (!data.rights) names.push("rights");
     return names;
   }
@@ -180,7 +181,6 @@
         key = null;
         sentBody = null;
         form.reset();
-        language.value = names.some(function (entry) { return entry[0] === C.lang; }) ? C.lang : language.value;
         C.status(formStatus, t.sent, "ok");
         loadMine(false);
         return;
