@@ -86,7 +86,7 @@ def warm_post(handler, sink, local, runs: int = 200) -> tuple[float, float]:
     import boto3
 
     from shares.counting import GRANULARITIES, Share, transaction
-    from shares.periods import today
+    from sharewall_common.periods import today
 
     table = local.tables["AppTable"]
     bare = boto3.client("dynamodb")
@@ -135,7 +135,7 @@ def _share(n: int):
 def count_one_by_one(table: str, first: int, last: int) -> None:
     """Shares through the real counting code, one transaction (or two, for a known person) each."""
     from shares.counting import count_share
-    from shares.periods import today
+    from sharewall_common.periods import today
     from sharewall_common.aws import client
 
     dynamodb = client("dynamodb")
@@ -147,7 +147,7 @@ def count_one_by_one(table: str, first: int, last: int) -> None:
 def count_in_bulk(table: str, first: int, last: int, secret: bytes) -> None:
     """The same items `count_share` writes, applied in bulk: puts as they are, increments summed."""
     from shares.counting import GRANULARITIES, transaction
-    from shares.periods import today
+    from sharewall_common.periods import today
     from sharewall_common.aws import client
 
     dynamodb = client("dynamodb")
@@ -219,7 +219,7 @@ def main() -> int:
 
     count_in_bulk(table, 1000, 50_000, _secret())
     after_50k = stats_median(handler, sink)
-    from shares.periods import today
+    from sharewall_common.periods import today
 
     first = (today() - timedelta(days=DAYS + 1)).isoformat()
     check = handler(http_event("GET", "/stats", query=f"granularity=month&from={first}",

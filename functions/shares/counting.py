@@ -24,7 +24,7 @@ from datetime import date, datetime, timezone
 
 from botocore.exceptions import ClientError
 
-from shares.periods import GRANULARITIES, Granularity, period_end_epoch, period_key
+from sharewall_common.periods import GRANULARITIES, Granularity, period_end_epoch, period_key
 from shares.stats import NETWORK, POST, SOURCE
 from sharewall_common.pseudonym import pseudonym
 

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from shares.periods import Granularity, period_keys
+from sharewall_common.periods import Granularity, period_keys
 
 TOP_POSTS = 10
 BATCH = 100  # BatchGetItem's limit of keys per call

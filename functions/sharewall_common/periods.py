@@ -1,11 +1,11 @@
-"""Days, ISO weeks and months as sortable keys, in the site's timezone."""
+"""Days, ISO weeks and months as sortable keys, in the site's timezone: the periods of every statistic."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
-from sharewall_common.clock import today as today  # shared with claims; re-exported for the shares routes
+from sharewall_common.clock import today as today  # re-exported: the functions ask for today here and in clock
 from sharewall_common.clock import zone
 
 Granularity = Literal["day", "week", "month"]

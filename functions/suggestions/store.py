@@ -26,7 +26,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from shares.periods import GRANULARITIES, Granularity, period_end_epoch, period_key
+from sharewall_common.periods import GRANULARITIES, Granularity, period_end_epoch, period_key
 from sharewall_common import cursors, dynamo
 from sharewall_common.aws import client
 from sharewall_common.errors import ApiError, Conflict

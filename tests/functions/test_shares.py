@@ -116,7 +116,7 @@ def test_a_known_person_needs_one_transaction_and_a_cold_container_still_counts_
             calls.append(len(kwargs["TransactItems"]))
             return client.transact_write_items(**kwargs)
 
-    from shares.periods import today
+    from sharewall_common.periods import today
 
     table = fresh_tables.tables["AppTable"]
     counting.count_share(Counting(), table, "known-person-1", counting.Share("p", "x", False, "s"), "repeat", today())
@@ -172,7 +172,7 @@ def test_200_concurrent_shares_count_exactly_200_and_their_replay_nothing(fresh_
 
 def test_counting_core_under_200_threads_is_exact(fresh_tables):
     from shares.counting import Share, count_share
-    from shares.periods import today
+    from sharewall_common.periods import today
 
     client = boto3.client("dynamodb")
     table = fresh_tables.tables["AppTable"]
@@ -282,7 +282,7 @@ def test_a_period_with_fewer_people_than_the_minimum_is_withheld(fresh_tables, _
 
 def test_only_periods_with_enough_people_make_the_totals(fresh_tables, _show_every_period):
     from shares.counting import Share, count_share
-    from shares.periods import today
+    from sharewall_common.periods import today
     from sharewall_common.aws import client
 
     _show_every_period.MIN_PEOPLE = 2

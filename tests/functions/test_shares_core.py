@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from shares.counting import GRANULARITIES, Share, transaction
-from shares.periods import period_end_epoch, period_key, period_keys
+from sharewall_common.periods import period_end_epoch, period_key, period_keys
 from sharewall_common.api import capped_json
 from sharewall_common.coldstart import cold_start
 from sharewall_common.errors import Forbidden, PayloadTooLarge, Unauthorized, describe_validation

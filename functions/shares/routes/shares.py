@@ -14,7 +14,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from shares.catalogue import Catalogue, CatalogueUnavailable
 from shares.counting import KeyReused, Share, count_share
 from shares.models import IDEMPOTENCY_KEY, ShareRequest, ShareResponse
-from shares.periods import today
+from sharewall_common.periods import today
 from sharewall_common.aws import client
 from sharewall_common.errors import BadRequest, Conflict, ServiceUnavailable
 from sharewall_common.callers import allow, current_caller, roles

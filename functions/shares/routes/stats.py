@@ -9,7 +9,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from shares.periods import EARLIEST, LATEST, Granularity, today, zone
+from sharewall_common.periods import EARLIEST, LATEST, Granularity, today, zone
 from shares.stats import read_buckets, summarise
 from sharewall_common.aws import client
 from sharewall_common.errors import BadRequest

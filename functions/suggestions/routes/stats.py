@@ -13,7 +13,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from shares.periods import EARLIEST, LATEST, Granularity, period_keys
+from sharewall_common.periods import EARLIEST, LATEST, Granularity, period_keys
 from sharewall_common.callers import allow, roles
 from sharewall_common.clock import today
 from sharewall_common.errors import BadRequest
