@@ -14,7 +14,7 @@ from sharewall_common.postfields import SUMMARY_MAX, TITLE_MAX, https, slug
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_-]{8,128}$"  # one per form submission, resent with its retries
 SUGGESTION_ID = r"^[0-9a-z]{26}$"
 LINK_MAX = 2000
-TEXT_MAX = 280  # one share text; check's per-network limits (with link and disclosure) apply in review
+TEXT_MAX = 200  # fits X and Mastodon with link and disclosure; Bluesky counts the whole link: check says so in review
 TOPICS_MAX = 10
 REASON_MAX = 500
 TAG = re.compile(r"<[A-Za-z/!?]")  # the start of HTML markup: a share text is plain text

@@ -85,7 +85,7 @@ def git(repo, *args) -> str:
     ({"why": "y" * 301}, "why"),
     ({"why": ""}, "why"),
     ({"text": "<script>alert(1)</script>"}, "text"),
-    ({"text": "t" * 281}, "text"),
+    ({"text": "t" * 201}, "text"),
     ({"topics": ["Not A Slug"]}, "topics"),
     ({"topics": ["a"] * 11}, "topics"),
     ({"topics": ["a", "a"]}, "topics"),
