@@ -1,8 +1,8 @@
 """Suggestions end to end in Debian's Chromium against a real `sharewall serve`: an employee suggests posts
-on "Beitrag vorschlagen" (field refusals first), comms accept one (a draft branch in a temporary git
-repository, never this checkout's) and decline another with a reason, and the employee sees both decisions.
-Everyone else meets an explanation instead of a form that fails. Every page runs under the served CSP
-(offline_context fails on a violation) and axe finds nothing serious."""
+on "Beitrag vorschlagen" (field refusals first), comms accept one (a draft branch in the test server's
+temporary git repository, never this checkout's) and decline another with a reason, and the employee sees
+both decisions. Everyone else meets an explanation instead of a form that fails. Every page runs under the
+served CSP (offline_context fails on a violation) and axe finds nothing serious."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 
 from site_builder.local.devauth import dev_token
 from tests.browser.support import axe_violations, dev_sign_in, offline_context
-from tests.local_serve import ServeProcess, request
+from tests.local_serve import ROOT, ServeProcess, request
 
 pytestmark = pytest.mark.browser
 
@@ -31,24 +31,18 @@ def git(repository, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def repository(tmp_path_factory):
-    """A git repository with one commit on main: where the local server writes accepted suggestions."""
-    path = tmp_path_factory.mktemp("suggestions-repo")
-    git(path, "init", "-q", "-b", "main")
-    (path / "README.md").write_text("stand-in for the content repository\n", encoding="utf-8")
-    git(path, "add", "README.md")
-    git(path, "-c", "user.name=Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "start")
-    return path
+def serve(tmp_path_factory):
+    """A `sharewall serve` of its own; it writes accepted suggestions into a temporary git repository
+    (`git_dir`), never into this checkout's."""
+    process = ServeProcess(tmp_path_factory.mktemp("suggest-site"))
+    assert process.git_dir.resolve() != ROOT.resolve()
+    yield process
+    process.stop()
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, repository):
-    """A `sharewall serve` of its own whose accepted suggestions go to the temporary repository."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SUGGESTIONS_GIT_DIR", str(repository))
-        process = ServeProcess(tmp_path_factory.mktemp("suggest-site"))
-    yield process.url
-    process.stop()
+def server(serve) -> str:
+    return serve.url
 
 
 @pytest.fixture
@@ -98,7 +92,7 @@ def card(page, title: str):
     return page.locator("article.sw-suggest__item", has=page.locator(".sw-suggest__title", has_text=title))
 
 
-def test_suggest_accept_decline_and_the_employee_sees_the_decisions(new_page, server, repository):
+def test_suggest_accept_decline_and_the_employee_sees_the_decisions(new_page, server, serve):
     tag = uuid.uuid4().hex[:6]
     accepted, declined = f"Mein Vortrag zu Arm {tag}", f"Mein Blog über Kaffee {tag}"
     employee = new_page()
@@ -178,9 +172,9 @@ def test_suggest_accept_decline_and_the_employee_sees_the_decisions(new_page, se
     assert accepted_card.get_attribute("data-status") == "accepted" and len(decisions) == 1
     branch = accepted_card.locator("[data-sw-pr] code").inner_text()
     assert branch.startswith("suggestions/")
-    files = git(repository, "ls-tree", "-r", "--name-only", branch).splitlines()
+    files = git(serve.git_dir, "ls-tree", "-r", "--name-only", branch).splitlines()
     post = next(name for name in files if name.startswith("content/posts/"))
-    text = git(repository, "show", f"{branch}:{post}")
+    text = git(serve.git_dir, "show", f"{branch}:{post}")
     assert accepted in text and "draft: true" in text
     assert accepted_card.locator("[data-sw-accept]").count() == 0
 
@@ -272,3 +266,31 @@ def test_signed_out_both_pages_offer_the_sign_in_and_no_form(new_page, server):
         assert link.get_attribute("href") == f"/_dev/signin?next=%2F{path.replace('/', '%2F')}"
         assert page.locator("[data-sw-suggest] form, [data-sw-review] form:visible").count() == 0
     assert not axe_violations(page)
+
+
+def test_an_accept_that_fails_midway_says_so_and_accepting_again_finishes_it(new_page, server, serve):
+    title = f"Halb angenommen {uuid.uuid4().hex[:6]}"
+    suggest(server, f"halb-{uuid.uuid4().hex[:6]}", title, language="en")  # the only English one
+    comms = new_page()
+    dev_sign_in(comms, server, "comms-retry", ["employee", "comms"], "/suggestions/")
+    comms.locator("[data-sw-review-list] article").first.wait_for()
+    comms.select_option("[data-sw-review-filters] select[name=language]", "en")
+    item = card(comms, title)
+    item.wait_for()
+    hidden = serve.git_dir.with_name(serve.git_dir.name + "-away")
+    serve.git_dir.rename(hidden)  # the local git repository is gone: the publisher fails
+    try:
+        item.locator("[data-sw-accept]").click()
+        status = item.locator("[data-sw-decision-status].sw-claims__status--error")
+        status.wait_for()
+        assert "Der Vorschlag bleibt offen" in status.inner_text()
+        assert item.locator("[data-sw-accept]").inner_text() == "Erneut annehmen"
+    finally:
+        hidden.rename(serve.git_dir)
+    item.locator("[data-sw-accept]").click()
+    card(comms, title).locator("[data-sw-pr] code").wait_for()
+    branch = card(comms, title).locator("[data-sw-pr] code").inner_text()
+    assert git(serve.git_dir, "branch", "--list", branch) != ""
+    comms.select_option("[data-sw-review-filters] select[name=status]", "accepted")
+    comms.locator("[data-sw-review-status]").filter(has_text="angezeigt").wait_for()
+    assert card(comms, title).get_attribute("data-status") == "accepted"

@@ -15,7 +15,7 @@
       own: "Du möchtest selbst etwas vorschlagen?", own_link: "Beitrag vorschlagen",
       filters: "Filter", status: "Status", language: "Sprache", topic: "Thema", all: "Alle",
       none: "Keine Vorschläge für diese Auswahl.", count: "{count} angezeigt", count_more: "{count} angezeigt, weitere vorhanden",
-      accept: "Annehmen", accepting: "Wird angenommen …", decline: "Ablehnen", reason: "Begründung für die vorschlagende Person",
+      accept: "Annehmen", accept_again: "Erneut annehmen", accepting: "Wird angenommen …", decline: "Ablehnen", reason: "Begründung für die vorschlagende Person",
       reason_hint: "Höchstens 500 Zeichen. Die Person sieht die Begründung bei ihren Vorschlägen.",
       confirm_decline: "Ablehnung senden", cancel: "Abbrechen", declining: "Wird abgelehnt …",
       accepted: "Angenommen. Der Entwurf liegt im Pull-Request.", accepted_local: "Angenommen. Der Entwurf liegt im lokalen Branch.",
@@ -28,7 +28,7 @@
       own: "Want to suggest something yourself?", own_link: "Suggest a post",
       filters: "Filters", status: "Status", language: "Language", topic: "Topic", all: "All",
       none: "No suggestions match this selection.", count: "{count} shown", count_more: "{count} shown, more available",
-      accept: "Accept", accepting: "Accepting …", decline: "Decline", reason: "Reason for the suggester",
+      accept: "Accept", accept_again: "Accept again", accepting: "Accepting …", decline: "Decline", reason: "Reason for the suggester",
       reason_hint: "At most 500 characters. The suggester sees it with their suggestions.",
       confirm_decline: "Send decline", cancel: "Cancel", declining: "Declining …",
       accepted: "Accepted. The draft is in the pull request.", accepted_local: "Accepted. The draft is in the local branch.",
@@ -138,7 +138,9 @@
 
   function actions(item, node) {
     var box = el("div", { class: "sw-suggest__actions", role: "group", "aria-label": S.fill(t.actions, { title: item.title }) });
-    var accept = box.appendChild(el("button", { type: "button", class: "md-button md-button--primary", "data-sw-accept": item.id }, t.accept));
+    // an accept that failed midway ("accepting") is finished by accepting again: the same pull request
+    var acceptText = item.status === "accepting" ? t.accept_again : t.accept;
+    var accept = box.appendChild(el("button", { type: "button", class: "md-button md-button--primary", "data-sw-accept": item.id }, acceptText));
     var decline = box.appendChild(el("button", { type: "button", class: "md-button", "data-sw-decline": item.id, "aria-expanded": "false" }, t.decline));
     var reasonForm = box.appendChild(el("form", { class: "sw-suggest__reason", "data-sw-reason-form": true, novalidate: true, hidden: true }));
     var reason = S.checkedField(t.reason, el("textarea", { name: "reason", rows: "3", maxlength: "500", required: true, "aria-required": "true" }), t.reason_hint);
@@ -176,10 +178,11 @@
 
     accept.addEventListener("click", function () {
       if (busy) return;  // one accept per deliberate click; the API opens one pull request in any case
-      setBusy(true, accept, t.accepting, t.accept);
+      setBusy(true, accept, t.accepting, acceptText);
       C.status(status, t.accepting);
       C.api("POST", "/suggestions/" + encodeURIComponent(item.id) + "/decision", { body: { action: "accept" } }).then(function (reply) {
-        setBusy(false, accept, t.accepting, t.accept);
+        if (S.codeOf(reply) === "publisher_failed") acceptText = t.accept_again;
+        setBusy(false, accept, t.accepting, acceptText);
         if (!reply.ok) { refused(reply); return; }
         var pr = reply.body.pull_request || {};
         decided(reply, S.safeHref(pr.url) ? t.accepted : t.accepted_local);
