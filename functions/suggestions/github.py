@@ -68,6 +68,8 @@ class GitHubPublisher:
         except RequestFailed as error:
             raise PublishFailed(f"GitHub answered {_status(error)} to {error.response.raw_request.method} "
                                 f"{error.response.raw_request.url.path}") from None
+        except (KeyError, TypeError, ValueError):  # an answer without the fields GitHub documents
+            raise PublishFailed("GitHub answered with an unexpected body") from None
         except GitHubException as error:
             inner = getattr(error, "exc", None)  # a failed installation token request arrives wrapped
             if isinstance(inner, RequestFailed):

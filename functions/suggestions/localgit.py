@@ -24,8 +24,11 @@ class LocalGit:
 
     def _git(self, *args: str, text: str | None = None, env: dict | None = None, check: bool = True) -> str:
         clean = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
-        result = subprocess.run(["git", "-C", self.directory, *args], input=text, capture_output=True, text=True,
-                                env={**clean, **AUTHOR, **(env or {})}, timeout=30)
+        try:
+            result = subprocess.run(["git", "-C", self.directory, *args], input=text, capture_output=True, text=True,
+                                    env={**clean, **AUTHOR, **(env or {})}, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as error:  # no git installed, or it hung
+            raise PublishFailed(f"git {args[0]} could not run: {type(error).__name__}") from None
         if check and result.returncode != 0:
             raise PublishFailed(f"git {args[0]} failed in the local repository: {result.stderr.strip()[:200]}")
         return result.stdout.strip()

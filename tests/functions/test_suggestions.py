@@ -343,3 +343,12 @@ def test_the_whole_flow_offline_through_sharewall_serve(tmp_path, monkeypatch):
         assert mine[made[0]]["status"] == "accepted" and mine[made[1]]["reason"] == "Schon gepostet"
     finally:
         server.stop()
+
+
+def test_a_folder_that_is_no_git_repository_is_a_clear_502(fresh_tables, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUGGESTIONS_GIT_DIR", str(tmp_path))  # no repository here
+    _, made = suggest()
+    status, body = decide(made["id"], "accept")
+    assert status == 502 and body["error"]["code"] == "publisher_failed"
+    assert "git hash-object failed in the local repository" in body["error"]["message"], body
+    assert stored(fresh_tables, made["id"])["status"]["S"] == "accepting"
