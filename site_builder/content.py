@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 # the field rules a suggestion shares with a post live with the functions' code (one implementation)
+from sharewall_common.campaigns import Campaign
 from sharewall_common.postfields import SLUG, SUGGESTIONS_MAX, SUMMARY_MAX, TITLE_MAX, https
 from site_builder.frontmatter import Document, FrontMatterError, parse, parse_yaml
 from site_builder.settings import Settings
@@ -140,10 +141,11 @@ DERIVED = frozenset(Post.model_fields) - frozenset(FrontMatter.model_fields)
 
 @dataclass
 class Content:
-    """Everything under `content/`: the valid posts (newest first), sources and all issues."""
+    """Everything under `content/`: the valid posts (newest first), sources, campaigns and all issues."""
 
     posts: list[Post] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
 
     @property
@@ -175,10 +177,13 @@ def load_content(content_dir: str | Path, settings: Settings, now: datetime | No
     content = Content()
     content.sources, source_issues = load_sources(root / "sources.yml", root)
     content.issues += source_issues
+    content.campaigns, campaign_issues = load_campaigns(root / "campaigns.yml", root)
+    content.issues += campaign_issues
     content.issues += load_expenses(root / "expenses.yml", root)
     posts = sorted(root.glob(POST_GLOB))
     for file in posts:
-        post, issues = load_post(file, root, settings, content.sources, markup=markup, refuse_drafts=refuse_drafts)
+        post, issues = load_post(file, root, settings, content.sources, markup=markup, refuse_drafts=refuse_drafts,
+                                 campaigns=content.campaigns)
         content.issues += issues
         if post is not None:
             content.posts.append(post)
@@ -216,6 +221,31 @@ def load_sources(file: Path, root: Path) -> tuple[dict[str, Source], list[Issue]
     return sources, issues
 
 
+def load_campaigns(file: Path, root: Path) -> tuple[dict[str, Campaign], list[Issue]]:
+    """Read `campaigns.yml` (optional: no file, no campaigns): campaign key to name, start, end, reimbursed."""
+    path = _relative(file, root)
+    if not file.is_file():
+        return {}, []
+    text, issue = _read_text(file, path)
+    if issue:
+        return {}, [issue]
+    try:
+        document = parse_yaml(text, first_line=1, what="campaigns.yml")
+    except FrontMatterError as error:
+        return {}, [Issue(path, error.line, str(error))]
+    campaigns, issues = {}, []
+    for key, value in document.meta.items():
+        if not isinstance(key, str) or not SLUG.fullmatch(key):
+            issues.append(Issue(path, document.line_of(key), f"campaign key {key!r} is not a slug; use lower-case letters, digits and '-'"))
+            continue
+        try:
+            campaigns[key] = Campaign.model_validate(value)
+        except ValidationError as error:
+            issues += [Issue(path, document.line_of(key, *e["loc"][:1]), f"campaign {key}: {_campaign_message(e)}")
+                       for e in error.errors()]
+    return campaigns, issues
+
+
 def load_expenses(file: Path, root: Path) -> list[Issue]:
     """Validate `expenses.yml`, the influencers' expense policy (optional: no file, no claims)."""
     from sharewall_common.expenses import PolicyError, load_policy  # shared with the claims function
@@ -251,8 +281,12 @@ def load_page(file: Path, root: Path, settings: Settings) -> list[Issue]:
 
 
 def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Source], *,
-              markup: bool = True, refuse_drafts: bool = False) -> tuple[Post | None, list[Issue]]:
-    """Parse and validate one post file; the post is None when it has any error."""
+              markup: bool = True, refuse_drafts: bool = False,
+              campaigns: dict[str, Campaign] | None = None) -> tuple[Post | None, list[Issue]]:
+    """Parse and validate one post file; the post is None when it has any error.
+
+    With `campaigns` (what campaigns.yml declares) the disclosure rules of campaigns and sources apply too.
+    """
     from site_builder import rules
 
     path = _relative(file, root)
@@ -276,6 +310,8 @@ def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Sou
         issues += [Issue(path, document.line_of(*e["loc"]), _message(e)) for e in error.errors()]
         return None, issues
     issues += [Issue(path, line, message) for line, message in rules.for_post(post, document, root, settings, sources, markup)]
+    if campaigns is not None:
+        issues += [Issue(path, line, message) for line, message in rules.disclosure(post, document, sources, campaigns)]
     valid = not issues
     if post.draft:
         issues.append(rules.draft(path, document.line_of("draft"), refuse_drafts))
@@ -336,6 +372,14 @@ def _parse_time(value: Any, name: str, settings: Settings) -> datetime:
     else:
         raise ValueError(f"{value!r} is not a date; use YYYY-MM-DD or YYYY-MM-DD HH:MM")
     return moment if moment.tzinfo else moment.replace(tzinfo=settings.zone)
+
+
+def _campaign_message(error: dict) -> str:
+    if error["type"] == "extra_forbidden":
+        return f"unknown field '{error['loc'][0]}'; allowed fields: {', '.join(Campaign.model_fields)}"
+    if not error["loc"]:
+        return f"must be a mapping like {{name: …, start: YYYY-MM-DD, end: YYYY-MM-DD, reimbursed: true}}, got {_short(error.get('input'))}"
+    return _message(error)
 
 
 def _unknown_field(key: Any) -> str:

@@ -80,7 +80,7 @@ def parse_yaml(text: str, first_line: int, what: str = "front matter") -> Docume
 
 
 def _lines(node: yaml.Node | None, first_line: int) -> dict[tuple, int]:
-    """File lines of the top-level keys and of the items of list fields."""
+    """File lines of the top-level keys, of the items of list fields and of the keys of mapping fields."""
     found: dict[tuple, int] = {}
     if not isinstance(node, yaml.MappingNode):
         return found
@@ -90,4 +90,8 @@ def _lines(node: yaml.Node | None, first_line: int) -> dict[tuple, int]:
         if isinstance(value, yaml.SequenceNode):
             for index, item in enumerate(value.value):
                 found[(name, index)] = item.start_mark.line + first_line
+        elif isinstance(value, yaml.MappingNode):  # an entry of a data file (campaigns.yml): its fields
+            for field_key, _ in value.value:
+                if isinstance(field_key, yaml.ScalarNode):
+                    found[(name, field_key.value)] = field_key.start_mark.line + first_line
     return found

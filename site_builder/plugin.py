@@ -214,7 +214,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        for path, data in {**self.wall.outputs(), **_published_policy(config.docs_dir)}.items():
+        for path, data in {**self.wall.outputs(), **_published_policy(config.docs_dir),
+                           **_published_campaigns(self.content, self.settings)}.items():
             target = Path(config.site_dir, path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -343,6 +344,14 @@ def _published_policy(docs_dir: str) -> dict[str, bytes]:
 
     source = Path(docs_dir, "expenses.yml")
     return {PREFIX + PUBLISHED_NAME: published_policy(source.read_text(encoding="utf-8"))} if source.is_file() else {}
+
+
+# The campaigns invites may name, published next to the catalogue (validated with the content in on_pre_build)
+def _published_campaigns(content: Content, settings: Settings) -> dict[str, bytes]:
+    from sharewall_common.campaigns import PUBLISHED_NAME, published_campaigns
+    from sharewall_common.published import PREFIX
+
+    return {PREFIX + PUBLISHED_NAME: published_campaigns(content.campaigns, settings.zone)}
 
 
 # Markdown writes HTML (<hr>, <img …>) instead of XHTML (<hr />), as the sanitiser does: a page with nothing

@@ -11,7 +11,7 @@ from typing import Any
 from xml.parsers import expat
 
 from site_builder import sanitise, sharing
-from site_builder.content import Issue, Post, Source
+from site_builder.content import Campaign, Issue, Post, Source
 from site_builder.frontmatter import Document
 from site_builder.networks import NETWORKS
 from site_builder.settings import MKDOCS_EXTENSIONS, Settings
@@ -46,6 +46,27 @@ def for_post(post: Post, document: Document, root: Path, settings: Settings, sou
     yield from _suggestion_rules(post, line, settings)
     if markup:
         yield from unsafe_markup(post.body, post.body_line, settings)
+
+
+def disclosure(post: Post, document: Document, sources: dict[str, Source],
+               campaigns: dict[str, Campaign]) -> Iterator[tuple[int, str]]:
+    """A post names only declared campaigns, and is `sponsored` when its campaign reimburses influencers or its
+    source is an influencer ("if a post was sponsored or supported in any way, say so")."""
+    line = document.line_of
+    campaign = campaigns.get(post.campaign) if post.campaign else None
+    if post.campaign and campaign is None:
+        yield line("campaign"), (f"campaign '{post.campaign}' is not declared in campaigns.yml; "
+                                 f"declared: {', '.join(sorted(campaigns)) or 'none'}")
+    if post.disclosure == "sponsored":
+        return
+    at = line("disclosure") if "disclosure" in document.meta else None
+    if campaign is not None and campaign.reimbursed:
+        yield at or line("campaign"), (f"disclosure must be sponsored: campaign '{post.campaign}' reimburses influencers "
+                                       f"(reimbursed: true in campaigns.yml), got {post.disclosure!r}")
+    source = sources.get(post.source)
+    if source is not None and source.kind == "influencer":
+        yield at or line("source"), (f"disclosure must be sponsored: source '{post.source}' is an influencer, "
+                                     f"got {post.disclosure!r}")
 
 
 def draft(path: str, line: int, refuse: bool) -> Issue:

@@ -287,3 +287,78 @@ def test_wrong_settings_name_the_file_and_every_field_without_a_traceback(tmp_pa
     assert f"{config}: invalid sharewall settings" in result.stderr
     for field in ("page_size", "timezone", "sign_in.authorize_url"):
         assert f"{field}: " in result.stderr
+
+
+# --- campaigns and disclosure (content/campaigns.yml) -----------------------------------------
+
+CAMPAIGNS = """\
+fair:
+  name: {de: Messe, en: Fair}
+  start: 2026-01-01
+  end: 2026-12-31
+  reimbursed: true
+brand: {name: Brand, start: 2026-01-01, end: 2026-06-30, reimbursed: false}
+"""
+DISCLOSURE_POSTS = {
+    # name -> (file text, line, message); each names only its own problem
+    "reimbursed-undisclosed": (post(campaign="fair", disclosure="employee"), 3,
+                               "disclosure must be sponsored: campaign 'fair' reimburses influencers"),
+    "reimbursed-no-disclosure-field": (post(campaign="fair"), 2, "disclosure must be sponsored: campaign 'fair'"),
+    "influencer-undisclosed": (post(source="creator", disclosure="none"), 2,
+                               "disclosure must be sponsored: source 'creator' is an influencer, got 'none'"),
+    "undeclared-campaign": (post(campaign="fiar", disclosure="sponsored"), 2,
+                            "campaign 'fiar' is not declared in campaigns.yml; declared: brand, fair"),
+}
+
+
+def disclosure_content(root: Path, campaigns: str = CAMPAIGNS) -> Path:
+    (root / "posts" / "2026").mkdir(parents=True)
+    (root / "sources.yml").write_text("comms: {name: Comms, kind: department}\ncreator: {name: Creator, kind: influencer}\n")
+    (root / "campaigns.yml").write_text(campaigns)
+    for name, (text, _, _) in DISCLOSURE_POSTS.items():
+        (root / "posts" / "2026" / f"{name}.md").write_text(text)
+    # what passes: sponsored posts of a reimbursed campaign and of an influencer, an unsponsored brand campaign post
+    (root / "posts" / "2026" / "fair-sponsored.md").write_text(post(campaign="fair", disclosure="sponsored"))
+    (root / "posts" / "2026" / "creator-sponsored.md").write_text(
+        post(source="creator", campaign="fair", disclosure="sponsored", link="https://example.com/creator"))
+    (root / "posts" / "2026" / "brand-employee.md").write_text(post(campaign="brand", link="https://example.com/brand"))
+    return root
+
+
+def test_check_fails_undisclosed_posts_of_reimbursed_campaigns_and_influencers_naming_file_and_line(tmp_path: Path) -> None:
+    root = disclosure_content(tmp_path / "content")
+    result = run_check(str(root))
+    assert result.returncode == 1
+    errors = result.stdout.splitlines()
+    for name, (_, line, message) in DISCLOSURE_POSTS.items():
+        assert any(item.startswith(f"content/posts/2026/{name}.md:{line}: ") and message in item for item in errors), (name, errors)
+    named = {item.split(":", 1)[0] for item in errors}
+    assert named == {f"content/posts/2026/{name}.md" for name in DISCLOSURE_POSTS}  # the disclosed ones pass
+
+
+def test_a_post_naming_a_campaign_without_campaigns_yml_fails(tmp_path: Path) -> None:
+    root = disclosure_content(tmp_path / "content")
+    (root / "campaigns.yml").unlink()
+    result = run_check(str(root))
+    assert "content/posts/2026/fair-sponsored.md:2: campaign 'fair' is not declared in campaigns.yml; declared: none" in result.stdout
+
+
+@pytest.mark.parametrize(("campaigns", "line", "message"), [
+    (CAMPAIGNS.replace("  reimbursed: true", "  reimbursed: 'true'"), 5, "campaign fair: reimbursed must be bool"),
+    (CAMPAIGNS.replace("  end: 2026-12-31", "  end: 2025-12-31"), 4, "campaign fair: end (2025-12-31) must not be before start (2026-01-01)"),
+    (CAMPAIGNS.replace("  start: 2026-01-01", "  start: 2026-02-30"), 3, "campaign fair: start '2026-02-30' is not a valid date; use YYYY-MM-DD"),
+    (CAMPAIGNS.replace("  start: 2026-01-01", "  start: next week"), 3, "start 'next week' is not a valid date"),
+    (CAMPAIGNS.replace("reimbursed: false}", "reimbursed: false, budget: 100}"), 6,
+     "campaign brand: unknown field 'budget'; allowed fields: name, start, end, reimbursed"),
+    (CAMPAIGNS.replace("  start: 2026-01-01\n", "", 1), 1, "campaign fair: missing required field 'start'"),
+    (CAMPAIGNS.replace("{de: Messe, en: Fair}", "{deutsch: Messe}"), 2, "campaign fair: name language 'deutsch' is not a two-letter code"),
+    (CAMPAIGNS + "Big Fair: {name: X, start: 2026-01-01, end: 2026-01-02, reimbursed: true}\n", 7,
+     "campaign key 'Big Fair' is not a slug"),
+    (CAMPAIGNS + "broken: [unclosed\n", 8, "YAML error"),
+])
+def test_campaigns_yml_errors_name_the_line_and_field(tmp_path: Path, campaigns: str, line: int, message: str) -> None:
+    root = disclosure_content(tmp_path / "content", campaigns)
+    result = run_check(str(root))
+    assert result.returncode == 1
+    assert any(item.startswith(f"content/campaigns.yml:{line}: ") and message in item
+               for item in result.stdout.splitlines()), result.stdout

@@ -33,7 +33,9 @@ site_name: Test Wall
 site_url: https://wall.example.com/
 docs_dir: content
 site_dir: site
-exclude_docs: sources.yml
+exclude_docs: |
+  sources.yml
+  campaigns.yml
 theme: {{name: material, custom_dir: {templates}, language: de}}
 nav: [index.md]
 plugins:
@@ -76,6 +78,8 @@ def make_project(root: Path, posts: dict[str, str], page_size: int = 24, sign_in
     (content / "posts" / "2026").mkdir(parents=True)
     (content / "images").mkdir()
     (content / "sources.yml").write_text("comms: {name: Comms Team, kind: department}\n", encoding="utf-8")
+    (content / "campaigns.yml").write_text(
+        "heron-fair: {name: Heron Fair, start: 2026-01-01, end: 2026-12-31, reimbursed: true}\n", encoding="utf-8")
     (content / "index.md").write_text("# Wall\n\nIntro text.\n", encoding="utf-8")
     for name in ("orca", "zeppelin"):
         (content / "images" / f"{name}.svg").write_text(SVG, encoding="utf-8")
@@ -241,3 +245,13 @@ def test_a_bad_identity_provider_setting_fails_the_build_and_names_the_field(tmp
         build_site(config)
     assert mentions in "\n".join(record.getMessage() for record in caplog.records)
     assert not (tmp_path / "site").exists()  # nothing published
+
+
+def test_the_build_publishes_the_campaigns_with_their_running_window(site: Path) -> None:
+    from sharewall_common.campaigns import campaigns_from_published
+
+    (heron,) = campaigns_from_published((site / "sharewall" / "campaigns.json").read_bytes()).values()
+    assert (heron.key, heron.name, heron.reimbursed) == ("heron-fair", "Heron Fair", True)
+    assert heron.starts_at.isoformat() == "2026-01-01T00:00:00+01:00"  # midnight in the site timezone
+    assert heron.ends_at.isoformat() == "2027-01-01T00:00:00+01:00"  # the last day counts whole
+    assert not (site / "campaigns.yml").exists()
