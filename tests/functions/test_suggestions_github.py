@@ -253,3 +253,28 @@ def test_a_wrong_app_key_gets_no_token_and_no_pull_request(fresh_tables, github,
     status, body = decide(made["id"], "accept")
     assert status == 502 and "401" in body["error"]["message"], body
     assert github.pulls == [] and github.files == {}
+
+
+def _accept_in_container(suggestion_id: str) -> tuple[int, dict | None]:
+    import suggestions.app  # noqa: F401 (a warm container has its handler loaded)
+
+    status, body = decide(suggestion_id, "accept")
+    return status, (body or {}).get("pull_request")
+
+
+def test_two_comms_accepting_at_once_open_one_pull_request(fresh_tables, github):
+    from tests.functions.invoke import in_containers
+
+    _, made = suggest()
+    results = in_containers(_accept_in_container, [(made["id"],), (made["id"],), (made["id"],)])
+    pulls = [pull for status, pull in results if status == 200]
+    assert pulls and all(pull == pulls[0] for pull in pulls), results
+    assert [status for status, _ in results] == [200, 200, 200], results
+    assert len(github.pulls) == 1 and len(github.files) == 1
+    final = decide(made["id"], "accept")[1]  # whatever raced, accepting once more ends accepted with that one
+    assert final["status"] == "accepted" and final["pull_request"] == github_pull(github)
+
+
+def github_pull(github) -> dict:
+    pull = github.pulls[0]
+    return {"branch": pull["head"], "number": pull["number"], "url": pull["html_url"]}
