@@ -88,6 +88,17 @@ def fill_suggestion(page, link: str, title: str, why: str = "Kolleginnen fragen 
     page.check(f"{FORM} input[name=rights]")
 
 
+def filter_list(page, **choices: str) -> None:
+    """Choose the review page's filters and wait until the list shows only what they select."""
+    for name, value in choices.items():
+        page.select_option(f"[data-sw-review-filters] select[name={name}]", value)
+    wanted = {name: value for name, value in choices.items() if name in ("status", "language")}
+    page.wait_for_function("""wanted => {
+        const items = [...document.querySelectorAll('[data-sw-review-list] article')];
+        return items.length > 0 && items.every(item => Object.entries(wanted).every(([k, v]) => item.dataset[k] === v));
+    }""", arg=wanted)
+
+
 def card(page, title: str):
     return page.locator("article.sw-suggest__item", has=page.locator(".sw-suggest__title", has_text=title))
 
@@ -192,8 +203,7 @@ def test_suggest_accept_decline_and_the_employee_sees_the_decisions(new_page, se
     assert "abgelehnt" in declined_card.locator("[data-sw-status]").inner_text()
 
     # the filters: declined shows the declined one only
-    comms.select_option("[data-sw-review-filters] select[name=status]", "declined")
-    comms.wait_for_function("() => document.querySelector('[data-sw-review-status]').textContent.includes('angezeigt')")
+    filter_list(comms, status="declined")
     assert card(comms, declined).count() == 1 and card(comms, accepted).count() == 0
     assert not axe_violations(comms)
 
@@ -274,7 +284,7 @@ def test_an_accept_that_fails_midway_says_so_and_accepting_again_finishes_it(new
     comms = new_page()
     dev_sign_in(comms, server, "comms-retry", ["employee", "comms"], "/suggestions/")
     comms.locator("[data-sw-review-list] article").first.wait_for()
-    comms.select_option("[data-sw-review-filters] select[name=language]", "en")
+    filter_list(comms, language="en")
     item = card(comms, title)
     item.wait_for()
     hidden = serve.git_dir.with_name(serve.git_dir.name + "-away")
@@ -291,6 +301,23 @@ def test_an_accept_that_fails_midway_says_so_and_accepting_again_finishes_it(new
     card(comms, title).locator("[data-sw-pr] code").wait_for()
     branch = card(comms, title).locator("[data-sw-pr] code").inner_text()
     assert git(serve.git_dir, "branch", "--list", branch) != ""
-    comms.select_option("[data-sw-review-filters] select[name=status]", "accepted")
-    comms.locator("[data-sw-review-status]").filter(has_text="angezeigt").wait_for()
+    filter_list(comms, status="accepted")
     assert card(comms, title).get_attribute("data-status") == "accepted"
+
+
+def test_markup_in_a_suggestion_is_shown_as_text_on_both_pages(new_page, server):
+    user = f"mallory-{uuid.uuid4().hex[:6]}"
+    title = f"<img src=x onerror=alert(1)> {user}"
+    suggest(server, user, title, why="<b>fett</b> <script>alert(2)</script>", language="en")
+    employee = new_page()
+    dev_sign_in(employee, server, user, ["employee"], "/suggest/")
+    comms = new_page()
+    dev_sign_in(comms, server, f"comms-{user}", ["employee", "comms"], "/suggestions/")
+    comms.locator("[data-sw-review-list] article").first.wait_for()
+    filter_list(comms, language="en")
+    for page in (employee, comms):
+        item = card(page, user)
+        item.wait_for()
+        assert item.locator(".sw-suggest__title").inner_text() == title
+        assert "<script>alert(2)</script>" in item.inner_text() and "<b>fett</b>" in item.inner_text()
+        assert item.locator("img, script, b").count() == 0

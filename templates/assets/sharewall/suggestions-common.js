@@ -157,7 +157,8 @@
   // One suggestion as a card: title (linked to its https link), status, dates, why, text, topics, language;
   // `options.names` the language names, `options.comms` adds the suggester's name when given
   function card(item, options) {
-    var node = el("article", { class: "sw-suggest__item", "data-suggestion": item.id, "data-status": item.status });
+    var node = el("article", { class: "sw-suggest__item", "data-suggestion": item.id, "data-status": item.status,
+                               "data-language": item.language });
     var head = node.appendChild(el("div", { class: "sw-suggest__head" }));
     var title = head.appendChild(el("h3", { class: "sw-suggest__title" }));
     var href = safeHref(item.link);
