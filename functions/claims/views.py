@@ -39,6 +39,13 @@ def detail(claim: dict, audit: list[dict], links: dict[int, str], flags: list[di
                 {key: entry.get(key) for key in ("at", "actor", "role", "from", "to", "reason")} for entry in audit]}
 
 
+def history(audit: list[dict]) -> list[dict]:
+    """What an influencer sees of their claim's steps: each status with its time, and why it was rejected;
+    never who in finance decided (their name stays with finance's audit trail)."""
+    return [{"status": entry["to"], "at": entry["at"], **({"reason": entry.get("reason")} if entry["to"] == "rejected" else {})}
+            for entry in audit if entry.get("to")]
+
+
 def invite(item: dict, now_iso: str) -> dict:
     state = "revoked" if item.get("revoked_at") else "expired" if item["expires_at"] <= now_iso else "active"
     return {"id": item["id"], "name": item["name"], "email": item["email"], "campaign": item["campaign"],

@@ -14,7 +14,7 @@ from sharewall_common.callers import allow, current_caller
 from sharewall_common.errors import BadRequest, Conflict, Forbidden, NotFound
 from sharewall_common.expenses import money_text
 
-from claims import access, filing, policy, rules, store, uploads, views
+from claims import access, campaigns, filing, policy, rules, store, uploads, views
 from claims.model import ClaimIn, DecisionIn
 
 router = Router()
@@ -28,8 +28,8 @@ PAGE = 50
 @allow(access.invited)
 def invite():
     found = current_caller(router)
-    return {"name": found["name"], "campaign": found["campaign"], "expires_at": found["expires_at"],
-            "policy": policy.current().public()}
+    return {"name": found["name"], "campaign": found["campaign"], "campaign_name": campaigns.name_of(found["campaign"]),
+            "expires_at": found["expires_at"], "policy": policy.current().public()}
 
 
 @router.post("/claims")
@@ -48,7 +48,8 @@ def submit(claim: ClaimIn):
 @allow(access.invited)
 def mine():
     found = current_caller(router)
-    return {"claims": [views.own(claim) for claim in store.claims_of_invite(found["id"])]}
+    return {"claims": [{**views.own(claim), "history": views.history(store.audit_of(claim["id"]))}
+                       for claim in store.claims_of_invite(found["id"])]}
 
 
 @router.get("/claims")
@@ -60,7 +61,7 @@ def listing(status: Annotated[Literal["submitted", "approved", "rejected", "paid
         claims, next_cursor = store.claims_by_status(status, PAGE, cursor)
     else:
         claims, next_cursor = store.first_page(status, stats[status], PAGE)
-    return {"status": status, "claims": [views.summary(claim) for claim in claims], "next": next_cursor,
+    return {"status": status, "claims": [_named(views.summary(claim)) for claim in claims], "next": next_cursor,
             "totals": {name: {"count": item.get("count", 0), "total": money_text(item.get("total", 0))}
                        for name, item in stats.items()}}
 
@@ -73,7 +74,7 @@ def detail(claim_id: str):
     links = {index: uploads.link(line["receipt_key"], line.get("content_type"))
              for index, line in enumerate(claim["lines"]) if line.get("receipt_key")}
     detail = views.detail(claim, store.audit_of(claim_id), links, filing.current_flags(claim))
-    return {**detail, "self_invited": claim.get("creator") == caller.actor}
+    return {**_named(detail), "self_invited": claim.get("creator") == caller.actor}
 
 
 @router.post("/claims/<claim_id>/decision")
@@ -95,11 +96,17 @@ def decide(claim_id: str, decision: DecisionIn):
         raise Conflict(str(error), code="status_changed") from None
     at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     changes = {f"{to}_at": at, **({"reason": decision.reason} if decision.reason else {})}
-    audit = {"at": at, "actor": caller.actor, "role": "finance", "from": decision.expected, "to": to,
+    # the approver's name from their token: a finance decision must be attributable (DESIGN.md, Privacy)
+    audit = {"at": at, "actor": caller.actor, "name": caller.name, "role": "finance", "from": decision.expected, "to": to,
              "reason": decision.reason, "duplicates_confirmed": decision.confirm_duplicates or None}
     store.decide(claim, to, audit, changes)
     logger.info("claim decided", extra={"claim": claim_id, "from": decision.expected, "to": to})
     return {"id": claim_id, "status": to}
+
+
+# Finance reads the campaign's name (from the published campaigns.yml) beside its slug
+def _named(view: dict) -> dict:
+    return {**view, "campaign_name": campaigns.name_of(view.get("campaign"))}
 
 
 def _claim(claim_id: str) -> dict:
