@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto
 from site_builder.local.server import serve_catalogue
 from site_builder.networks import NETWORKS
+from sharewall_common.campaigns import Campaign, published_campaigns
 from sharewall_common.expenses import published_policy
 from tests.local_serve import ServeProcess, crowd_today
 
@@ -20,6 +22,19 @@ WALL = {
     "q3-results": ("finance-team", list(NETWORKS)),
     "email-only": ("people", ["email"]),
     **{f"post-{n}": (f"source-{n % 3}", list(NETWORKS)) for n in range(7)},
+}
+
+_TODAY = date.today()
+# The campaigns the function tests' published site declares: invites may name only fair-2026
+TEST_CAMPAIGNS = {
+    "fair-2026": Campaign(name={"de": "Herbstmesse", "en": "Autumn fair"}, start=_TODAY - timedelta(days=30),
+                          end=_TODAY + timedelta(days=60), reimbursed=True),
+    "brand-2026": Campaign(name="Brand", start=_TODAY - timedelta(days=30), end=_TODAY + timedelta(days=60),
+                           reimbursed=False),
+    "fair-2025": Campaign(name="Fair 2025", start=_TODAY - timedelta(days=400), end=_TODAY - timedelta(days=2),
+                          reimbursed=True),
+    "fair-2027": Campaign(name="Fair 2027", start=_TODAY + timedelta(days=200), end=_TODAY + timedelta(days=230),
+                          reimbursed=True),
 }
 
 
@@ -41,6 +56,8 @@ def site_origin(tmp_path_factory):
     # and the expense policy the claims function enforces, published by the build from content/expenses.yml
     (root / "sharewall" / "expenses.json").write_bytes(
         published_policy((ROOT / "content" / "expenses.yml").read_text(encoding="utf-8")))
+    # and the campaigns invites may name, as the build publishes them (dates around today: the tests never age)
+    (root / "sharewall" / "campaigns.json").write_bytes(published_campaigns(TEST_CAMPAIGNS, timezone.utc))
     yield origin
     server.shutdown()
 

@@ -16,7 +16,7 @@ import regex
 
 from sharewall_common.callers import by_invite, by_token
 from sharewall_common.errors import Unauthorized
-from sharewall_common.identity import Identity, identity_of
+from sharewall_common.identity import Identity, display_name, identity_of
 from sharewall_common.pseudonym import pseudonym
 
 from claims import store
@@ -31,12 +31,13 @@ ACTOR_SCOPE = "claims-actor"  # pseudonyms of staff in invites and audit entries
 class Staff:
     identity: Identity
     actor: str  # keyed hash of the subject: who did it, without storing who they are
+    name: str | None = None  # the token's display name: kept only on finance decisions, which must be attributable
 
 
 def staff(event: dict, *roles: str) -> Staff:
     """The signed-in employee, when they hold one of `roles` (401 without identity, 403 without role)."""
     identity = identity_of(event).require(*roles)
-    return Staff(identity, pseudonym(identity.subject, ACTOR_SCOPE))
+    return Staff(identity, pseudonym(identity.subject, ACTOR_SCOPE), display_name(event))
 
 
 def staff_with(*roles: str):

@@ -107,6 +107,23 @@ def groups_claim(event: dict, claims: dict, name: str) -> object:
     return token[name] if agrees and flattened(token[name]) == str(verified) else verified
 
 
+NAME_CLAIMS = ("name", "preferred_username", "email")  # the first one the token carries names the person
+NAME_MAX = 120
+
+
+def display_name(event: dict) -> str | None:
+    """The verified token's name for people to read (`name`, else `preferred_username`, else `email`).
+
+    Only finance decisions keep it (they must be attributable); nothing else stores who someone is.
+    """
+    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt", {}).get("claims") or {}
+    for key in NAME_CLAIMS:
+        value = " ".join(str(claims.get(key) or "").split())  # no line breaks or runs of spaces
+        if value and not any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+            return value[:NAME_MAX]
+    return None
+
+
 def identity_of(event: dict) -> Identity:
     """The verified caller of an HTTP API v2 event; Unauthorized when the authorizer vouched for no one."""
     claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt", {}).get("claims") or {}

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from sharewall_common.callers import allow, current_caller
 from sharewall_common.errors import NotFound
 
-from claims import access, store, views
+from claims import access, campaigns, store, views
 from claims.model import InviteIn
 
 router = Router()
@@ -29,8 +29,9 @@ def _link(token: str) -> str:
 @allow(access.staff_with("comms"))
 def create(invite: InviteIn):
     caller = current_caller(router)
-    invite_id, token, hashed = access.new_token()
     now = datetime.now(timezone.utc)
+    campaigns.open_for_invites(invite.campaign, now)  # declared, running and reimbursed, or 400 naming `campaign`
+    invite_id, token, hashed = access.new_token()
     created_at = now.isoformat(timespec="microseconds")
     item = {"id": invite_id, "name": invite.name, "email": invite.email, "campaign": invite.campaign,
             "created_at": created_at,
