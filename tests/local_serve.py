@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -33,7 +34,8 @@ class ServeProcess:
         env["SHAREWALL_QUIET"] = "1"
         # accepted suggestions become branches of a repository of the test's own, not of this checkout
         self.git_dir = Path(env.get("SUGGESTIONS_GIT_DIR") or tempfile.mkdtemp(prefix="sharewall-suggestions-"))
-        if "SUGGESTIONS_GIT_DIR" not in env:
+        self._own_git_dir = "SUGGESTIONS_GIT_DIR" not in env  # removed again by stop()
+        if self._own_git_dir:
             subprocess.run(["git", "init", "-q", "-b", "main", str(self.git_dir)], check=True, timeout=30)
         env["SUGGESTIONS_GIT_DIR"] = str(self.git_dir)
         # stderr to a file and stdout drained below: a full pipe nobody reads would block the server's logging
@@ -66,6 +68,8 @@ class ServeProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if getattr(self, "_own_git_dir", False):
+            shutil.rmtree(self.git_dir, ignore_errors=True)
 
 
 def request(url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None,
