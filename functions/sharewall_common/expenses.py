@@ -15,6 +15,8 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sharewall_common.accounting import Accounting, account_text
+
 CENT = Decimal("0.01")
 CATEGORY_KEY = regex.compile(r"[a-z][a-z0-9-]{0,39}")
 # Words that name payment for work, in German and English: such categories are not expenses.
@@ -65,6 +67,12 @@ class Category(BaseModel):
     label: dict[str, str] = Field(min_length=1)
     limit: int = Field(gt=0)  # cents: the most one claim, and all claims of one invite together, may hold
     receipt: bool = True
+    account: str | None = None  # the expense account lines of this category are booked to (DATEV export)
+
+    @field_validator("account", mode="before")
+    @classmethod
+    def _account(cls, value: Any) -> Any:
+        return None if value is None else account_text(value)
 
     @field_validator("limit", mode="before")
     @classmethod
@@ -95,6 +103,7 @@ class ExpensePolicy(BaseModel):
     # an invite's claims together over a category's limit: finance sees a flag, or the claim is refused
     across_claims: Literal["flag", "refuse"] = "flag"
     categories: dict[str, Category] = Field(min_length=1)
+    accounting: Accounting | None = None  # how claims are booked (DATEV); without it runs have no DATEV file
 
     @field_validator("currency")
     @classmethod
@@ -123,6 +132,18 @@ class ExpensePolicy(BaseModel):
             raise ValueError("every category needs a label in the same languages")
         return self
 
+    # with an accounting section every category is booked somewhere, to an account of the chart's length
+    @model_validator(mode="after")
+    def _category_accounts(self) -> ExpensePolicy:
+        if self.accounting is None:
+            return self
+        for key, category in self.categories.items():
+            if category.account is None:
+                raise ValueError(f"categories.{key}.account: missing; with an accounting section every category needs "
+                                 "the expense account its lines are booked to (e.g. SKR03 4600, SKR04 6600)")
+            self.accounting.check_account(category.account, f"categories.{key}.account")
+        return self
+
     def public(self) -> dict[str, Any]:
         """What the claim form shows: categories with labels, limits as decimal strings, receipt rule."""
         return {
@@ -142,8 +163,10 @@ class ExpensePolicy(BaseModel):
         return {
             "currency": self.currency, "max_age_days": self.max_age_days, "max_lines": self.max_lines,
             "across_claims": self.across_claims,
-            "categories": {key: {"label": category.label, "limit": money_text(category.limit), "receipt": category.receipt}
+            "categories": {key: {"label": category.label, "limit": money_text(category.limit), "receipt": category.receipt,
+                                 **({"account": category.account} if category.account else {})}
                            for key, category in self.categories.items()},
+            **({"accounting": self.accounting.document()} if self.accounting else {}),
         }
 
 
@@ -180,7 +203,7 @@ def load_policy(text: str) -> ExpensePolicy:
     try:
         return ExpensePolicy.model_validate(data)
     except ValidationError as error:
-        raise PolicyError([(_line(lines, e["loc"]), _message(e)) for e in error.errors()]) from None
+        raise PolicyError([(_line(lines, _where(e)), _message(e)) for e in error.errors()]) from None
 
 
 # One parse gives both the data and the line of every key (read before constructing: merge keys rewrite the nodes)
@@ -206,6 +229,16 @@ def _node_lines(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
     return found
 
 
+NAMED = regex.compile(r"(?:Value error, )?([a-z_]+(?:\.[A-Za-z0-9_-]+)+): ")
+
+
+def _where(error: dict) -> tuple:
+    """The error's path; a check across fields names the field it is about first: 'categories.x.account: …'."""
+    loc, named = tuple(str(part) for part in error["loc"]), NAMED.match(error["msg"])
+    path = tuple(named[1].split(".")) if named else ()
+    return path if path[:len(loc)] == loc else loc
+
+
 def _line(lines: dict[tuple, int], loc: tuple) -> int:
     parts = tuple(str(part) for part in loc)
     for end in range(len(parts), 0, -1):
@@ -223,4 +256,5 @@ def _message(error: dict) -> str:
         return f"unknown field '{name}'"
     if kind == "greater_than":
         return f"{name} must be greater than 0, got {value!r}"
-    return f"{name}: {error['msg'].removeprefix('Value error, ')}"
+    message = error["msg"].removeprefix("Value error, ")
+    return message if NAMED.match(message) and _where(error) != tuple(error["loc"]) else f"{name}: {message}"
