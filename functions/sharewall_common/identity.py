@@ -114,7 +114,8 @@ NAME_MAX = 120
 def display_name(event: dict) -> str | None:
     """The verified token's name for people to read (`name`, else `preferred_username`, else `email`).
 
-    Only finance decisions keep it (they must be attributable); nothing else stores who someone is.
+    Only finance decisions keep it (they must be attributable), and a suggestion whose suggester asked to
+    be named (shown to comms and in its pull request); nothing else stores who someone is.
     """
     claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt", {}).get("claims") or {}
     for key in NAME_CLAIMS:

@@ -18,7 +18,7 @@ from sharewall_common.postfile import BRIEFING, post_path, post_text, publish_ti
 from suggestions.publisher import Draft
 
 SLUG_STEM = 40  # the rest of the slug is the suggestion's id: unique, the same on every retry
-PLAIN_NAME = regex.compile(r"[^\p{L}\p{M}\p{N} .'-]+")
+PLAIN_NAME = regex.compile(r"[^\p{L}\p{M}\p{N} .@_'-]+")  # a name, or the user name or e-mail the token has
 
 
 def named(suggestion: dict) -> str | None:

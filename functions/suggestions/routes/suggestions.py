@@ -12,21 +12,13 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from sharewall_common.callers import allow, current_caller, roles
 from sharewall_common.clock import today
-from sharewall_common.identity import STAFF
+from sharewall_common.identity import STAFF, display_name
 from suggestions import store, views
 from suggestions.models import IDEMPOTENCY_KEY, SuggestionIn
 
 router = APIGatewayHttpRouter()
 logger = Logger(service="suggestions", child=True)
 PAGE = 50
-NAME_MAX = 100
-
-
-def display_name(event: dict) -> str | None:
-    """The `name` claim the identity provider vouched for (kept only when the suggester asks to be named)."""
-    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt", {}).get("claims") or {}
-    name = " ".join(str(claims.get("name") or "").split())
-    return name[:NAME_MAX] or None
 
 
 # The key makes the form's retries safe: the page makes one per submission and resends it with every retry
@@ -38,6 +30,7 @@ def suggest(
                                            description="8-128 letters, digits, - or _; one per submission")],
 ) -> Response[dict]:
     caller = current_caller(router)
+    # the token's name is kept only when the suggester asks to be named
     name = display_name(router.current_event.raw_event) if body.name_me else None
     suggestion, replayed = store.add(body.model_dump(), caller.subject, idempotency_key, name,
                                      datetime.now(timezone.utc), today())
