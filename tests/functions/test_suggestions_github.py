@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from site_builder.local.aws import REGION
 from sharewall_common.secret_values import forget_secrets
-from tests.functions.test_suggestions import GOOD, call, decide, suggest
+from tests.functions.test_suggestions_api import GOOD, call, decide, suggest
 
 APP_ID, INSTALLATION = "424242", 99
 OWNER, REPO = "acme", "wall"
