@@ -256,3 +256,24 @@ def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path |
 
 
 main.add_command(invite)  # sharewall invite create|list|revoke
+
+
+@main.group()
+def audit() -> None:
+    """The claims' audit trail (finance role)."""
+
+
+@audit.command()
+@click.option("--api", envvar="SHAREWALL_API", required=True,
+              help="Base URL of the Sharewall API, e.g. https://wall.example.com/api (or SHAREWALL_API).")
+@click.option("--token", envvar="SHAREWALL_TOKEN", required=True, show_envvar=True,
+              help="Your bearer token (finance role); better passed as SHAREWALL_TOKEN than on the command line.")
+def verify(api: str, token: str) -> None:
+    """Check every claim's audit trail against its hash chain; exit 1 naming each broken claim's first broken link."""
+    from site_builder.audit import verify as verify_chains
+    from site_builder.invites import request
+
+    result = verify_chains(lambda path: request(api, token, "GET", path), progress=click.echo)
+    if result.broken:
+        raise click.ClickException(f"{len(result.broken)} of {result.claims} claims have a broken audit trail")
+    click.echo(f"verified {result.claims} claims, {result.entries} entries")

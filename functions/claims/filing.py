@@ -85,7 +85,7 @@ def _file(request: dict) -> dict:
             data, content_type = files[index]
             stored.update(receipt_key=receipts.claim_key(cid, index, content_type), content_type=content_type,
                           receipt_hash=rules.receipt_key(data))
-            uploads.file_receipt(invite["id"], line.receipt, stored["receipt_key"], content_type)
+            uploads.file_receipt(stored["receipt_key"], data, content_type)
         lines.append(stored)
     markers = _markers(claim.payee.iban, lines)
     submitted_at = now.isoformat(timespec="microseconds")

@@ -3,7 +3,8 @@
 Items (pk / sk):
   INVITE#<id> / INVITE         the invite: name, e-mail, campaign, expiry, hash of its token, creator pseudonym
   CLAIM#<id>  / CLAIM          the claim as submitted (never edited), plus status and decision fields
-  CLAIM#<id>  / AUDIT#<at>#<to> one per transition: who (pseudonym), when, from, to, reason; never deleted
+  CLAIM#<id>  / AUDIT#<seq>     one per transition: who (pseudonym), when, from, to, reason; hash-chained (claims.audit),
+                               the chain head (audit_seq, audit_head) on the claim item; never deleted
   DUP#R#<sha256 of receipt> / <claim>#<line>        same receipt bytes in any claim
   DUP#P#<sha256 of iban|date|cents|currency> / ...  same payee, date, amount and currency
   INVITE#<id> / TOTALS        cents per category (`c_<category>`) of the invite's claims that are not rejected,
@@ -33,6 +34,8 @@ from botocore.exceptions import ClientError
 from sharewall_common import cursors, dynamo
 from sharewall_common.aws import client
 from sharewall_common.errors import Conflict, NotFound
+
+from claims import audit as chain
 
 STATS = "CLAIMSTATS"
 RECENT = "r_"  # attribute prefix of the newest claims of a status, in the CLAIMSTATS item
@@ -125,13 +128,14 @@ def claim_items(claim: dict, audit: dict, duplicates: list[tuple[str, str]],
 
     `caps`: category -> the most the invite's total may be before this claim (the write fails above it).
     """
+    claim, first_entry = chain.first(claim, audit)
     keys = {"pk": f"CLAIM#{claim['id']}", "sk": "CLAIM", "gsi1pk": f"CLAIMS#{claim['status']}",
             "gsi1sk": f"{claim['submitted_at']}#{claim['id']}", "gsi2pk": f"INVITE#{claim['invite_id']}",
             "gsi2sk": f"{claim['submitted_at']}#{claim['id']}"}
     items = [
         {"Put": {"TableName": table(), "Item": _item({**claim, **keys}), "ConditionExpression": "attribute_not_exists(pk)"}},
         _totals_update(claim["invite_id"], claim.get("invite_totals") or {}, caps or {}),
-        _audit_put(claim["id"], audit),
+        first_entry,
         _stats_update(claim["status"], 1, claim["total"], enter=(claim["id"], list_key(claim))),
     ]
     for pk, sk in duplicates:
@@ -263,7 +267,7 @@ def decide(claim: dict, to: str, audit: dict, changes: dict) -> None:
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": {**_values(**sets), **_values(expected=frm)},
     }
-    items = [{"Update": update}, _audit_put(claim["id"], audit),
+    items = [*chain.transition(claim, audit, update),
              *([_totals_update(claim["invite_id"], {name: -cents for name, cents in claim["invite_totals"].items()}, {})]
                if to == "rejected" and claim.get("invite_totals") else []),  # a rejected claim leaves the totals
              _stats_update(frm, -1, -claim["total"], leave=claim["id"]),
@@ -278,12 +282,6 @@ def decide(claim: dict, to: str, audit: dict, changes: dict) -> None:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _audit_put(claim_id: str, audit: dict) -> dict:
-    return {"Put": {"TableName": table(), "Item": _item({**audit, "pk": f"CLAIM#{claim_id}",
-                                                         "sk": f"AUDIT#{audit['at']}#{audit['to']}"}),
-                    "ConditionExpression": "attribute_not_exists(pk)"}}
 
 
 def _stats_update(status: str, count: int, total: int, *, enter: tuple[str, str] | None = None,

@@ -6,21 +6,17 @@ range, a short expiry. After upload the bytes decide the type, not the name or t
 
 from __future__ import annotations
 
-import os
 import secrets
 
 from botocore.exceptions import ClientError
 
 from sharewall_common.aws import client
 
-from claims import receipts
+from claims import receipts, records
+from claims.records import bucket
 
 POST_SECONDS = 600
 GET_SECONDS = 300
-
-
-def bucket() -> str:
-    return os.environ["RECEIPTS_BUCKET"]
 
 
 def presigned_post(invite_id: str, content_type: str) -> dict:
@@ -49,10 +45,15 @@ def inspect(invite_id: str, upload_id: str) -> tuple[bytes, str] | None:
     return obj["Body"].read(), obj.get("ContentType", "")
 
 
-def file_receipt(invite_id: str, upload_id: str, key: str, content_type: str) -> None:
-    """Copy the checked upload to the claim's own key (the pending copy expires by lifecycle)."""
-    client("s3").copy_object(Bucket=bucket(), Key=key, ContentType=content_type, MetadataDirective="REPLACE",
-                             CopySource={"Bucket": bucket(), "Key": receipts.pending_key(invite_id, upload_id)})
+def file_receipt(key: str, data: bytes, content_type: str) -> None:
+    """Write the checked bytes of an upload under the claim's own key, locked for the receipts' retention.
+
+    The bytes that were checked (type, size, duplicate hash) are the ones filed: a copy of the pending
+    object could pick up a re-upload made in between. Only the filed version is locked (records.py);
+    the pending upload is not, and expires by lifecycle.
+    """
+    client("s3").put_object(Bucket=bucket(), Key=key, Body=data, ContentType=content_type, ChecksumAlgorithm="SHA256",
+                            **records.lock(records.RECEIPTS))
 
 
 def link(key: str, content_type: str | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sharewall_common.expenses import money_text
 
+from claims import audit as chain
 from claims.rules import mask_iban
 
 
@@ -29,14 +30,18 @@ def own(claim: dict) -> dict:
 
 
 def detail(claim: dict, audit: list[dict], links: dict[int, str], flags: list[dict]) -> dict:
-    """Everything finance needs to decide: payee in full, lines with receipt links, flags, audit trail."""
+    """Everything finance needs to decide: payee in full, lines with receipt links, flags, audit trail.
+
+    The trail's entries come whole with their hashes, and the claim's chain head with them, so that
+    `sharewall audit verify` can check the chain from what the API returns.
+    """
     lines = _lines(claim)
     for index, line in enumerate(lines):
         line["receipt_url"] = links.get(index)
     return {**summary(claim), "iban": claim["payee"]["iban"], "payee": claim["payee"], "lines": lines,
             "note": claim.get("note"), "reason": claim.get("reason"), "flags": flags,
-            "audit": [
-                {key: entry.get(key) for key in ("at", "actor", "role", "from", "to", "reason")} for entry in audit]}
+            "audit": [chain.public(entry) for entry in audit],
+            "audit_head": dict(zip(("seq", "hash"), chain.head(claim), strict=True))}
 
 
 def history(audit: list[dict]) -> list[dict]:

@@ -269,9 +269,14 @@ def create_resources(template: dict | str | Path = "template.yaml",
     for logical_id, res in resources_of_type(template, "AWS::S3::Bucket").items():
         props = res.get("Properties") or {}
         name = props.get("BucketName") if isinstance(props.get("BucketName"), str) else local_bucket_name(logical_id)
-        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+        locked = props.get("ObjectLockEnabled") is True
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION},
+                         **({"ObjectLockEnabledForBucket": True} if locked else {}))
         if (props.get("VersioningConfiguration") or {}).get("Status") == "Enabled":
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        if locked and props.get("ObjectLockConfiguration"):
+            # the same names in CloudFormation and the S3 API (ObjectLockEnabled, Rule.DefaultRetention...)
+            s3.put_object_lock_configuration(Bucket=name, ObjectLockConfiguration=props["ObjectLockConfiguration"])
         if props.get("PublicAccessBlockConfiguration"):
             s3.put_public_access_block(Bucket=name,
                                        PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])

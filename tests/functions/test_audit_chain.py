@@ -1,0 +1,78 @@
+"""The claims' audit trail is hash-chained: each entry carries the hash of the one before, the claim its head,
+and two writers can never both append after the same entry."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from sharewall_common.auditchain import GENESIS, canonical, entry_hash
+from site_builder.audit import first_break
+from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
+from tests.functions.claims_client import FINANCE, call, line, submit, upload
+from tests.functions.claims_client import invite as new_invite
+
+ENTRY = {"seq": 1, "at": "2026-11-27T10:00:00.000001+00:00", "actor": "invite:abc", "to": "submitted",
+         "role": "influencer", "prev": GENESIS}
+
+
+def test_the_hash_covers_every_stored_field_in_one_canonical_form():
+    base = entry_hash("c1", ENTRY)
+    assert canonical("c1", ENTRY) == canonical("c1", dict(reversed(list(ENTRY.items()))))  # key order is irrelevant
+    assert entry_hash("c1", {**ENTRY, "reason": None}) == base  # absent and None are the same (DynamoDB stores no None)
+    for changed in ({"seq": 2}, {"at": ENTRY["at"][:-1] + "2"}, {"actor": "invite:abd"}, {"to": "approved"},
+                    {"role": "finance"}, {"prev": "0" * 64}, {"reason": "x"}, {"name": "Finn"}):
+        assert entry_hash("c1", {**ENTRY, **changed}) != base, changed
+    assert entry_hash("c2", ENTRY) != base  # an entry cannot be moved to another claim
+    assert "ü".encode() in canonical("c1", {**ENTRY, "reason": "Prüfung"})  # UTF-8, not escaped
+
+
+def test_each_step_appends_a_linked_entry_and_moves_the_head(fresh_tables):
+    token = new_invite()["token"]
+    claim_id = submit(token, [line(upload(token))]).body["id"]
+    assert call("POST", f"/claims/{claim_id}/decision", {"action": "approve", "expected": "submitted"},
+                claims=FINANCE).status == 200
+    detail = call("GET", f"/claims/{claim_id}", claims=FINANCE).body
+    trail = detail["audit"]
+    assert [(entry["seq"], entry["from"], entry["to"]) for entry in trail] == [(1, None, "submitted"),
+                                                                               (2, "submitted", "approved")]
+    assert trail[0]["prev"] == GENESIS and trail[1]["prev"] == trail[0]["hash"]
+    assert all(entry["hash"] == entry_hash(claim_id, entry) for entry in trail)
+    assert detail["audit_head"] == {"seq": 2, "hash": trail[1]["hash"]}
+    assert first_break(claim_id, trail, detail["audit_head"]) is None
+
+
+def test_a_writer_with_a_stale_head_cannot_fork_the_chain(fresh_tables):
+    from claims import audit, store
+
+    token = new_invite()["token"]
+    claim_id = submit(token, [line(upload(token))]).body["id"]
+    stale = store.get_claim(claim_id)
+    note = {"TableName": store.table(), "Key": {"pk": {"S": f"CLAIM#{claim_id}"}, "sk": {"S": "CLAIM"}},
+            "UpdateExpression": "SET #note = :note", "ExpressionAttributeNames": {"#note": "note"},
+            "ExpressionAttributeValues": {":note": {"S": "x"}}}  # no status condition: only the head guards
+    step = {"at": "2026-11-27T10:00:00.000001+00:00", "actor": "p-a", "to": "submitted", "role": "finance"}
+    store._transact(audit.transition(stale, step, note))
+    with pytest.raises(ClientError) as refused:
+        store._transact(audit.transition(stale, {**step, "actor": "p-b"}, note))
+    assert refused.value.response["Error"]["Code"] == "TransactionCanceledException"
+    trail = store.audit_of(claim_id)
+    assert [entry["actor"] for entry in trail] == ["invite:" + store.get_claim(claim_id)["invite_id"], "p-a"]
+    assert first_break(claim_id, trail, dict(zip(("seq", "hash"), audit.head(store.get_claim(claim_id))))) is None
+
+
+def test_transition_keeps_the_callers_update_and_condition():
+    from claims import audit
+
+    claim = {"id": "c1", "audit_seq": 3, "audit_head": "h3"}
+    update = {"UpdateExpression": "SET #status = :to REMOVE #run", "ConditionExpression": "#status = :expected",
+              "ExpressionAttributeNames": {"#status": "status", "#run": "run"},
+              "ExpressionAttributeValues": {":to": {"S": "approved"}, ":expected": {"S": "in_payment"}}}
+    changed, put = audit.transition(claim, {"at": "t", "actor": "p", "to": "approved"}, update)
+    body = changed["Update"]
+    assert body["UpdateExpression"] == ("SET #audit_seq = :audit_seq_next, #audit_head = :audit_head_next, "
+                                        "#status = :to REMOVE #run")
+    assert body["ConditionExpression"] == "(#status = :expected) AND #audit_seq = :audit_seq_was"
+    assert body["ExpressionAttributeValues"][":audit_seq_was"] == {"N": "3"}
+    assert put["Put"]["Item"]["sk"] == {"S": "AUDIT#00000004"} and put["Put"]["Item"]["prev"] == {"S": "h3"}
+    assert update["ConditionExpression"] == "#status = :expected"  # the caller's dict is left as it was
