@@ -321,3 +321,35 @@ def test_markup_in_a_suggestion_is_shown_as_text_on_both_pages(new_page, server)
         assert item.locator(".sw-suggest__title").inner_text() == title
         assert "<script>alert(2)</script>" in item.inner_text() and "<b>fett</b>" in item.inner_text()
         assert item.locator("img, script, b").count() == 0
+
+
+def answering(body: dict):
+    """A route handler that answers 200 with `body` as JSON."""
+    return lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+
+def test_on_github_the_accepted_card_links_the_pull_request_and_only_an_https_one(new_page, server):
+    """The decision's answer as the GitHub publisher gives it (the browser's route stands in for the API)."""
+    title = f"Auf GitHub {uuid.uuid4().hex[:6]}"
+    stored = suggest(server, f"gh-{uuid.uuid4().hex[:6]}", title, language="en")
+    comms = new_page()
+    dev_sign_in(comms, server, "comms-gh", ["employee", "comms"], "/suggestions/")
+    comms.locator("[data-sw-review-list] article").first.wait_for()
+    filter_list(comms, language="en")
+    for url, number in (("javascript:alert(1)", None), ("https://github.com/acme/content/pull/42", 42)):
+        answer = {**stored, "status": "accepted", "decided": stored["created"], "name": None,
+                  "pull_request": {"branch": f"suggestions/{stored['id']}", "number": number, "url": url}}
+        comms.route(re.compile(r"/api/suggestions/\w+/decision$"), answering(answer))
+        card(comms, title).locator("[data-sw-accept]").click()
+        pull = card(comms, title).locator("[data-sw-pr]")
+        pull.wait_for()
+        if number is None:  # not https: the branch as text, no link
+            assert pull.locator("a").count() == 0 and stored["id"] in pull.inner_text()
+            comms.unroute(re.compile(r"/api/suggestions/\w+/decision$"))
+            comms.reload()
+            filter_list(comms, language="en")
+        else:
+            link = pull.locator("a")
+            assert link.get_attribute("href") == url and link.inner_text() == "#42"
+            assert "Pull-Request" in pull.inner_text()
+            assert link.evaluate("node => node === document.activeElement")
