@@ -25,7 +25,7 @@ def invite_cli(*args: str, token: str | None, api: str) -> subprocess.CompletedP
 def test_invite_create_list_revoke_against_the_local_api(local_server):
     api, comms = local_server + "api", dev_token("cli-comms", ["employee", "comms"])
     name = f"CLI Guest {uuid.uuid4().hex[:6]}"
-    created = invite_cli("create", "--name", name, "--email", "guest@example.org", "--campaign", "fair-2026",
+    created = invite_cli("create", "--name", name, "--email", "guest@example.org", "--campaign", "creator-programme",
                          "--days", "30", token=comms, api=api)
     assert created.returncode == 0, created.stderr
     invite_id = re.search(r"^invite ([0-9a-f]{16}) for " + re.escape(name), created.stdout, re.M).group(1)
@@ -39,12 +39,21 @@ def test_invite_create_list_revoke_against_the_local_api(local_server):
 
 def test_invite_cli_errors_are_the_apis_messages(local_server):
     api = local_server + "api"
-    employee = invite_cli("create", "--name", "X", "--email", "x@example.org", "--campaign", "fair-2026",
+    employee = invite_cli("create", "--name", "X", "--email", "x@example.org", "--campaign", "creator-programme",
                           token=dev_token("cli-employee", ["employee"]), api=api)
     assert employee.returncode == 1 and "this needs one of the roles: comms" in employee.stderr
     bad = invite_cli("create", "--name", "X", "--email", "not-an-address", "--campaign", "Fair 2026",
                      token=dev_token("cli-comms", ["comms"]), api=api)
     assert bad.returncode == 1 and "email" in bad.stderr and "campaign" in bad.stderr and "HTTP 400" in bad.stderr
+    # content/campaigns.yml: employer-branding-2027 reimburses nobody; only running, reimbursed campaigns are offered
+    for campaign, why in (("fair-2026", "'fair-2026' is not declared in campaigns.yml"),
+                          ("employer-branding-2027", "'employer-branding-2027' has not started yet")):
+        refused = invite_cli("create", "--name", "X", "--email", "x@example.org", "--campaign", campaign,
+                             token=dev_token("cli-comms", ["comms"]), api=api)
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert f"campaign: {why}" in refused.stderr
+        assert "creator-programme" in refused.stderr.split("campaigns open for invites: ")[1]
+        assert "(invalid_campaign, HTTP 400)" in refused.stderr
     missing = invite_cli("list", token=None, api=api)
     assert missing.returncode == 2 and "SHAREWALL_TOKEN" in missing.stderr
     unreachable = invite_cli("list", token="x", api="http://127.0.0.1:9/api")

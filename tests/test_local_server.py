@@ -123,7 +123,7 @@ def test_routes_come_from_the_template():
 def test_claims_routes_are_served_too_and_links_point_back_to_the_local_site(local_server):
     comms = {"X-Sharewall-Dev-User": "dev-comms", "X-Sharewall-Dev-Roles": "employee,comms"}
     status, _, body = request(local_server + "api/invites", "POST",
-                              {"name": "Dev Influencer", "email": "dev@example.com", "campaign": "dev-invite"}, comms)
+                              {"name": "Dev Influencer", "email": "dev@example.com", "campaign": "creator-programme"}, comms)
     assert status == 201, body
     assert json.loads(body)["link"].startswith(local_server + "claim/#invite=")
     status, _, _ = request(local_server + "api/invites", headers={"X-Sharewall-Dev-User": "anna"})

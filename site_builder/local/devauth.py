@@ -29,12 +29,13 @@ def _unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def dev_token(user: str, roles: list[str], audience: str = DEV_AUDIENCE, lifetime: int = 8 * 3600) -> str:
-    """An unsigned JWT (`alg: none`) like the dev sign-in page writes; for scripts and tests."""
+def dev_token(user: str, roles: list[str], audience: str = DEV_AUDIENCE, lifetime: int = 8 * 3600,
+              name: str | None = None) -> str:
+    """An unsigned JWT (`alg: none`) like the dev sign-in page writes (`name`: its display name); for scripts and tests."""
     now = int(time.time())
     header = {"alg": "none", "typ": "JWT"}
     payload = {"iss": DEV_ISSUER, "aud": audience, "sub": user, "groups": list(roles), "iat": now,
-               "exp": now + lifetime}
+               "exp": now + lifetime, **({"name": name} if name else {})}
     return f"{_b64url(json.dumps(header).encode())}.{_b64url(json.dumps(payload).encode())}."
 
 

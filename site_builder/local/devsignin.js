@@ -34,9 +34,16 @@
       claims ? claims.sub + " (" + (claims.groups || []).join(", ") + ")" : "nobody";
   }
 
+  // the display name an identity provider sends as `name`: the one typed, else the user capitalised
+  function displayName(user) {
+    var typed = document.getElementById("display-name").value.trim();
+    return typed || user.charAt(0).toUpperCase() + user.slice(1);
+  }
+
   function signIn(user, roles) {
     var now = Math.floor(Date.now() / 1000);
-    var claims = { iss: config.issuer, aud: config.audience, sub: user, groups: roles, iat: now, exp: now + 8 * 3600 };
+    var claims = { iss: config.issuer, aud: config.audience, sub: user, name: displayName(user), groups: roles,
+                   iat: now, exp: now + 8 * 3600 };
     var token = b64url(JSON.stringify({ alg: "none", typ: "JWT" })) + "." + b64url(JSON.stringify(claims)) + ".";
     sessionStorage.setItem(config.tokenKey, token);
     // the wall's session cookie, as signin.js gets it in production (the local server checks no cookie)
@@ -63,10 +70,18 @@
   document.getElementById("influencer").addEventListener("click", function () {
     var status = document.getElementById("invite-status");
     status.textContent = "…";
-    fetch(config.api + "/invites", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-Sharewall-Dev-User": "dev-comms", "X-Sharewall-Dev-Roles": "employee,comms" },
-      body: JSON.stringify({ name: "Dev Influencer", email: "influencer@example.com", campaign: "dev-invite", days: 30 }),
+    // invites name a running, reimbursed campaign of content/campaigns.yml (as the build published it)
+    fetch("/sharewall/campaigns.json").then(function (response) { return response.json(); }).then(function (published) {
+      var now = new Date();
+      var open = published.campaigns.filter(function (campaign) {
+        return campaign.reimbursed && new Date(campaign.starts_at) <= now && now < new Date(campaign.ends_at);
+      });
+      if (!open.length) throw new Error("no running, reimbursed campaign in content/campaigns.yml");
+      return fetch(config.api + "/invites", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Sharewall-Dev-User": "dev-comms", "X-Sharewall-Dev-Roles": "employee,comms" },
+        body: JSON.stringify({ name: "Dev Influencer", email: "influencer@example.com", campaign: open[0].key, days: 30 }),
+      });
     }).then(function (response) {
       return response.json().then(function (body) {
         if (!response.ok || !body.link) throw new Error((body.error && body.error.message) || response.status);

@@ -37,6 +37,8 @@ tab's session storage; the local server reads it as the identity provider's JWT 
 <form id="signin">
   <label for="user">User (the token's subject)</label>
   <input id="user" name="user" type="text" required pattern="[A-Za-z0-9._@\\-]{1,64}" value="anna" autocomplete="off">
+  <label for="display-name">Name (the token's name claim; finance decisions show it)</label>
+  <input id="display-name" name="display-name" type="text" maxlength="80" placeholder="e.g. Clara Finanz" autocomplete="off">
   <fieldset>
     <legend>Roles</legend>
     __ROLES__

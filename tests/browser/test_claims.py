@@ -35,7 +35,9 @@ def fill_invite(new_context, base: str, user: str, name: str, email: str):
     dev_sign_in(page, base, user, ["employee", "comms"], "/invites/")
     page.fill("input[name=name]", name)
     page.fill("input[name=email]", email)
-    page.fill("input[name=campaign]", "fair-2026")
+    # only running, reimbursed campaigns of content/campaigns.yml are offered, by name
+    assert "employer-branding-2027" not in page.locator("select[name=campaign]").inner_text()
+    page.select_option("select[name=campaign]", "creator-programme")
     page.click("[data-sw-invite-form] button[type=submit]")
     return page, page.locator("[data-sw-invite-link]").input_value()
 
@@ -74,6 +76,7 @@ def test_invite_claim_upload_approve_and_export(new_context, local_server):
     influencer = new_context().new_page()
     influencer.goto(link)
     fill_claim(influencer, holder, ("beleg.pdf", "application/pdf", PDF))
+    assert "„Creator-Programm“" in influencer.locator("body").inner_text()  # the campaign's name, not its slug
     status = influencer.locator("[data-sw-line] [data-sw-line-status]").first
     influencer.wait_for_function("node => /hochgeladen|uploaded/.test(node.textContent)", arg=status.element_handle())
     assert "#invite=" not in influencer.url  # the token leaves the address bar and the history
@@ -87,7 +90,9 @@ def test_invite_claim_upload_approve_and_export(new_context, local_server):
 
     # finance: open the claim, see receipt, audit trail; approve
     finance = new_context().new_page()
-    dev_sign_in(finance, local_server, f"finance-{uuid.uuid4().hex[:6]}", ["employee", "finance"], "/finance/")
+    approver = f"finance-{uuid.uuid4().hex[:6]}"  # the dev sign-in's name claim: "Finance-…"
+    dev_sign_in(finance, local_server, approver, ["employee", "finance"], "/finance/")
+    assert "Creator-Programm" in finance.locator(f"[data-sw-claims] tr[data-claim='{claim_id}']").inner_text()
     finance.click(f"[data-sw-open='{claim_id}']")
     detail = finance.locator(f"[data-sw-detail][data-claim='{claim_id}']")
     detail.wait_for()
@@ -103,7 +108,8 @@ def test_invite_claim_upload_approve_and_export(new_context, local_server):
         detail.locator("input[name=confirm_duplicates]").check()
     detail.locator("[data-sw-action=approve]").click()
     finance.locator(f"[data-sw-detail][data-claim='{claim_id}'] [data-sw-audit] tbody tr:nth-child(2)").wait_for()
-    assert re.search(r"Genehmigt|Approved", detail.locator("[data-sw-audit] tbody tr").nth(1).inner_text())
+    decided = detail.locator("[data-sw-audit] tbody tr").nth(1).inner_text()
+    assert re.search(r"Genehmigt|Approved", decided) and approver.capitalize() in decided  # who approved, by name
 
     # the exports hold the approved claim
     with finance.expect_download() as download:
@@ -122,6 +128,10 @@ def test_invite_claim_upload_approve_and_export(new_context, local_server):
     # the influencer sees the new status
     influencer.reload()
     influencer.locator(f"[data-sw-mine] tr[data-claim='{claim_id}'][data-status=approved]").wait_for()
+    steps = influencer.locator(f"[data-sw-mine] tr[data-claim='{claim_id}'] [data-sw-history] li")
+    assert [steps.nth(i).get_attribute("data-status") for i in range(steps.count())] == ["submitted", "approved"]
+    assert re.search(r"genehmigt – \d\d\.\d\d\.\d\d", steps.nth(1).inner_text())  # the status with its date
+    assert approver.capitalize() not in influencer.locator("[data-sw-mine]").inner_text()  # never who decided
 
 
 def test_the_form_shows_policy_violations_and_a_fake_pdf_per_line(new_context, local_server):

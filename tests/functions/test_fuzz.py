@@ -48,7 +48,7 @@ def stack(tmp_path_factory):
     server = ServeProcess(tmp_path_factory.mktemp("fuzzed-site"))
     try:
         status, _, body = request(server.url + "api/invites", "POST",
-                                  {"name": "Fuzz Tester", "email": "fuzz@example.org", "campaign": "fuzz"}, STAFF)
+                                  {"name": "Fuzz Tester", "email": "fuzz@example.org", "campaign": "creator-programme"}, STAFF)
         assert status == 201, body
         yield server.url, json.loads(body)["token"]
     finally:

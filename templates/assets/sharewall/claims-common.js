@@ -92,11 +92,18 @@
     });
   }
 
+  // A campaign's name as campaigns.yml gives it (one text, or one per language) in the page's language
+  function campaignName(name, key) {
+    if (!name) return key || "";
+    if (typeof name === "string") return name;
+    return name[lang] || name.en || name[Object.keys(name)[0]] || key || "";
+  }
+
   window.SharewallClaims = {
     lang: lang, element: element, field: field, api: shared.api, errorText: errorText, money: money,
     date: date, dateTime: dateTime, status: status, statusLine: statusLine, table: table, cells: cells,
     refuse: refuse, signInHint: shared.signInHint, download: download, newKey: shared.newKey,
-    staffToken: shared.token,
+    staffToken: shared.token, campaignName: campaignName,
     strings: shared.strings,
   };
 })();

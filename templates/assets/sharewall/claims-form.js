@@ -21,6 +21,7 @@
       bad_type: "Nur PDF, JPEG oder PNG.", wait_uploads: "Warte, bis alle Belege hochgeladen sind.",
       submitted: "Danke! Deine Abrechnung ist eingereicht.", mine: "Deine Abrechnungen", none: "Noch keine Abrechnungen.",
       status_submitted: "eingereicht", status_approved: "genehmigt", status_rejected: "abgelehnt", status_paid: "bezahlt",
+      status_in_payment: "in Zahlung", history: "Verlauf",
       total: "Summe", submitted_at: "Eingereicht", status: "Status", reason: "Begründung", line: "Auslage",
     },
     en: {
@@ -36,6 +37,7 @@
       bad_type: "PDF, JPEG or PNG only.", wait_uploads: "Wait until all receipts are uploaded.",
       submitted: "Thank you! Your claim is submitted.", mine: "Your claims", none: "No claims yet.",
       status_submitted: "submitted", status_approved: "approved", status_rejected: "rejected", status_paid: "paid",
+      status_in_payment: "in payment", history: "History",
       total: "Total", submitted_at: "Submitted", status: "Status", reason: "Reason", line: "Expense",
     },
   });
@@ -68,7 +70,8 @@
   C.api("GET", "/claims/invite", { invite: token }).then(function (reply) {
     if (!reply.ok) { C.status(intro, C.errorText(reply), "error"); return; }
     policy = reply.body.policy;
-    C.status(intro, fill(t.hello, { name: reply.body.name, campaign: reply.body.campaign, until: C.date(reply.body.expires_at) }));
+    C.status(intro, fill(t.hello, { name: reply.body.name, campaign: C.campaignName(reply.body.campaign_name, reply.body.campaign),
+                                    until: C.date(reply.body.expires_at) }));
     build();
     loadMine();
   });
@@ -243,15 +246,26 @@
     C.status(formStatus, general.length ? general.join("; ") : message, "error");
   }
 
+  // Each status change of a claim with its date (and, on rejection, the reason): never who decided
+  function statusSteps(steps) {
+    var list = el("ol", { class: "sw-claims__history", "data-sw-history": true });
+    steps.forEach(function (step) {
+      list.appendChild(el("li", { "data-status": step.status }, (t["status_" + step.status] || step.status) + " – " +
+                          C.dateTime(step.at) + (step.reason ? " (" + t.reason + ": " + step.reason + ")" : "")));
+    });
+    return list;
+  }
+
   function loadMine() {
     C.api("GET", "/claims/mine", { invite: token }).then(function (reply) {
       mineBox.textContent = "";
       if (!reply.ok) { mineBox.appendChild(el("p", { class: "sw-claims__status sw-claims__status--error" }, C.errorText(reply))); return; }
       if (!reply.body.claims.length) { mineBox.appendChild(el("p", {}, t.none)); return; }
-      var list = C.table({ class: "sw-claims__table" }, [t.submitted_at, t.total, t.status, t.reason]);
+      var list = C.table({ class: "sw-claims__table" }, [t.submitted_at, t.total, t.status, t.reason, t.history]);
       reply.body.claims.forEach(function (claim) {
-        list.body.appendChild(C.cells(el("tr", { "data-claim": claim.id, "data-status": claim.status }),
+        var tr = list.body.appendChild(C.cells(el("tr", { "data-claim": claim.id, "data-status": claim.status }),
           [C.dateTime(claim.submitted_at), C.money(claim.total), t["status_" + claim.status] || claim.status, claim.reason || ""]));
+        tr.appendChild(el("td")).appendChild(statusSteps(claim.history || []));
       });
       mineBox.appendChild(list.table);
     });

@@ -111,7 +111,7 @@
 
   function row(claim) {
     var tr = C.cells(el("tr", { "data-claim": claim.id }), [C.dateTime(claim.submitted_at), claim.payee, claim.iban,
-                                                            claim.campaign || "", C.money(claim.total), claim.flags ? "⚠ " + claim.flags : ""]);
+                                                            C.campaignName(claim.campaign_name, claim.campaign), C.money(claim.total), claim.flags ? "⚠ " + claim.flags : ""]);
     var open = el("button", { type: "button", class: "md-button", "data-sw-open": claim.id, "aria-label": t.open + ": " + claim.payee }, t.open);
     open.addEventListener("click", function () { show(claim.id); });
     tr.appendChild(el("td")).appendChild(open);
@@ -141,7 +141,7 @@
     definition(facts, t.kind, t[payee.kind] + (payee.vat_id ? " (" + t.vat_id + " " + payee.vat_id + ")" : ""));
     definition(facts, t.address, [payee.address.street, payee.address.postcode + " " + payee.address.town, payee.address.country].join(", "));
     definition(facts, t.iban, claim.iban);
-    definition(facts, t.campaign, claim.campaign || "");
+    definition(facts, t.campaign, claim.campaign_name ? C.campaignName(claim.campaign_name) + " (" + claim.campaign + ")" : claim.campaign || "");
     definition(facts, t.total, C.money(claim.total));
     if (claim.note) definition(facts, t.note, claim.note);
     if (claim.reason) definition(facts, t.reason, claim.reason);
@@ -177,7 +177,9 @@
     detail.appendChild(el("h3", {}, t.audit));
     var audit = C.table({ class: "sw-claims__table", "data-sw-audit": true }, [t.when, t.who, t.from, t.to, t.reason]);
     claim.audit.forEach(function (entry) {
-      audit.body.appendChild(C.cells(el("tr"), [C.dateTime(entry.at), entry.role + " " + String(entry.actor || "").slice(0, 12),
+      // a finance decision names its author (the token's name); other steps show role and pseudonym
+      var who = entry.name ? entry.name + " (" + entry.role + ")" : entry.role + " " + String(entry.actor || "").slice(0, 12);
+      audit.body.appendChild(C.cells(el("tr"), [C.dateTime(entry.at), who,
                                                 entry.from ? t[entry.from] : "–", t[entry.to] || entry.to, entry.reason || ""]));
     });
     detail.appendChild(audit.table);

@@ -9,7 +9,8 @@
   var t = C.strings({
     de: {
       heading: "Neue Einladung", name: "Name", email: "E-Mail", campaign: "Kampagne", days: "Gültig (Tage)",
-      campaign_hint: "Kleinbuchstaben, Ziffern und Bindestriche, z. B. messe-2026", create: "Einladung erstellen",
+      campaign_hint: "Laufende Kampagnen mit Erstattung (content/campaigns.yml)", create: "Einladung erstellen",
+      no_campaigns: "Keine laufende Kampagne mit Erstattung: Kampagnen stehen in content/campaigns.yml (reimbursed: true).",
       created: "Einladung erstellt. Der Link wird nur jetzt angezeigt – schicke ihn an die eingeladene Person:",
       copy: "Link kopieren", copied: "Kopiert.", list: "Einladungen", state: "Status", expires: "Gültig bis",
       revoke: "Zurückziehen", revoked: "zurückgezogen", active: "aktiv", expired: "abgelaufen",
@@ -20,7 +21,8 @@
     },
     en: {
       heading: "New invite", name: "Name", email: "E-mail", campaign: "Campaign", days: "Valid (days)",
-      campaign_hint: "Lower-case letters, digits and hyphens, e.g. fair-2026", create: "Create invite",
+      campaign_hint: "Running campaigns with reimbursement (content/campaigns.yml)", create: "Create invite",
+      no_campaigns: "No running campaign with reimbursement: campaigns are declared in content/campaigns.yml (reimbursed: true).",
       created: "Invite created. The link is shown only now – send it to the invited person:",
       copy: "Copy link", copied: "Copied.", list: "Invites", state: "State", expires: "Valid until",
       revoke: "Revoke", revoked: "revoked", active: "active", expired: "expired",
@@ -37,7 +39,7 @@
   form.appendChild(el("h2", {}, t.heading));
   var name = el("input", { name: "name", required: true, maxlength: "80", autocomplete: "off" });
   var email = el("input", { name: "email", type: "email", required: true, maxlength: "254", autocomplete: "off" });
-  var campaign = el("input", { name: "campaign", required: true, pattern: "[a-z0-9][a-z0-9-]{0,59}" });
+  var campaign = el("select", { name: "campaign", required: true });  // filled from the published campaigns.json
   var days = el("input", { name: "days", type: "number", min: "1", max: "90", value: "30", required: true });
   [C.field(t.name, name), C.field(t.email, email), C.field(t.campaign, campaign, t.campaign_hint), C.field(t.days, days)]
     .forEach(function (node) { form.appendChild(node); });
@@ -57,10 +59,30 @@
   root.appendChild(list.table);
   root.appendChild(more);
   var cursor = null;
+  var campaigns = {};  // key -> campaign, as the build published content/campaigns.yml
+
+  // Only declared, running, reimbursed campaigns may be named (the API refuses others): offer those
+  function loadCampaigns() {
+    return fetch(new URL("../sharewall/campaigns.json", claimPage).href).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }).then(function (published) {
+      var now = new Date();
+      campaign.textContent = "";
+      published.campaigns.forEach(function (item) {
+        campaigns[item.key] = item;
+        if (item.reimbursed && new Date(item.starts_at) <= now && now < new Date(item.ends_at)) {
+          campaign.appendChild(el("option", { value: item.key }, C.campaignName(item.name, item.key) + " (" + item.key + ")"));
+        }
+      });
+      if (!campaign.options.length) { C.status(formStatus, t.no_campaigns, "error"); form.querySelector("button[type=submit]").disabled = true; }
+    }).catch(function (error) { C.status(formStatus, t.no_campaigns + " (" + error.message + ")", "error"); });
+  }
 
   function row(invite) {
     var tr = C.cells(el("tr", { "data-invite": invite.id }),
-                     [invite.name, invite.email, invite.campaign, t[invite.state] || invite.state, C.date(invite.expires_at)]);
+                     [invite.name, invite.email, C.campaignName((campaigns[invite.campaign] || {}).name, invite.campaign),
+                      t[invite.state] || invite.state, C.date(invite.expires_at)]);
     var actions = tr.appendChild(el("td"));
     if (invite.state === "active") {
       var button = el("button", { type: "button", class: "md-button", "data-sw-revoke": invite.id }, t.revoke);
@@ -121,5 +143,5 @@
     });
   });
 
-  load(false);
+  loadCampaigns().then(function () { load(false); });
 })();
