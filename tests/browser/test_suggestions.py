@@ -215,6 +215,7 @@ def test_suggest_accept_decline_and_the_employee_sees_the_decisions(new_page, se
     refused = card(employee, declined)
     assert refused.get_attribute("data-status") == "declined"
     assert refused.locator("[data-sw-reason]").inner_text() == "Passt gerade nicht zu unseren Themen."
+    assert re.search(r"wird am \d\d\.\d\d\.\d{4} gelöscht", refused.locator(".sw-suggest__meta").inner_text())
     assert "Erika" not in employee.locator("[data-sw-mine]").inner_text()
 
 

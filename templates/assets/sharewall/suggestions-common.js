@@ -12,7 +12,7 @@
     de: {
       loading: "Lädt …", signin_link: "Anmelden", more: "Weitere laden",
       status_open: "offen", status_accepting: "wird angenommen", status_accepted: "angenommen", status_declined: "abgelehnt",
-      suggested: "Vorgeschlagen am {date}", decided: "entschieden am {date}", reason: "Begründung", topics: "Themen",
+      suggested: "Vorgeschlagen am {date}", decided: "entschieden am {date}", expires: "wird am {date} gelöscht", reason: "Begründung", topics: "Themen",
       language: "Sprache", first_text: "Erster Teiltext", why: "Warum interessant", by: "Vorgeschlagen von {name}",
       no_name: "Ohne Namen (möchte nicht genannt werden)", name_unknown: "Möchte genannt werden; die Anmeldung nannte keinen Namen", pull_request: "Pull-Request", branch: "Branch",
       open_link: "Link öffnen", status: "Status",
@@ -40,7 +40,7 @@
     en: {
       loading: "Loading …", signin_link: "Sign in", more: "Load more",
       status_open: "open", status_accepting: "being accepted", status_accepted: "accepted", status_declined: "declined",
-      suggested: "Suggested on {date}", decided: "decided on {date}", reason: "Reason", topics: "Topics",
+      suggested: "Suggested on {date}", decided: "decided on {date}", expires: "deleted on {date}", reason: "Reason", topics: "Topics",
       language: "Language", first_text: "First share text", why: "Why it matters", by: "Suggested by {name}",
       no_name: "No name (does not want to be named)", name_unknown: "Wants to be named; the sign-in gave no name", pull_request: "Pull request", branch: "Branch",
       open_link: "Open link", status: "Status",
@@ -167,6 +167,7 @@
     head.appendChild(badge(item.status));
     var meta = fill(t.suggested, { date: C.date(item.created) });
     if (item.decided) meta += " · " + fill(t.decided, { date: C.date(item.decided) });
+    if (item.expires) meta += " · " + fill(t.expires, { date: C.date(item.expires) });
     meta += " · " + languageName(options.names || [], item.language);
     node.appendChild(el("p", { class: "sw-suggest__meta" }, meta));
     node.appendChild(el("p", { class: "sw-suggest__link" }, item.link));
