@@ -193,9 +193,16 @@
     });
   });
 
+  // The first page of one's suggestions (newest first), or with `append` the next; the button rests
+  // while a page is on its way, so a double click appends it once
+  var mineGeneration = 0;
   function loadMine(append) {
+    var mine = ++mineGeneration;
+    more.disabled = true;
     C.status(mineStatus, S.t.loading);
     C.api("GET", "/suggestions/mine" + (append && cursor ? "?cursor=" + encodeURIComponent(cursor) : "")).then(function (reply) {
+      if (mine !== mineGeneration) return;
+      more.disabled = false;
       if (!reply.ok) {
         if (reply.status === 401) C.signInHint(mineStatus, t.signin, S.t.signin_link);
         else C.status(mineStatus, reply.status === 403 ? t.forbidden : S.codeText(reply), "error");

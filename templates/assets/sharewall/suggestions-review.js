@@ -141,8 +141,10 @@
     // an accept that failed midway ("accepting") is finished by accepting again: the same pull request
     var acceptText = item.status === "accepting" ? t.accept_again : t.accept;
     var accept = box.appendChild(el("button", { type: "button", class: "md-button md-button--primary", "data-sw-accept": item.id }, acceptText));
-    var decline = box.appendChild(el("button", { type: "button", class: "md-button", "data-sw-decline": item.id, "aria-expanded": "false" }, t.decline));
-    var reasonForm = box.appendChild(el("form", { class: "sw-suggest__reason", "data-sw-reason-form": true, novalidate: true, hidden: true }));
+    var decline = box.appendChild(el("button", { type: "button", class: "md-button", "data-sw-decline": item.id, "aria-expanded": "false",
+                                                 "aria-controls": "sw-reason-" + item.id }, t.decline));
+    var reasonForm = box.appendChild(el("form", { class: "sw-suggest__reason", id: "sw-reason-" + item.id, "data-sw-reason-form": true,
+                                                  novalidate: true, hidden: true }));
     var reason = S.checkedField(t.reason, el("textarea", { name: "reason", rows: "3", maxlength: "500", required: true, "aria-required": "true" }), t.reason_hint);
     reasonForm.appendChild(reason.node);
     var buttons = reasonForm.appendChild(el("div", { class: "sw-suggest__buttons" }));
