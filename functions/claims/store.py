@@ -185,7 +185,7 @@ def get_claim(claim_id: str) -> dict | None:
 def audit_of(claim_id: str) -> list[dict]:
     response = client("dynamodb").query(
         TableName=table(), KeyConditionExpression="pk = :pk AND begins_with(sk, :audit)",
-        ExpressionAttributeValues=_values(pk=f"CLAIM#{claim_id}", audit="AUDIT#"), ConsistentRead=True,
+        ExpressionAttributeValues=_values(pk=f"CLAIM#{claim_id}", audit=chain.PREFIX), ConsistentRead=True,
     )
     return [_strip(_plain(item)) for item in response.get("Items", [])]
 
