@@ -73,7 +73,8 @@ def test_the_shipped_policy_is_valid_and_has_no_fee_category():
     assert {"travel", "accommodation", "meals", "materials"} <= set(loaded.categories)
     assert loaded.categories["meals"].limit == 9000
     public = loaded.public()
-    assert {"key": "meals", "label": {"de": "Verpflegung", "en": "Meals"}, "limit": "90.00", "receipt": True} in public["categories"]
+    assert {"key": "meals", "label": {"de": "Verpflegung", "en": "Meals"}, "limit": "90.00", "receipt": True,
+            "kind": "receipt"} in public["categories"]
 
 
 @pytest.mark.parametrize(("yaml_text", "line", "fragment"), [

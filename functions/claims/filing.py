@@ -74,13 +74,16 @@ def _file(request: dict) -> dict:
     existing = store.get_claim(cid)
     if existing is not None:
         return {"id": cid, "status": existing["status"]}
+    claim, kinds, kept = rules.priced(claim, expenses)  # from here on every gross is EUR cents as the server computed it
     files, present, found = _receipts(invite["id"], claim)
-    found = rules.violations(claim, expenses, today, receipts=present) + found
+    found = kinds + rules.violations(claim, expenses, today, receipts=present) + found
+    if any(extra.get("kind") == "per_diem" for extra in kept):
+        found += rules.per_diem_overlaps(claim, kept, _per_diem_periods(invite["id"]))
     _refuse(found)
     lines = []
     for index, line in enumerate(claim.lines):
         stored = {"date": line.date.isoformat(), "category": line.category, "description": line.description,
-                  "gross": line.gross, "vat": line.vat, "currency": line.currency}
+                  "gross": line.gross, "vat": line.vat, "currency": line.currency, **kept[index]}
         if index in files:
             data, content_type = files[index]
             stored.update(receipt_key=receipts.claim_key(cid, index, content_type), content_type=content_type,
@@ -104,7 +107,7 @@ def _file(request: dict) -> dict:
             _refuse(rules.across_claims(claim, expenses, over))
         caps = {name: expenses.categories[name].limit - cents
                 for name, cents in record["invite_totals"].items() if name not in over}
-        record["flags"] = duplicates + _limit_flags(claim, expenses, over)
+        record["flags"] = duplicates + _limit_flags(claim, expenses, over) + _rate_flags(lines)
         try:
             store.put_claim(record, audit, [(pk, f"{cid}#{index}") for index, _, pk in markers], caps)
             return {"id": cid, "status": "submitted"}
@@ -124,6 +127,20 @@ def _limit_flags(claim: ClaimIn, expenses, over: dict[str, int]) -> list[dict]:
     return [{"line": index, "kind": "limit", "claims": [], "lines": [], "category": line.category,
              "total": money_text(over[line.category]), "limit": money_text(expenses.categories[line.category].limit)}
             for index, line in enumerate(claim.lines) if line.category in over]
+
+
+def _rate_flags(lines: list[dict]) -> list[dict]:
+    """A flag for finance on each line converted from another currency: the influencer's rate is to be checked."""
+    return [{"line": index, "kind": "rate", "claims": [], "lines": [], "currency": line["original_currency"],
+             "original": money_text(line["original_amount"]), "rate": line["rate"], "gross": money_text(line["gross"])}
+            for index, line in enumerate(lines) if line.get("original_currency")]
+
+
+def _per_diem_periods(invite_id: str) -> list[tuple[date, date]]:
+    """The travel days of the per-diem lines in the invite's claims that are not rejected (its latest 50 claims)."""
+    return [(date.fromisoformat(line["date"]), date.fromisoformat(line["until"]))
+            for claim in store.claims_of_invite(invite_id) if claim["status"] != "rejected"
+            for line in claim["lines"] if line.get("kind") == "per_diem"]
 
 
 def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, str]], set[int], list[rules.Violation]]:
@@ -150,8 +167,8 @@ def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, st
 
 
 def current_flags(claim: dict) -> list[dict]:
-    """The claim's flags as of now: duplicates (also a twin filed at the same moment) and limits across the invite."""
-    limits = [flag for flag in claim.get("flags") or [] if flag.get("kind") == "limit"]
+    """The claim's flags as of now: duplicates (also a twin filed at the same moment), limits across the invite, rates to check."""
+    limits = [flag for flag in claim.get("flags") or [] if flag.get("kind") in ("limit", "rate")]
     return _flags(claim["id"], _markers(claim["payee"]["iban"], claim["lines"])) + limits
 
 

@@ -7,6 +7,7 @@ Pure: no boto3. The API layer validates request bodies with these models (Powert
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import regex
@@ -14,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from sharewall_common.expenses import to_cents
+from sharewall_common.expenses import to_cents, to_rate
 
 UPLOAD_ID = r"^[a-z0-9]{20,40}$"
 VAT_ID = regex.compile(r"[A-Z]{2}[A-Z0-9+*.]{2,13}")
@@ -27,6 +28,10 @@ SEPA_TEXT = regex.compile(r"[A-Za-z0-9/?:().,'+ \-ÄÖÜäöüß]")
 SEPA_ALLOWED = "letters A-Z without accents (umlauts and ß are fine), digits, spaces and / - ? : ( ) . , ' +"
 
 Cents = Annotated[int, BeforeValidator(lambda value: to_cents(value))]
+# Distances, exchange rates and hours as exact decimals with bounded precision, never float
+Km = Annotated[Decimal, BeforeValidator(lambda value: to_rate(value, "distance", 1, Decimal(5000)))]
+ExchangeRate = Annotated[Decimal, BeforeValidator(lambda value: to_rate(value, "rate", 6, Decimal(100000)))]
+Hours = Annotated[Decimal, BeforeValidator(lambda value: to_rate(value, "hours", 2, Decimal(24)))]
 
 
 def _plain(value: Any) -> Any:
@@ -99,22 +104,44 @@ class Payee(BaseModel):
         return self
 
 
+class Route(BaseModel):
+    """Where a mileage line drove: from where to where (towns or addresses)."""
+
+    model_config = STRICT
+
+    start: Text = Field(alias="from", min_length=1, max_length=70)
+    to: Text = Field(min_length=1, max_length=70)
+
+
 class Line(BaseModel):
-    """One expense: when, what kind, what for, how much (gross, of which VAT) and its receipt."""
+    """One expense: when, what kind, what for, how much (gross, of which VAT) and its receipt.
+
+    Lines the policy prices leave `gross` out (the server computes it; a differing one is refused):
+    mileage gives `distance` and `route`; per-diem the travel days `date`..`until` (`hours` for a single
+    day, `country` when not the policy's first); a receipt in another currency `original_amount` and
+    `rate` (EUR per unit on the expense date) with that `currency`.
+    """
 
     model_config = STRICT
 
     date: dt.date
     category: Text = Field(min_length=1, max_length=40)
     description: Text = Field(min_length=1, max_length=140)
-    gross: Cents = Field(gt=0, le=100_000_00)
+    gross: Cents | None = Field(default=None, gt=0, le=100_000_00)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     vat: Cents = Field(default=0, ge=0)
     receipt: str | None = Field(default=None, pattern=UPLOAD_ID)  # an upload id from POST /claims/uploads
+    original_amount: Cents | None = Field(default=None, gt=0, le=100_000_000_00)
+    rate: ExchangeRate | None = None
+    distance: Km | None = None
+    route: Route | None = None
+    until: dt.date | None = None
+    hours: Hours | None = None
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
 
     @model_validator(mode="after")
     def _vat_within_gross(self) -> Line:
-        if self.vat > self.gross:
+        if self.gross is not None and self.vat > self.gross:
             raise ValueError("vat must not be more than the gross amount")
         return self
 

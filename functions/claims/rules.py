@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from claims import pricing
 from claims.model import ClaimIn
 from sharewall_common.expenses import ExpensePolicy, money_text
 
@@ -53,6 +54,8 @@ def violations(claim: ClaimIn, policy: ExpensePolicy, today: date, receipts: set
             found.append(Violation(index, "currency", f"currency must be {policy.currency}, got {line.currency}"))
         if line.date > today:
             found.append(Violation(index, "date", f"date {line.date} is in the future"))
+        elif line.until is not None and line.until > today:
+            found.append(Violation(index, "until", f"the last travel day {line.until} is in the future"))
         elif line.date < oldest:
             found.append(Violation(index, "date", f"date {line.date} is older than {policy.max_age_days} days (expenses before {oldest} cannot be claimed)"))
         if category is not None and category.receipt and line.receipt is None:
@@ -65,6 +68,33 @@ def violations(claim: ClaimIn, policy: ExpensePolicy, today: date, receipts: set
             for index, line in enumerate(claim.lines):
                 if line.category == name:
                     found.append(Violation(index, "gross", f"{name} totals {money_text(total)} {policy.currency} in this claim, over the limit of {money_text(limit)} {policy.currency}"))
+    return found
+
+
+def priced(claim: ClaimIn, policy: ExpensePolicy) -> tuple[ClaimIn, list[Violation], list[dict]]:
+    """The claim with every line's gross in EUR cents as the server computes it (mileage, per-diem, other
+    currencies), the problems of the kinds' fields, and per line what to store besides the usual fields."""
+    lines, found, kept = [], [], []
+    for index, line in enumerate(claim.lines):
+        cents, problems, extra = pricing.amount(line, policy)
+        found += [Violation(index, name, message) for name, message in problems]
+        lines.append(line.model_copy(update={"gross": cents or 0, "currency": policy.currency}))
+        kept.append(extra)
+    return claim.model_copy(update={"lines": lines}), found, kept
+
+
+def per_diem_overlaps(claim: ClaimIn, kept: list[dict], others: list[tuple[date, date]]) -> list[Violation]:
+    """Per-diem lines whose travel days overlap another line of the claim or a per-diem of the invite's other claims."""
+    mine = [(index, line.date, date.fromisoformat(extra["until"]))
+            for index, (line, extra) in enumerate(zip(claim.lines, kept)) if extra.get("kind") == "per_diem"]
+    periods = [(first, last) for _, first, last in mine] + others
+    found = []
+    for i, j in pricing.periods_overlap(periods):
+        if i >= len(mine):
+            continue  # two earlier claims overlapping each other are not this claim's fault
+        index, first, last = mine[i]
+        where = f"line {mine[j][0] + 1} of this claim" if j < len(mine) else "a per-diem of another claim of this invite"
+        found.append(Violation(index, "until", f"travel days {first} to {last} overlap {where}: each day counts once"))
     return found
 
 

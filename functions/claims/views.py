@@ -8,10 +8,23 @@ from claims import audit as chain
 from claims.rules import mask_iban
 
 
+# What priced lines carry besides the usual fields (mileage, per-diem, another currency), as stored
+PRICED = ("kind", "distance", "km_rate", "route", "until", "hours", "country", "full_days", "partial_days",
+          "full_rate", "partial_rate", "original_currency", "rate")
+
+
 def _lines(claim: dict) -> list[dict]:
     return [{"date": line["date"], "category": line["category"], "description": line["description"],
              "gross": money_text(line["gross"]), "vat": money_text(line["vat"]), "currency": line["currency"],
-             "receipt": bool(line.get("receipt_key"))} for line in claim["lines"]]
+             "receipt": bool(line.get("receipt_key")), **_priced(line)} for line in claim["lines"]]
+
+
+def _priced(line: dict) -> dict:
+    """How the server priced the line: its inputs and rates (the original amount as a decimal string)."""
+    found = {key: line[key] for key in PRICED if line.get(key) is not None}
+    if line.get("original_amount") is not None:
+        found["original_amount"] = money_text(line["original_amount"])
+    return found
 
 
 def summary(claim: dict) -> dict:

@@ -46,6 +46,16 @@ def to_cents(value: Any, name: str = "amount") -> int:
     return int((amount / CENT).to_integral_value(ROUND_HALF_EVEN))
 
 
+def to_rate(value: Any, name: str, places: int, maximum: Decimal) -> Decimal:
+    """A positive decimal as written by people ('0.30', '1.0845', '12,5') with at most `places` decimals, up to `maximum`."""
+    if isinstance(value, float):
+        value = repr(value)  # as for amounts: the float's shortest text, never its binary expansion
+    text = str(value).strip().replace(",", ".") if isinstance(value, (str, int, Decimal)) and not isinstance(value, bool) else ""
+    if not regex.fullmatch(rf"\d{{1,9}}(\.\d{{1,{places}}})?", text) or not 0 < Decimal(text) <= maximum:
+        raise ValueError(f"{name} must be a positive number up to {maximum} with at most {places} decimals, got {value!r}")
+    return Decimal(text)
+
+
 def to_decimal(cents: int) -> Decimal:
     """Integer cents -> Decimal quantized to two places (for display and export)."""
     return (Decimal(cents) * CENT).quantize(CENT)
@@ -59,14 +69,23 @@ def money_text(cents: int) -> str:
 # --- the policy -------------------------------------------------------------------------------
 
 
+KM_RATE_MAX = Decimal("5.00")  # EUR per km: far above any real mileage rate, a typo guard
+
+
 class Category(BaseModel):
-    """One kind of expense: a label per language, a limit per claim, whether lines need a receipt."""
+    """One kind of expense: a label per language, a limit per claim, whether lines need a receipt.
+
+    kind: receipt (the influencer enters the amount), mileage (km x `rate`), per_diem (the policy's
+    `per_diem` table by travel days); the last two are priced by the claims function, without receipt.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     label: dict[str, str] = Field(min_length=1)
     limit: int = Field(gt=0)  # cents: the most one claim, and all claims of one invite together, may hold
     receipt: bool = True
+    kind: Literal["receipt", "mileage", "per_diem"] = "receipt"
+    rate: Decimal | None = None  # mileage only: EUR per km, e.g. 0.30
     account: str | None = None  # the expense account lines of this category are booked to (DATEV export)
 
     @field_validator("account", mode="before")
@@ -78,6 +97,22 @@ class Category(BaseModel):
     @classmethod
     def _cents(cls, value: Any) -> int:
         return to_cents(value, "limit")
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _km_rate(cls, value: Any) -> Decimal | None:
+        return None if value is None else to_rate(value, "rate", 3, KM_RATE_MAX)
+
+    # mileage needs its rate; priced lines have no receipt to require
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Category:
+        if self.kind == "mileage" and self.rate is None:
+            raise ValueError("a mileage category needs rate: the EUR per km, e.g. \"0.30\"")
+        if self.kind != "mileage" and self.rate is not None:
+            raise ValueError(f"rate is the EUR per km of a mileage category; this one is kind {self.kind}")
+        if self.kind != "receipt" and self.receipt:
+            raise ValueError(f"a {self.kind} category is priced by the policy without receipt: set receipt: false")
+        return self
 
     @field_validator("label")
     @classmethod
@@ -91,6 +126,32 @@ class Category(BaseModel):
                 raise ValueError(f"label {text!r} names a fee or payment for work; only expenses are reimbursed")
         return value
 
+    def public(self) -> dict[str, Any]:
+        """The category's fields as expenses.yml writes them (money and rates as decimal strings)."""
+        return {"label": self.label, "limit": money_text(self.limit), "receipt": self.receipt, "kind": self.kind,
+                **({"rate": str(self.rate)} if self.rate is not None else {})}
+
+
+class DayRates(BaseModel):
+    """German per-diem (Verpflegungsmehraufwand) of one country: a full day away, and the partial rate of a
+    day of departure or arrival or of a single day away more than 8 hours."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    full: int = Field(gt=0)  # cents
+    partial: int = Field(gt=0)  # cents
+
+    @field_validator("full", "partial", mode="before")
+    @classmethod
+    def _cents(cls, value: Any, info) -> int:
+        return to_cents(value, info.field_name)
+
+    @model_validator(mode="after")
+    def _partial_below_full(self) -> DayRates:
+        if self.partial > self.full:
+            raise ValueError(f"partial ({money_text(self.partial)}) must not be more than full ({money_text(self.full)})")
+        return self
+
 
 class ExpensePolicy(BaseModel):
     """`content/expenses.yml`: what influencers may claim, reviewed by pull request like posts."""
@@ -103,7 +164,33 @@ class ExpensePolicy(BaseModel):
     # an invite's claims together over a category's limit: finance sees a flag, or the claim is refused
     across_claims: Literal["flag", "refuse"] = "flag"
     categories: dict[str, Category] = Field(min_length=1)
+    # per-diem rates by country (ISO 3166 alpha-2); the first is the default for a line without country
+    per_diem: dict[str, DayRates] = Field(default_factory=dict)
+    # currencies (ISO 4217, besides EUR) receipts may be in: converted to EUR at the influencer's rate, checked by finance
+    receipt_currencies: list[str] = Field(default_factory=list, max_length=40)
     accounting: Accounting | None = None  # how claims are booked (DATEV); without it runs have no DATEV file
+
+    @field_validator("per_diem", mode="before")
+    @classmethod
+    def _countries(cls, value: Any) -> Any:
+        bad = [key for key in (value if isinstance(value, dict) else []) if not regex.fullmatch(r"[A-Z]{2}", str(key))]
+        if bad:
+            raise ValueError(f"countries {bad} must be ISO 3166 codes like DE or FR")
+        return value
+
+    @field_validator("receipt_currencies")
+    @classmethod
+    def _receipt_currencies(cls, value: list[str]) -> list[str]:
+        import pycountry  # only when a policy names foreign currencies
+
+        for code in value:
+            if code == "EUR":
+                raise ValueError("EUR is the claims' own currency; list only the other currencies receipts may be in")
+            if not regex.fullmatch(r"[A-Z]{3}", code) or pycountry.currencies.get(alpha_3=code) is None:
+                raise ValueError(f"{code!r} is not an ISO 4217 currency code like USD, GBP or CHF")
+        if len(set(value)) != len(value):
+            raise ValueError("each currency may be listed once")
+        return value
 
     @field_validator("currency")
     @classmethod
@@ -130,6 +217,10 @@ class ExpensePolicy(BaseModel):
         languages = {frozenset(category.label) for category in self.categories.values()}
         if len(languages) > 1:
             raise ValueError("every category needs a label in the same languages")
+        per_diem = [key for key, category in self.categories.items() if category.kind == "per_diem"]
+        if per_diem and not self.per_diem:
+            raise ValueError(f"category {per_diem[0]} is kind per_diem: the policy needs a per_diem table "
+                             "(e.g. per_diem: {DE: {full: \"28.00\", partial: \"14.00\"}})")
         return self
 
     # with an accounting section every category is booked somewhere, to an account of the chart's length
@@ -151,11 +242,15 @@ class ExpensePolicy(BaseModel):
             "max_age_days": self.max_age_days,
             "max_lines": self.max_lines,
             "across_claims": self.across_claims,
-            "categories": [
-                {"key": key, "label": category.label, "limit": money_text(category.limit), "receipt": category.receipt}
-                for key, category in self.categories.items()
-            ],
+            "categories": [{"key": key, **category.public()} for key, category in self.categories.items()],
+            **self._kinds(),
         }
+
+    def _kinds(self) -> dict[str, Any]:
+        """The per-diem table and the receipt currencies, as expenses.yml writes them."""
+        return {"per_diem": {country: {"full": money_text(rates.full), "partial": money_text(rates.partial)}
+                             for country, rates in self.per_diem.items()},
+                "receipt_currencies": list(self.receipt_currencies)}
 
 
     def document(self) -> dict[str, Any]:
@@ -163,9 +258,9 @@ class ExpensePolicy(BaseModel):
         return {
             "currency": self.currency, "max_age_days": self.max_age_days, "max_lines": self.max_lines,
             "across_claims": self.across_claims,
-            "categories": {key: {"label": category.label, "limit": money_text(category.limit), "receipt": category.receipt,
-                                 **({"account": category.account} if category.account else {})}
+            "categories": {key: {**category.public(), **({"account": category.account} if category.account else {})}
                            for key, category in self.categories.items()},
+            **self._kinds(),
             **({"accounting": self.accounting.document()} if self.accounting else {}),
         }
 

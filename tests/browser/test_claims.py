@@ -51,13 +51,17 @@ def create_invite(new_context, base: str, name: str) -> str:
     return link
 
 
-def fill_claim(page, holder: str, receipt: tuple[str, str, bytes]) -> None:
+def fill_payee(page, holder: str) -> None:
     page.locator("[data-sw-claim-form]").wait_for()
     page.fill("input[name=holder]", holder)
     page.fill("input[name=street]", "Kastanienallee 12")
     page.fill("input[name=postcode]", "10435")
     page.fill("input[name=town]", "Berlin")
     page.fill("input[name=iban]", "DE89 3704 0044 0532 0130 00")
+
+
+def fill_claim(page, holder: str, receipt: tuple[str, str, bytes]) -> None:
+    fill_payee(page, holder)
     line = page.locator("[data-sw-line]").first
     line.locator("input[name=date]").fill((date.today() - timedelta(days=2)).isoformat())
     line.locator("select[name=category]").select_option("travel")
@@ -143,10 +147,11 @@ def test_the_form_shows_policy_violations_and_a_fake_pdf_per_line(new_context, l
     page.wait_for_function("node => /hochgeladen|uploaded/.test(node.textContent)", arg=status.element_handle())
     page.locator("[data-sw-line] input[name=gross]").fill("900,00")
     page.click("[data-sw-claim-form] button[type=submit]")
-    page.wait_for_function("node => /image\\/png/.test(node.textContent)", arg=status.element_handle())
-    text = status.inner_text()
-    assert "over the limit of 600.00 EUR" in text and "its content is image/png" in text
-    assert "not found" not in text  # a wrong type is one message, not also a missing upload
+    line = page.locator("[data-sw-line]").first
+    page.wait_for_function("node => /image\\/png/.test(node.textContent)", arg=line.locator("[data-sw-error=receipt]").element_handle())
+    assert "over the limit of 600.00 EUR" in line.locator("[data-sw-error=gross]").inner_text()  # next to its field
+    assert "its content is image/png" in line.locator("[data-sw-error=receipt]").inner_text()
+    assert "not found" not in line.inner_text()  # a wrong type is one message, not also a missing upload
     assert page.locator("[data-sw-mine]").inner_text().strip() in ("Noch keine Abrechnungen.", "No claims yet.")
 
 
@@ -159,3 +164,39 @@ def test_a_revoked_link_says_so(new_context, local_server):
     page.goto(link)
     page.locator(".sw-claims__status--error").wait_for()
     assert re.search(r"withdrawn|zurückgezogen", page.locator(".sw-claims__status--error").inner_text())
+
+
+def test_mileage_and_per_diem_lines_are_computed_in_the_form_and_filed(new_context, local_server):
+    holder = f"Mia Miles {uuid.uuid4().hex[:4]}"
+    page = new_context().new_page()
+    page.goto(create_invite(new_context, local_server, holder))
+    fill_payee(page, holder)
+    drive = page.locator("[data-sw-line]").first
+    drive.locator("select[name=category]").select_option("mileage")
+    assert drive.locator("input[name=gross]").is_hidden() and drive.locator("input[name=receipt]").is_hidden()
+    drive.locator("input[name=date]").fill((date.today() - timedelta(days=6)).isoformat())
+    drive.locator("input[name=description]").fill("Fahrt zur Messe")
+    drive.locator("input[name=distance]").fill("123,4")
+    drive.locator("input[name=route_from]").fill("Berlin")
+    drive.locator("input[name=route_to]").fill("Leipzig")
+    assert re.search(r"37[,.]02", drive.locator("[data-sw-computed]").inner_text())  # 123.4 km x 0.30
+
+    page.click("[data-sw-add-line]")
+    trip = page.locator("[data-sw-line]").nth(1)
+    trip.locator("select[name=category]").select_option("per-diem")
+    first = date.today() - timedelta(days=5)
+    trip.locator("input[name=date]").fill(first.isoformat())
+    trip.locator("input[name=description]").fill("Messetage")
+    assert trip.locator("input[name=hours]").is_visible()  # one day so far: the hours are asked
+    trip.locator("input[name=hours]").fill("6")
+    assert re.search(r"0[,.]00", trip.locator("[data-sw-computed]").inner_text())  # 8 hours or less: nothing
+    trip.locator("input[name=until]").fill((first + timedelta(days=2)).isoformat())
+    assert trip.locator("input[name=hours]").is_hidden()
+    assert re.search(r"56[,.]00", trip.locator("[data-sw-computed]").inner_text())  # 14 + 28 + 14
+    assert not axe_violations(page)
+
+    page.click("[data-sw-claim-form] button[type=submit]")
+    page.locator("[data-sw-claim-status].sw-claims__status--ok").wait_for()
+    mine = page.locator("[data-sw-mine] tr[data-status=submitted]")
+    mine.wait_for()
+    assert re.search(r"93[,.]02", mine.inner_text())  # the server's amounts: 37.02 + 56.00

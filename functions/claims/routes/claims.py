@@ -88,7 +88,7 @@ def decide(claim_id: str, decision: DecisionIn):
         raise Forbidden("you approved this claim; another person in finance must mark it paid (four eyes)",
                         code="own_approval")
     if decision.action == "approve" and not decision.confirm_duplicates and filing.current_flags(claim):
-        raise Conflict("this claim is flagged (a possible duplicate, or over a limit across the invite's claims); "
+        raise Conflict("this claim is flagged (a possible duplicate, over a limit across the invite's claims, or a currency rate to check); "
                        "check the flags and confirm", code="confirm_duplicates")
     try:
         to = rules.transition(decision.action, decision.expected, claim["status"])

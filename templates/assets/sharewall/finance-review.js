@@ -17,10 +17,12 @@
       detail: "Abrechnung", address: "Anschrift", kind: "Art", private: "Privatperson", business: "Unternehmen", vat_id: "USt-IdNr.",
       lines: "Auslagen", category: "Kategorie", description: "Beschreibung", gross: "Brutto", vat: "USt", receipt: "Beleg",
       show_receipt: "Beleg ansehen", no_receipt: "ohne Beleg", duplicate: "Mögliches Duplikat", kind_receipt: "gleicher Beleg",
-      kind_payment: "gleicher Empfänger, Tag und Betrag", kind_limit: "Limit der Kategorie über alle Abrechnungen der Einladung überschritten", in_claims: "in Abrechnung", same_claim: "in dieser Abrechnung, Auslage",
+      kind_payment: "gleicher Empfänger, Tag und Betrag", kind_limit: "Limit der Kategorie über alle Abrechnungen der Einladung überschritten",
+      kind_rate: "Kurs prüfen (vom Einreichenden angegeben)", priced: "Berechnung", per_km: "je km", full_day: "voller Tag",
+      partial_day: "An-/Abreisetag", hours: "Std.", in_claims: "in Abrechnung", same_claim: "in dieser Abrechnung, Auslage",
       audit: "Verlauf", who: "Wer", when: "Wann", from: "Von", to: "Nach", reason: "Begründung", note: "Notiz",
       approve: "Genehmigen", reject: "Ablehnen", pay: "Als bezahlt markieren", reason_label: "Begründung (für die Ablehnung nötig)",
-      confirm_dup: "Ich habe die Hinweise auf Duplikate geprüft.", self_invited: "Du hast die Einladung zu dieser Abrechnung erstellt; genehmigen muss jemand anderes.",
+      confirm_dup: "Ich habe die Hinweise geprüft (Duplikate, Limits, Kurse).", self_invited: "Du hast die Einladung zu dieser Abrechnung erstellt; genehmigen muss jemand anderes.",
       decided: "Gespeichert: {status}.", close: "Schließen", line: "Auslage",
     },
     en: {
@@ -33,10 +35,12 @@
       detail: "Claim", address: "Address", kind: "Kind", private: "private person", business: "business", vat_id: "VAT id",
       lines: "Expenses", category: "Category", description: "Description", gross: "Gross", vat: "VAT", receipt: "Receipt",
       show_receipt: "View receipt", no_receipt: "no receipt", duplicate: "Possible duplicate", kind_receipt: "same receipt",
-      kind_payment: "same payee, day and amount", kind_limit: "category limit passed across the invite's claims", in_claims: "in claim", same_claim: "in this claim, expense",
+      kind_payment: "same payee, day and amount", kind_limit: "category limit passed across the invite's claims",
+      kind_rate: "check the rate (entered by the claimant)", priced: "Computed from", per_km: "per km", full_day: "full day",
+      partial_day: "arrival/departure day", hours: "h", in_claims: "in claim", same_claim: "in this claim, expense",
       audit: "History", who: "Who", when: "When", from: "From", to: "To", reason: "Reason", note: "Note",
       approve: "Approve", reject: "Reject", pay: "Mark as paid", reason_label: "Reason (required to reject)",
-      confirm_dup: "I have checked the duplicate flags.", self_invited: "You created the invite of this claim; someone else must approve it.",
+      confirm_dup: "I have checked the flags (duplicates, limits, rates).", self_invited: "You created the invite of this claim; someone else must approve it.",
       decided: "Saved: {status}.", close: "Close", line: "Expense",
     },
   });
@@ -148,10 +152,10 @@
 
     detail.appendChild(el("h3", {}, t.lines));
     var lines = C.table({ class: "sw-claims__table", "data-sw-lines": true },
-                        [t.date, t.category, t.description, t.gross, t.vat, t.receipt]);
+                        [t.date, t.category, t.description, t.priced, t.gross, t.vat, t.receipt]);
     claim.lines.forEach(function (line, index) {
       var tr = lines.body.appendChild(C.cells(el("tr"), [C.date(line.date), line.category, line.description,
-                                                          C.money(line.gross, line.currency), C.money(line.vat, line.currency)]));
+                                                          pricedText(line), C.money(line.gross, line.currency), C.money(line.vat, line.currency)]));
       var cell = tr.appendChild(el("td"));
       if (line.receipt_url) {
         cell.appendChild(el("a", { href: line.receipt_url, rel: "noopener noreferrer", "data-sw-receipt": index },
@@ -169,7 +173,8 @@
       claim.flags.forEach(function (flag) {
         var where = flag.claims.map(function (other) { return t.in_claims + " " + other.slice(0, 8); })
           .concat(flag.lines.map(function (other) { return t.same_claim + " " + (other + 1); }))
-          .concat(flag.kind === "limit" ? [flag.category + " " + C.money(flag.total) + " > " + C.money(flag.limit)] : []);
+          .concat(flag.kind === "limit" ? [flag.category + " " + C.money(flag.total) + " > " + C.money(flag.limit)] : [])
+          .concat(flag.kind === "rate" ? [flag.original + " " + flag.currency + " × " + flag.rate + " = " + C.money(flag.gross)] : []);
         list.appendChild(el("li", {}, t.line + " " + (flag.line + 1) + ": " + t["kind_" + flag.kind] + " – " + where.join(", ")));
       });
     }
@@ -188,6 +193,20 @@
     var close = detail.appendChild(el("button", { type: "button", class: "md-button" }, t.close));
     close.addEventListener("click", function () { detail.hidden = true; });
     detail.focus();
+  }
+
+  // How the server priced a line: the original amount, currency and rate beside the EUR; km x rate; travel days
+  function pricedText(line) {
+    if (line.original_currency) return line.original_amount + " " + line.original_currency + " × " + line.rate + " = " + C.money(line.gross);
+    if (line.kind === "mileage") {
+      return line.distance + " km × " + line.km_rate + " € " + t.per_km + " (" + line.route.from + " → " + line.route.to + ")";
+    }
+    if (line.kind === "per_diem") {
+      return C.date(line.date) + " – " + C.date(line.until) + " " + line.country + ": " +
+        line.full_days + " × " + C.money(line.full_rate) + " (" + t.full_day + ") + " + line.partial_days + " × " +
+        C.money(line.partial_rate) + " (" + t.partial_day + ")" + (line.hours ? ", " + line.hours + " " + t.hours : "");
+    }
+    return "";
   }
 
   function decisions(claim) {
