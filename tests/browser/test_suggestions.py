@@ -354,3 +354,33 @@ def test_on_github_the_accepted_card_links_the_pull_request_and_only_an_https_on
             assert link.get_attribute("href") == url and link.inner_text() == "#42"
             assert "Pull-Request" in pull.inner_text()
             assert link.evaluate("node => node === document.activeElement")
+
+
+def test_the_team_figures_are_sums_per_month_and_a_month_of_few_people_is_withheld(new_page, server):
+    tag = uuid.uuid4().hex[:6]
+    for n in range(5):  # five people this month: the template's minimum group size
+        suggest(server, f"team-{tag}-{n}", f"Teambeitrag {tag} {n}")
+    status, _, body = request(server + "api/suggestions/stats?granularity=month", headers={"X-Sharewall-Dev-User": "x"})
+    figures = json.loads(body)
+    this_month = figures["periods"][-1]
+    assert status == 200 and not this_month["withheld"] and this_month["received"] >= 5
+    page = new_page()
+    dev_sign_in(page, server, f"reader-{tag}", ["employee"], "/suggest/")
+    row = page.locator(f"[data-sw-team] tr[data-period='{this_month['period']}']")
+    row.wait_for()
+    assert row.locator("td").all_inner_texts()[1:] == [str(this_month["received"]), str(this_month["accepted"])]
+    assert page.locator("[data-sw-team] tbody tr").first.get_attribute("data-period") == this_month["period"]
+    total = figures["total"]
+    assert (f"Zusammen: {total['received']} eingegangen, {total['accepted']} angenommen."
+            == page.locator("[data-sw-team-status]").inner_text())
+    assert not axe_violations(page)
+
+    # a month of fewer people than the minimum: no figures, the reason instead
+    withheld = {**figures, "periods": [{"period": "2026-10", "received": None, "accepted": None, "withheld": True}],
+                "total": {"received": 0, "accepted": 0}}
+    page.route(re.compile(r"/api/suggestions/stats\?"), answering(withheld))
+    page.reload()
+    row = page.locator("[data-sw-team] tr[data-period='2026-10']")
+    row.wait_for()
+    assert row.get_attribute("data-withheld") == "true" and "zu wenige Personen" in row.inner_text()
+    assert not re.search(r"\d", row.locator("td").nth(1).inner_text())

@@ -21,6 +21,10 @@
       sent: "Danke! Dein Vorschlag ist eingegangen. Die Kommunikation meldet sich hier mit ihrer Entscheidung.",
       mine: "Deine Vorschläge", none: "Du hast noch nichts vorgeschlagen.",
       forbidden: "Dein Konto darf keine Beiträge vorschlagen.",
+      team: "Vorschläge aus dem Team", team_caption: "Vorschläge je Monat, nur als Summen",
+      month: "Monat", received: "eingegangen", accepted: "angenommen",
+      withheld: "zu wenige Personen", team_total: "Zusammen: {received} eingegangen, {accepted} angenommen.",
+      team_rule: "Monate, in denen weniger als {minimum} Personen etwas vorgeschlagen haben, zeigen wir nicht.",
     },
     en: {
       signin: "Sign in to suggest a post and to see your suggestions.",
@@ -34,6 +38,10 @@
       sent: "Thank you! Your suggestion has arrived. Comms will post their decision here.",
       mine: "Your suggestions", none: "You have not suggested anything yet.",
       forbidden: "Your account may not suggest posts.",
+      team: "Suggestions from the team", team_caption: "Suggestions per month, totals only",
+      month: "Month", received: "received", accepted: "accepted",
+      withheld: "too few people", team_total: "Altogether: {received} received, {accepted} accepted.",
+      team_rule: "Months in which fewer than {minimum} people suggested something are not shown.",
     },
   });
   var el = C.element;
@@ -217,5 +225,35 @@
   }
 
   more.addEventListener("click", function () { loadMine(true); });
+
+  // The team's suggestions per month as GET /suggestions/stats gives them: sums only, a month of too few
+  // people withheld; newest month first
+  var team = root.appendChild(el("section", { class: "sw-suggest__team", "data-sw-team": true, hidden: true }));
+  team.appendChild(el("h2", {}, t.team));
+  var teamStatus = team.appendChild(C.statusLine({ "data-sw-team-status": true }));
+  function month(key) {
+    var value = new Date(key + "-01T12:00:00");
+    return isNaN(value) ? key : value.toLocaleDateString(C.lang, { month: "long", year: "numeric" });
+  }
+  function loadTeam() {
+    C.api("GET", "/suggestions/stats?granularity=month").then(function (reply) {
+      if (!reply.ok) return;  // the figures are extra: the page works without them
+      var data = reply.body;
+      var table = C.table({ class: "sw-claims__table sw-suggest__team-table" }, [t.month, t.received, t.accepted]);
+      table.table.insertBefore(el("caption", {}, t.team_caption), table.table.firstChild);
+      data.periods.slice().reverse().forEach(function (period) {
+        var row = C.cells(el("tr", { "data-period": period.period, "data-withheld": period.withheld ? "true" : "false" }), [month(period.period)]);
+        if (period.withheld) row.appendChild(el("td", { colspan: "2" }, t.withheld));
+        else C.cells(row, [String(period.received), String(period.accepted)]);
+        table.body.appendChild(row);
+      });
+      team.appendChild(table.table);
+      team.appendChild(el("p", { class: "sw-field__hint" }, S.fill(t.team_rule, { minimum: data.minimum_people })));
+      C.status(teamStatus, S.fill(t.team_total, data.total));
+      team.hidden = false;
+    });
+  }
+
   loadMine(false);
+  loadTeam();
 })();
