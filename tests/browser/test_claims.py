@@ -200,3 +200,39 @@ def test_mileage_and_per_diem_lines_are_computed_in_the_form_and_filed(new_conte
     mine = page.locator("[data-sw-mine] tr[data-status=submitted]")
     mine.wait_for()
     assert re.search(r"93[,.]02", mine.inner_text())  # the server's amounts: 37.02 + 56.00
+
+
+def test_a_receipt_in_another_currency_shows_its_rate_to_finance_who_must_confirm_it(new_context, local_server):
+    holder = f"Fritz Franken {uuid.uuid4().hex[:4]}"
+    page = new_context().new_page()
+    page.goto(create_invite(new_context, local_server, holder))
+    fill_payee(page, holder)
+    line = page.locator("[data-sw-line]").first
+    line.locator("select[name=category]").select_option("meals")
+    line.locator("select[name=currency]").select_option("CHF")
+    assert line.locator("input[name=gross]").is_hidden() and line.locator("input[name=rate]").is_visible()
+    line.locator("input[name=date]").fill((date.today() - timedelta(days=4)).isoformat())
+    line.locator("input[name=description]").fill("Abendessen in Zürich")
+    line.locator("input[name=original_amount]").fill("50,00")
+    line.locator("input[name=rate]").fill("1,0685")
+    assert re.search(r"53[,.]43", line.locator("[data-sw-computed]").inner_text())  # 53.425 rounds half up
+    line.locator("input[name=receipt]").set_input_files({"name": "beleg.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.wait_for_function("node => /hochgeladen|uploaded/.test(node.textContent)",
+                           arg=line.locator("[data-sw-line-status]").element_handle())
+    page.click("[data-sw-claim-form] button[type=submit]")
+    mine = page.locator("[data-sw-mine] tr[data-status=submitted]")
+    mine.wait_for()
+    claim_id = mine.get_attribute("data-claim")
+
+    finance = new_context().new_page()
+    dev_sign_in(finance, local_server, f"finance-{uuid.uuid4().hex[:6]}", ["employee", "finance"], "/finance/")
+    finance.click(f"[data-sw-open='{claim_id}']")
+    detail = finance.locator(f"[data-sw-detail][data-claim='{claim_id}']")
+    detail.wait_for()
+    assert "50.00 CHF × 1.0685 = " in detail.locator("[data-sw-lines]").inner_text()  # original, currency, rate, EUR side by side
+    assert re.search(r"Kurs prüfen|check the rate", detail.locator("[data-sw-flags]").inner_text())
+    detail.locator("[data-sw-action=approve]").click()  # not confirmed: refused
+    detail.locator(".sw-claims__status--error").wait_for()
+    detail.locator("input[name=confirm_duplicates]").check()
+    detail.locator("[data-sw-action=approve]").click()
+    finance.locator(f"[data-sw-detail][data-claim='{claim_id}'] [data-sw-audit] tbody tr:nth-child(2)").wait_for()

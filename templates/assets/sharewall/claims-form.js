@@ -149,7 +149,7 @@
 
   // Mileage and per-diem categories name their rates in the policy list
   function rateText(category) {
-    if (category.kind === "mileage") return " – " + C.money(category.rate.replace(/^(\d+\.\d{2})\d*$/, "$1")) + " " + t.per_km;
+    if (category.kind === "mileage") return " – " + category.rate + " EUR " + t.per_km;  // up to 3 decimals, as the policy says
     if (category.kind !== "per_diem") return "";
     return Object.keys(policy.per_diem).map(function (country) {
       var rates = policy.per_diem[country];
