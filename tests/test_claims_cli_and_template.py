@@ -84,7 +84,7 @@ def test_the_claims_function_reaches_only_its_own_objects():
     claims = load_template(ROOT / "template.yaml")["Resources"]["ClaimsFunction"]["Properties"]
     statements = {s["Sid"]: s for s in claims["Policies"][0]["Statement"]}
     s3 = statements["ReceiptsPendingAndFiled"]
-    assert sorted(s3["Action"]) == ["s3:GetObject", "s3:PutObject"]
+    assert sorted(s3["Action"]) == ["s3:GetObject", "s3:PutObject", "s3:PutObjectRetention"]  # filed receipts are locked
     assert [r["Fn::Sub"] for r in s3["Resource"]] == ["${ReceiptsBucket.Arn}/pending/*", "${ReceiptsBucket.Arn}/claims/*"]
     assert "dynamodb:DeleteItem" not in statements["ClaimsInvitesAuditAndTotals"]["Action"]  # claims are never deleted
     unauthenticated = {event["Properties"]["Path"] + " " + event["Properties"]["Method"]
@@ -98,6 +98,7 @@ IAM_ACTIONS = {
     "put_item": {"dynamodb:PutItem"}, "update_item": {"dynamodb:UpdateItem"},
     "transact_write_items": {"dynamodb:PutItem", "dynamodb:UpdateItem"},
     "get_object": {"s3:GetObject"}, "copy_object": {"s3:GetObject", "s3:PutObject"},
+    "put_object": {"s3:PutObject", "s3:PutObjectRetention"},  # the function writes only locked records (claims.records)
     "generate_presigned_post": {"s3:PutObject"}, "generate_presigned_url": {"s3:GetObject"},
     "get_secret_value": {"secretsmanager:GetSecretValue"},
 }
@@ -110,7 +111,7 @@ def test_the_claims_policy_grants_every_call_the_code_makes():
                *(ROOT / "functions" / "sharewall_common" / name for name in ("pseudonym.py", "published.py"))]
     calls = {match for path in sources
              for match in re.findall(r'client\("\w+"\)\.(\w+)\(', path.read_text(encoding="utf-8"))}
-    assert calls >= {"get_item", "batch_get_item", "query", "transact_write_items", "get_object", "copy_object"}
+    assert calls >= {"get_item", "batch_get_item", "query", "transact_write_items", "get_object", "put_object"}
     unknown = calls - set(IAM_ACTIONS)
     assert not unknown, f"map these calls to IAM actions: {unknown}"
     needed = set().union(*(IAM_ACTIONS[call] for call in calls))
