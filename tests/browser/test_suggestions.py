@@ -370,6 +370,8 @@ def test_the_team_figures_are_sums_per_month_and_a_month_of_few_people_is_withhe
     row.wait_for()
     assert row.locator("td").all_inner_texts()[1:] == [str(this_month["received"]), str(this_month["accepted"])]
     assert page.locator("[data-sw-team] tbody tr").first.get_attribute("data-period") == this_month["period"]
+    first_active = next(i for i, period in enumerate(figures["periods"]) if period["withheld"] or period["received"])
+    assert page.locator("[data-sw-team] tbody tr").count() == len(figures["periods"]) - first_active  # none before
     total = figures["total"]
     assert (f"Zusammen: {total['received']} eingegangen, {total['accepted']} angenommen."
             == page.locator("[data-sw-team-status]").inner_text())

@@ -241,14 +241,16 @@
       var data = reply.body;
       var table = C.table({ class: "sw-claims__table sw-suggest__team-table" }, [t.month, t.received, t.accepted]);
       table.table.insertBefore(el("caption", {}, t.team_caption), table.table.firstChild);
-      data.periods.slice().reverse().forEach(function (period) {
+      // from the first month with suggestions on (months before the first one tell nothing), newest first
+      var start = data.periods.findIndex(function (period) { return period.withheld || period.received > 0; });
+      data.periods.slice(start < 0 ? -1 : start).reverse().forEach(function (period) {
         var row = C.cells(el("tr", { "data-period": period.period, "data-withheld": period.withheld ? "true" : "false" }), [month(period.period)]);
         if (period.withheld) row.appendChild(el("td", { colspan: "2" }, t.withheld));
         else C.cells(row, [String(period.received), String(period.accepted)]);
         table.body.appendChild(row);
       });
       team.appendChild(table.table);
-      team.appendChild(el("p", { class: "sw-field__hint" }, S.fill(t.team_rule, { minimum: data.minimum_people })));
+      if (data.minimum_people > 1) team.appendChild(el("p", { class: "sw-field__hint" }, S.fill(t.team_rule, { minimum: data.minimum_people })));
       C.status(teamStatus, S.fill(t.team_total, data.total));
       team.hidden = false;
     });
