@@ -1,4 +1,4 @@
-"""The claims function: invites, claims, receipt uploads and exports behind the HTTP API."""
+"""The claims function: invites, claims, receipt uploads, exports and payment runs behind the HTTP API."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ with cold_start():
 
     from sharewall_common.api import make_resolver
 
-    from claims.routes import claims, exports, invites, uploads
+    from claims.routes import claims, exports, invites, runs, uploads
 
     logger = Logger(service="claims")
     app = make_resolver(logger, max_body_bytes=64 * 1024)
-    for resource in (invites, uploads, exports, claims):  # literal /claims/… routes before /claims/{id}
+    for resource in (invites, uploads, exports, runs, claims):  # literal /claims/… routes before /claims/{id}
         app.include_router(resource.router)
 
 

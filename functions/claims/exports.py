@@ -8,9 +8,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
+import regex
 from pydantic import TypeAdapter, ValidationError
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -107,8 +108,12 @@ def unwritable(claim: dict) -> tuple[str, str] | None:
     return None
 
 
-def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date) -> tuple[bytes, list[Skipped]]:
+def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date, *, message: str | None = None,
+            created: datetime | None = None) -> tuple[bytes, list[Skipped]]:
     """A pain.001.001.09 credit transfer paying each claim's total to its payee, schema-validated.
+
+    `message` (MsgId and PmtInfId) and `created` (CreDtTm) make the file the same bytes each time it is
+    written from the same claims (a payment run's id and creation time); otherwise random and now.
 
     A claim that cannot be written is left out and listed, never failing the file for all others.
     `debtor`: name, IBAN and optionally BIC of the company account the money leaves from.
@@ -124,21 +129,22 @@ def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date) -> tuple
         raise NothingToPay(skipped)
     check_debtor(debtor)
     try:
-        return _sepa(writable, debtor, execution_date), skipped
+        return _sepa(writable, debtor, execution_date, message, created), skipped
     except Exception:  # noqa: BLE001 (a claim the checks let through broke the file: find it by writing each alone)
         good = []
         for claim in writable:
             try:
-                _sepa([claim], debtor, execution_date)
+                _sepa([claim], debtor, execution_date, message, created)
                 good.append(claim)
             except Exception as error:  # noqa: BLE001
                 skipped.append(Skipped(claim["id"], "claim", f"the SEPA schema refuses it ({type(error).__name__})"))
         if not good:
             raise NothingToPay(skipped) from None
-        return _sepa(good, debtor, execution_date), skipped
+        return _sepa(good, debtor, execution_date, message, created), skipped
 
 
-def _sepa(claims: list[dict], debtor: dict, execution_date: date) -> bytes:
+def _sepa(claims: list[dict], debtor: dict, execution_date: date, message: str | None = None,
+          created: datetime | None = None) -> bytes:
     transfer = SepaTransfer(
         {"name": debtor["name"], "IBAN": debtor["IBAN"], **({"BIC": debtor["BIC"]} if debtor.get("BIC") else {}),
          "batch": True, "currency": "EUR"},
@@ -156,4 +162,11 @@ def _sepa(claims: list[dict], debtor: dict, execution_date: date) -> bytes:
             "address": {"street_name": address["street"], "postcode": address["postcode"],
                         "town": address["town"], "country": address["country"]},
         })
-    return transfer.export(validate=True)
+    if message:  # set where sepaxml builds the header (MsgId, CreDtTm); PmtInfId it draws at export
+        transfer._xml.find("CstmrCdtTrfInitn/GrpHdr/MsgId").text = message
+    if created:
+        transfer._xml.find("CstmrCdtTrfInitn/GrpHdr/CreDtTm").text = created.strftime("%Y-%m-%dT%H:%M:%S")
+    xml = transfer.export(validate=True)
+    if message:  # one PmtInf per file here: its id is the message's
+        xml = regex.sub(rb"<PmtInfId>[^<]*</PmtInfId>", b"<PmtInfId>" + message.encode() + b"</PmtInfId>", xml, count=1)
+    return xml

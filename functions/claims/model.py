@@ -183,6 +183,24 @@ class DecisionIn(BaseModel):
         return self
 
 
+class RunDecisionIn(BaseModel):
+    """The body of POST /payment-runs/{id}/decision: the bank executed the run (and when), or it is cancelled."""
+
+    model_config = STRICT
+
+    action: Literal["paid", "cancel"]
+    executed: dt.date | None = None  # the bank's execution date (YYYY-MM-DD), required for paid
+    reason: Text | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _what_each_action_needs(self) -> RunDecisionIn:
+        if self.action == "paid" and self.executed is None:
+            raise ValueError("executed (the bank's execution date, YYYY-MM-DD) is required to confirm a run paid")
+        if self.action == "cancel" and not (self.reason or "").strip():
+            raise ValueError("reason is required to cancel a run")
+        return self
+
+
 class InviteIn(BaseModel):
     """The body of POST /invites: who is invited, for which campaign, for how long."""
 

@@ -20,7 +20,7 @@ TRANSITIONS = {
     "reject": ("submitted", "rejected"),
     "pay": ("approved", "paid"),
 }
-STATUSES = ("submitted", "approved", "rejected", "paid")
+STATUSES = ("submitted", "approved", "in_payment", "rejected", "paid")  # in_payment: in a payment run (claims.runs)
 
 
 @dataclass(frozen=True)

@@ -281,6 +281,140 @@ def decide(claim: dict, to: str, audit: dict, changes: dict) -> None:
     trim(to)
 
 
+# --- payment runs -----------------------------------------------------------------------------
+# RUN#<id> / RUN: status (open → sealed → paid | cancelled), creator pseudonym, created_at, the ids of its
+# claims (a string set, added in the same transactions that move them), count and total cents; gsi1 RUNS.
+# A claim in a run is `in_payment` with `run` = the run's id; every move is conditioned on the status
+# (and run) it leaves, so a claim lost to a concurrent run is simply not this run's.
+
+RUN_FIELDS = ("id", "status", "created_at", "creator", "creator_name", "count", "total", "execution_date",
+              "file_key", "executed", "decided_at", "decided_by", "reason", "skipped")
+
+
+def put_run(run: dict) -> None:
+    client("dynamodb").put_item(
+        TableName=table(), ConditionExpression="attribute_not_exists(pk)",
+        Item=_item({**run, "pk": f"RUN#{run['id']}", "sk": "RUN", "gsi1pk": "RUNS",
+                    "gsi1sk": f"{run['created_at']}#{run['id']}"}))
+
+
+def get_run(run_id: str) -> dict | None:
+    found = client("dynamodb").get_item(TableName=table(), Key=_item({"pk": f"RUN#{run_id}", "sk": "RUN"}),
+                                        ConsistentRead=True).get("Item")
+    if not found:
+        return None
+    run = _strip(_plain(found))
+    run["claims"] = sorted(run.get("claims") or ())
+    return run
+
+
+def list_runs(limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
+    """Runs newest first, without their claim ids (a run may hold thousands)."""
+    request = {"TableName": table(), "IndexName": "gsi1", "KeyConditionExpression": "gsi1pk = :v",
+               "ExpressionAttributeValues": _values(v="RUNS"), "ScanIndexForward": False, "Limit": limit,
+               "ProjectionExpression": ", ".join(f"#{name}" for name in RUN_FIELDS),
+               "ExpressionAttributeNames": {f"#{name}": name for name in RUN_FIELDS}}
+    if cursor:
+        request["ExclusiveStartKey"] = cursors.decode(cursor, "gsi1|RUNS")
+    response = client("dynamodb").query(**request)
+    last = response.get("LastEvaluatedKey")
+    return [_plain(item) for item in response.get("Items", [])], cursors.encode(last, "gsi1|RUNS") if last else None
+
+
+def claims_by_id(ids: list[str]) -> list[dict]:
+    found = _batch_get([{"pk": f"CLAIM#{claim_id}", "sk": "CLAIM"} for claim_id in ids])
+    return [_strip(found[(f"CLAIM#{claim_id}", "CLAIM")]) for claim_id in ids if (f"CLAIM#{claim_id}", "CLAIM") in found]
+
+
+def move_claims(claims: list[dict], frm: str, to: str, audits: list[dict], changes: dict, run_id: str,
+                remove: tuple[str, ...] = (), run_update: dict | None = None) -> list[str]:
+    """Move `claims` from status `frm` to `to` in ONE transaction, each with its audit entry; [] when done.
+
+    Each claim's write is conditioned on `frm` (and, leaving `in_payment`, on being in run `run_id`).
+    When a claim's condition fails (another run took it, or a retry moved it already) nothing is
+    written and its id is returned, for the caller to retry without it. `run_update`: the run item's
+    Update, in the same transaction (its condition failing raises Conflict).
+    """
+    items = []
+    for claim, audit in zip(claims, audits, strict=True):
+        sets = {"status": to, "gsi1pk": f"CLAIMS#{to}", **changes}
+        names = {f"#{key}": key for key in (*sets, *remove, *(("run",) if frm == "in_payment" else ()), "status")}
+        condition = "#status = :expected" + (" AND #run = :run" if frm == "in_payment" else "")
+        items.extend(chain.transition(claim, audit, {  # the claim's Update, then its audit entry's Put
+            "TableName": table(), "Key": _item({"pk": f"CLAIM#{claim['id']}", "sk": "CLAIM"}),
+            "UpdateExpression": "SET " + ", ".join(f"#{key} = :{key}" for key in sets)
+                                + (" REMOVE " + ", ".join(f"#{key}" for key in remove) if remove else ""),
+            "ConditionExpression": condition, "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {**_values(**sets), **_values(expected=frm),
+                                          **(_values(run=run_id) if frm == "in_payment" else {})}}))
+    items.append(_stats_many(frm, claims, -1, leave=True))
+    items.append(_stats_many(to, claims, 1, leave=False))
+    if run_update:
+        items.append({"Update": run_update})
+    for attempt in range(8):
+        try:
+            client("dynamodb").transact_write_items(TransactItems=items)
+            trim(to)
+            return []
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            lost = [claims[index // 2]["id"] for index, code in enumerate(reasons[:2 * len(claims)])
+                    if code == "ConditionalCheckFailed" and index % 2 == 0]
+            if lost:
+                return lost
+            if run_update and len(reasons) == len(items) and reasons[-1] == "ConditionalCheckFailed":
+                raise Conflict("the payment run changed meanwhile; reload it", code="run_changed") from None
+            if "TransactionConflict" not in reasons or attempt == 7:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def run_claims_added(run_id: str, claims: list[dict]) -> dict:
+    """The run item's Update adding `claims` (ids, count, total) while it is still open."""
+    return {"TableName": table(), "Key": _item({"pk": f"RUN#{run_id}", "sk": "RUN"}),
+            "UpdateExpression": "ADD #claims :ids, #count :count, #total :total",
+            "ConditionExpression": "#status = :open",
+            "ExpressionAttributeNames": {"#claims": "claims", "#count": "count", "#total": "total", "#status": "status"},
+            "ExpressionAttributeValues": {":ids": {"SS": [claim["id"] for claim in claims]},
+                                          **_values(count=len(claims), total=sum(claim["total"] for claim in claims),
+                                                    open="open")}}
+
+
+def set_run_status(run_id: str, frm: tuple[str, ...], to: str, changes: dict) -> dict | None:
+    """The run from one of the statuses `frm` to `to` with `changes`; None when it was not in one of them."""
+    sets = {"status": to, **changes}
+    names = {f"#{key}": key for key in sets}
+    allowed = {f":from{index}": dynamo.serialize(status) for index, status in enumerate(frm)}
+    try:
+        result = client("dynamodb").update_item(
+            TableName=table(), Key=_item({"pk": f"RUN#{run_id}", "sk": "RUN"}),
+            UpdateExpression="SET " + ", ".join(f"#{key} = :{key}" for key in sets),
+            ConditionExpression=f"#status IN ({', '.join(allowed)})", ExpressionAttributeNames=names,
+            ExpressionAttributeValues={**_values(**sets), **allowed}, ReturnValues="ALL_NEW")
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return None
+        raise
+    return _strip(_plain(result["Attributes"]))
+
+
+def _stats_many(status: str, claims: list[dict], sign: int, *, leave: bool) -> dict:
+    """`_stats_update` for many claims at once (one item may appear only once in a transaction)."""
+    names = {"#count": "count", "#total": "total", **{f"#r{index}": RECENT + claim["id"] for index, claim in enumerate(claims)}}
+    values = _values(count=sign * len(claims), total=sign * sum(claim["total"] for claim in claims))
+    expression = "ADD #count :count, #total :total"
+    if leave:
+        expression += " REMOVE " + ", ".join(f"#r{index}" for index in range(len(claims)))
+    else:
+        expression += " SET " + ", ".join(f"#r{index} = :r{index}" for index in range(len(claims)))
+        values.update({f":r{index}": dynamo.serialize(list_key(claim)) for index, claim in enumerate(claims)})
+    return {"Update": {"TableName": table(), "Key": _item({"pk": STATS, "sk": status}), "UpdateExpression": expression,
+                       "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 

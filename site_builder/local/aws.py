@@ -67,6 +67,45 @@ def start_moto():
     return server, f"http://{host}:{port}"
 
 
+def _backup_tables_once_per_transaction() -> None:
+    """Make moto's TransactWriteItems back up each table once, not once per item of the transaction.
+
+    moto deep-copies the whole table for every item (so a 100-item transaction on a table of a few
+    thousand items takes seconds, longer than the functions' read timeout); DynamoDB's cost does not
+    grow with the table. The backup is still taken, once, before the first item is applied.
+    """
+    import copy
+
+    import moto.dynamodb.models as models
+
+    if getattr(models.DynamoDBBackend.transact_write_items, "once", False):
+        return
+    original, state = models.DynamoDBBackend.transact_write_items, threading.local()
+
+    class CopyOnce:  # `copy` as moto's module sees it: a Table copied once per transaction
+        def __getattr__(self, name: str) -> Any:
+            return getattr(copy, name)
+
+        def deepcopy(self, value: Any, memo: Any = None) -> Any:
+            cache = getattr(state, "tables", None)
+            if cache is None or not isinstance(value, models.Table):
+                return copy.deepcopy(value, memo)
+            if id(value) not in cache:
+                cache[id(value)] = copy.deepcopy(value)
+            return cache[id(value)]
+
+    def transact_write_items(self, transact_items):
+        state.tables = {}
+        try:
+            return original(self, transact_items)
+        finally:
+            state.tables = None
+
+    transact_write_items.once = True
+    models.copy = CopyOnce()
+    models.DynamoDBBackend.transact_write_items = transact_write_items
+
+
 def _serialised_moto_server():
     """ThreadedMotoServer whose backend handles one request at a time.
 
@@ -78,6 +117,7 @@ def _serialised_moto_server():
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
+    _backup_tables_once_per_transaction()
     class SerialisedMotoServer(ThreadedMotoServer):
         def _server_entry(self) -> None:
             app = DomainDispatcherApplication(create_backend_app)

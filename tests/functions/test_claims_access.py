@@ -15,7 +15,7 @@ import pytest
 from site_builder.local.aws import snapshot
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import (
-    COMMS, EMPLOYEE, FINANCE, IBAN_B, call, invite, line, payee, submit, upload,
+    COMMS, COMMS_AND_FINANCE, EMPLOYEE, FINANCE, IBAN_B, call, invite, line, payee, submit, upload,
 )
 
 PRINCIPALS = ("anonymous", "employee", "comms", "finance", "influencer A", "influencer B", "expired", "revoked")
@@ -31,17 +31,20 @@ def world(fresh_tables):
         UpdateExpression="SET expires_at = :past",
         ExpressionAttributeValues={":past": {"S": (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()}})
     assert call("DELETE", f"/invites/{revoked['id']}", claims=COMMS).status == 200
-    approved = submit(a["token"]).body["id"]
-    assert call("POST", f"/claims/{approved}/decision", {"action": "approve", "expected": "submitted"},
+    b_claim = submit(b["token"], iban=IBAN_B).body["id"]  # approved and in a payment run another person created
+    assert call("POST", f"/claims/{b_claim}/decision", {"action": "approve", "expected": "submitted"},
                 claims=FINANCE).status == 200
+    run = call("POST", "/payment-runs", claims=COMMS_AND_FINANCE).body["id"]
+    approved = submit(a["token"]).body["id"]  # its receipt's bytes are b_claim's: a duplicate to confirm
+    assert call("POST", f"/claims/{approved}/decision", {"action": "approve", "expected": "submitted",
+                                                        "confirm_duplicates": True}, claims=FINANCE).status == 200
     pending = submit(a["token"]).body["id"]
-    b_claim = submit(b["token"], iban=IBAN_B).body["id"]
     callers = {
         "anonymous": {}, "employee": {"claims": EMPLOYEE}, "comms": {"claims": COMMS}, "finance": {"claims": FINANCE},
         "influencer A": {"token": a["token"]}, "influencer B": {"token": b["token"]},
         "expired": {"token": expired["token"]}, "revoked": {"token": revoked["token"]},
     }
-    return {"a": a, "b": b, "approved": approved, "pending": pending, "b_claim": b_claim, "callers": callers,
+    return {"a": a, "b": b, "approved": approved, "pending": pending, "b_claim": b_claim, "run": run, "callers": callers,
             "resources": fresh_tables}
 
 
@@ -67,7 +70,12 @@ ROUTES = {
                                               {"action": "reject", "expected": "submitted", "reason": "no receipt"}, {}),
                                    {"finance"}),
     "GET /claims/export.csv": (lambda w: ("GET", "/claims/export.csv", None, {}), {"finance"}),
-    "GET /claims/export.xml": (lambda w: ("GET", "/claims/export.xml", None, {}), {"finance"}),
+    "POST /payment-runs": (lambda w: ("POST", "/payment-runs", None, {}), {"finance"}),
+    "GET /payment-runs": (lambda w: ("GET", "/payment-runs", None, {}), {"finance"}),
+    "GET /payment-runs/{id}/sepa.xml": (lambda w: ("GET", f"/payment-runs/{w['run']}/sepa.xml", None, {}), {"finance"}),
+    "GET /payment-runs/{id}/datev.csv": (lambda w: ("GET", f"/payment-runs/{w['run']}/datev.csv", None, {}), {"finance"}),
+    "POST /payment-runs/{id}/decision": (lambda w: ("POST", f"/payment-runs/{w['run']}/decision",
+                                                    {"action": "cancel", "reason": "wrong date"}, {}), {"finance"}),
 }
 
 

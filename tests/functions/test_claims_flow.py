@@ -343,7 +343,7 @@ def test_exports_hold_the_approved_claims(fresh_tables):
                                                       description="@SUM(A1:A9)")]},
                    token=b, key=uuid.uuid4().hex).body["id"]
     waiting = submit(a, [line(upload(a, PDF + b"w"), gross="10.00", vat="0")]).body["id"]
-    assert call("GET", "/claims/export.xml", claims=FINANCE).status == 409  # nothing approved yet
+    assert call("POST", "/payment-runs", claims=FINANCE).status == 422  # nothing approved yet
     assert decide(approved, "approve", "submitted").status == 200
     assert decide(formula, "approve", "submitted").status == 200
     csv_reply = call("GET", "/claims/export.csv", claims=FINANCE)
@@ -353,7 +353,8 @@ def test_exports_hold_the_approved_claims(fresh_tables):
     by_claim = {row["claim"]: row for row in rows}
     assert by_claim[approved]["gross"] == "89.90" and by_claim[formula]["vat"] == "1.20"
     assert by_claim[formula]["payee"] == "'+cmd(1)-A1" and by_claim[formula]["description"] == "'@SUM(A1:A9)"
-    xml_reply = call("GET", "/claims/export.xml", claims=FINANCE)
+    run = call("POST", "/payment-runs", claims=FINANCE).body  # the SEPA file comes from a payment run
+    xml_reply = call("GET", f"/payment-runs/{run['id']}/sepa.xml", claims=FINANCE)
     root = ElementTree.fromstring(xml_reply.text.encode())
     assert root.tag.endswith("pain.001.001.09}Document")
     ids = [node.text for node in root.findall(".//p:CdtTrfTxInf/p:PmtId/p:EndToEndId", SEPA)]

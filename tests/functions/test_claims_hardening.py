@@ -1,4 +1,4 @@
-"""The claims function against the moto server: the policy the build published, SEPA exports a planted
+"""The claims function against the moto server: the policy the build published, payment runs a planted
 claim cannot break, receipts as attachments, limits across an invite's claims, four eyes, strict booleans."""
 
 from __future__ import annotations
@@ -128,22 +128,22 @@ def test_a_stale_policy_beats_none(fresh_tables, monkeypatch):
 # --- SEPA exports -----------------------------------------------------------------------------
 
 
-def test_a_planted_claim_cannot_break_the_sepa_export_for_the_others(fresh_tables):
+def test_a_planted_claim_cannot_break_the_payment_run_for_the_others(fresh_tables):
     good, planted = file(invite()["token"], transport("12.00")).body["id"], file(invite()["token"], transport("7.50")).body["id"]
     for claim_id in (good, planted):
         assert decide(claim_id, "approve", "submitted").status == 200
     boto3.client("dynamodb").update_item(  # as if written before the rules existed, or by hand
         TableName=fresh_tables.tables["AppTable"], Key={"pk": {"S": f"CLAIM#{planted}"}, "sk": {"S": "CLAIM"}},
         UpdateExpression="SET payee.holder = :bad", ExpressionAttributeValues={":bad": {"S": "Lena\uffff Lettering"}})
-    reply = call("GET", "/claims/export.xml", claims=FINANCE)
-    assert reply.status == 200, reply.text
-    assert reply.headers["X-Sharewall-Skipped-Claims"] == f"{planted} payee.holder"
+    run = call("POST", "/payment-runs", claims=FINANCE)
+    assert run.status == 201, run.text
+    assert [(item["claim"], item["field"]) for item in run.body["skipped"]] == [(planted, "payee.holder")]
+    reply = call("GET", f"/payment-runs/{run.body['id']}/sepa.xml", claims=FINANCE)
     root = ElementTree.fromstring(reply.text.encode())
     assert [node.text for node in root.findall(".//p:PmtId/p:EndToEndId", SEPA)] == [good]
     assert root.find(".//p:GrpHdr/p:CtrlSum", SEPA).text == "12.00"
-    assert decide(good, "pay", "approved", claims=COMMS_AND_FINANCE).status == 200
-    alone = call("GET", "/claims/export.xml", claims=FINANCE)  # only the planted one is left: a 409 saying why
-    assert alone.status == 409 and alone.body["error"]["code"] == "nothing_to_export"
+    alone = call("POST", "/payment-runs", claims=FINANCE)  # only the planted one is left: a 422 saying why
+    assert alone.status == 422 and alone.body["error"]["code"] == "nothing_to_pay"
     assert planted in alone.body["error"]["message"] and "payee.holder" in alone.body["error"]["message"]
 
 

@@ -54,7 +54,7 @@ def mine():
 
 @router.get("/claims")
 @allow(access.staff_with("finance"))
-def listing(status: Annotated[Literal["submitted", "approved", "rejected", "paid"], Query()] = "submitted",
+def listing(status: Annotated[Literal["submitted", "approved", "in_payment", "rejected", "paid"], Query()] = "submitted",
             cursor: Annotated[str | None, Query(max_length=600)] = None):
     stats = store.status_items(rules.STATUSES)
     if cursor:
@@ -82,6 +82,9 @@ def detail(claim_id: str):
 def decide(claim_id: str, decision: DecisionIn):
     caller = current_caller(router)
     claim = _claim(claim_id)
+    if claim["status"] == "in_payment":  # only the run's own decision moves it on (paid or cancelled)
+        raise Conflict(f"the claim is in payment run {claim.get('run')}: confirm that run paid or cancel it",
+                       code="in_payment_run")
     if decision.action == "approve" and claim.get("creator") == caller.actor:
         raise Forbidden("you created the invite of this claim; another person in finance must approve it", code="own_invite")
     if decision.action == "pay" and caller.actor in rules.approvers(store.audit_of(claim_id)):

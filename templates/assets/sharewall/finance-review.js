@@ -1,5 +1,6 @@
 /* Finance page: claims by status with totals, one claim with its lines, flags, receipts (short-lived
-   links) and audit trail; approve, reject with a reason, mark paid; CSV and SEPA exports. */
+   links) and audit trail; approve, reject with a reason, mark paid; CSV export. Payment runs (the SEPA
+   files) are finance-runs.js's section of the same page. */
 (function () {
   "use strict";
 
@@ -8,12 +9,12 @@
   if (!C || !root) return;
   var t = C.strings({
     de: {
-      submitted: "Eingereicht", approved: "Genehmigt", rejected: "Abgelehnt", paid: "Bezahlt", loading: "Lädt …",
+      submitted: "Eingereicht", approved: "Genehmigt", in_payment: "Im Zahlungslauf", rejected: "Abgelehnt", paid: "Bezahlt", loading: "Lädt …",
       signin: "Melde dich an, um Abrechnungen zu prüfen.", signin_link: "Anmelden",
       forbidden: "Abrechnungen prüft die Buchhaltung; deinem Konto fehlt diese Rolle.",
       date: "Eingereicht", payee: "Empfänger", iban: "IBAN", campaign: "Kampagne", total: "Summe", flags: "Hinweise",
       open: "Öffnen", none: "Keine Abrechnungen in diesem Status.", more: "Weitere laden", count: "{count} Abrechnungen, {total}",
-      export_csv: "CSV für die Buchhaltung", export_sepa: "SEPA-Überweisungsdatei (genehmigte)", exports: "Exporte",
+      export_csv: "CSV für die Buchhaltung", exports: "Exporte",
       detail: "Abrechnung", address: "Anschrift", kind: "Art", private: "Privatperson", business: "Unternehmen", vat_id: "USt-IdNr.",
       lines: "Auslagen", category: "Kategorie", description: "Beschreibung", gross: "Brutto", vat: "USt", receipt: "Beleg",
       show_receipt: "Beleg ansehen", no_receipt: "ohne Beleg", duplicate: "Mögliches Duplikat", kind_receipt: "gleicher Beleg",
@@ -26,12 +27,12 @@
       decided: "Gespeichert: {status}.", close: "Schließen", line: "Auslage",
     },
     en: {
-      submitted: "Submitted", approved: "Approved", rejected: "Rejected", paid: "Paid", loading: "Loading …",
+      submitted: "Submitted", approved: "Approved", in_payment: "In a payment run", rejected: "Rejected", paid: "Paid", loading: "Loading …",
       signin: "Sign in to review claims.", signin_link: "Sign in",
       forbidden: "Finance reviews claims; your account lacks that role.",
       date: "Submitted", payee: "Payee", iban: "IBAN", campaign: "Campaign", total: "Total", flags: "Flags",
       open: "Open", none: "No claims in this status.", more: "Load more", count: "{count} claims, {total}",
-      export_csv: "CSV for accounting", export_sepa: "SEPA transfer file (approved)", exports: "Exports",
+      export_csv: "CSV for accounting", exports: "Exports",
       detail: "Claim", address: "Address", kind: "Kind", private: "private person", business: "business", vat_id: "VAT id",
       lines: "Expenses", category: "Category", description: "Description", gross: "Gross", vat: "VAT", receipt: "Receipt",
       show_receipt: "View receipt", no_receipt: "no receipt", duplicate: "Possible duplicate", kind_receipt: "same receipt",
@@ -44,7 +45,7 @@
       decided: "Saved: {status}.", close: "Close", line: "Expense",
     },
   });
-  var STATUSES = ["submitted", "approved", "rejected", "paid"];
+  var STATUSES = ["submitted", "approved", "in_payment", "rejected", "paid"];
   var el = C.element;
   var current = "submitted";
   var cursor = null;
@@ -59,7 +60,6 @@
   var exportsBox = root.appendChild(el("div", { class: "sw-claims__exports" }));
   exportsBox.appendChild(el("h2", {}, t.exports));
   var csvButton = exportsBox.appendChild(el("button", { type: "button", class: "md-button", "data-sw-export": "csv" }, t.export_csv));
-  var sepaButton = exportsBox.appendChild(el("button", { type: "button", class: "md-button", "data-sw-export": "xml" }, t.export_sepa));
   var exportStatus = exportsBox.appendChild(C.statusLine());
   var detail = root.appendChild(el("section", { class: "sw-claims__detail", "data-sw-detail": true, hidden: true, tabindex: "-1" }));
 
@@ -72,7 +72,7 @@
   });
 
   csvButton.addEventListener("click", function () { exportFile("/claims/export.csv?status=approved", "claims.csv"); });
-  sepaButton.addEventListener("click", function () { exportFile("/claims/export.xml", "sepa.xml"); });
+  document.addEventListener("sharewall:claims-changed", function () { load(false); });  // a payment run moved claims
 
   // One export saved as a file; a refusal stays in the exports' status line
   function exportFile(path, name) {

@@ -1,0 +1,129 @@
+"""Payment runs (finance): create a run of the approved claims, list runs, their SEPA file, paid or cancelled."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Annotated
+
+import regex
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from sharewall_common.callers import allow, current_caller
+from sharewall_common.errors import ApiError, Conflict, Forbidden, NotFound, ServiceUnavailable
+from sharewall_common.expenses import money_text
+
+from claims import access, datev, exports, runs, store
+from claims.model import RunDecisionIn
+
+router = Router()
+logger = Logger(service="claims", child=True)
+RUN_ID = regex.compile(r"[0-9]{8}-[a-f0-9]{12}")
+PAGE = 20
+
+
+class Unprocessable(ApiError):
+    status, code = 422, "nothing_to_pay"
+
+
+@router.post("/payment-runs")
+@allow(access.staff_with("finance"))
+def create():
+    caller = current_caller(router)
+    try:
+        created = runs.create(caller.actor, datetime.now(timezone.utc))
+    except exports.DebtorInvalid as error:
+        raise ServiceUnavailable(str(error), code="payer_not_configured") from None
+    except exports.NothingToPay as error:
+        raise Unprocessable(str(error)) from None
+    except runs.RunConflict as error:
+        raise Conflict(str(error), code="run_changed") from None
+    run = created.run
+    logger.info("payment run created", extra={"run": run["id"], "claims": len(created.claims), "skipped": len(created.skipped)})
+    return {"id": run["id"], "claims": created.claims, "count": run["count"], "total": money_text(run["total"]),
+            "status": run["status"], "skipped": [{"claim": item.claim, "field": item.field, "reason": item.reason}
+                                                 for item in created.skipped]}, 201
+
+
+@router.get("/payment-runs")
+@allow(access.staff_with("finance"))
+def listing(cursor: Annotated[str | None, Query(max_length=600)] = None):
+    caller = current_caller(router)
+    found, next_cursor = store.list_runs(PAGE, cursor)
+    return {"runs": [_summary(run, caller.actor) for run in found], "next": next_cursor}
+
+
+@router.get("/payment-runs/<run_id>/sepa.xml")
+@allow(access.staff_with("finance"))
+def sepa_file(run_id: str):
+    run = _run(run_id)
+    if run["status"] == "open":
+        raise Conflict("the run is still being created; its file follows when it is sealed", code="run_open")
+    if not run.get("file_key"):  # emptied by runs created at the same moment: it never had a file
+        raise NotFound(f"payment run {run_id} has no SEPA file (it holds no claim)", code="no_file")
+    data = runs.sepa_file(run)
+    return Response(200, "application/xml; charset=utf-8", data.decode("utf-8"),
+                    headers={"Content-Disposition": f'attachment; filename="sepa-{run_id}.xml"'})
+
+
+@router.get("/payment-runs/<run_id>/datev.csv")
+@allow(access.staff_with("finance"))
+def datev_file(run_id: str, fiscal_year: Annotated[int | None, Query(ge=2000, le=2999)] = None):
+    run = _run(run_id)
+    if run["status"] == "open":
+        raise Conflict("the run is still being created; its files follow when it is sealed", code="run_open")
+    if not run.get("file_key"):  # emptied by runs created at the same moment: it holds no claim
+        raise NotFound(f"payment run {run_id} has no DATEV file (it holds no claim)", code="no_file")
+    if run["status"] == "cancelled":  # its claims are approved again: the run that pays them books them
+        raise Conflict("the run was cancelled: its claims are booked with the run that pays them", code="run_cancelled")
+    try:
+        data = runs.datev_file(run, fiscal_year)
+    except datev.SpansFiscalYears as error:
+        raise Conflict(str(error), code="fiscal_years") from None
+    except datev.DatevError as error:
+        raise Conflict(str(error), code="datev_unwritable") from None
+    name = f"EXTF_Buchungsstapel_{run_id}" + (f"_{fiscal_year}" if fiscal_year else "")
+    logger.info("datev exported", extra={"run": run_id, "fiscal_year": fiscal_year})
+    return Response(200, datev.CONTENT_TYPE, data, headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+@router.post("/payment-runs/<run_id>/decision")
+@allow(access.staff_with("finance"))
+def decide(run_id: str, decision: RunDecisionIn):
+    caller = current_caller(router)
+    run = _run(run_id)
+    if run["creator"] == caller.actor:
+        raise Forbidden("you created this payment run; another person in finance must confirm or cancel it (four eyes)",
+                        code="own_run")
+    now = datetime.now(timezone.utc)
+    if decision.executed and not now.date() - timedelta(days=366) <= decision.executed <= now.date() + timedelta(days=1):
+        raise Unprocessable("executed: the bank's execution date must lie within the last year, not in the future",
+                                  code="executed_out_of_range")
+    try:
+        decided = runs.decide(run, caller.actor, decision.action, executed=decision.executed, reason=decision.reason,
+                              now=now)
+    except runs.RunConflict as error:
+        raise Conflict(f"{error}: it cannot be {'confirmed paid' if decision.action == 'paid' else 'cancelled'}",
+                       code="run_changed") from None
+    logger.info("payment run decided", extra={"run": run_id, "to": decided["status"]})
+    return _summary(decided, caller.actor)
+
+
+def _run(run_id: str) -> dict:
+    run = store.get_run(run_id) if RUN_ID.fullmatch(run_id) else None
+    if run is None:
+        raise NotFound(f"no payment run {run_id[:40]!r}")
+    return run
+
+
+def _summary(run: dict, actor: str) -> dict:
+    """What finance sees of a run: never the creator's pseudonym, only whether it is the caller's own."""
+    sealed = run["status"] != "open" and bool(run.get("file_key"))
+    return {"id": run["id"], "status": run["status"], "created_at": run["created_at"], "count": run.get("count", 0),
+            "total": money_text(run.get("total", 0)), "execution_date": run.get("execution_date"),
+            "executed": run.get("executed"), "decided_at": run.get("decided_at"), "reason": run.get("reason"),
+            "own": run.get("creator") == actor,
+            "files": {"sepa": f"/payment-runs/{run['id']}/sepa.xml",
+                      "datev": f"/payment-runs/{run['id']}/datev.csv"} if sealed else {}}

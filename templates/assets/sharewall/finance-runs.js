@@ -1,0 +1,164 @@
+/* Finance page, payment runs: create a run of the approved claims (count and total, or 'nothing to
+   pay'), list runs with status, count, total, date and their files, confirm a run paid with the bank's
+   execution date or cancel it with a reason (both by someone other than its creator). */
+(function () {
+  "use strict";
+
+  var C = window.SharewallClaims;
+  var root = document.querySelector("[data-sw-finance]");
+  if (!C || !root) return;
+  var t = C.strings({
+    de: {
+      runs: "Zahlungsläufe", create: "Zahlungslauf erstellen", creating: "Zahlungslauf wird erstellt …", loading: "Lädt …",
+      intro: "Ein Zahlungslauf nimmt alle genehmigten Abrechnungen auf, die noch in keinem Lauf sind, und erzeugt einmalig die SEPA-Datei dafür. Bestätigen oder stornieren muss ihn jemand anderes.",
+      created: "Zahlungslauf {id}: {count} Abrechnungen, {total}.", skipped: "Nicht aufgenommen (Empfängerdaten nicht SEPA-tauglich): {list}",
+      nothing: "Nichts zu bezahlen: keine genehmigten Abrechnungen außerhalb eines Zahlungslaufs.",
+      none: "Noch keine Zahlungsläufe.", more: "Weitere laden",
+      created_at: "Erstellt", status: "Status", count: "Abrechnungen", total: "Summe", files: "Dateien", actions: "",
+      open: "wird erstellt", sealed: "offen", paid: "bezahlt", cancelled: "storniert",
+      sepa: "SEPA-Datei", datev: "DATEV", executed_on: "ausgeführt am {date}", reason: "Grund",
+      confirm: "Als bezahlt bestätigen", cancel: "Stornieren", executed: "Ausführungsdatum der Bank", cancel_reason: "Grund der Stornierung",
+      send_paid: "Bezahlt bestätigen", send_cancel: "Lauf stornieren", back: "Abbrechen", reason_needed: "Bitte einen Grund angeben.",
+      date_needed: "Bitte das Ausführungsdatum angeben.", own: "Von dir erstellt: bestätigen oder stornieren muss jemand anderes.",
+      decided: "Zahlungslauf {id}: {status}.",
+      signin: "Melde dich an, um Abrechnungen zu prüfen.", signin_link: "Anmelden",
+      forbidden: "Zahlungsläufe erstellt die Buchhaltung; deinem Konto fehlt diese Rolle.",
+    },
+    en: {
+      runs: "Payment runs", create: "Create payment run", creating: "Creating the payment run …", loading: "Loading …",
+      intro: "A payment run takes every approved claim not yet in a run and writes its SEPA file once. Someone else must confirm or cancel it.",
+      created: "Payment run {id}: {count} claims, {total}.", skipped: "Left out (payee data a SEPA file cannot hold): {list}",
+      nothing: "Nothing to pay: no approved claims outside a payment run.",
+      none: "No payment runs yet.", more: "Load more",
+      created_at: "Created", status: "Status", count: "Claims", total: "Total", files: "Files", actions: "",
+      open: "being created", sealed: "open", paid: "paid", cancelled: "cancelled",
+      sepa: "SEPA file", datev: "DATEV", executed_on: "executed on {date}", reason: "Reason",
+      confirm: "Confirm paid", cancel: "Cancel", executed: "Bank execution date", cancel_reason: "Reason for cancelling",
+      send_paid: "Confirm paid", send_cancel: "Cancel run", back: "Back", reason_needed: "Please give a reason.",
+      date_needed: "Please give the execution date.", own: "Created by you: someone else must confirm or cancel it.",
+      decided: "Payment run {id}: {status}.",
+      signin: "Sign in to review claims.", signin_link: "Sign in",
+      forbidden: "Finance creates payment runs; your account lacks that role.",
+    },
+  });
+  var el = C.element;
+  var cursor = null;
+
+  var box = el("section", { class: "sw-claims__runs", "data-sw-runs": true });
+  var exportsBox = root.querySelector(".sw-claims__exports");
+  root.insertBefore(box, exportsBox || null);
+  box.appendChild(el("h2", {}, t.runs));
+  box.appendChild(el("p", {}, t.intro));
+  var createButton = box.appendChild(el("button", { type: "button", class: "md-button md-button--primary", "data-sw-run-create": true }, t.create));
+  var status = box.appendChild(C.statusLine({ "data-sw-runs-status": true }));
+  var list = C.table({ class: "sw-claims__table", "data-sw-runs-list": true }, [t.created_at, t.status, t.count, t.total, t.files, t.actions]);
+  box.appendChild(list.table);
+  var more = box.appendChild(el("button", { type: "button", class: "md-button", hidden: true }, t.more));
+
+  // One run at a time: the button stays busy until the API answers, so a double click makes one run
+  createButton.addEventListener("click", function () {
+    if (createButton.disabled) return;
+    createButton.disabled = true;
+    createButton.setAttribute("aria-busy", "true");
+    C.status(status, t.creating);
+    C.api("POST", "/payment-runs").then(function (reply) {
+      createButton.disabled = false;
+      createButton.removeAttribute("aria-busy");
+      if (reply.status === 422 && reply.body.error && reply.body.error.code === "nothing_to_pay") { C.status(status, t.nothing); return; }
+      if (!reply.ok) { C.refuse(reply, status, t); return; }
+      var text = fill(t.created, { id: reply.body.id, count: reply.body.count, total: C.money(reply.body.total) });
+      if (reply.body.skipped && reply.body.skipped.length) {
+        text += " " + fill(t.skipped, { list: reply.body.skipped.map(function (item) { return item.claim.slice(0, 8) + " (" + item.field + ")"; }).join(", ") });
+      }
+      C.status(status, text, "ok");
+      load(false);
+      document.dispatchEvent(new CustomEvent("sharewall:claims-changed"));
+    });
+  });
+
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
+
+  function load(append) {
+    if (!C.staffToken()) return;  // the claims list above already says how to sign in
+    var query = append && cursor ? "?cursor=" + encodeURIComponent(cursor) : "";
+    C.api("GET", "/payment-runs" + query).then(function (reply) {
+      if (!reply.ok) { C.refuse(reply, status, t); return; }
+      if (!append) list.body.textContent = "";
+      reply.body.runs.forEach(function (run) { list.body.appendChild(row(run)); });
+      if (!list.body.children.length) {
+        var empty = el("tr");
+        empty.appendChild(el("td", { colspan: "6" }, t.none));
+        list.body.appendChild(empty);
+      }
+      cursor = reply.body.next;
+      more.hidden = !cursor;
+    });
+  }
+
+  function row(run) {
+    var state = t[run.status] || run.status;
+    if (run.status === "paid" && run.executed) state += " – " + fill(t.executed_on, { date: C.date(run.executed) });
+    if (run.status === "cancelled" && run.reason) state += " – " + t.reason + ": " + run.reason;
+    var tr = C.cells(el("tr", { "data-run": run.id, "data-run-status": run.status }),
+                     [C.dateTime(run.created_at), state, String(run.count), C.money(run.total)]);
+    var files = tr.appendChild(el("td"));
+    Object.keys(run.files || {}).forEach(function (kind) {
+      var link = files.appendChild(el("button", { type: "button", class: "md-button", "data-sw-run-file": kind }, t[kind] || kind));
+      link.addEventListener("click", function () {
+        C.status(status, t.loading);
+        C.download(run.files[kind], run.id + "-" + kind).then(function (reply) {
+          if (reply.ok) C.status(status, ""); else C.status(status, C.errorText(reply), "error");
+        });
+      });
+    });
+    var actions = tr.appendChild(el("td"));
+    if (run.status === "sealed" || run.status === "open") {
+      if (run.own) actions.appendChild(el("p", { class: "sw-claims__status" }, t.own));
+      if (run.status === "sealed") actions.appendChild(action(run, "confirm", actions));
+      actions.appendChild(action(run, "cancel", actions));
+    }
+    return tr;
+  }
+
+  // A button that opens the small form of one decision in the run's row
+  function action(run, kind, cell) {
+    var button = el("button", { type: "button", class: "md-button", "data-sw-run-action": kind }, t[kind]);
+    if (run.own) button.disabled = true;
+    button.addEventListener("click", function () { cell.textContent = ""; cell.appendChild(decisionForm(run, kind)); });
+    return button;
+  }
+
+  function decisionForm(run, kind) {
+    var form = el("form", { class: "sw-claims__decision", "data-sw-run-decision": kind });
+    var input = kind === "confirm"
+      ? el("input", { type: "date", name: "executed", required: true, max: new Date().toISOString().slice(0, 10) })
+      : el("textarea", { name: "reason", rows: "2", maxlength: "500", required: true });
+    form.appendChild(C.field(kind === "confirm" ? t.executed : t.cancel_reason, input));
+    var send = form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary" }, kind === "confirm" ? t.send_paid : t.send_cancel));
+    var back = form.appendChild(el("button", { type: "button", class: "md-button" }, t.back));
+    var note = form.appendChild(C.statusLine());
+    back.addEventListener("click", function () { load(false); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (send.disabled) return;
+      var value = input.value.trim();
+      if (!value) { C.status(note, kind === "confirm" ? t.date_needed : t.reason_needed, "error"); input.focus(); return; }
+      var body = kind === "confirm" ? { action: "paid", executed: value } : { action: "cancel", reason: value };
+      send.disabled = true;
+      C.status(note, t.loading);
+      C.api("POST", "/payment-runs/" + encodeURIComponent(run.id) + "/decision", { body: body }).then(function (reply) {
+        send.disabled = false;
+        if (!reply.ok) { C.status(note, C.errorText(reply), "error"); return; }
+        C.status(status, fill(t.decided, { id: run.id, status: t[reply.body.status] || reply.body.status }), "ok");
+        load(false);
+        document.dispatchEvent(new CustomEvent("sharewall:claims-changed"));
+      });
+    });
+    return form;
+  }
+
+  more.addEventListener("click", function () { load(true); });
+  load(false);
+})();
