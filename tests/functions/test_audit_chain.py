@@ -76,3 +76,30 @@ def test_transition_keeps_the_callers_update_and_condition():
     assert body["ExpressionAttributeValues"][":audit_seq_was"] == {"N": "3"}
     assert put["Put"]["Item"]["sk"] == {"S": "AUDIT#00000004"} and put["Put"]["Item"]["prev"] == {"S": "h3"}
     assert update["ConditionExpression"] == "#status = :expected"  # the caller's dict is left as it was
+
+
+def _chain(claim_id: str, count: int) -> list[dict]:
+    from claims import audit
+
+    claim, entries = {"id": claim_id}, []
+    for seq in range(count):
+        entry = audit.next_entry(claim, {"at": f"2026-11-27T10:00:0{seq}+00:00", "actor": "p", "to": "approved"})
+        entries.append(entry)
+        claim = {**claim, "audit_seq": entry["seq"], "audit_head": entry["hash"]}
+    return entries
+
+
+def test_the_first_break_of_a_chain_is_named_with_its_entry():
+    trail = _chain("c1", 3)
+    head = {"seq": 3, "hash": trail[-1]["hash"]}
+    assert first_break("c1", trail, head) is None
+    assert first_break("c1", [], head) == "claim c1: entry 1: missing entry (the claim has no audit trail)"
+    assert first_break("c1", [trail[0], {**trail[1], "seq": "2"}], head) == "claim c1: entry 2: not chained (no seq or hash)"
+    assert first_break("c1", trail[1:], head) == "claim c1: entry 1: missing entry (the next one on record is entry 2)"
+    assert first_break("c2", trail, head) == ("claim c2: entry 1: hash mismatch (the entry was changed after it was "
+                                              "written)")  # moved to another claim
+    forged = {**trail[2], "actor": "q"}
+    forged["hash"] = entry_hash("c1", forged)  # the last entry rewritten with its hash recomputed: the head disagrees
+    assert first_break("c1", [*trail[:2], forged], head) == ("claim c1: entry 3: hash does not match the claim's "
+                                                            "chain head (entry 3)")
+    assert first_break("c1", trail, None) == "claim c1: entry 3: the claim has no chain head to match"
