@@ -1,6 +1,7 @@
 """Expense claims end to end in Debian's Chromium against the real `sharewall serve`: comms creates an
 invite, the influencer opens the link, fills the form, uploads a receipt straight to (moto) S3 and
-submits; finance approves; the CSV and the SEPA file contain the claim."""
+submits; finance approves; the CSV holds the claim, a payment run's SEPA file pays it, another person in
+finance confirms the run paid."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def fill_claim(page, holder: str, receipt: tuple[str, str, bytes]) -> None:
     line.locator("input[name=receipt]").set_input_files({"name": name, "mimeType": kind, "buffer": data})
 
 
-def test_invite_claim_upload_approve_and_export(new_context, local_server):
+def test_invite_claim_upload_approve_and_pay_in_a_run(new_context, local_server):
     holder = f"Lena Lettering {uuid.uuid4().hex[:4]}"
     link = create_invite(new_context, local_server, holder)
 
@@ -121,13 +122,6 @@ def test_invite_claim_upload_approve_and_export(new_context, local_server):
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     mine_rows = [row for row in rows if row["claim"] == claim_id]
     assert mine_rows and mine_rows[0]["payee"] == holder and mine_rows[0]["gross"] == "89.90"
-    with finance.expect_download() as download:
-        finance.click("[data-sw-export=xml]")
-    root = ElementTree.fromstring(Path(download.value.path()).read_bytes())
-    ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
-    transfer = [tx for tx in root.findall(".//p:CdtTrfTxInf", ns) if tx.find("p:PmtId/p:EndToEndId", ns).text == claim_id]
-    assert transfer and transfer[0].find("p:Amt/p:InstdAmt", ns).text == "89.90"
-    assert transfer[0].find("p:CdtrAcct/p:Id/p:IBAN", ns).text == IBAN
 
     # the influencer sees the new status
     influencer.reload()
@@ -136,6 +130,46 @@ def test_invite_claim_upload_approve_and_export(new_context, local_server):
     assert [steps.nth(i).get_attribute("data-status") for i in range(steps.count())] == ["submitted", "approved"]
     assert re.search(r"genehmigt – \d\d\.\d\d\.\d\d", steps.nth(1).inner_text())  # the status with its date
     assert approver.capitalize() not in influencer.locator("[data-sw-mine]").inner_text()  # never who decided
+
+    # a payment run holds the approved claim: created once however often the button is clicked, its SEPA file
+    # downloaded; its creator cannot confirm it, another person in finance confirms it paid with the bank's date
+    finance.reload()
+    finance.locator("[data-sw-runs-list]").wait_for()
+    posts = []
+    finance.on("request", lambda request: posts.append(request) if request.method == "POST"
+               and request.url.endswith("/api/payment-runs") else None)
+    finance.dblclick("[data-sw-run-create]")
+    created = finance.locator("[data-sw-runs-status].sw-claims__status--ok")
+    created.wait_for()
+    run_id = re.search(r"\d{8}-[0-9a-f]{12}", created.inner_text())[0]
+    assert re.search(r"Abrechnungen|claims", created.inner_text())
+    row = finance.locator(f"[data-sw-runs-list] tr[data-run='{run_id}']")
+    row.wait_for()
+    assert len(posts) == 1 and finance.locator("[data-sw-run-create]").is_enabled()  # busy while it ran, once
+    assert row.locator("[data-sw-run-action=confirm]").is_disabled()  # four eyes: not by its creator
+    assert not axe_violations(finance)
+    with finance.expect_download() as download:
+        row.locator("[data-sw-run-file=sepa]").click()
+    assert download.value.suggested_filename == f"sepa-{run_id}.xml"
+    root = ElementTree.fromstring(Path(download.value.path()).read_bytes())
+    ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
+    assert root.find(".//p:GrpHdr/p:MsgId", ns).text == run_id
+    transfer = [tx for tx in root.findall(".//p:CdtTrfTxInf", ns) if tx.find("p:PmtId/p:EndToEndId", ns).text == claim_id]
+    assert transfer and transfer[0].find("p:Amt/p:InstdAmt", ns).text == "89.90"
+    assert transfer[0].find("p:CdtrAcct/p:Id/p:IBAN", ns).text == IBAN
+
+    second = new_context().new_page()
+    dev_sign_in(second, local_server, f"finance-{uuid.uuid4().hex[:6]}", ["employee", "finance"], "/finance/")
+    row = second.locator(f"[data-sw-runs-list] tr[data-run='{run_id}']")
+    row.locator("[data-sw-run-action=confirm]").click()
+    form = row.locator("[data-sw-run-decision=confirm]")
+    form.locator("button[type=submit]").click()
+    assert re.search(r"Ausführungsdatum|execution date", form.inner_text())  # no date: said so, nothing sent
+    form.locator("input[name=executed]").fill(date.today().isoformat())
+    form.locator("button[type=submit]").click()
+    second.locator(f"[data-sw-runs-list] tr[data-run='{run_id}'][data-run-status=paid]").wait_for()
+    second.click("[data-sw-status=paid]")
+    second.locator(f"[data-sw-claims] tr[data-claim='{claim_id}']").wait_for()
 
 
 def test_the_form_shows_policy_violations_and_a_fake_pdf_per_line(new_context, local_server):
