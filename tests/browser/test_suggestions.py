@@ -386,3 +386,17 @@ def test_the_team_figures_are_sums_per_month_and_a_month_of_few_people_is_withhe
     row.wait_for()
     assert row.get_attribute("data-withheld") == "true" and "zu wenige Personen" in row.inner_text()
     assert not re.search(r"\d", row.locator("td").nth(1).inner_text())
+
+
+def test_markup_in_the_share_text_is_refused_at_the_text_field(new_page, server):
+    page = new_page()
+    dev_sign_in(page, server, f"marta-{uuid.uuid4().hex[:6]}", ["employee"], "/suggest/")
+    posts = posts_to_api(page, "/suggestions")
+    fill_suggestion(page, "https://blog.example.com/markup", "Mit Markup im Text")
+    page.fill(f"{FORM} textarea[name=text]", "<b>Lies das!</b>")
+    page.click(f"{FORM} [data-sw-submit]")
+    error = page.locator(f"{FORM} .sw-field:has(textarea[name=text]) .sw-field__error")
+    error.wait_for()
+    assert "höchstens 200 Zeichen haben und kein HTML" in error.inner_text() and len(posts) == 1
+    assert page.get_attribute(f"{FORM} textarea[name=text]", "maxlength") == "200"
+    assert page.locator(SHOWN_ERRORS).count() == 1

@@ -13,7 +13,7 @@
       signin: "Melde dich an, um einen Beitrag vorzuschlagen und deine Vorschläge zu sehen.",
       heading: "Dein Vorschlag", link: "Link", link_hint: "Dein eigener Blogbeitrag, Fachartikel oder Vortrag, öffentlich erreichbar (https://…)",
       title: "Titel", why: "Warum sollten Kolleginnen und Kollegen das teilen?", why_hint: "Höchstens 300 Zeichen; wird die Zusammenfassung auf der Karte.",
-      text: "Erster Teiltext (optional)", text_hint: "Höchstens 280 Zeichen: ein Vorschlag, wie man den Beitrag teilen könnte; die Kommunikation überarbeitet ihn.",
+      text: "Erster Teiltext (optional)", text_hint: "Höchstens 200 Zeichen: ein Vorschlag, wie man den Beitrag teilen könnte; die Kommunikation überarbeitet ihn.",
       topics: "Themen", topics_none: "Die Wall kennt noch keine Themen.", language: "Sprache des Beitrags",
       rights: "Der Beitrag ist öffentlich, und er gehört mir oder ich darf ihn teilen.",
       name_me: "Nennt mich als Autorin oder Autor.", name_me_hint: "Sonst sieht nur die Kommunikation, dass der Vorschlag von dir kommt.",
@@ -30,7 +30,7 @@
       signin: "Sign in to suggest a post and to see your suggestions.",
       heading: "Your suggestion", link: "Link", link_hint: "Your own blog post, article or talk, publicly reachable (https://…)",
       title: "Title", why: "Why would colleagues want to share it?", why_hint: "At most 300 characters; becomes the summary on the card.",
-      text: "First share text (optional)", text_hint: "At most 280 characters: a suggestion how to share it; comms will rework it.",
+      text: "First share text (optional)", text_hint: "At most 200 characters: a suggestion how to share it; comms will rework it.",
       topics: "Topics", topics_none: "The wall has no topics yet.", language: "Language of the post",
       rights: "The post is public, and it is mine or mine to share.",
       name_me: "Name me as the author.", name_me_hint: "Otherwise only comms see that the suggestion is yours.",
@@ -60,7 +60,7 @@
                                                 autocomplete: "url", spellcheck: "false", placeholder: "https://" }), t.link_hint),
     title: S.checkedField(t.title, el("input", { name: "title", maxlength: "120", autocomplete: "off" })),
     why: S.checkedField(t.why, el("textarea", { name: "why", rows: "3", maxlength: "300" }), t.why_hint),
-    text: S.checkedField(t.text, el("textarea", { name: "text", rows: "4", maxlength: "280" }), t.text_hint),
+    text: S.checkedField(t.text, el("textarea", { name: "text", rows: "4", maxlength: "200" }), t.text_hint),
   };
   ["link", "title", "why"].forEach(function (name) {
     fields[name].control.required = true;
