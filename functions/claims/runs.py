@@ -47,8 +47,10 @@ def file_key(run_id: str, name: str = SEPA_NAME) -> str:
     return f"runs/{run_id}/{name}"
 
 
-def create(actor: str, now: datetime) -> Created:
+def create(actor: str, now: datetime, name: str | None = None) -> Created:
     """A run of every approved claim a SEPA file can hold that no other run took first.
+
+    `actor`: the creator's pseudonym (the four-eyes check compares it); `name`: their token's display name.
 
     Raises exports.DebtorInvalid (payer not configured) and exports.NothingToPay (no claim moved).
     """
@@ -64,7 +66,7 @@ def create(actor: str, now: datetime) -> Created:
     if not writable:
         raise exports.NothingToPay(skipped)
     at = now.isoformat(timespec="microseconds")
-    run = {"id": new_id(now), "status": "open", "created_at": at, "creator": actor, "count": 0, "total": 0,
+    run = {"id": new_id(now), "status": "open", "created_at": at, "creator": actor, "creator_name": name, "count": 0, "total": 0,
            "execution_date": (now.date() + timedelta(days=1)).isoformat(),
            "skipped": [claim for claim, _, _ in skipped] or None}
     store.put_run(run)
@@ -73,8 +75,8 @@ def create(actor: str, now: datetime) -> Created:
     for offset in range(0, len(pending), BATCH):
         batch = pending[offset:offset + BATCH]
         while batch:  # a claim another run took meanwhile drops out; the rest are retried
-            audits = [{"at": at, "actor": actor, "role": "finance", "from": "approved", "to": "in_payment", "run": run["id"]}
-                      for _ in batch]
+            audits = [{"at": at, "actor": actor, "name": name, "role": "finance", "from": "approved", "to": "in_payment",
+                       "run": run["id"]} for _ in batch]
             lost = store.move_claims(batch, "approved", "in_payment", audits, {"run": run["id"], "in_payment_at": at},
                                      run["id"], run_update=store.run_claims_added(run["id"], batch))
             if not lost:
@@ -132,7 +134,8 @@ def build_file(run: dict) -> bytes:
     return data
 
 
-def decide(run: dict, actor: str, action: str, *, executed: date | None, reason: str | None, now: datetime) -> dict:
+def decide(run: dict, actor: str, action: str, *, executed: date | None, reason: str | None, now: datetime,
+           name: str | None = None) -> dict:
     """Mark a sealed run paid, or cancel an open or sealed one; then move its claims. Safe to retry.
 
     The run's status changes first (one conditioned write), then its claims in batches, each claim
@@ -144,6 +147,8 @@ def decide(run: dict, actor: str, action: str, *, executed: date | None, reason:
         frm, to, changes = ("sealed",), "paid", {"executed": executed.isoformat(), "decided_at": at, "decided_by": actor}
     else:
         frm, to, changes = ("open", "sealed"), "cancelled", {"reason": reason, "decided_at": at, "decided_by": actor}
+    if name:
+        changes["decided_by_name"] = name
     decided = store.set_run_status(run["id"], frm, to, changes)
     if decided is None:
         decided = store.get_run(run["id"])
@@ -158,7 +163,7 @@ def decide(run: dict, actor: str, action: str, *, executed: date | None, reason:
     for offset in range(0, len(pending), BATCH):
         batch = pending[offset:offset + BATCH]
         while batch:  # a claim a concurrent retry moved already drops out
-            audits = [{"at": at, "actor": actor, "role": "finance", "from": "in_payment", "to": claim_to, "run": run["id"],
+            audits = [{"at": at, "actor": actor, "name": name, "role": "finance", "from": "in_payment", "to": claim_to, "run": run["id"],
                        "executed": moves.get("executed"), "reason": reason if to == "cancelled" else None} for _ in batch]
             lost = store.move_claims(batch, "in_payment", claim_to, audits, moves, run["id"],
                                      remove=("run",) if to == "cancelled" else ())

@@ -288,7 +288,7 @@ def decide(claim: dict, to: str, audit: dict, changes: dict) -> None:
 # (and run) it leaves, so a claim lost to a concurrent run is simply not this run's.
 
 RUN_FIELDS = ("id", "status", "created_at", "creator", "creator_name", "count", "total", "execution_date",
-              "file_key", "executed", "decided_at", "decided_by", "reason", "skipped")
+              "file_key", "executed", "decided_at", "decided_by", "decided_by_name", "reason", "skipped")
 
 
 def put_run(run: dict) -> None:

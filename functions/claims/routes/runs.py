@@ -33,7 +33,7 @@ class Unprocessable(ApiError):
 def create():
     caller = current_caller(router)
     try:
-        created = runs.create(caller.actor, datetime.now(timezone.utc))
+        created = runs.create(caller.actor, datetime.now(timezone.utc), caller.name)
     except exports.DebtorInvalid as error:
         raise ServiceUnavailable(str(error), code="payer_not_configured") from None
     except exports.NothingToPay as error:
@@ -103,7 +103,7 @@ def decide(run_id: str, decision: RunDecisionIn):
                                   code="executed_out_of_range")
     try:
         decided = runs.decide(run, caller.actor, decision.action, executed=decision.executed, reason=decision.reason,
-                              now=now)
+                              now=now, name=caller.name)
     except runs.RunConflict as error:
         raise Conflict(f"{error}: it cannot be {'confirmed paid' if decision.action == 'paid' else 'cancelled'}",
                        code="run_changed") from None
@@ -119,11 +119,12 @@ def _run(run_id: str) -> dict:
 
 
 def _summary(run: dict, actor: str) -> dict:
-    """What finance sees of a run: never the creator's pseudonym, only whether it is the caller's own."""
+    """What finance sees of a run: who created and decided it by name (attributable), never their pseudonyms."""
     sealed = run["status"] != "open" and bool(run.get("file_key"))
     return {"id": run["id"], "status": run["status"], "created_at": run["created_at"], "count": run.get("count", 0),
             "total": money_text(run.get("total", 0)), "execution_date": run.get("execution_date"),
             "executed": run.get("executed"), "decided_at": run.get("decided_at"), "reason": run.get("reason"),
-            "own": run.get("creator") == actor,
+            "own": run.get("creator") == actor, "created_by": run.get("creator_name"),
+            "decided_by": run.get("decided_by_name"),
             "files": {"sepa": f"/payment-runs/{run['id']}/sepa.xml",
                       "datev": f"/payment-runs/{run['id']}/datev.csv"} if sealed else {}}

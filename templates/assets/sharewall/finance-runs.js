@@ -101,8 +101,9 @@
     var state = t[run.status] || run.status;
     if (run.status === "paid" && run.executed) state += " – " + fill(t.executed_on, { date: C.date(run.executed) });
     if (run.status === "cancelled" && run.reason) state += " – " + t.reason + ": " + run.reason;
+    if (run.decided_by) state += " (" + run.decided_by + ")";
     var tr = C.cells(el("tr", { "data-run": run.id, "data-run-status": run.status }),
-                     [C.dateTime(run.created_at), state, String(run.count), C.money(run.total)]);
+                     [C.dateTime(run.created_at) + (run.created_by ? " – " + run.created_by : ""), state, String(run.count), C.money(run.total)]);
     var files = tr.appendChild(el("td"));
     Object.keys(run.files || {}).forEach(function (kind) {
       var link = files.appendChild(el("button", { type: "button", class: "md-button", "data-sw-run-file": kind }, t[kind] || kind));
