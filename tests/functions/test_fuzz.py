@@ -96,6 +96,7 @@ RAW = [
     ("GET", "/api/invites?cursor=eyJwayI6eyJTIjoiSU5WSVRFIzEifX0", {}, b""),
     ("GET", "/api/claims?cursor=" + "%FF" * 10, {}, b""),
     ("POST", "/api/claims", {"content-type": "application/json", "x-invite-token": "0" * 16 + "." + "a" * 43}, b"{"),
+    ("POST", "/api/invites", {"content-type": "multipart/form-data"}, b""),  # no boundary and no body: still not JSON
 ]
 
 
