@@ -3,7 +3,10 @@ other currencies converted at the influencer's rate, and the policy fields that 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -221,3 +224,17 @@ def test_policy_errors_for_the_new_fields_name_line_and_field(extra, line, fragm
     with pytest.raises(PolicyError) as caught:
         load_policy(BASE + extra)
     assert any(found == line and fragment in message for found, message in caught.value.problems), caught.value.problems
+
+
+def test_sharewall_check_names_file_line_and_field_of_a_bad_mileage_rate(tmp_path):
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "sources.yml").write_text("team: {name: Team, kind: department}\n", encoding="utf-8")
+    (content / "expenses.yml").write_text(
+        BASE + "  car:\n    label: {en: Car}\n    limit: 10\n    kind: mileage\n    rate: '0,3055'\n    receipt: false\n"
+        "receipt_currencies: [USD, XXY]\n", encoding="utf-8")
+    result = subprocess.run([str(Path(sys.executable).with_name("sharewall")), "check", str(content)],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "content/expenses.yml:8: categories.car.rate: rate must be a positive number up to 5.00 with at most 3 decimals" in result.stdout
+    assert "content/expenses.yml:10: receipt_currencies: 'XXY' is not an ISO 4217 currency code" in result.stdout
