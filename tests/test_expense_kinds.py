@@ -98,7 +98,7 @@ def test_a_client_amount_that_differs_from_the_computed_one_is_refused():
     ({"route": None}, "route", "required for mileage"),
     ({"vat": "1.00"}, "vat", "no VAT"),
     ({"currency": "CHF"}, "currency", "paid in EUR"),
-    ({"until": "2026-11-21"}, "until", "belongs to per_diem lines"),
+    ({"until": "2026-11-21"}, "until", "belongs to per-diem lines, not to mileage lines"),
 ])
 def test_mileage_lines_name_what_is_missing_or_wrong(changes, field, fragment):
     found = problems(mileage(**changes))
@@ -178,7 +178,7 @@ def test_a_foreign_receipt_is_converted_and_keeps_its_original_amount_and_curren
     ({"vat": "1.00"}, "vat", "foreign VAT"),
     ({"gross": "50.00"}, "gross", "computed by the server as 53.43 EUR"),
     ({"original_amount": "99999999.00"}, "original_amount", "a line holds 0.01 to 100000.00"),
-    ({"distance": "3"}, "distance", "belongs to mileage lines"),
+    ({"distance": "3"}, "distance", "belongs to mileage lines, not to foreign-currency lines"),
 ])
 def test_foreign_lines_name_what_is_wrong(changes, field, fragment):
     found = problems(foreign(**changes))
@@ -188,7 +188,7 @@ def test_foreign_lines_name_what_is_wrong(changes, field, fragment):
 def test_an_eur_receipt_line_still_needs_its_gross_and_carries_no_rate():
     assert problems(line()) == []
     assert problems(line(gross=None, vat="0")) == [(0, "gross", "required: the amount on the receipt")]
-    assert problems(line(rate="1.1")) == [(0, "rate", "belongs to foreign lines, not to receipt lines")]
+    assert problems(line(rate="1.1")) == [(0, "rate", "belongs to foreign-currency lines, not to receipt lines")]
 
 
 # --- the policy fields ------------------------------------------------------------------------

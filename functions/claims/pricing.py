@@ -57,7 +57,7 @@ def amount(line: Line, policy: ExpensePolicy) -> tuple[int | None, Problems, dic
     line besides the usual fields (route, days, original amount and rate...)."""
     category = policy.categories.get(line.category)
     kind = kind_of(line, category, policy)
-    problems: Problems = [(name, f"belongs to {other} lines, not to {kind_name(kind)}")
+    problems: Problems = [(name, f"belongs to {kind_name(other)}, not to {kind_name(kind)}")
                           for other, names in KIND_FIELDS.items() if other != kind
                           for name in names if getattr(line, name) is not None]
     if kind in ("mileage", "per_diem"):
@@ -78,6 +78,7 @@ def amount(line: Line, policy: ExpensePolicy) -> tuple[int | None, Problems, dic
     return (None if problems else priced), problems, kept
 
 
+# How messages name the lines of a kind
 def kind_name(kind: str) -> str:
     return {"mileage": "mileage", "per_diem": "per-diem", "foreign": "foreign-currency",
             "receipt": "receipt"}[kind] + " lines"
