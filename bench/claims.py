@@ -1,9 +1,14 @@
-"""Finance's claim list: first-page latency with 100 vs 10,000 claims, measured in one run.
+"""Finance's claim list and payment runs, measured in one run against a moto server on loopback.
 
-The real claims handler answers `GET /claims?status=submitted` (first page, totals) against a moto
-server on loopback, with the table created from template.yaml. Claims are written with the same
-items the function files (claim, audit entry, duplicate markers) via batch writes, spread over the
-last year. Prints each median and the ratio; exits 1 when the ratio is over the target (1.3x).
+1. First page: the real claims handler answers `GET /claims?status=submitted` (first page, totals)
+   with 100 and with 10,000 claims; target: at most 1.3x.
+2. Payment run: on emptied tables, finance approves 100 claims one by one (`POST /claims/{id}/decision`,
+   each its own request), then `POST /payment-runs` moves 1,000 approved claims into one run and
+   writes its SEPA file; target: the run takes at most 3x the 100 approvals.
+
+Tables come from template.yaml. Claims are written with the same items the function files (claim,
+audit entry, duplicate markers) via batch writes, spread over the last year. Prints the figures;
+exits 1 when a ratio is over its target.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,16 +29,18 @@ sys.path[:] = [str(ROOT / "functions"), str(ROOT)] + [p for p in sys.path if Pat
 from bench.synthetic import put_items  # noqa: E402
 
 SMALL, LARGE, RUNS, TARGET = 100, 10_000, 40, 1.3
+APPROVALS, RUN_CLAIMS, RUN_TARGET = 100, 1_000, 3.0
 FINANCE = {"sub": "bench-finance", "groups": ["employee", "finance"]}
+RUN_CREATOR = {"sub": "bench-finance-2", "groups": ["employee", "finance"]}
 
 
-def claim_record(number: int, when: datetime) -> dict:
+def claim_record(number: int, when: datetime, status: str = "submitted") -> dict:
     from claims.rules import payment_key
 
     gross = 1000 + number % 50_000
     return {
         "id": f"{number:024x}", "invite_id": f"{number % 500:016x}", "campaign": "fair-2026", "creator": "bench",
-        "status": "submitted", "submitted_at": when.isoformat(timespec="microseconds"),
+        "status": status, "submitted_at": when.isoformat(timespec="microseconds"),
         "payee": {"kind": "private", "holder": f"Payee {number}", "iban": "DE89370400440532013000", "vat_id": None,
                   "address": {"street": "Hauptstraße 1", "postcode": "10115", "town": "Berlin", "country": "DE"}},
         "lines": [{"date": when.date().isoformat(), "category": "travel", "description": "Train", "gross": gross,
@@ -42,7 +50,7 @@ def claim_record(number: int, when: datetime) -> dict:
     }
 
 
-def add_claims(start: int, count: int) -> None:
+def add_claims(start: int, count: int, status: str = "submitted") -> None:
     """Write `count` claims with the items of the function's own filing transaction.
 
     Each status Update is applied as it is and the Puts go in batches of 25 once all are built (moto
@@ -58,18 +66,35 @@ def add_claims(start: int, count: int) -> None:
     rng = random.Random(start)
     puts = []
     for number in range(start, start + count):
-        record = claim_record(number, now - timedelta(minutes=rng.randrange(365 * 24 * 60)))
+        record = claim_record(number, now - timedelta(minutes=rng.randrange(365 * 24 * 60)), status)
         marker = record.pop("_marker")
         audit = {"at": record["submitted_at"], "actor": "invite:bench", "role": "influencer", "from": None,
-                 "to": "submitted"}
+                 "to": status}
         for item in store.claim_items(record, audit, [(marker, f"{record['id']}#0")]):
             if "Put" in item:
                 puts.append(item["Put"]["Item"])
             else:
                 dynamodb.update_item(**item["Update"])
         if number % 25 == 0:
-            store.trim("submitted")  # the function trims after every filing; every 25th keeps loading quick
+            store.trim(status)  # the function trims after every filing; every 25th keeps loading quick
     put_items(dynamodb, os.environ["APP_TABLE"], puts)
+
+
+def published_site(root: Path):
+    """What the build publishes and the function reads (expense policy, campaigns), served on loopback."""
+    from datetime import date
+
+    from sharewall_common.campaigns import Campaign, published_campaigns
+    from sharewall_common.expenses import published_policy
+    from site_builder.local.server import serve_catalogue
+
+    origin, server = serve_catalogue(root, [])
+    (root / "sharewall" / "expenses.json").write_bytes(
+        published_policy((ROOT / "content" / "expenses.yml").read_text(encoding="utf-8")))
+    running = Campaign(name="Fair", start=date.today() - timedelta(days=400), end=date.today() + timedelta(days=30),
+                       reimbursed=True)
+    (root / "sharewall" / "campaigns.json").write_bytes(published_campaigns({"fair-2026": running}, timezone.utc))
+    return origin, server
 
 
 def first_page_median() -> float:
@@ -86,28 +111,70 @@ def first_page_median() -> float:
     return statistics.median(timings[3:])  # the first calls warm clients and caches
 
 
+def _handle(method: str, path: str, body: str | None = None, query: str = "", claims: dict = FINANCE) -> dict:
+    from claims.app import lambda_handler
+    from site_builder.local.events import LambdaContext, http_event
+
+    route = path if not path.endswith("/decision") else "/claims/{id}/decision"
+    event = http_event(method, path, route_key=f"{method} {route}", query=query, claims=claims, body=body,
+                       headers={"content-type": "application/json"} if body else None,
+                       path_parameters={"id": path.split("/")[2]} if route != path else None)
+    return lambda_handler(event, LambdaContext())
+
+
+def approvals_then_run() -> tuple[float, float]:
+    """(seconds for APPROVALS approvals one by one, seconds for one run of RUN_CLAIMS approved claims)."""
+    from claims import store
+
+    add_claims(LARGE, APPROVALS)
+    pending = [claim["id"] for claim in store.all_by_status("submitted")]
+    started = time.perf_counter()
+    for claim_id in pending:
+        result = _handle("POST", f"/claims/{claim_id}/decision", '{"action": "approve", "expected": "submitted"}')
+        assert result["statusCode"] == 200, result
+    approving = time.perf_counter() - started
+    add_claims(LARGE + APPROVALS, RUN_CLAIMS - APPROVALS, "approved")
+    started = time.perf_counter()
+    result = _handle("POST", "/payment-runs", claims=RUN_CREATOR)
+    running = time.perf_counter() - started
+    assert result["statusCode"] == 201, result
+    assert f'"count":{RUN_CLAIMS}' in result["body"].replace(" ", ""), result["body"][:300]
+    return approving, running
+
+
 def main() -> None:
     import logging
 
-    from site_builder.local.aws import create_resources, set_local_env, start_moto
+    from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto
 
     logging.disable(logging.INFO)
     server, endpoint = start_moto()
+    site = tempfile.TemporaryDirectory()
+    origin, site_server = published_site(Path(site.name))
     try:
         set_local_env(endpoint)
-        os.environ.update(create_resources(ROOT / "template.yaml").function_environment())
+        resources = create_resources(ROOT / "template.yaml", {"SiteOrigin": origin})
+        os.environ.update(resources.function_environment())
         os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
         add_claims(0, SMALL)
         small = first_page_median()
         add_claims(SMALL, LARGE - SMALL)
         large = first_page_median()
+        reset_tables(resources)  # the run's transactions on the same moto server, without 10,000 bystanders
+        approving, running = approvals_then_run()
     finally:
         server.stop()
+        site_server.shutdown()
+        site.cleanup()
     ratio = large / small
     print(f"finance list, first page, {SMALL} claims: {small * 1000:.2f} ms (median of {RUNS - 3})")
     print(f"finance list, first page, {LARGE} claims: {large * 1000:.2f} ms (median of {RUNS - 3})")
     print(f"ratio {LARGE}/{SMALL}: {ratio:.2f}x (target: at most {TARGET}x) {'OK' if ratio <= TARGET else 'FAIL'}")
-    sys.exit(0 if ratio <= TARGET else 1)
+    run_ratio = running / approving
+    print(f"approving {APPROVALS} claims one by one: {approving:.2f} s")
+    print(f"payment run of {RUN_CLAIMS} approved claims (moves, audit entries, SEPA file): {running:.2f} s")
+    print(f"ratio run/approvals: {run_ratio:.2f}x (target: at most {RUN_TARGET}x) {'OK' if run_ratio <= RUN_TARGET else 'FAIL'}")
+    sys.exit(0 if ratio <= TARGET and run_ratio <= RUN_TARGET else 1)
 
 
 if __name__ == "__main__":
