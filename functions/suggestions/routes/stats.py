@@ -6,31 +6,21 @@ in the totals), the small-group rule of GET /stats: no figure describes one pers
 
 from __future__ import annotations
 
-import os
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from sharewall_common.periods import EARLIEST, LATEST, Granularity, period_keys
+from sharewall_common.periods import Granularity, period_keys
 from sharewall_common.callers import allow, roles
-from sharewall_common.clock import today
 from sharewall_common.errors import BadRequest
 from sharewall_common.identity import STAFF
+from sharewall_common.stats_query import DAYS, date_range, min_people
 from suggestions import store
 
 router = APIGatewayHttpRouter()
-DEFAULT_SPAN = {"day": timedelta(days=29), "week": timedelta(weeks=11), "month": timedelta(days=334)}
 MAX_PERIODS = 400
-DAYS = f"YYYY-MM-DD, {EARLIEST} to {LATEST}"
-
-
-def min_people() -> int:
-    value = os.environ.get("STATS_MIN_PEOPLE", "5")
-    if not value.isdigit() or int(value) < 1:
-        raise RuntimeError(f"STATS_MIN_PEOPLE: {value!r} is not a whole number of at least 1")
-    return int(value)
 
 
 def summarise(items: dict[str, dict], keys: list[str], minimum: int) -> tuple[list[dict], dict]:
@@ -55,13 +45,7 @@ def suggestion_stats(
     first: Annotated[date | None, Query(alias="from", description=f"first day, {DAYS}")] = None,
     last: Annotated[date | None, Query(alias="to", description=f"last day, {DAYS}")] = None,
 ) -> dict:
-    for name, day in (("from", first), ("to", last)):
-        if day is not None and not EARLIEST <= day <= LATEST:
-            raise BadRequest(f"{name}: {day} is outside the statistics' calendar ({EARLIEST} to {LATEST})")
-    last = last or today()
-    first = first or max(EARLIEST, last - DEFAULT_SPAN[granularity])
-    if first > last:
-        raise BadRequest(f"from: {first} is after to: {last}")
+    first, last = date_range(first, last, granularity)
     if (last - first).days > MAX_PERIODS * {"day": 1, "week": 7, "month": 31}[granularity]:
         raise BadRequest(f"from/to: more than {MAX_PERIODS} periods; ask for a shorter range or a coarser granularity")
     keys = period_keys(first, last, granularity)
