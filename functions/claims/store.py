@@ -27,12 +27,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from typing import Any
 
 from botocore.exceptions import ClientError
 
 from sharewall_common import cursors, dynamo
 from sharewall_common.aws import client
+from sharewall_common.dynamo import expression_values as _values, from_item as _plain, to_item as _item  # numbers as int
 from sharewall_common.errors import Conflict, NotFound
 
 from claims import audit as chain
@@ -45,29 +45,6 @@ TOTAL = "c_"  # attribute prefix of a category's total in an invite's TOTALS ite
 
 def table() -> str:
     return os.environ["APP_TABLE"]
-
-
-def _item(data: dict) -> dict:
-    return {key: dynamo.serialize(value) for key, value in data.items() if value is not None}
-
-
-def _plain(item: dict) -> dict:
-    return _numbers({key: dynamo.deserialize(value) for key, value in item.items()})
-
-
-def _numbers(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal; ours are all integers (cents, counts, epochs)."""
-    if isinstance(value, dict):
-        return {key: _numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_numbers(item) for item in value]
-    if type(value).__name__ == "Decimal":
-        return int(value)
-    return value
-
-
-def _values(**values: Any) -> dict:
-    return {f":{key}": dynamo.serialize(value) for key, value in values.items()}
 
 
 # --- invites ----------------------------------------------------------------------------------

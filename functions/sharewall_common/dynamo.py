@@ -29,3 +29,28 @@ def serialize(value: Any) -> dict:
     if isinstance(value, list):
         return {"L": [serialize(item) for item in value]}
     raise TypeError(f'Unsupported type "{type(value)}" for value "{value}"')
+
+
+def to_item(data: dict) -> dict:
+    """A plain dict as a DynamoDB item; None values are left out."""
+    return {key: serialize(value) for key, value in data.items() if value is not None}
+
+
+def from_item(item: dict) -> dict:
+    """A DynamoDB item as a plain dict, its numbers as int: the functions store only integers
+    (cents, counts, epochs, pull request numbers)."""
+    return _integers({key: deserialize(value) for key, value in item.items()})
+
+
+def _integers(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; ours are all integers."""
+    if isinstance(value, dict):
+        return {key: _integers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integers(item) for item in value]
+    return int(value) if type(value).__name__ == "Decimal" else value
+
+
+def expression_values(**values: Any) -> dict:
+    """ExpressionAttributeValues: `:name` for each keyword."""
+    return {f":{key}": serialize(value) for key, value in values.items()}

@@ -29,6 +29,7 @@ from botocore.exceptions import ClientError
 from sharewall_common.periods import GRANULARITIES, Granularity, period_end_epoch, period_key
 from sharewall_common import cursors, dynamo
 from sharewall_common.aws import client
+from sharewall_common.dynamo import expression_values as _values, from_item as _plain, to_item as _item  # numbers as int
 from sharewall_common.errors import ApiError, Conflict
 from sharewall_common.pseudonym import pseudonym
 
@@ -73,23 +74,6 @@ def suggestion_id(person: str, key: str) -> str:
 
 def fingerprint(fields: dict) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _item(data: dict) -> dict:
-    return {key: dynamo.serialize(value) for key, value in data.items() if value is not None}
-
-
-def _plain(item: dict) -> dict:
-    return _numbers({key: dynamo.deserialize(value) for key, value in item.items()})
-
-
-def _numbers(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal; ours are all integers (counts, epochs, pull request numbers)."""
-    if isinstance(value, dict):
-        return {key: _numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_numbers(item) for item in value]
-    return int(value) if type(value).__name__ == "Decimal" else value
 
 
 def _key(suggestion_id: str) -> dict:
@@ -174,10 +158,6 @@ def _stats_update(granularity: Granularity, period: str, *, received: int = 0, a
         "UpdateExpression": "ADD received :received, accepted :accepted, people :people",
         "ExpressionAttributeValues": _values(received=received, accepted=accepted, people=people),
     }}
-
-
-def _values(**values: Any) -> dict:
-    return {f":{key}": dynamo.serialize(value) for key, value in values.items()}
 
 
 # --- reading ----------------------------------------------------------------------------------
