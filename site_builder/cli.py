@@ -135,20 +135,26 @@ def build(config_file: Path, site_dir: Path | None, production: bool, parameters
 def _check_production(config_file: Path, pairs: tuple[str, ...], config_env: str) -> None:
     """The production guards (site_builder/production.py) as one clear error, exit 1."""
     from site_builder import production
-    from site_builder.local.template import load_template, parameter_overrides
 
-    project = config_file.resolve().parent
-    template = load_template(project / "template.yaml")
-    try:
-        overrides = parameter_overrides(template, pairs)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--parameter") from None
+    project, template, overrides = _template_parameters(config_file, pairs)
     try:
         values, sources = production.deploy_parameters(template, project / "samconfig.toml", config_env, overrides)
         site_url, sign_in = production.site_settings(config_file)
         production.check(config_file, site_url, sign_in, values, sources)
     except production.ProductionError as error:
         raise click.ClickException(str(error)) from None
+
+
+def _template_parameters(config_file: Path, pairs: tuple[str, ...]) -> tuple[Path, dict, dict[str, str]]:
+    """The project folder, its template.yaml and the --parameter NAME=VALUE pairs checked against it."""
+    from site_builder.local.template import load_template, parameter_overrides
+
+    project = config_file.resolve().parent
+    template = load_template(project / "template.yaml")
+    try:
+        return project, template, parameter_overrides(template, pairs)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--parameter") from None
 
 
 @main.command()
@@ -225,15 +231,9 @@ def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path |
           parameters: tuple[str, ...]) -> None:
     """Build the site and serve it with the real functions behind /api and local AWS (moto)."""
     from site_builder.local.server import SIGNIN_PATH, ServeError, bind_server, start_stack
-    from site_builder.local.template import load_template, parameter_overrides
     from site_builder.plugin import build_site
 
-    project = config_file.resolve().parent
-    template = load_template(project / "template.yaml")
-    try:
-        overrides = parameter_overrides(template, parameters)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--parameter") from None
+    project, template, overrides = _template_parameters(config_file, parameters)
     try:  # the port first: a taken one is one line, not a traceback after a whole build
         server = bind_server(port=port)
     except ServeError as error:
