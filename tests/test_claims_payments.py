@@ -143,10 +143,10 @@ def test_one_unwritable_claim_is_skipped_and_named_never_failing_the_file():
 def test_claims_the_schema_still_refuses_are_found_one_by_one(monkeypatch):
     original = exports._sepa
 
-    def picky(claims, debtor, day):  # as if the schema refused claim b, whatever the checks said
+    def picky(claims, debtor, day, *rest):  # as if the schema refused claim b, whatever the checks said
         if any(claim["id"] == "b" * 24 for claim in claims):
             raise ValueError("schema")
-        return original(claims, debtor, day)
+        return original(claims, debtor, day, *rest)
 
     monkeypatch.setattr(exports, "_sepa", picky)
     xml, skipped = exports.to_sepa([stored("a" * 24), stored("b" * 24)], DEBTOR, date(2026, 11, 30))
