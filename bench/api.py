@@ -215,9 +215,9 @@ def main() -> int:
     reset_tables(local)
     count_one_by_one(table, 0, 1000)
     after_1k = stats_median(handler, sink)
-    from sharewall_common.pseudonym import _secret
+    from sharewall_common.secret_values import secret_text
 
-    count_in_bulk(table, 1000, 50_000, _secret())
+    count_in_bulk(table, 1000, 50_000, secret_text("PSEUDONYM_SECRET_ARN").encode("utf-8"))
     after_50k = stats_median(handler, sink)
     from sharewall_common.periods import today
 
