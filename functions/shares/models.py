@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 Network = Literal["linkedin", "xing", "facebook", "x", "bluesky", "mastodon", "threads", "whatsapp", "email"]
 NETWORKS: tuple[str, ...] = get_args(Network)
 SLUG = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$"  # a post slug: no slashes, dots or escapes
-IDEMPOTENCY_KEY = r"^[A-Za-z0-9_-]{8,128}$"  # e.g. a UUID the browser made for this one share
 
 
 class ShareRequest(BaseModel):

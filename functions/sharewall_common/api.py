@@ -17,6 +17,9 @@ from sharewall_common.callers import CONTEXT_KEY, check_of
 from sharewall_common.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, register_error_handlers
 
 MAX_BODY_BYTES = 4096
+# An Idempotency-Key header: a random token the browser makes once per share or submission and resends
+# with its retries (e.g. a UUID)
+IDEMPOTENCY_KEY = r"^[A-Za-z0-9_-]{8,128}$"
 STAGE_PREFIXES = ["/api"]  # CloudFront sends /api/... to the stage `api`; rawPath may keep the prefix
 
 

@@ -11,7 +11,6 @@ from pydantic_core import PydanticCustomError
 
 from sharewall_common.postfields import SUMMARY_MAX, TITLE_MAX, https, slug
 
-IDEMPOTENCY_KEY = r"^[A-Za-z0-9_-]{8,128}$"  # one per form submission, resent with its retries
 SUGGESTION_ID = r"^[0-9a-z]{26}$"
 LINK_MAX = 2000
 TEXT_MAX = 200  # fits X and Mastodon with link and disclosure; Bluesky counts the whole link: check says so in review

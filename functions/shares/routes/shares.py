@@ -13,7 +13,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from shares.catalogue import Catalogue, CatalogueUnavailable
 from shares.counting import KeyReused, Share, count_share
-from shares.models import IDEMPOTENCY_KEY, ShareRequest, ShareResponse
+from sharewall_common.api import IDEMPOTENCY_KEY
+from shares.models import ShareRequest, ShareResponse
 from sharewall_common.periods import today
 from sharewall_common.aws import client
 from sharewall_common.errors import BadRequest, Conflict, ServiceUnavailable

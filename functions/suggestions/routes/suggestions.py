@@ -14,7 +14,8 @@ from sharewall_common.callers import allow, current_caller, roles
 from sharewall_common.clock import today
 from sharewall_common.identity import STAFF, display_name
 from suggestions import store, views
-from suggestions.models import IDEMPOTENCY_KEY, SuggestionIn
+from sharewall_common.api import IDEMPOTENCY_KEY
+from suggestions.models import SuggestionIn
 
 router = APIGatewayHttpRouter()
 logger = Logger(service="suggestions", child=True)
