@@ -62,6 +62,21 @@ def test_handler_errors_come_back_as_json(local_server):
     assert status == 404 and json.loads(body)
 
 
+def test_an_unknown_page_is_the_sites_own_404_page_as_cloudfront_answers_it(local_server):
+    status, _, page = request(local_server + "404.html")
+    assert status == 200 and b"404" in page
+    for path in ("no-such-page/", "posts/no-such-post/", "assets/sharewall/nothing.js", "en/no-such-page/"):
+        status, headers, body = request(local_server + path)
+        assert status == 404, path
+        assert headers["content-type"] == "text/html; charset=utf-8", path
+        assert body == page, path  # the built 404.html, not http.server's "Error response" page
+    status, headers, body = raw_request(local_server, "HEAD", "/no-such-page/", {})
+    assert status == 404 and body == b"" and int(headers["content-length"]) == len(page)
+    # the API's 404s stay the function's JSON
+    status, headers, body = request(local_server + "api/no-such-route", headers={"X-Sharewall-Dev-User": "anna"})
+    assert status == 404 and headers["content-type"].startswith("application/json") and json.loads(body)
+
+
 def test_data_survives_a_restart_with_the_data_option(tmp_path):
     data = tmp_path / "state.json"
     # three people are enough once the minimum group size is set to three

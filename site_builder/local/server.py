@@ -33,6 +33,7 @@ from site_builder.local.template import Route, find_route, http_routes, load_tem
 from site_builder.wall import CATALOGUE_PATH, TOKEN_KEY
 
 SIGNIN_PATH = "/_dev/signin"
+NOT_FOUND_PAGE = "404.html"  # CloudFront's ResponsePagePath for 404 (template.yaml), at the site's root
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")  # the Host names the local server answers to
 LINGER_SECONDS, LINGER_BYTES = 2, 16 * 1024 * 1024  # how long and how much of a refused body is read and dropped
@@ -179,6 +180,15 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
 
     def do_OPTIONS(self) -> None:  # noqa: N802 (same origin locally: no CORS needed, answer pre-flights anyway)
         self._send(204, {"allow": "GET, POST, PUT, PATCH, DELETE, OPTIONS"}, b"")
+
+    # A page that is not in the site answers like CloudFront's custom error response (template.yaml): status
+    # 404 with the built site's own 404.html; the API's 404s stay the function's JSON
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory, NOT_FOUND_PAGE)
+        if code == 404 and not self._is_api() and page.is_file():
+            return self._send(404, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"},
+                              page.read_bytes())
+        return super().send_error(code, message, explain)
 
     def _is_api(self) -> bool:
         path = urlsplit(self.path).path
