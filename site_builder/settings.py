@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sharewall_common.identity import role_groups
 from site_builder.networks import NETWORKS
 
 
@@ -47,13 +48,36 @@ class SignIn(BaseModel):
     client_id: str = Field(min_length=1)
     scope: str = "openid profile"
     token: Literal["id_token", "access_token"] = "id_token"  # which token of the response to send
+    # OIDC RP-initiated logout: signing out also ends the session at the provider, which sends the browser
+    # back to the sign-in page (register `<site>/signin/` as a post-logout redirect URI too); None: only here
+    end_session_url: str | None = None
+    # Who sees the pages of a role (the API checks again): the token's groups claim and, like the template's
+    # RoleGroups, `role=group,…` when groups are ids (Entra ID); empty: the groups named like the roles
+    groups_claim: str = Field(default="groups", min_length=1)
+    role_groups: str = ""
 
-    @field_validator("authorize_url", "token_url")
+    @field_validator("authorize_url", "token_url", "end_session_url")
     @classmethod
-    def _secure(cls, value: str) -> str:
-        if not (value.startswith("https://") or LOOPBACK_HTTP.match(value)):
+    def _secure(cls, value: str | None) -> str | None:
+        if value is not None and not (value.startswith("https://") or LOOPBACK_HTTP.match(value)):
             raise ValueError(f"{value!r}: an identity provider is reached over https (plain http only on loopback)")
         return value
+
+    @field_validator("role_groups")
+    @classmethod
+    def _role_groups(cls, value: str) -> str:
+        try:
+            role_groups(value)  # the functions' own reading of RoleGroups
+        except RuntimeError as error:
+            raise ValueError(str(error).removeprefix("ROLE_GROUPS: ")) from None
+        return value
+
+    def browser(self) -> dict[str, Any]:
+        """What the browser's scripts need of the provider: sign-in, sign-out and where roles are read."""
+        groups = role_groups(self.role_groups) if self.role_groups.strip() else None  # None: names are roles
+        return {"authorize": self.authorize_url, "token": self.token_url, "clientId": self.client_id,
+                "scope": self.scope, "use": self.token, "endSession": self.end_session_url,
+                "groupsClaim": self.groups_claim, "roleGroups": groups}
 
 
 MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")  # what MkDocs adds to every site's markdown_extensions
