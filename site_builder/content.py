@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, RootModel, StringConstraints, ValidationError, ValidationInfo,
+                      field_validator)
 
 # the field rules a suggestion shares with a post live with the functions' code (one implementation)
 from sharewall_common.campaigns import Campaign
@@ -24,6 +25,7 @@ from site_builder.settings import Settings
 YEAR = re.compile(r"\d{4}")
 HASHTAG = re.compile(r"\w+")
 POST_GLOB = "posts/*/*.md"
+TOPIC_LABEL_MAX = 40  # a label fits a filter option and a chip on a card
 
 
 @dataclass(frozen=True, order=True)
@@ -56,6 +58,25 @@ class Source(BaseModel):
     @classmethod
     def _https_feed(cls, value: str | None) -> str | None:
         return None if value is None else _https(value)
+
+
+class Topic(RootModel[dict[str, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                                   max_length=TOPIC_LABEL_MAX)]]]):
+    """A topic of `content/topics.yml`: its label per language, e.g. `{de: Nachhaltigkeit, en: Sustainability}`."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+@dataclass(frozen=True)
+class Topics:
+    """What `content/topics.yml` declares: every topic slug posts may name, with its labels."""
+
+    labels: dict[str, Topic] = field(default_factory=dict)  # the valid entries
+    declared: frozenset[str] = frozenset()  # every key written, valid or not (a broken entry is one error, not many)
+
+    def labels_in(self, language: str) -> dict[str, str]:
+        """slug -> label in `language` (the build's UI language); a topic without one shows its slug."""
+        return {slug: topic.root.get(language, slug) for slug, topic in self.labels.items()}
 
 
 class FrontMatter(BaseModel):
@@ -146,6 +167,7 @@ class Content:
     posts: list[Post] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     campaigns: dict[str, Campaign] = field(default_factory=dict)
+    topics: Topics | None = None  # None: no topics.yml, any slug is a topic and shows as itself
     issues: list[Issue] = field(default_factory=list)
 
     @property
@@ -158,6 +180,10 @@ class Content:
 
     def active(self, now: datetime) -> list[Post]:
         return [post for post in self.posts if post.is_active(now)]
+
+    def topic_labels(self, language: str) -> dict[str, str]:
+        """slug -> label of every declared topic in the UI `language`; empty without topics.yml (slugs show)."""
+        return self.topics.labels_in(language) if self.topics else {}
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -180,10 +206,12 @@ def load_content(content_dir: str | Path, settings: Settings, now: datetime | No
     content.campaigns, campaign_issues = load_campaigns(root / "campaigns.yml", root)
     content.issues += campaign_issues
     content.issues += load_expenses(root / "expenses.yml", root)
+    content.topics, topic_issues = load_topics(root / "topics.yml", root, settings)
+    content.issues += topic_issues
     posts = sorted(root.glob(POST_GLOB))
     for file in posts:
         post, issues = load_post(file, root, settings, content.sources, markup=markup, refuse_drafts=refuse_drafts,
-                                 campaigns=content.campaigns)
+                                 campaigns=content.campaigns, topics=content.topics)
         content.issues += issues
         if post is not None:
             content.posts.append(post)
@@ -246,6 +274,55 @@ def load_campaigns(file: Path, root: Path) -> tuple[dict[str, Campaign], list[Is
     return campaigns, issues
 
 
+def load_topics(file: Path, root: Path, settings: Settings) -> tuple[Topics | None, list[Issue]]:
+    """Read `topics.yml` (optional: without it posts may name any slug, shown as it is): topic slug to its label
+    in every configured language, e.g. `sustainability: {de: Nachhaltigkeit, en: Sustainability}`.
+
+    None when the file is missing or cannot be read as a mapping, so its one error is not repeated by every post.
+    """
+    path = _relative(file, root)
+    if not file.is_file():
+        return None, []
+    text, issue = _read_text(file, path)
+    if issue:
+        return None, [issue]
+    try:
+        document = parse_yaml(text, first_line=1, what="topics.yml")
+    except FrontMatterError as error:
+        return None, [Issue(path, error.line, str(error))]
+    labels, issues = {}, []
+    for key, value in document.meta.items():
+        line = document.line_of(key)
+        if not isinstance(key, str) or not SLUG.fullmatch(key):
+            issues.append(Issue(path, line, f"topic key {key!r} is not a slug; use lower-case letters, digits and '-'"))
+            continue
+        if not isinstance(value, dict):
+            issues.append(Issue(path, line, f"topic {key}: must be a label per language like "
+                                            f"{{{', '.join(f'{lang}: …' for lang in settings.languages)}}}, "
+                                            f"got {_short(value)}"))
+            continue
+        try:
+            topic = Topic.model_validate(value)
+        except ValidationError as error:
+            issues += [Issue(path, document.line_of(key, *e["loc"][:1]), f"topic {key}: label {_message(e)}")
+                       for e in error.errors()]
+            continue
+        found = len(issues)
+        for language in topic.root:
+            if language not in settings.languages:
+                issues.append(Issue(path, document.line_of(key, language),
+                                    f"topic {key}: language '{language}' is not configured; "
+                                    f"allowed: {', '.join(settings.languages)}"))
+        missing = [language for language in settings.languages if language not in topic.root]
+        if missing:
+            issues.append(Issue(path, line, f"topic {key}: no label for {', '.join(missing)}; every topic needs a "
+                                            f"label in each configured language ({', '.join(settings.languages)})"))
+        if len(issues) == found:
+            labels[key] = topic
+    declared = frozenset(key for key in document.meta if isinstance(key, str) and SLUG.fullmatch(key))
+    return Topics(labels=labels, declared=declared), issues
+
+
 def load_expenses(file: Path, root: Path) -> list[Issue]:
     """Validate `expenses.yml`, the influencers' expense policy (optional: no file, no claims)."""
     from sharewall_common.expenses import PolicyError, load_policy  # shared with the claims function
@@ -282,10 +359,12 @@ def load_page(file: Path, root: Path, settings: Settings) -> list[Issue]:
 
 def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Source], *,
               markup: bool = True, refuse_drafts: bool = False,
-              campaigns: dict[str, Campaign] | None = None) -> tuple[Post | None, list[Issue]]:
+              campaigns: dict[str, Campaign] | None = None,
+              topics: Topics | None = None) -> tuple[Post | None, list[Issue]]:
     """Parse and validate one post file; the post is None when it has any error.
 
-    With `campaigns` (what campaigns.yml declares) the disclosure rules of campaigns and sources apply too.
+    With `campaigns` (what campaigns.yml declares) the disclosure rules of campaigns and sources apply too;
+    with `topics` (what topics.yml declares) every topic must be declared there.
     """
     from site_builder import rules
 
@@ -312,6 +391,8 @@ def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Sou
     issues += [Issue(path, line, message) for line, message in rules.for_post(post, document, root, settings, sources, markup)]
     if campaigns is not None:
         issues += [Issue(path, line, message) for line, message in rules.disclosure(post, document, sources, campaigns)]
+    if topics is not None:
+        issues += [Issue(path, line, message) for line, message in rules.declared_topics(post, document, topics)]
     valid = not issues
     if post.draft:
         issues.append(rules.draft(path, document.line_of("draft"), refuse_drafts))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from typing import Any
 from xml.parsers import expat
 
 from site_builder import sanitise, sharing
-from site_builder.content import Campaign, Issue, Post, Source
+from site_builder.content import Campaign, Issue, Post, Source, Topics
 from site_builder.frontmatter import Document
 from site_builder.networks import NETWORKS
 from site_builder.settings import MKDOCS_EXTENSIONS, Settings
@@ -67,6 +68,17 @@ def disclosure(post: Post, document: Document, sources: dict[str, Source],
     if source is not None and source.kind == "influencer":
         yield at or line("source"), (f"disclosure must be sponsored: source '{post.source}' is an influencer, "
                                      f"got {post.disclosure!r}")
+
+
+def declared_topics(post: Post, document: Document, topics: Topics) -> Iterator[tuple[int, str]]:
+    """Every topic of a post is declared in topics.yml, which gives it its label in each language."""
+    for index, topic in enumerate(post.topics):
+        if topic not in topics.declared:
+            guess = difflib.get_close_matches(topic, sorted(topics.declared), n=1)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+            yield document.line_of("topics", index), (
+                f"topics[{index}] '{topic}' is not declared in topics.yml{hint}; declare it there with a label per "
+                f"language, or pick one of: {', '.join(sorted(topics.declared)) or 'none'}")
 
 
 def draft(path: str, line: int, refuse: bool) -> Issue:
