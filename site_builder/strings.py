@@ -23,6 +23,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "share_on": "Teilen auf",
         "copied": "Text kopiert – füge ihn bei {network} ein (Strg+V).",
         "copy_failed": "Kopieren nicht möglich – markiere den Text und kopiere ihn selbst.",
+        "copied_paste": "Text kopiert – füge ihn bei {network} ein ({keys}).",
+        "paste_keys": "Strg+V",
+        "paste_keys_apple": "⌘V",
+        "over_limit": "Zu lang für {network}: {count} von {limit} Zeichen",
+        "share_sheet": "Teilen …",
         "not_counted": "Du bist nicht angemeldet: Dein Teilen zählt nicht in der Statistik.",
         "no_script_page": "Diese Seite braucht JavaScript.",
         "no_script_stats": "Die Statistik braucht JavaScript.",
@@ -63,6 +68,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "share_on": "Share on",
         "copied": "Text copied – paste it into {network} (Ctrl+V).",
         "copy_failed": "Could not copy – select the text and copy it yourself.",
+        "copied_paste": "Text copied – paste it into {network} ({keys}).",
+        "paste_keys": "Ctrl+V",
+        "paste_keys_apple": "⌘V",
+        "over_limit": "Too long for {network}: {count} of {limit} characters",
+        "share_sheet": "Share …",
         "not_counted": "You are not signed in: your share will not count in the statistics.",
         "no_script_page": "This page needs JavaScript.",
         "no_script_stats": "The statistics need JavaScript.",
@@ -91,7 +101,8 @@ STRINGS: dict[str, dict[str, str]] = {
 
 # What composer.js and wall.js show; the rest is for the templates only
 SCRIPT_STRINGS = ("pick_suggestion", "your_text", "locked", "counter_for", "characters", "too_long", "copied",
-                  "copy_failed", "load_more", "loading", "count", "count_one", "none", "not_counted", "sign_in")
+                  "copy_failed", "load_more", "loading", "count", "count_one", "none", "not_counted", "sign_in",
+                  "copied_paste", "paste_keys", "paste_keys_apple", "over_limit", "share_sheet")
 
 
 def strings_for(language: str) -> dict[str, str]:
