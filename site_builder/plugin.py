@@ -27,7 +27,7 @@ from site_builder import rules, sanitise
 from site_builder.content import POST_GLOB, Content, Issue, Post, load_content, load_page
 from site_builder.networks import NETWORKS
 from site_builder.settings import DEFAULT_DISCLOSURES, Disclosure, Settings, SettingsError, validate_settings
-from site_builder.strings import strings_for
+from site_builder.strings import ENDONYMS, strings_for
 from site_builder.wall import Card, Site, Wall, browser_config, build_card
 
 log = logging.getLogger("mkdocs.plugins.sharewall")
@@ -57,6 +57,12 @@ class DisclosureConfig(Config):
     label = opt.Type(str, default=Disclosure.model_fields["label"].default)
 
 
+# One more interface language, built into `<site>/<code>/`: the nav's titles in it (content pages
+# have twins `<name>.<code>.md`; posts are the same in every interface language)
+class AlternateConfig(Config):
+    nav = opt.Type(dict, default={})
+
+
 # The plugin's options: the same fields as `Settings`, typed for MkDocs
 class SharewallConfig(Config):
     enabled = opt.Type(bool, default=True)
@@ -71,6 +77,7 @@ class SharewallConfig(Config):
     api = opt.Type(str, default=_default("api"))
     page_size = opt.Type(int, default=_default("page_size"))
     sign_in = opt.Type(dict, default={})  # the identity provider; settings.SignIn checks its fields
+    alternates = opt.DictOfItems(opt.SubConfig(AlternateConfig), default={})  # interface languages beyond the theme's
 
 
 # -----------------------------------------------------------------------------
@@ -84,6 +91,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.dev_sign_in = False  # set by build_site for `sharewall serve`
+        self.main: SharewallPlugin | None = None  # in an alternate language's build: the main build's plugin
         self._reset()
 
     # Build the settings the content core understands from the typed options
@@ -105,9 +113,10 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             self.settings = validate_settings(options, config.config_file_path)
         except SettingsError as error:
             raise PluginError(f"sharewall: {error}") from None
-        self.strings = strings_for(config.theme["language"] or "en")
+        self.language = (config.theme["language"] or "en").split("-")[0].lower()
+        self.strings = strings_for(self.language)
         self.wall_title = self.strings["wall"]
-        self.site = Site(url=config.site_url or None, directory_urls=config.use_directory_urls)
+        self._configure_languages(config)
         config.markdown_extensions.append(_HtmlOutput())
         return config
 
@@ -117,6 +126,9 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         if not self.config.enabled:
             return
         self._reset()
+        if self.main:  # the same content as of the same moment as the main build: loaded and checked once
+            self.now, self.content, self.active = self.main.now, self.main.content, self.main.active
+            return
         self.now = datetime.now(self.settings.zone)
         self.content = self._load(config)
         self.active = self.content.active(self.now)
@@ -128,6 +140,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         if not self.config.enabled:
             return None
         uris = self._take_post_files(files)
+        self._choose_language_twins(files, config)
         self._drop_unused_images(files)
         self.wall = self._build_wall(files, config)
         for card in self.wall.cards:
@@ -135,8 +148,22 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self._add_wall_pages(files, config)
         self._add_sign_in_page(files, config)
         left_out = len(self.content.posts) - len(self.active)
-        log.info(f"sharewall: {len(self.active)} posts on the wall, {left_out} scheduled, expired or drafts left out")
+        if not self.main:
+            log.info(f"sharewall: {len(self.active)} posts on the wall, {left_out} scheduled, expired or drafts left out")
         return files
+
+    # Give the nav's titles in this build's interface language
+    @event_priority(50)
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        if not self.config.enabled or not self.main:
+            return None
+        titles = self.config.alternates[self.language].nav
+        items = list(nav.items)
+        while items:
+            item = items.pop()
+            item.title = titles.get(item.title, item.title)
+            items += getattr(item, "children", None) or []
+        return nav
 
     # Give post and wall pages their template, title and description (run early, so other
     # plugins see the final metadata)
@@ -184,8 +211,9 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         base = self.site.base
         env.autoescape = _autoescape(env.autoescape)
         env.globals["sharewall"] = {
-            "config": browser_config(self.settings, self.strings, sign_in_page=self.sign_in_href),
-            "t": self.strings, "home": base,
+            "config": browser_config(self.settings, self.strings, sign_in_page=self.sign_in_href,
+                                     ui={"lang": self.language, "homes": self.homes}),
+            "t": self.strings, "home": base, "homes": self.homes, "language": self.language,
             "href": {"css": f"{base}{ASSETS}/sharewall.css", "site": f"{base}{ASSETS}/site.js",
                      "composer": f"{base}{ASSETS}/composer.js",
                      "wall": f"{base}{ASSETS}/wall.js", "feed": f"{base}feed.xml"},
@@ -219,6 +247,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             target = Path(config.site_dir, path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        if not self.main:
+            self._build_alternates(config)
 
     # -------------------------------------------------------------------------
 
@@ -247,6 +277,50 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
 
     # -------------------------------------------------------------------------
 
+    # Where each interface language lives (the theme's at the site's root, each alternate below it) and
+    # what Material's language selector lists
+    def _configure_languages(self, config: MkDocsConfig) -> None:
+        main_language = self.main.language if self.main else self.language
+        prefix = f"{self.language}/" if self.main else ""
+        self.site = Site(url=self.main.site.url if self.main else config.site_url or None,
+                         directory_urls=config.use_directory_urls, prefix=prefix)
+        languages = [main_language, *self.config.alternates]
+        self.homes = {code: self.site.root + ("" if code == main_language else f"{code}/") for code in languages}
+        if self.config.alternates:  # partials/alternate.html links each to the same page in that language
+            config.extra["alternate"] = [{"name": ENDONYMS.get(code, code), "link": home, "lang": code}
+                                         for code, home in self.homes.items()]
+
+    # Build the site once more for each alternate interface language, into `<site_dir>/<code>/`, from the same
+    # content as of the same moment (the main build's plugin hands it over)
+    def _build_alternates(self, config: MkDocsConfig) -> None:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        for language in self.config.alternates:
+            nested = load_config(config.config_file_path, site_dir=str(Path(config.site_dir, language)),
+                                 site_url=config.site_url and self.site.full(self.site.root + f"{language}/"))
+            nested.theme["language"] = language
+            plugin = nested.plugins.get("sharewall")
+            plugin.main, plugin.dev_sign_in = self, self.dev_sign_in
+            log.info(f"sharewall: building the {ENDONYMS.get(language, language)} interface into {language}/")
+            build(nested)
+
+    # Keep the content pages of this build's interface language: a twin `<name>.<code>.md` stands in for
+    # `<name>.md` at its path in the build of <code>; the other builds leave it out
+    def _choose_language_twins(self, files: Files, config: MkDocsConfig) -> None:
+        codes = set(self.config.alternates)
+        for file in [file for file in files if file.src_uri.endswith(".md")]:
+            stem, dot, code = file.src_uri[: -len(".md")].rpartition(".")
+            if not dot or code not in codes:
+                continue
+            files.remove(file)
+            if code == self.language:
+                original = files.get_file_from_path(f"{stem}.md")
+                if original:
+                    files.remove(original)
+                files.append(File.generated(config, f"{stem}.md", abs_src_path=file.abs_src_path,
+                                            inclusion=original.inclusion if original else file.inclusion))
+
     # Remove every post file from the build (inactive ones must appear nowhere); keep their URIs
     def _take_post_files(self, files: Files) -> dict[str, str]:
         taken = {}
@@ -273,11 +347,13 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     # Build the cards of the active posts, newest first
     def _build_wall(self, files: Files, config: MkDocsConfig) -> Wall:
         sources = self.content.sources
+        topics = self.content.topic_labels((config.theme["language"] or "en").split("-")[0].lower())  # UI language's
         cards = [
-            build_card(post, self.settings, sources, self.site, self.strings, self._image_url(files, post))
+            build_card(post, self.settings, sources, self.site, self.strings, self._image_url(files, post), topics)
             for post in self.active
         ]
-        return Wall(cards, self.settings.page_size, self.site, sources, self.strings, self.now, title=config.site_name)
+        return Wall(cards, self.settings.page_size, self.site, sources, self.strings, self.now, title=config.site_name,
+                    topics=topics)
 
     # Make sure the wall page exists and add its further pages, outside the nav
     def _add_wall_pages(self, files: Files, config: MkDocsConfig) -> None:
@@ -291,8 +367,12 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             files.append(file)
             self.wall_pages[uri] = number
 
-    # The page the identity provider redirects to; it finishes the sign-in (assets/sharewall/signin.js)
+    # The page the identity provider redirects to; it finishes the sign-in (assets/sharewall/signin.js).
+    # The main build's only: the provider knows one redirect URI, whatever language people read
     def _add_sign_in_page(self, files: Files, config: MkDocsConfig) -> None:
+        if self.main:
+            self.sign_in_href = self.main.sign_in_href
+            return
         file = files.get_file_from_path(SIGN_IN_FILE)
         if file is None:
             file = File.generated(config, SIGN_IN_FILE, content=f"# {self.strings['sign_in']}\n",

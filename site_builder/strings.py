@@ -105,6 +105,10 @@ SCRIPT_STRINGS = ("pick_suggestion", "your_text", "locked", "counter_for", "char
                   "copied_paste", "paste_keys", "paste_keys_apple", "over_limit", "share_sheet")
 
 
+# Each interface language by its own name, as the language selector lists them
+ENDONYMS = {"de": "Deutsch", "en": "English"}
+
+
 def strings_for(language: str) -> dict[str, str]:
     """The strings of the site language; English for any language we have no table for."""
     return STRINGS.get(language.split("-")[0].lower(), STRINGS["en"])

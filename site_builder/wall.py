@@ -39,11 +39,17 @@ class Site:
 
     url: str | None = None  # site_url from mkdocs.yml, if any
     directory_urls: bool = True
+    prefix: str = ""  # where this build's UI language lives under the site: "" for the main one, "en/"…
+
+    @cached_property
+    def root(self) -> str:
+        """The site's own base path, whichever UI language is built."""
+        path = urlsplit(self.url).path if self.url else "/"
+        return path if path.endswith("/") else f"{path}/"
 
     @cached_property
     def base(self) -> str:
-        path = urlsplit(self.url).path if self.url else "/"
-        return path if path.endswith("/") else f"{path}/"
+        return self.root + self.prefix
 
     @cached_property
     def origin(self) -> str:
@@ -107,11 +113,15 @@ class Card:
     networks: tuple[str, ...]
     shares: tuple[Share, ...]
     composer: str  # script-safe JSON for composer.js
+    topics: tuple[tuple[str, str], ...] = ()  # (slug, label in the UI language) of each topic, as the post orders them
 
 
 def build_card(post: Post, settings: Settings, sources: dict[str, Source], site: Site, strings: dict[str, str],
-               image_url: str | None) -> Card:
-    """The view of one post: labels, share links and the composer's data."""
+               image_url: str | None, topics: dict[str, str] | None = None) -> Card:
+    """The view of one post: labels, share links and the composer's data.
+
+    `topics` are the labels of topics.yml in the UI language (`Content.topic_labels`); a topic without one shows its slug.
+    """
     prepared = sharing.prepare(post, settings)
     text = prepared.lock.wrap(prepared.suggestions[0])
     shares = tuple(_share(NETWORKS[name], text, prepared.link(name), post.title) for name in prepared.networks)
@@ -132,6 +142,7 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
         networks=prepared.networks,
         shares=shares,
         composer=script_json(composer),
+        topics=tuple((topic, (topics or {}).get(topic, topic)) for topic in post.topics),
     )
 
 
@@ -151,10 +162,16 @@ def script_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def browser_config(settings: Settings, strings: dict[str, str], sign_in_page: str = "/signin/") -> str:
-    """What every page's scripts need: the API, sign-in, the UI strings and the network table."""
+def browser_config(settings: Settings, strings: dict[str, str], sign_in_page: str = "/signin/",
+                   ui: dict | None = None) -> str:
+    """What every page's scripts need: the API, sign-in, the UI strings and languages, the network table.
+
+    `ui` is this build's interface language and where each UI language's site starts:
+    `{"lang": "en", "homes": {"de": "/", "en": "/en/"}}` (the same page is at the same path below each home).
+    """
     sign_in = settings.sign_in
     return script_json({
+        "ui": ui or {"lang": "en", "homes": {"en": "/"}},
         "api": settings.api.rstrip("/"),
         "tokenKey": TOKEN_KEY,
         "signIn": sign_in and {"authorize": sign_in.authorize_url, "token": sign_in.token_url,
@@ -179,6 +196,7 @@ class Wall:
     strings: dict[str, str]
     now: datetime
     title: str = "Sharewall"
+    topics: dict[str, str] = field(default_factory=dict)  # slug -> label in the UI language (topics.yml), else the slug
     facets: dict[str, list[tuple[str, str, int]]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -230,7 +248,7 @@ class Wall:
             "language": Counter(post.language for post in posts),
         }
         names = {
-            "topic": lambda key: key,
+            "topic": lambda key: self.topics.get(key, key),
             "source": lambda key: self.sources[key].name if key in self.sources else key,
             "language": lambda key: language_name(self.strings, key),
         }
@@ -239,12 +257,14 @@ class Wall:
             for facet, found in counts.items()
         }
 
-    # Compact facets per post in wall order: [[topic indexes], source index, language index]
+    # Compact facets per post in wall order: [[topic indexes], source index, language index]; the topics' labels
+    # (in the UI language) for the suggest pages
     def _index(self) -> dict[str, Any]:
         keys = {facet: [key for key, _, _ in values] for facet, values in self.facets.items()}
         position = {facet: {key: i for i, key in enumerate(values)} for facet, values in keys.items()}
         return {
-            "topics": keys["topic"], "sources": keys["source"], "languages": keys["language"],
+            "topics": keys["topic"], "topicLabels": [label for _, label, _ in self.facets["topic"]],
+            "sources": keys["source"], "languages": keys["language"],
             "posts": [
                 [[position["topic"][t] for t in card.post.topics], position["source"][card.post.source],
                  position["language"][card.post.language]]
