@@ -347,7 +347,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     # Build the cards of the active posts, newest first
     def _build_wall(self, files: Files, config: MkDocsConfig) -> Wall:
         sources = self.content.sources
-        topics = self.content.topic_labels((config.theme["language"] or "en").split("-")[0].lower())  # UI language's
+        topics = self.content.topic_labels(self.language)  # topics.yml's labels in this build's interface language
         cards = [
             build_card(post, self.settings, sources, self.site, self.strings, self._image_url(files, post), topics)
             for post in self.active
