@@ -236,11 +236,34 @@ def test_load_more_appends_only_the_next_page_and_the_topic_filter_asks_the_api(
     assert any(f"Beitrag {tag} Nummer 21" in text for text in
                comms.locator("[data-sw-review-list] .sw-suggest__title").all_inner_texts())
 
+    # the topic filter names topics by their German labels (content/topics.yml), sorted by them
+    options = comms.locator("[data-sw-review-filters] select[name=topic] option")
+    assert options.evaluate_all("os => os.map(o => [o.value, o.textContent])")[:3] == [
+        ["", "Alle"], ["work", "Arbeitswelt"], ["accessibility", "Barrierefreiheit"]]
     with comms.expect_request(re.compile(r"/api/suggestions\?.*topic=events")):
-        comms.select_option("[data-sw-review-filters] select[name=topic]", "events")
+        comms.select_option("[data-sw-review-filters] select[name=topic]", label="Veranstaltungen")
     comms.wait_for_function("() => !document.querySelector('[data-sw-review-status]').textContent.includes('Lädt')")
     titles = comms.locator("[data-sw-review-list] .sw-suggest__title").all_inner_texts()
     assert f"Beitrag {tag} Nummer 21" in titles and f"Beitrag {tag} Nummer 20" not in titles
+    assert card(comms, f"Beitrag {tag} Nummer 21").locator(".sw-topics li").all_inner_texts() == ["Veranstaltungen"]
+
+
+def test_the_suggest_form_offers_the_walls_topics_by_their_labels(new_page, server):
+    tag = uuid.uuid4().hex[:6]
+    suggest(server, f"labels-{tag}", f"Mit Thema {tag}", topics=["sustainability", "events"])
+    page = new_page()
+    dev_sign_in(page, server, f"labels-{tag}", ["employee"], "/suggest/")
+    page.locator(f"{FORM} input[name=topics]").first.wait_for()
+    choices = page.locator(f"{FORM} .sw-suggest__choice").evaluate_all(
+        "labels => labels.map(l => [l.querySelector('input').value, l.textContent.trim()])")
+    index = json.loads(request(server + "sharewall/index.json")[2])
+    assert sorted(value for value, _ in choices) == sorted(index["topics"])
+    assert ["sustainability", "Nachhaltigkeit"] in choices and ["events", "Veranstaltungen"] in choices
+    assert [label for _, label in choices] == sorted(label for _, label in choices)
+    # the employee's own suggestion lists its topics by label too
+    mine = card(page, f"Mit Thema {tag}")
+    mine.wait_for()
+    assert mine.locator(".sw-topics li").all_inner_texts() == ["Nachhaltigkeit", "Veranstaltungen"]
 
 
 def test_the_daily_limit_is_said_in_german_and_the_form_kept(new_page, server):

@@ -77,8 +77,8 @@
     topicsBox.textContent = known.length ? "" : t.topics_none;
     known.forEach(function (topic) {
       var label = topicsBox.appendChild(el("label", { class: "sw-suggest__choice" }));
-      label.appendChild(el("input", { type: "checkbox", name: "topics", value: topic }));
-      label.appendChild(document.createTextNode(" " + topic));
+      label.appendChild(el("input", { type: "checkbox", name: "topics", value: topic[0] }));
+      label.appendChild(document.createTextNode(" " + topic[1]));
     });
   });
 
@@ -208,7 +208,10 @@
     var mine = ++mineGeneration;
     more.disabled = true;
     C.status(mineStatus, S.t.loading);
-    C.api("GET", "/suggestions/mine" + (append && cursor ? "?cursor=" + encodeURIComponent(cursor) : "")).then(function (reply) {
+    // with the topics' labels at hand (fetched once; a failed index leaves the slugs)
+    Promise.all([C.api("GET", "/suggestions/mine" + (append && cursor ? "?cursor=" + encodeURIComponent(cursor) : "")),
+                 S.topics(root)]).then(function (both) {
+      var reply = both[0];
       if (mine !== mineGeneration) return;
       more.disabled = false;
       if (!reply.ok) {

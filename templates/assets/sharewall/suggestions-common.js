@@ -134,13 +134,31 @@
     return codes.map(function (code, i) { return [code, names[i] || code]; });
   }
 
+  // The topics as [[slug, label]...] by label: the label in the page's language (topics.yml, written into the
+  // index as topicLabels), the slug when none; fetched once a page, a promise that never fails
+  var topicLabels = {};
+  var topicsLoaded = null;
   function topics(root) {
+    if (topicsLoaded) return topicsLoaded;
     var url = root.getAttribute("data-index");
-    if (!url) return Promise.resolve([]);
-    return fetch(url, { headers: { Accept: "application/json" } })
+    if (!url) return (topicsLoaded = Promise.resolve([]));
+    topicsLoaded = fetch(url, { headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : {}; })
-      .then(function (index) { return Array.isArray(index.topics) ? index.topics.slice().sort() : []; },
-            function () { return []; });
+      .then(function (index) {
+        var slugs = Array.isArray(index.topics) ? index.topics : [];
+        var labels = Array.isArray(index.topicLabels) ? index.topicLabels : [];
+        return slugs.map(function (slug, i) {
+          var label = typeof labels[i] === "string" && labels[i] ? labels[i] : slug;
+          topicLabels[slug] = label;
+          return [slug, label];
+        }).sort(function (a, b) { return a[1].localeCompare(b[1], C.lang); });
+      }, function () { return []; });
+    return topicsLoaded;
+  }
+
+  // A topic's label once topics() has arrived, else its slug
+  function topicName(slug) {
+    return Object.prototype.hasOwnProperty.call(topicLabels, slug) ? topicLabels[slug] : slug;
   }
 
   function languageName(list, code) {
@@ -190,7 +208,7 @@
     if (item.topics && item.topics.length) {
       facts.appendChild(el("dt", {}, t.topics));
       var list = el("ul", { class: "sw-topics" });
-      item.topics.forEach(function (topic) { list.appendChild(el("li", {}, topic)); });
+      item.topics.forEach(function (topic) { list.appendChild(el("li", { "data-topic": topic }, topicName(topic))); });
       facts.appendChild(el("dd")).appendChild(list);
     }
     if (item.status === "declined" && item.reason) {
@@ -219,7 +237,7 @@
 
   window.SharewallSuggestions = {
     t: t, fill: fill, codeOf: codeOf, invalidFields: invalidFields, codeText: codeText, checkedField: checkedField,
-    markField: markField, safeHref: safeHref, languages: languages, topics: topics, languageName: languageName,
+    markField: markField, safeHref: safeHref, languages: languages, topics: topics, topicName: topicName, languageName: languageName,
     badge: badge, card: card, pullRequest: pullRequest,
   };
 })();

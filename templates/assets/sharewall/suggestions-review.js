@@ -60,7 +60,7 @@
   var topicFilter = select("topic", t.topic, [["", t.all]]);
   filters.addEventListener("submit", function (event) { event.preventDefault(); });
   S.topics(root).then(function (known) {
-    known.forEach(function (topic) { topicFilter.appendChild(el("option", { value: topic }, topic)); });
+    known.forEach(function (topic) { topicFilter.appendChild(el("option", { value: topic[0] }, topic[1])); });
   });
 
   var listStatus = root.appendChild(C.statusLine({ "data-sw-review-status": true }));
@@ -103,7 +103,8 @@
     if (!append) cursor = null;
 
     function round(count) {
-      C.api("GET", query(Boolean(cursor))).then(function (reply) {
+      Promise.all([C.api("GET", query(Boolean(cursor))), S.topics(root)]).then(function (both) {  // labels at hand
+        var reply = both[0];
         if (mine !== generation) return;
         if (!reply.ok) {
           more.disabled = false;
