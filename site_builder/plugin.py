@@ -314,6 +314,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             if not dot or code not in codes:
                 continue
             files.remove(file)
+            if not self.main:  # checked before the main build writes anything: a failed build publishes nothing
+                self.unsafe += load_page(Path(file.abs_src_path), Path(config.docs_dir), self.settings)
             if code == self.language:
                 original = files.get_file_from_path(f"{stem}.md")
                 if original:
