@@ -1,6 +1,8 @@
 /* What every Sharewall script shares: the browser configuration, the signed-in user's token, the API
  * call, the sign-in hint and a small DOM builder. Loaded on every page before the page's own scripts
- * (all deferred, in order). */
+ * (all deferred, in order). It also shows who is signed in (header), lists the pages of a role only to
+ * people with that role (navigation) and, on such a page, tells anyone else signed in why there is
+ * nothing for them: the page's app root is taken out before the page's script looks for it. */
 (function () {
   "use strict";
 
@@ -33,6 +35,115 @@
       return null;
     }
     return value;
+  }
+
+  var WHO = {
+    de: {
+      signIn: "Anmelden", signOut: "Abmelden", signedIn: "Angemeldet", signedInAs: "Angemeldet als {name}",
+      forbidden: "Diese Seite ist für {roles}. Du bist als {name} angemeldet.", someone: "jemand ohne Namen",
+      home: "Zur Wall", and: " und ",
+      roles: { comms: "die Unternehmenskommunikation", finance: "das Finanzteam", employee: "Mitarbeitende" },
+    },
+    en: {
+      signIn: "Sign in", signOut: "Sign out", signedIn: "Signed in", signedInAs: "Signed in as {name}",
+      forbidden: "This page is for {roles}. You are signed in as {name}.", someone: "someone without a name",
+      home: "Back to the wall", and: " and ",
+      roles: { comms: "the communications team", finance: "the finance team", employee: "employees" },
+    },
+  };
+  var ROLES = ["employee", "comms", "finance"];  // the roles the API knows (sharewall_common.identity)
+  var GATED = "[data-sw-invites], [data-sw-finance], [data-sw-review], [data-sw-gated]";  // pages' app roots
+
+  // Who is signed in, read from the token (the API checks it again on every call): the name to show
+  // (`name`, else `preferred_username`; never the e-mail address) and the roles, read from the groups claim
+  // as the functions read it (sign_in's groups_claim and role_groups); null when nobody is
+  function who() {
+    var value = token();
+    var claims = value && claimsOf(value);
+    if (!claims) return null;
+    var provider = config.signIn || {};
+    var groups = claims[provider.groupsClaim || "groups"];
+    groups = Array.isArray(groups) ? groups : typeof groups === "string" && groups ? [groups] : [];
+    var roles = [];
+    groups.forEach(function (group) {
+      var role = provider.roleGroups ? provider.roleGroups[group] : group;
+      if (typeof role === "string" && ROLES.indexOf(role) >= 0 && roles.indexOf(role) < 0) roles.push(role);
+    });
+    var name = [claims.name, claims.preferred_username].filter(function (text) {
+      return typeof text === "string" && text.trim();
+    })[0];
+    return { name: name ? name.trim() : null, roles: roles };
+  }
+
+  // The roles a page is for (its front matter's `roles:`, carried by <meta name="sharewall-roles">); [] for all
+  function pageRoles() {
+    var meta = document.querySelector('meta[name="sharewall-roles"]');
+    return meta ? meta.content.split(" ").filter(Boolean) : [];
+  }
+
+  // Whether the person signed in holds one of `roles` (any signed-in person when `roles` is empty)
+  function holds(roles) {
+    var person = who();
+    return Boolean(person) && (!roles.length || roles.some(function (role) { return person.roles.indexOf(role) >= 0; }));
+  }
+
+  // Whether this page is for the person signed in: false only when someone is signed in who lacks the
+  // page's roles (nobody signed in: the page asks them to sign in itself). Page scripts of role pages
+  // call nothing when it is false; site.js has then already taken their app root out of the page.
+  function allowed() {
+    return !token() || holds(pageRoles());
+  }
+
+  // Where "Abmelden" goes: the sign-in page signs out (and at the provider, where it supports it)
+  function signOutUrl() {
+    return config.signInPage + "?signout&next=" + encodeURIComponent(location.pathname);
+  }
+
+  // The wall's first page in this page's language
+  function home() {
+    var homes = config.ui && config.ui.homes;
+    return (homes && homes[lang]) || new URL(".", new URL(config.signInPage || "/signin/", location.href)).pathname;
+  }
+
+  // The header's corner: the signed-in person's name and "Abmelden", else "Anmelden" (coming back to `next`,
+  // by default this page; from the sign-in page its own `next` or the wall); the navigation's role pages
+  // shown to their roles only. Called again by the sign-in page when it signs out.
+  function showWho(next) {
+    var t = WHO[lang] || WHO.en;
+    var person = who();
+    document.querySelectorAll("[data-sw-roles]").forEach(function (item) {
+      item.hidden = !holds(item.getAttribute("data-sw-roles").split(" ").filter(Boolean));
+    });
+    document.querySelectorAll("[data-sw-who]").forEach(function (box) {
+      box.textContent = "";
+      if (person) {
+        var label = person.name ? t.signedInAs.replace("{name}", person.name) : t.signedIn;
+        box.appendChild(element("span", { class: "sw-who__name", title: label, "data-sw-who-name": true }, person.name || t.signedIn));
+        box.appendChild(element("a", { class: "sw-who__link", href: signOutUrl(), "data-sw-signout": true }, t.signOut));
+        return;
+      }
+      var onSignInPage = new URL(config.signInPage, location.href).pathname === location.pathname;
+      var back = next || (onSignInPage ? new URLSearchParams(location.search).get("next") || home() : location.pathname);
+      var href = signInUrl(back);
+      if (href) box.appendChild(element("a", { class: "sw-who__link", href: href, "data-sw-signin-link": true }, t.signIn));
+    });
+  }
+
+  // On a page for other roles: why there is nothing here for this person, right under the heading; the
+  // page's app root taken out, so its script finds nothing to build and calls no API
+  function explain() {
+    if (allowed()) return;
+    var t = WHO[lang] || WHO.en;
+    var person = who();
+    var names = pageRoles().map(function (role) { return t.roles[role] || role; });
+    document.documentElement.dataset.swAllowed = "no";
+    var note = element("div", { class: "sw-forbidden admonition info", role: "note", "data-sw-forbidden": true });
+    note.appendChild(element("p", null, t.forbidden.replace("{roles}", names.join(t.and)).replace("{name}", person.name || t.someone)));
+    note.appendChild(element("p", null)).appendChild(element("a", { href: home() }, t.home));
+    document.querySelectorAll(GATED).forEach(function (root) { root.remove(); });
+    var article = document.querySelector(".md-content__inner") || document.body;
+    var heading = article.querySelector("h1");
+    if (heading) heading.after(note); else article.prepend(note);
   }
 
   // Where to sign in and come back to `next`: the provider by way of the sign-in page, locally the
@@ -115,6 +226,11 @@
   window.Sharewall = Object.assign(window.Sharewall || {}, {
     config: config, hasConfig: Boolean(configElement), lang: lang, strings: strings, token: token,
     authHeaders: authHeaders, signInUrl: signInUrl, element: element, signInHint: signInHint, newKey: newKey,
-    api: api, errorText: errorText,
+    api: api, errorText: errorText, who: who, allowed: allowed, showWho: showWho, signOutUrl: signOutUrl,
   });
+
+  if (configElement) {
+    explain();
+    showWho();
+  }
 })();
