@@ -219,7 +219,8 @@ def test_the_identity_provider_reaches_every_page_and_the_sign_in_page_exists(tm
                                   "token_url: 'https://login.example.com/token', client_id: wall, token: access_token}")
     site = build_site(config)
     expected = {"authorize": "https://login.example.com/authorize", "token": "https://login.example.com/token",
-                "clientId": "wall", "scope": "openid profile", "use": "access_token"}
+                "clientId": "wall", "scope": "openid profile", "use": "access_token",
+                "endSession": None, "groupsClaim": "groups", "roleGroups": None}
     for page in (site / "index.html", site / "posts" / "active-orca" / "index.html", site / "signin" / "index.html"):
         assert browser_config_of(page)["signIn"] == expected and browser_config_of(page)["signInPage"] == "/signin/"
     sign_in = (site / "signin" / "index.html").read_text()
