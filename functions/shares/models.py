@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 # The networks of site_builder/networks.py (a test keeps the two equal; functions can't import the site)
 Network = Literal["linkedin", "xing", "facebook", "x", "bluesky", "mastodon", "threads", "whatsapp", "email"]
 NETWORKS: tuple[str, ...] = get_args(Network)
+# The device's own share sheet (the Web Share API): the person picks the app there, so it is no network of a
+# post's list; a share through it counts under this name for any post on the wall
+SYSTEM = "system"
+ShareNetwork = Literal[NETWORKS + (SYSTEM,)]  # type: ignore[valid-type]  # what POST /shares accepts
 SLUG = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$"  # a post slug: no slashes, dots or escapes
 
 
@@ -21,7 +25,7 @@ class ShareRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     post: str = Field(pattern=SLUG, description="the post's slug")
-    network: Network
+    network: ShareNetwork = Field(description="one of the post's networks, or system: the device's share sheet")
     personalised: StrictBool = Field(description="the employee changed the suggested text")
 
 

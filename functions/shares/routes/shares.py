@@ -14,7 +14,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from shares.catalogue import Catalogue, CatalogueUnavailable
 from shares.counting import KeyReused, Share, count_share
 from sharewall_common.api import IDEMPOTENCY_KEY
-from shares.models import ShareRequest, ShareResponse
+from shares.models import SYSTEM, ShareRequest, ShareResponse
 from sharewall_common.periods import today
 from sharewall_common.aws import client
 from sharewall_common.errors import BadRequest, Conflict, ServiceUnavailable
@@ -52,7 +52,7 @@ def post_share(
                     body=answer)
 
 
-# Only posts the wall shows, on the networks they offer: the counters stay bounded by the catalogue
+# Only posts the wall shows, on the networks they offer (or the share sheet): the counters stay bounded by the catalogue
 def _source_on_the_wall(post: str, network: str) -> str:
     try:
         entry = catalogue.entry(post)
@@ -60,6 +60,6 @@ def _source_on_the_wall(post: str, network: str) -> str:
         raise ServiceUnavailable("the wall's catalogue cannot be read right now; retry with the same key") from None
     if entry is None:
         raise BadRequest(f"post: {post!r} is not on the wall", code="unknown_post")
-    if network not in entry.networks:
+    if network != SYSTEM and network not in entry.networks:
         raise BadRequest(f"network: {post!r} is not offered on {network}", code="network_not_offered")
     return entry.source
