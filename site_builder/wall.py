@@ -329,6 +329,6 @@ def atom_feed(cards: list[Card], site: Site, now: datetime, title: str = "Sharew
         add(entry, "updated", post.publish.isoformat())
         add(add(entry, "author"), "name", card.source)
         add(entry, "summary", f"{card.label}: {post.summary}" if card.label else post.summary)
-        for topic in post.topics:
-            add(entry, "category", term=topic)
+        for topic, label in card.topics:  # the label as the wall shows it (topics.yml)
+            add(entry, "category", term=topic, label=label)
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -152,6 +152,8 @@ def test_the_walls_filter_and_chips_show_german_labels(german: Path) -> None:
     assert index["topics"] == ["alpha", "beta"] and index["topicLabels"] == ["Alphatiere", "Betatest"]
     assert index["posts"] == [[[0, 1], 0, 0], [[1], 0, 0]]  # wall.js filters by slug as before
     assert not (german / "topics.yml").exists()
+    feed = (german / "feed.xml").read_text(encoding="utf-8")
+    assert '<category term="alpha" label="Alphatiere" />' in feed and feed.count('label="Betatest"') == 2
 
 
 def test_a_topic_only_scheduled_posts_use_leaks_neither_slug_nor_label(german: Path) -> None:
