@@ -3,7 +3,9 @@
    provider with a code it checks `state`, trades the code (and the PKCE verifier) for tokens at the
    provider's token endpoint, keeps the configured token for this tab only (sessionStorage), has the
    API set the wall's session cookie for it (POST {api}/session) and goes back to the page the
-   employee came from. The code never stays in the address bar or history. `?signout` signs out. */
+   employee came from. The code never stays in the address bar or history. `?signout` signs out: here, at
+   the wall (its session cookie) and, when sign_in names the provider's end_session_url, at the provider
+   too (OIDC RP-initiated logout), which sends the browser back here to say so. */
 (function () {
   "use strict";
 
@@ -15,7 +17,7 @@
       none: "Für diese Seite ist keine Anmeldung eingerichtet.", dev: "Lokal anmelden",
       noSession: "Die Sitzung für die Wall ließ sich nicht starten; ihre Seiten können erneut zur Anmeldung führen.",
       refusedSession: "Die Wall hat die eben begonnene Sitzung nicht angenommen (ist sie für diese Adresse eingerichtet?).",
-      goOn: "Weiter", signedOut: "Sie sind abgemeldet.",
+      goOn: "Weiter", signedOut: "Du bist abgemeldet.", leaving: "Abmelden beim Anmeldedienst …",
     },
     en: {
       going: "Going to sign-in …", working: "Finishing sign-in …",
@@ -24,11 +26,12 @@
       none: "No sign-in is set up for this site.", dev: "Sign in locally",
       noSession: "The wall's session could not be started; its pages may ask you to sign in again.",
       refusedSession: "The wall did not accept the session just started (is it set up for this address?).",
-      goOn: "Continue", signedOut: "You are signed out.",
+      goOn: "Continue", signedOut: "You are signed out.", leaving: "Signing out at the sign-in service …",
     },
   };
   var PENDING = "sharewall.signin";  // state, PKCE verifier and the page to return to, for the round trip
   var SESSION_TRIED = "sharewall.session-tried";  // {at, ok} of the last session started here: no sign-in loop
+  var SIGNED_OUT = "sharewall.signed-out";  // {at, next} while the provider signs out: its way back is no sign-in
 
   var root = document.querySelector("[data-sw-signin]");
   var shared = window.Sharewall;
@@ -38,6 +41,7 @@
   var t = shared.strings(STRINGS);
   var params = new URLSearchParams(location.search);
   var redirectUri = location.origin + location.pathname;
+  var idTokenKey = config.tokenKey + ".id";  // the ID token, kept for the provider's sign-out (id_token_hint)
 
   // A message, with a link to start over when `again` is a page to return to
   function say(text, again) {
@@ -83,14 +87,39 @@
     });
   }
 
-  // Sign-out (?signout): this tab's token dropped and the session cookie cleared by DELETE {api}/session
+  // Sign-out (?signout): the tokens dropped (also from localStorage, should anything have put one there),
+  // the header told, the session cookie cleared by DELETE {api}/session; then off to the provider's
+  // end-session endpoint when there is one, which comes back to this page (post_logout_redirect_uri)
   function signOut() {
-    sessionStorage.removeItem(config.tokenKey);
-    sessionStorage.removeItem(SESSION_TRIED);
+    var next = sitePath(params.get("next"));
+    var hint = sessionStorage.getItem(idTokenKey) || (provider && provider.use === "id_token" && sessionStorage.getItem(config.tokenKey));
+    [config.tokenKey, idTokenKey, SESSION_TRIED, PENDING].forEach(function (key) {
+      sessionStorage.removeItem(key);
+      try { localStorage.removeItem(key); } catch (error) { /* storage refused: nothing kept there either */ }
+    });
     history.replaceState(null, "", location.pathname);
+    shared.showWho(next);
     fetch(config.api + "/session", { method: "DELETE", credentials: "same-origin" })
       .catch(function () { return null; })
-      .then(function () { say(t.signedOut, sitePath(params.get("next"))); });
+      .then(function () {
+        if (!provider || !provider.endSession) { say(t.signedOut, next); return; }
+        sessionStorage.setItem(SIGNED_OUT, JSON.stringify({ at: Date.now(), next: next }));
+        say(t.leaving);
+        var query = new URLSearchParams({ client_id: provider.clientId, post_logout_redirect_uri: redirectUri });
+        if (hint) query.set("id_token_hint", hint);
+        location.replace(provider.endSession + (provider.endSession.indexOf("?") < 0 ? "?" : "&") + query.toString());
+      });
+  }
+
+  // Back from the provider's sign-out (within ten minutes): say so, offer to sign in again; true when it was
+  function backFromSignOut() {
+    var out = null;
+    try { out = JSON.parse(sessionStorage.getItem(SIGNED_OUT) || "null"); } catch (error) { out = null; }
+    sessionStorage.removeItem(SIGNED_OUT);
+    if (!out || Date.now() - out.at > 600000) return false;
+    history.replaceState(null, "", location.pathname);
+    say(t.signedOut, sitePath(out.next));
+    return true;
   }
 
   // Off to the provider, with a fresh state and the challenge of a fresh verifier; this page leaves
@@ -143,6 +172,7 @@
             return;
           }
           sessionStorage.setItem(config.tokenKey, value);
+          if (provider.endSession && body.id_token) sessionStorage.setItem(idTokenKey, body.id_token);
           goOn(value, next);
         });
       })
@@ -154,5 +184,5 @@
     shared.signInHint(root, t.none, t.dev, sitePath(params.get("next")));  // locally: the dev sign-in
     return;
   }
-  if (params.has("code") || params.has("error")) finish(); else start();
+  if (params.has("code") || params.has("error")) finish(); else if (!backFromSignOut()) start();
 })();
