@@ -81,6 +81,15 @@
   var element = shared.element;
   var t = config.strings;
   var counter = 0;
+  var SYSTEM = "system";  // the device's own share sheet (Web Share API), counted as one network of its own
+  var BUSY_MS = 1500;  // a click's button stays busy at least this long and until its request is answered
+  var number = new Intl.NumberFormat(shared.lang);
+
+  // Apple platforms paste with ⌘V, all others with Ctrl+V (Strg+V on German keyboards)
+  function apple() {
+    var platform = (navigator.userAgentData && navigator.userAgentData.platform) || "";
+    return /Mac|iPhone|iPad|iPod/.test(navigator.userAgent) || /^(macOS|iOS)$/.test(platform);
+  }
 
   // Turn one server-rendered composer into the editor (once)
   function setup(root) {
@@ -90,9 +99,12 @@
     var id = "sw-" + (++counter) + "-" + data.post;
     var preview = root.querySelector(".sw-composer__text");
     var status = root.querySelector(".sw-composer__status");
+    var list = root.querySelector(".sw-composer__networks");
     var links = root.querySelectorAll("a.sw-network");
     var editor = element("div", { class: "sw-editor" });
     var chosen = 0;
+    var keys = {};  // network -> {text, key}: one Idempotency-Key per composed share
+    var reasons = {};  // network -> the element that says why its button is off
 
     if (data.suggestions.length > 1) {
       var fieldset = element("fieldset", { class: "sw-suggestions" });
@@ -136,6 +148,14 @@
     editor.appendChild(count);
 
     preview.replaceWith(editor);
+    links.forEach(function (link) {
+      var why = element("span", { id: id + "-why-" + link.dataset.network, class: "sw-network__why" });
+      why.hidden = true;
+      link.after(why);
+      reasons[link.dataset.network] = why;
+    });
+    systemButton();
+    onThePostPage();
     signInHint();
     area.addEventListener("input", update);
     select.addEventListener("change", update);
@@ -151,36 +171,143 @@
       if (shared.signInHint(hint, t.not_counted, t.sign_in, location.pathname + location.search)) root.insertBefore(hint, status);
     }
 
+    // The post page shows the composer opened: its toggle does not close it, and the composer's own
+    // list of suggestions replaces the page's
+    function onThePostPage() {
+      var post = root.closest(".sw-post");
+      var details = root.closest("details.sw-share");
+      if (!post || !details) return;
+      var toggle = details.querySelector(":scope > summary");
+      if (toggle) toggle.addEventListener("click", function (event) { event.preventDefault(); });
+      var page = post.querySelector("[data-sw-suggestions]");
+      if (page) page.hidden = true;
+    }
+
+    // The device's share sheet, where the browser has one: disclosure and link travel in the text
+    function systemButton() {
+      if (typeof navigator.share !== "function") return null;
+      var item = element("li");
+      var button = element("button", { type: "button", class: "sw-network sw-network--system" }, t.share_sheet);
+      item.appendChild(button);
+      list.appendChild(item);
+      button.addEventListener("click", function () {
+        if (button.getAttribute("aria-busy") === "true") return;
+        var text = message() + " " + networkLink(data.link, SYSTEM);
+        var personalised = isPersonalised();
+        busy(button, true);
+        var shown;
+        try {
+          shown = navigator.share({ title: data.subject, text: text });
+        } catch (error) {
+          shown = Promise.reject(error);
+        }
+        Promise.resolve(shown).then(function () {
+          return record(data, SYSTEM, personalised, keyFor(SYSTEM, text, personalised));
+        }, function () { /* cancelled or refused: nothing was shared */ }).then(function (counted) {
+          if (counted) forget(SYSTEM);
+          busy(button, false);
+        });
+      });
+    }
+
     // The disclosed message: what every share carries
     function message() { return wrap(data.prefix, area.value, data.suffix); }
 
-    // Recount for the chosen network and rewrite every share link to the current text
+    function isPersonalised() { return strip(area.value) !== strip(data.suggestions[chosen]); }
+
+    // The same share (network, text) keeps its key until it was counted, so a repeated send counts once
+    function keyFor(name, text, personalised) {
+      var known = keys[name];
+      if (!known || known.text !== text || known.personalised !== personalised) {
+        known = keys[name] = { text: text, personalised: personalised, key: shared.newKey() };
+      }
+      return known.key;
+    }
+
+    function forget(name) { delete keys[name]; }
+
+    function busy(control, on) {
+      if (on) control.setAttribute("aria-busy", "true");
+      else control.removeAttribute("aria-busy");
+      if (control.tagName === "BUTTON") control.disabled = on;
+    }
+
+    // Too long for a network: its button is off and says why, next to it
+    function block(link, reason) {
+      var why = reasons[link.dataset.network];
+      if (reason) {
+        link.removeAttribute("href");
+        link.setAttribute("role", "link");
+        link.setAttribute("aria-disabled", "true");
+        link.setAttribute("aria-describedby", why.id);
+        why.textContent = reason;
+        why.hidden = false;
+      } else {
+        link.removeAttribute("role");
+        link.removeAttribute("aria-disabled");
+        link.removeAttribute("aria-describedby");
+        why.textContent = "";
+        why.hidden = true;
+      }
+    }
+
+    // Recount for the chosen network, rewrite every share link to the current text, switch off the
+    // networks the text is too long for
     function update() {
       var text = message();
       var network = config.networks[select.value];
       var used = length(network, text, networkLink(data.link, select.value));
       var over = network.limit && used > network.limit;
-      output.textContent = network.limit ? used + " / " + network.limit : used + " " + t.characters;
+      output.textContent = network.limit ? number.format(used) + " / " + number.format(network.limit)
+                                         : number.format(used) + " " + t.characters;
       output.classList.toggle("sw-count__value--over", Boolean(over));
       if (over) output.textContent += " – " + t.too_long;
       area.setAttribute("aria-invalid", over ? "true" : "false");
       links.forEach(function (link) {
         var name = link.dataset.network;
-        link.href = shareHref(config.networks[name], text, networkLink(data.link, name), data.subject);
+        var rules = config.networks[name];
+        var url = networkLink(data.link, name);
+        var counted = rules.limit ? length(rules, text, url) : 0;
+        if (rules.limit && counted > rules.limit) {
+          block(link, t.over_limit.replace("{network}", rules.label).replace("{count}", number.format(counted))
+                                  .replace("{limit}", number.format(rules.limit)));
+          return;
+        }
+        block(link, null);
+        link.href = shareHref(rules, text, url, data.subject);
       });
     }
 
-    // Record the share without waiting; networks that take no text get it via the clipboard
+    // One click, one share: the button is busy until its window opened and its request was answered;
+    // networks that take no text get it via the clipboard first
     function share(event, link) {
-      update();
       var name = link.dataset.network;
+      if (link.getAttribute("aria-busy") === "true" || link.getAttribute("aria-disabled") === "true") {
+        event.preventDefault();
+        return;
+      }
+      update();
+      if (link.getAttribute("aria-disabled") === "true") {
+        event.preventDefault();
+        return;
+      }
       var network = config.networks[name];
-      record(data, name, strip(area.value) !== strip(data.suggestions[chosen]));
+      var personalised = isPersonalised();
+      var text = message();
+      busy(link, true);
+      var waited = new Promise(function (resolve) { setTimeout(resolve, BUSY_MS); });
+      var recorded = record(data, name, personalised, keyFor(name, text, personalised)).then(function (counted) {
+        if (counted) forget(name);
+      });
+      // sharing never waits for the API: after BUSY_MS the button is free again even if it hangs
+      Promise.all([waited, Promise.race([recorded, new Promise(function (resolve) { setTimeout(resolve, 4 * BUSY_MS); })])])
+        .then(function () { busy(link, false); });
       if (network.takes_text) return;
       event.preventDefault();
       var href = link.href;
-      copy(message()).then(function () {
-        status.textContent = t.copied.replace("{network}", network.label);
+      copy(text).then(function () {
+        status.textContent = t.copied_paste.replace("{network}", network.label)
+                                           .replace("{keys}", apple() ? t.paste_keys_apple : t.paste_keys);
       }, function () {
         status.textContent = t.copy_failed;
         area.focus();
@@ -189,6 +316,7 @@
         window.open(href, "_blank", "noopener");
       });
     }
+
   }
 
   function copy(text) {
@@ -196,17 +324,22 @@
     return Promise.reject(new Error("no clipboard"));
   }
 
-  // POST {api}/shares, kept alive past the page, never awaited: sharing never waits for the API.
-  // The function knows the post's source from the wall's catalogue (posts.json).
-  function record(data, network, personalised) {
-    if (!shared.token()) return;  // the API would refuse it: only signed-in shares count
-    var headers = shared.authHeaders({ "Content-Type": "application/json", "Idempotency-Key": shared.newKey() });
+  // POST {api}/shares, kept alive past the page, never awaited by the share itself. Resolves true when
+  // the API answered for good (counted now or before under this key), false when a retry may reuse it. The function knows the post's source
+  // from the wall's catalogue (posts.json).
+  function record(data, network, personalised, key) {
+    if (!shared.token()) return Promise.resolve(false);  // the API would refuse it: only signed-in shares count
+    var headers = shared.authHeaders({ "Content-Type": "application/json", "Idempotency-Key": key });
     try {
-      fetch(config.api + "/shares", {
+      return fetch(config.api + "/shares", {
         method: "POST", keepalive: true, headers: headers,
         body: JSON.stringify({ post: data.post, network: network, personalised: personalised }),
-      }).catch(function () {});
-    } catch (error) { /* recording is best effort */ }
+      }).then(function (response) {
+        return response.ok || response.status === 409;  // 409: the key was spent; the next share makes a new one
+      }, function () { return false; });
+    } catch (error) {  /* recording is best effort */
+      return Promise.resolve(false);
+    }
   }
 
   // Composers open on the page (post pages) start at once; cards when their details open
