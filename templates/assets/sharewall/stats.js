@@ -1,6 +1,12 @@
-/* Sharewall statistics page: reads GET {api}/stats with the signed-in user's token and draws each
-   aggregate as a small inline SVG chart with a table of the same numbers under it. No chart library,
-   no per-person data: the API has none. */
+/* Sharewall statistics page: reads GET {api}/stats with the signed-in user's token and shows each
+   aggregate as a small chart (inline SVG columns over time, bars as a list) with a table of the same
+   numbers under it. No chart library, no per-person data: the API has none.
+
+   What the page says: a period the API withheld (fewer people than its `min_people`) is named as such,
+   never as "nothing shared"; a chart without anything to draw is a sentence, not an empty axis; sources
+   show their names (from the page's data-sources, i.e. content/sources.yml), networks their labels
+   (the browser config), posts their titles (posts.json); numbers and dates are formatted with Intl in
+   the page's language. */
 (function () {
   "use strict";
 
@@ -10,32 +16,48 @@
       show: "Anzeigen", loading: "Lädt …", failed: "Die Statistik konnte nicht geladen werden.",
       signin: "Melde dich an, um die Statistik zu sehen.", signin_link: "Anmelden",
       forbidden: "Dein Konto darf die Statistik nicht sehen.",
+      range: "Zeitraum: {from} bis {to}",
       shares: "Geteilte Beiträge", people: "Aktive Personen", people_peak: "Aktive Personen (Spitze je Zeitraum)",
       personalised: "Mit eigenen Worten", rate: "Anteil mit eigenen Worten",
       people_chart: "Aktive Personen im Zeitverlauf", shares_chart: "Geteilte Beiträge im Zeitverlauf",
       networks_chart: "Geteilt nach Netzwerk", sources_chart: "Geteilt nach Quelle", posts_chart: "Meistgeteilte Beiträge",
       rate_chart: "Eigene Worte statt Vorschlag", period: "Zeitraum", network: "Netzwerk", source: "Quelle",
       post: "Beitrag", count: "Anzahl", share: "Anteil", suggested: "Vorschlag unverändert", table: "Als Tabelle",
-      none: "Noch nichts geteilt in diesem Zeitraum.", unknown: "unbekannt",
+      none: "In diesem Zeitraum hat noch niemand etwas geteilt.",
+      none_chart: "Nichts zu zeigen: in diesem Zeitraum wurde nichts geteilt.",
+      unknown: "unbekannt",
       note: "Personen zählen je Zeitraum einmal; über Zeiträume hinweg lassen sie sich nicht addieren.",
-      withheld: "weniger als {n} Personen",
+      withheld: "weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen",
+      withheld_all: "In jedem Zeitraum, in dem geteilt wurde, waren es weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen.",
+      withheld_some: { one: "Ohne {k} Zeitraum mit weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen.",
+                       other: "Ohne {k} Zeiträume mit jeweils weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen." },
+      withheld_legend: "Gestrichelt: weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen.",
       withheld_note: "Zeiträume mit weniger als {n} aktiven Personen werden nicht ausgewiesen und zählen in keiner Summe mit, damit keine Zahl eine einzelne Person beschreibt.",
+      week_label: "KW {w}/{y}", week_axis: "KW {w}",
     },
     en: {
       granularity: "Granularity", day: "Days", week: "Weeks", month: "Months", from: "From", to: "To",
       show: "Show", loading: "Loading …", failed: "The statistics could not be loaded.",
       signin: "Sign in to see the statistics.", signin_link: "Sign in",
       forbidden: "Your account may not see the statistics.",
+      range: "Period: {from} to {to}",
       shares: "Shares", people: "Active people", people_peak: "Active people (peak per period)",
       personalised: "In their own words", rate: "Share in own words",
       people_chart: "Active people over time", shares_chart: "Shares over time",
       networks_chart: "Shares by network", sources_chart: "Shares by source", posts_chart: "Most shared posts",
       rate_chart: "Own words instead of the suggestion", period: "Period", network: "Network", source: "Source",
       post: "Post", count: "Count", share: "Share", suggested: "Suggestion unchanged", table: "As a table",
-      none: "Nothing shared in this period yet.", unknown: "unknown",
+      none: "Nobody has shared anything in this period yet.",
+      none_chart: "Nothing to show: nothing was shared in this period.",
+      unknown: "unknown",
       note: "People count once per period; they cannot be added up across periods.",
-      withheld: "fewer than {n} people",
+      withheld: "fewer than {n} people – not shown to protect privacy",
+      withheld_all: "Every period in which something was shared had fewer than {n} people – not shown to protect privacy.",
+      withheld_some: { one: "Without {k} period with fewer than {n} people – not shown to protect privacy.",
+                       other: "Without {k} periods with fewer than {n} people each – not shown to protect privacy." },
+      withheld_legend: "Dashed: fewer than {n} people – not shown to protect privacy.",
       withheld_note: "Periods with fewer than {n} active people are not shown and count in no total, so that no figure describes a single person.",
+      week_label: "Week {w}, {y}", week_axis: "W{w}",
     },
   };
   var SVG = "http://www.w3.org/2000/svg";
@@ -49,8 +71,25 @@
   var t = shared.strings(STRINGS);
   var numbers = new Intl.NumberFormat(lang);
   var percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
+  var plural = new Intl.PluralRules(lang);
+  // Dates of period keys, read as UTC calendar days so no timezone moves them; German 27.11.2026
+  var dayFull = new Intl.DateTimeFormat(lang, lang === "de"
+    ? { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" }
+    : { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  var dayShort = new Intl.DateTimeFormat(lang, lang === "de"
+    ? { day: "2-digit", month: "2-digit", timeZone: "UTC" } : { day: "numeric", month: "short", timeZone: "UTC" });
+  var monthFull = new Intl.DateTimeFormat(lang, { month: "long", year: "numeric", timeZone: "UTC" });
+  var monthShort = new Intl.DateTimeFormat(lang, { month: "short", year: "2-digit", timeZone: "UTC" });
   var titles = {};  // post slug -> {title, url} from posts.json, for readable top posts
+  var sourceNames = {};  // source key -> name, from content/sources.yml by way of the template
+  try { sourceNames = JSON.parse(root.getAttribute("data-sources") || "{}"); } catch (error) { sourceNames = {}; }
   var lastMinimum = 1;  // the API's min_people: periods with fewer active people come withheld
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+    });
+  }
 
   function svgElement(tag, attributes, text) {
     var node = document.createElementNS(SVG, tag);
@@ -62,6 +101,28 @@
   function isoDay(date) {
     var shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
     return shifted.toISOString().slice(0, 10);
+  }
+
+  function utcDay(iso) {
+    var parts = iso.split("-").map(Number);
+    return new Date(Date.UTC(parts[0], parts[1] - 1, parts[2]));
+  }
+
+  // A period key of the API (2026-11-27, 2026-W48, 2026-11) as people read it, in full or short (axis)
+  function periodLabel(key, short) {
+    var week = /^(\d{4})-W(\d{2})$/.exec(key);
+    if (week) {
+      var values = { w: numbers.format(Number(week[2])), y: week[1] };
+      if (short) return fill(t.week_axis, values);
+      // Monday of ISO week 1 is the Monday of the week holding 4 January
+      var fourth = Date.UTC(Number(week[1]), 0, 4);
+      var monday = new Date(fourth - ((new Date(fourth).getUTCDay() + 6) % 7) * 86400000 + (Number(week[2]) - 1) * 7 * 86400000);
+      var sunday = new Date(monday.getTime() + 6 * 86400000);
+      return fill(t.week_label, values) + " (" + dayFull.format(monday) + " – " + dayFull.format(sunday) + ")";
+    }
+    if (/^\d{4}-\d{2}$/.test(key)) return (short ? monthShort : monthFull).format(utcDay(key + "-01"));
+    if (/^\d{4}-\d{2}-\d{2}$/.test(key)) return (short ? dayShort : dayFull).format(utcDay(key));
+    return key;
   }
 
   // The controls: granularity and date range, as a form that also works with the keyboard only
@@ -86,7 +147,7 @@
   root.appendChild(status);
   root.appendChild(output);
 
-  // A table with a caption, header row and one row per item
+  // A table with a caption, header row and one row per item; a cell is text, a node or {text, span, withheld}
   function table(caption, headers, rows) {
     var details = element("details", {});
     details.appendChild(element("summary", {}, t.table));
@@ -100,7 +161,12 @@
       var row = element("tr", {});
       cells.forEach(function (cell, index) {
         var cellNode = element(index === 0 ? "th" : "td", index === 0 ? { scope: "row" } : {});
-        if (cell instanceof Node) cellNode.appendChild(cell); else cellNode.textContent = cell;
+        if (cell instanceof Node) cellNode.appendChild(cell);
+        else if (cell && typeof cell === "object") {
+          cellNode.textContent = cell.text;
+          if (cell.span > 1) cellNode.setAttribute("colspan", cell.span);
+          if (cell.withheld) cellNode.setAttribute("data-sw-withheld", "");
+        } else cellNode.textContent = cell;
         row.appendChild(cellNode);
       });
       body.appendChild(row);
@@ -115,23 +181,33 @@
     return figure;
   }
 
-  // Columns over time; the table under it carries the same numbers for screen readers.
-  // A withheld period (null) gets an outlined stub instead of a column.
+  // What stands in for a chart that has nothing to draw
+  function nothing(text) {
+    return element("p", { class: "sw-chart__empty", "data-sw-chart-empty": "" }, text);
+  }
+
+  // Columns over time, sized to the space they get (so their text stays legible on a phone); the table
+  // under it carries the same numbers for screen readers. A withheld period (null) gets a dashed stub.
   function columns(values, labels) {
-    var width = 600, height = 180, top = 14, bottom = 22, left = 28;
-    var max = Math.max.apply(null, values.filter(function (value) { return value !== null; }).concat([1]));
-    var svg = svgElement("svg", { viewBox: "0 0 " + width + " " + height, "aria-hidden": "true", focusable: "false" });
-    var step = (width - left) / Math.max(values.length, 1);
+    var width = Math.round(Math.max(300, Math.min(output.clientWidth || 600, 900)));
+    var height = 180, top = 14, bottom = 22;
+    var max = Math.max.apply(null, values.filter(function (value) { return value !== null; }));
+    var maxText = numbers.format(max);
+    var left = maxText.length * 7 + 8;
+    var svg = svgElement("svg", { viewBox: "0 0 " + width + " " + height, "aria-hidden": "true", focusable: "false", class: "sw-columns" });
+    var step = (width - left) / values.length;
     svg.appendChild(svgElement("line", { class: "sw-axis", x1: left, x2: width, y1: height - bottom, y2: height - bottom }));
-    svg.appendChild(svgElement("text", { x: 0, y: top }, numbers.format(max)));
-    var every = Math.ceil(values.length / 8);
+    svg.appendChild(svgElement("text", { x: 0, y: top }, maxText));
+    var every = Math.ceil(values.length / Math.max(1, Math.floor((width - left) / 64)));
     values.forEach(function (value, index) {
       var withheld = value === null;
       var barHeight = withheld ? 6 : (height - top - bottom) * value / max;
-      svg.appendChild(svgElement("rect", {
-        class: withheld ? "sw-bar sw-bar--withheld" : "sw-bar", x: left + index * step + step * 0.15,
-        width: Math.max(step * 0.7, 1), y: height - bottom - barHeight, height: barHeight,
-      }));
+      if (barHeight > 0) {
+        svg.appendChild(svgElement("rect", {
+          class: withheld ? "sw-bar sw-bar--withheld" : "sw-bar", x: left + index * step + step * 0.15,
+          width: Math.max(step * 0.7, 1), y: height - bottom - barHeight, height: barHeight,
+        }));
+      }
       if (index % every === 0) {
         svg.appendChild(svgElement("text", { x: left + index * step, y: height - 6 }, labels[index]));
       }
@@ -139,24 +215,36 @@
     return svg;
   }
 
-  // Horizontal bars, one per label, longest first
+  // Horizontal bars as a list: each label is text that wraps (and carries its full text as a tooltip),
+  // each bar an SVG rect as wide as its share of the largest (no inline style: the CSP allows none)
   function bars(rows) {
-    var width = 600, row = 24, labelWidth = 190;
-    var max = Math.max.apply(null, rows.map(function (r) { return r[1]; }).concat([1]));
-    var svg = svgElement("svg", { viewBox: "0 0 " + width + " " + (rows.length * row + 4), "aria-hidden": "true", focusable: "false" });
-    rows.forEach(function (item, index) {
-      var y = index * row + 2;
-      var label = String(item[0]);
-      svg.appendChild(svgElement("text", { x: 0, y: y + 15 }, label.length > 28 ? label.slice(0, 27) + "…" : label));
-      var barWidth = (width - labelWidth - 50) * item[1] / max;
-      svg.appendChild(svgElement("rect", { class: "sw-bar", x: labelWidth, y: y + 3, width: Math.max(barWidth, 1), height: row - 8 }));
-      svg.appendChild(svgElement("text", { x: labelWidth + barWidth + 6, y: y + 15 }, numbers.format(item[1])));
+    var max = Math.max.apply(null, rows.map(function (r) { return r[1]; }));
+    var list = element("ol", { class: "sw-hbars" });
+    rows.forEach(function (item) {
+      var entry = element("li", { class: "sw-hbar" });
+      entry.appendChild(element("span", { class: "sw-hbar__label", title: item[0] }, item[0]));
+      var track = element("span", { class: "sw-hbar__track" });
+      var svg = svgElement("svg", { viewBox: "0 0 100 10", preserveAspectRatio: "none", "aria-hidden": "true", focusable: "false" });
+      svg.appendChild(svgElement("rect", { class: "sw-bar", x: 0, y: 0, height: 10, width: item[1] ? Math.max(100 * item[1] / max, 0.5) : 0 }));
+      track.appendChild(svg);
+      entry.appendChild(track);
+      entry.appendChild(element("span", { class: "sw-hbar__value" }, numbers.format(item[1])));
+      list.appendChild(entry);
     });
-    return svg;
+    return list;
   }
 
   function networkLabel(name) {
     return (config.networks && config.networks[name] && config.networks[name].label) || name;
+  }
+
+  function sourceLabel(key) {
+    if (sourceNames[key]) return sourceNames[key];
+    return key === "unknown" ? t.unknown : key;
+  }
+
+  function postLabel(slug) {
+    return titles[slug] ? titles[slug].title : slug;
   }
 
   function postCell(slug) {
@@ -165,64 +253,101 @@
     return element("a", { href: known.url }, known.title);
   }
 
-  function withheldText(template) {
-    return template.replace("{n}", numbers.format(lastMinimum));
+  function withheldText(template, values) {
+    return fill(template, Object.assign({ n: numbers.format(lastMinimum) }, values || {}));
   }
 
-  // A period's number, or what stands in for it when the period was withheld
-  function count(row, name) {
-    return row.withheld ? withheldText(t.withheld) : numbers.format(row[name]);
+  // A period's numbers, or one cell across them saying why the period was withheld
+  function counts(row, names) {
+    if (row.withheld) return [{ text: withheldText(t.withheld), span: names.length, withheld: true }];
+    return names.map(function (name) { return numbers.format(row[name]); });
+  }
+
+  // The time series as a chart, or the sentence saying why there is none
+  function overTime(part, values, labels, withheld) {
+    var drawn = values.some(function (value) { return value; });
+    if (drawn) {
+      part.appendChild(columns(values, labels));
+      if (withheld) part.appendChild(element("p", { class: "sw-chart__legend" }, withheldText(t.withheld_legend)));
+    } else {
+      part.appendChild(nothing(t.none_chart));
+    }
+    return drawn;
   }
 
   function render(data) {
     output.textContent = "";
     lastMinimum = data.min_people || 1;
     var totals = data.totals;
-    var figures = element("ul", { class: "sw-stats__figures", "data-sw-stats-figures": "" });
-    [[t.shares, numbers.format(totals.shares), "shares"],
-     [t.people_peak, numbers.format(totals.people_peak), "people"],
-     [t.rate, totals.personalised_rate === null ? "–" : percent.format(totals.personalised_rate), "rate"]]
-      .forEach(function (figure) {
-        var item = element("li", { "data-sw-figure": figure[2] });
-        item.appendChild(element("span", { class: "sw-stats__figure-value" }, figure[1]));
-        item.appendChild(element("span", { class: "sw-stats__figure-label" }, figure[0]));
-        figures.appendChild(item);
-      });
-    output.appendChild(figures);
-    if (!totals.shares) output.appendChild(element("p", { "data-sw-stats-empty": "" }, t.none));
+    var withheld = totals.withheld_periods || 0;
+    output.appendChild(element("p", { class: "sw-stats__range", "data-sw-stats-range": "" },
+                               fill(t.range, { from: dayFull.format(utcDay(data.from)), to: dayFull.format(utcDay(data.to)) })));
+    if (!totals.shares && withheld) {
+      // everything that happened is withheld: no zeros that read as "nothing shared"
+      output.appendChild(element("p", { class: "sw-stats__withheld sw-stats__withheld--all", "data-sw-stats-withheld-all": withheld },
+                                 withheldText(t.withheld_all)));
+    } else if (!totals.shares) {
+      output.appendChild(element("p", { class: "sw-stats__empty", "data-sw-stats-empty": "" }, t.none));
+    } else {
+      var figures = element("ul", { class: "sw-stats__figures", "data-sw-stats-figures": "" });
+      [[t.shares, numbers.format(totals.shares), "shares"],
+       [t.people_peak, numbers.format(totals.people_peak), "people"],
+       [t.rate, totals.personalised_rate === null ? "–" : percent.format(totals.personalised_rate), "rate"]]
+        .forEach(function (figure) {
+          var item = element("li", { "data-sw-figure": figure[2] });
+          item.appendChild(element("span", { class: "sw-stats__figure-value" }, figure[1]));
+          item.appendChild(element("span", { class: "sw-stats__figure-label" }, figure[0]));
+          figures.appendChild(item);
+        });
+      output.appendChild(figures);
+      if (withheld) {
+        var some = t.withheld_some[plural.select(withheld)] || t.withheld_some.other;
+        output.appendChild(element("p", { class: "sw-stats__withheld", "data-sw-stats-withheld-some": withheld },
+                                   withheldText(some, { k: numbers.format(withheld) })));
+      }
+    }
     if (lastMinimum > 1) {
-      output.appendChild(element("p", { class: "sw-stats__withheld", "data-sw-stats-withheld": totals.withheld_periods || 0 },
-                                 withheldText(t.withheld_note)));
+      output.appendChild(element("p", { class: "sw-stats__note", "data-sw-stats-withheld": withheld }, withheldText(t.withheld_note)));
     }
 
-    var periods = data.series.map(function (row) { return row.period; });
+    var axis = data.series.map(function (row) { return periodLabel(row.period, true); });
+    function periodCell(row) { return periodLabel(row.period, false); }
+    if (!totals.shares && !withheld) return;  // nothing happened: no charts of zeros, no empty axes
+    // everything withheld: only the tables that say which periods were; no chart, no breakdown
+    var drawn = Boolean(totals.shares);
+
     var people = section("people", t.people_chart);
-    people.appendChild(columns(data.series.map(function (row) { return row.people; }), periods));
-    people.appendChild(element("p", {}, t.note));
+    if (drawn && overTime(people, data.series.map(function (row) { return row.people; }), axis, withheld)) {
+      people.appendChild(element("p", {}, t.note));
+    }
     people.appendChild(table(t.people_chart, [t.period, t.people], data.series.map(function (row) {
-      return [row.period, count(row, "people")];
+      return [periodCell(row)].concat(counts(row, ["people"]));
     })));
     output.appendChild(people);
 
     var shares = section("shares", t.shares_chart);
-    shares.appendChild(columns(data.series.map(function (row) { return row.shares; }), periods));
+    if (drawn) overTime(shares, data.series.map(function (row) { return row.shares; }), axis, withheld);
     shares.appendChild(table(t.shares_chart, [t.period, t.shares, t.personalised], data.series.map(function (row) {
-      return [row.period, count(row, "shares"), count(row, "personalised")];
+      return [periodCell(row)].concat(counts(row, ["shares", "personalised"]));
     })));
     output.appendChild(shares);
+    if (!drawn) return;
 
     // Shares by one key: `label` names a key in the chart, `cell` in the table (the label unless given)
     [{ name: "networks", heading: t.networks_chart, column: t.network, rows: data.by_network, key: "network", label: networkLabel },
-     { name: "sources", heading: t.sources_chart, column: t.source, rows: data.by_source, key: "source",
-       label: function (key) { return key === "unknown" ? t.unknown : key; } },
+     { name: "sources", heading: t.sources_chart, column: t.source, rows: data.by_source, key: "source", label: sourceLabel },
      { name: "posts", heading: t.posts_chart, column: t.post, rows: data.top_posts, key: "post",
-       label: function (slug) { return titles[slug] ? titles[slug].title : slug; }, cell: postCell }].forEach(function (spec) {
+       label: postLabel, cell: postCell }].forEach(function (spec) {
       var part = section(spec.name, spec.heading);
       var cell = spec.cell || spec.label;
-      part.appendChild(bars(spec.rows.map(function (row) { return [spec.label(row[spec.key]), row.shares]; })));
-      part.appendChild(table(spec.heading, [spec.column, t.shares], spec.rows.map(function (row) {
-        return [cell(row[spec.key]), numbers.format(row.shares)];
-      })));
+      if (spec.rows.length) {
+        part.appendChild(bars(spec.rows.map(function (row) { return [spec.label(row[spec.key]), row.shares]; })));
+        part.appendChild(table(spec.heading, [spec.column, t.shares], spec.rows.map(function (row) {
+          return [cell(row[spec.key]), numbers.format(row.shares)];
+        })));
+      } else {
+        part.appendChild(nothing(t.none_chart));
+      }
       output.appendChild(part);
     });
 
@@ -230,7 +355,7 @@
     var rows = [[t.personalised, totals.personalised], [t.suggested, totals.shares - totals.personalised]];
     rate.appendChild(bars(rows));
     rate.appendChild(table(t.rate_chart, ["", t.count, t.share], rows.map(function (row) {
-      return [row[0], numbers.format(row[1]), totals.shares ? percent.format(row[1] / totals.shares) : "–"];
+      return [row[0], numbers.format(row[1]), percent.format(row[1] / totals.shares)];
     })));
     output.appendChild(rate);
   }
