@@ -15,7 +15,7 @@ import pytest
 
 from site_builder import sharing
 from site_builder.networks import NETWORKS
-from tests.browser.support import clipboard_context, dev_sign_in, offline_context
+from tests.browser.support import axe_violations, clipboard_context, dev_sign_in, offline_context
 from tests.browser.test_wall import SPONSORED, card, context, demo, open_composer  # noqa: F401  (fixtures)
 from tests.local_serve import stats as api_stats
 
@@ -144,14 +144,23 @@ def test_a_text_too_long_for_one_network_switches_off_exactly_that_button_and_sa
 
 
 def test_the_reason_is_in_english_on_the_english_wall(context, demo) -> None:
-    english = demo["site"] / "en" / "index.html"
-    if not english.exists():
-        pytest.skip("no English build in this site yet")
+    assert (demo["site"] / "en" / "posts" / f"{SPONSORED}-en" / "index.html").exists()
     page = context.new_page()
-    page.goto(f"{demo['url']}/en/posts/{SPONSORED}/")
+    page.goto(f"{demo['url']}/en/posts/{SPONSORED}-en/")
     page.locator("textarea").fill("Lettering live at the stand. " * 8)
     reason = page.locator("a.sw-network[data-network=bluesky] + .sw-network__why")
     assert reason.inner_text().startswith("Too long for Bluesky: ")
+
+
+def test_axe_finds_nothing_serious_with_a_switched_off_button_and_the_share_sheet(context, demo) -> None:
+    page = context.new_page()
+    page.add_init_script(STUB_SHARE)
+    page.goto(f"{demo['url']}/posts/{SPONSORED}/")
+    page.locator("textarea").fill("Lettering live am Stand. " * 12)
+    assert page.locator("a.sw-network[aria-disabled=true]").count() >= 1
+    assert page.locator("button.sw-network--system").is_visible()
+    bad = axe_violations(page)
+    assert not bad, bad
 
 
 # --- the post page ----------------------------------------------------------------------------------------
