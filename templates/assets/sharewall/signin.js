@@ -38,8 +38,13 @@
   if (!root || !shared || !shared.hasConfig) return;
   var config = shared.config;
   var provider = config.signIn;
-  var t = shared.strings(STRINGS);
   var params = new URLSearchParams(location.search);
+  // This one page serves every interface language: it speaks the language of the page it leads back to
+  // (`next`, or the one kept for the round trip to the provider)
+  var back = params.get("next") || [PENDING, SIGNED_OUT].map(function (key) {
+    try { return (JSON.parse(sessionStorage.getItem(key) || "null") || {}).next; } catch (error) { return null; }
+  }).filter(Boolean)[0];
+  var t = (back && STRINGS[shared.languageOf(back)]) || shared.strings(STRINGS);
   var redirectUri = location.origin + location.pathname;
   var idTokenKey = config.tokenKey + ".id";  // the ID token, kept for the provider's sign-out (id_token_hint)
 

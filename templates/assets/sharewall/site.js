@@ -99,6 +99,19 @@
     return config.signInPage + "?signout&next=" + encodeURIComponent(location.pathname);
   }
 
+  // The interface language of a page of this site (a URL or path): the language under whose home
+  // (config.ui.homes) it is, the longest home first; this page's language when it is under none
+  function languageOf(value) {
+    var homes = (config.ui && config.ui.homes) || {};
+    var path;
+    try { path = new URL(value, location.href).pathname; } catch (error) { return lang; }
+    var best = null;
+    Object.keys(homes).forEach(function (code) {
+      if (path.indexOf(homes[code]) === 0 && (best === null || homes[code].length > homes[best].length)) best = code;
+    });
+    return best || lang;
+  }
+
   // The wall's first page in this page's language
   function home() {
     var homes = config.ui && config.ui.homes;
@@ -109,11 +122,14 @@
   // by default this page; from the sign-in page its own `next` or the wall); the navigation's role pages
   // shown to their roles only. Called again by the sign-in page when it signs out.
   function showWho(next) {
-    var t = WHO[lang] || WHO.en;
     var person = who();
     document.querySelectorAll("[data-sw-roles]").forEach(function (item) {
       item.hidden = !holds(item.getAttribute("data-sw-roles").split(" ").filter(Boolean));
     });
+    var onSignInPage = new URL(config.signInPage, location.href).pathname === location.pathname;
+    var back = next || (onSignInPage ? new URLSearchParams(location.search).get("next") || home() : location.pathname);
+    // the one sign-in page speaks the language of the page it leads back to
+    var t = WHO[onSignInPage ? languageOf(back) : lang] || WHO.en;
     document.querySelectorAll("[data-sw-who]").forEach(function (box) {
       box.textContent = "";
       if (person) {
@@ -122,8 +138,6 @@
         box.appendChild(element("a", { class: "sw-who__link", href: signOutUrl(), "data-sw-signout": true }, t.signOut));
         return;
       }
-      var onSignInPage = new URL(config.signInPage, location.href).pathname === location.pathname;
-      var back = next || (onSignInPage ? new URLSearchParams(location.search).get("next") || home() : location.pathname);
       var href = signInUrl(back);
       if (href) box.appendChild(element("a", { class: "sw-who__link", href: href, "data-sw-signin-link": true }, t.signIn));
     });
@@ -227,6 +241,7 @@
     config: config, hasConfig: Boolean(configElement), lang: lang, strings: strings, token: token,
     authHeaders: authHeaders, signInUrl: signInUrl, element: element, signInHint: signInHint, newKey: newKey,
     api: api, errorText: errorText, who: who, allowed: allowed, showWho: showWho, signOutUrl: signOutUrl,
+    languageOf: languageOf,
   });
 
   if (configElement) {
