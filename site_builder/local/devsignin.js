@@ -30,8 +30,9 @@
 
   function show() {
     var claims = decode(sessionStorage.getItem(config.tokenKey) || "");
-    document.getElementById("current").textContent =
-      claims ? claims.sub + " (" + (claims.groups || []).join(", ") + ")" : "nobody";
+    // as the wall's header shows it (the name claim) and what the API reads (subject and roles)
+    document.getElementById("current").textContent = claims
+      ? (claims.name ? claims.name + " – " : "") + claims.sub + " (" + (claims.groups || []).join(", ") + ")" : "nobody";
   }
 
   // the display name an identity provider sends as `name`: the one typed, else the user capitalised
