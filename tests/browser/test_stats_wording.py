@@ -77,6 +77,8 @@ def test_a_range_without_shares_says_so_and_draws_no_axis(context, three_server)
     page.locator("[data-sw-stats-empty]").wait_for()
     assert page.locator("[data-sw-stats-range]").inner_text() == "Zeitraum: 01.01.2020 bis 31.01.2020"
     assert page.locator("[data-sw-stats-empty]").inner_text() == "In diesem Zeitraum hat noch niemand etwas geteilt."
+    # nothing was withheld, so the zeros are true
+    assert page.locator("[data-sw-figure=shares] .sw-stats__figure-value").inner_text() == "0"
     assert page.locator("[data-sw-stats-output] svg, .sw-axis, [data-sw-chart], [data-sw-stats-withheld-all]").count() == 0
 
 

@@ -283,11 +283,9 @@
     output.appendChild(element("p", { class: "sw-stats__range", "data-sw-stats-range": "" },
                                fill(t.range, { from: dayFull.format(utcDay(data.from)), to: dayFull.format(utcDay(data.to)) })));
     if (!totals.shares && withheld) {
-      // everything that happened is withheld: no zeros that read as "nothing shared"
+      // everything that happened is withheld: no figures, whose zeros would read as "nothing shared"
       output.appendChild(element("p", { class: "sw-stats__withheld sw-stats__withheld--all", "data-sw-stats-withheld-all": withheld },
                                  withheldText(t.withheld_all)));
-    } else if (!totals.shares) {
-      output.appendChild(element("p", { class: "sw-stats__empty", "data-sw-stats-empty": "" }, t.none));
     } else {
       var figures = element("ul", { class: "sw-stats__figures", "data-sw-stats-figures": "" });
       [[t.shares, numbers.format(totals.shares), "shares"],
@@ -300,6 +298,8 @@
           figures.appendChild(item);
         });
       output.appendChild(figures);
+      // zeros are true here (nothing was withheld), but say it in words, and draw nothing below
+      if (!totals.shares) output.appendChild(element("p", { class: "sw-stats__empty", "data-sw-stats-empty": "" }, t.none));
       if (withheld) {
         var some = t.withheld_some[plural.select(withheld)] || t.withheld_some.other;
         output.appendChild(element("p", { class: "sw-stats__withheld", "data-sw-stats-withheld-some": withheld },
