@@ -127,7 +127,7 @@ def planted_reply(min_people: int = 5) -> dict:
         key = (first + timedelta(days=offset)).isoformat()
         people = 2 if offset == 3 else 1200 + offset
         bucket = Bucket(period=key, shares=2 * people, people=people, personalised=people // 4)
-        bucket.networks.update({"linkedin": 2 * people})
+        bucket.networks.update({"linkedin": 2 * people - 1, "system": 1})
         bucket.sources.update({"corporate-communications": 2 * people})
         bucket.posts.update({"arm-migration": 2 * people})
         buckets[key] = bucket
@@ -136,9 +136,9 @@ def planted_reply(min_people: int = 5) -> dict:
 
 @pytest.mark.parametrize("prefix, expected", [
     ("", {"shares": "14.436", "last_shares": "2.412", "people": "1.206", "rate": "12,5\u00a0%", "range": "Zeitraum: 21.11.2026 bis 27.11.2026",
-          "last": "27.11.2026", "some": "Ohne 1 Zeitraum mit weniger als 7 Personen – aus Datenschutzgründen nicht ausgewiesen."}),
+          "last": "27.11.2026", "system": "Teilen-Dialog des Geräts", "some": "Ohne 1 Zeitraum mit weniger als 7 Personen – aus Datenschutzgründen nicht ausgewiesen."}),
     ("en/", {"shares": "14,436", "last_shares": "2,412", "people": "1,206", "rate": "12.5%", "range": "Period: Nov 21, 2026 to Nov 27, 2026",
-             "last": "Nov 27, 2026", "some": "Without 1 period with fewer than 7 people – not shown to protect privacy."}),
+             "last": "Nov 27, 2026", "system": "The device's share sheet", "some": "Without 1 period with fewer than 7 people – not shown to protect privacy."}),
 ])
 def test_thousands_and_dates_in_the_pages_language(context, local_server, prefix, expected):
     reply = planted_reply(min_people=7)
@@ -158,3 +158,5 @@ def test_thousands_and_dates_in_the_pages_language(context, local_server, prefix
     assert page.locator("[data-sw-chart=shares] rect.sw-bar--withheld").count() == 1
     assert page.locator("[data-sw-chart=shares] td[data-sw-withheld]").count() == 1
     assert page.locator("[data-sw-chart=shares] .sw-chart__legend").count() == 1
+    networks = page.locator("[data-sw-chart=networks]").inner_text()
+    assert expected["system"] in networks and "system" not in networks  # the share sheet by name, not its key

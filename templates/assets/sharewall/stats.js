@@ -25,7 +25,7 @@
       post: "Beitrag", count: "Anzahl", share: "Anteil", suggested: "Vorschlag unverändert", table: "Als Tabelle",
       none: "In diesem Zeitraum hat noch niemand etwas geteilt.",
       none_chart: "Nichts zu zeigen: in diesem Zeitraum wurde nichts geteilt.",
-      unknown: "unbekannt",
+      unknown: "unbekannt", system: "Teilen-Dialog des Geräts",
       note: "Personen zählen je Zeitraum einmal; über Zeiträume hinweg lassen sie sich nicht addieren.",
       withheld: "weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen",
       withheld_all: "In jedem Zeitraum, in dem geteilt wurde, waren es weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen.",
@@ -49,7 +49,7 @@
       post: "Post", count: "Count", share: "Share", suggested: "Suggestion unchanged", table: "As a table",
       none: "Nobody has shared anything in this period yet.",
       none_chart: "Nothing to show: nothing was shared in this period.",
-      unknown: "unknown",
+      unknown: "unknown", system: "The device's share sheet",
       note: "People count once per period; they cannot be added up across periods.",
       withheld: "fewer than {n} people – not shown to protect privacy",
       withheld_all: "Every period in which something was shared had fewer than {n} people – not shown to protect privacy.",
@@ -235,6 +235,7 @@
   }
 
   function networkLabel(name) {
+    if (name === "system") return t.system;  // the Web Share API: no network of the table
     return (config.networks && config.networks[name] && config.networks[name].label) || name;
   }
 
