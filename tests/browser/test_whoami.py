@@ -21,7 +21,7 @@ import pytest
 from site_builder.local.devauth import dev_token
 from site_builder.local.server import serve_directory
 from site_builder.plugin import build_site
-from tests.browser.support import offline_context, site_headers
+from tests.browser.support import axe_violations, offline_context, site_headers
 from tests.test_plugin import POSTS, make_project
 
 pytestmark = pytest.mark.browser
@@ -189,6 +189,7 @@ def test_an_employee_on_a_role_page_reads_why_and_nothing_calls_the_api(context,
     assert page.evaluate("Sharewall.allowed()") is False
     page.wait_for_timeout(500)  # the page's own scripts have run by now (deferred, before load)
     assert context.api_calls == []
+    assert not axe_violations(page)
 
 
 @pytest.mark.parametrize("person, name, call", [
@@ -230,6 +231,7 @@ def test_on_a_phone_the_name_and_sign_out_stay_in_the_header(browser, site_url):
         search = page.locator('.md-header label.md-header__button[for="__search"]').bounding_box()
         who = page.locator(".md-header [data-sw-who]").bounding_box()
         assert search["x"] + search["width"] <= who["x"]
+        assert not axe_violations(page)
 
 
 # --- the identity provider: roles from its groups, sign-out at its end-session endpoint --------------
