@@ -89,7 +89,8 @@ def test_the_claims_function_reaches_only_its_own_objects():
     assert "dynamodb:DeleteItem" not in statements["ClaimsInvitesAuditAndTotals"]["Action"]  # claims are never deleted
     unauthenticated = {event["Properties"]["Path"] + " " + event["Properties"]["Method"]
                        for event in claims["Events"].values() if event["Properties"].get("Auth") == {"Authorizer": "NONE"}}
-    assert unauthenticated == {"/claims/invite GET", "/claims/uploads POST", "/claims POST", "/claims/mine GET"}
+    assert unauthenticated == {"/claims/invite GET", "/claims/uploads POST", "/claims/uploads/{id} GET", "/claims POST",
+                               "/claims/mine GET"}
 
 
 # boto3 operation -> the IAM actions it needs (a transaction needs those of the writes inside it)

@@ -17,7 +17,7 @@ from sharewall_common.clock import zone
 from sharewall_common.errors import ApiError, Conflict
 from sharewall_common.expenses import money_text
 
-from claims import policy, receipts, rules, store, uploads
+from claims import policy, receipts, rules, store, uploads, views
 from claims.model import ClaimIn
 
 
@@ -25,7 +25,7 @@ TOTALS_ATTEMPTS = 5  # reads of the invite's totals when concurrent claims of on
 
 
 class PolicyViolation(ApiError):
-    """The claim breaks the expense policy; the message lists every violation as `lines[i].field: …`."""
+    """The claim breaks the expense policy; the message lists every violation as `lines[i].field: …`, `fields` codes them."""
 
     status, code = 422, "policy_violation"
 
@@ -73,7 +73,7 @@ def _file(request: dict) -> dict:
     cid = claim_id(invite["id"], key)
     existing = store.get_claim(cid)
     if existing is not None:
-        return {"id": cid, "status": existing["status"]}
+        return views.own(existing)
     claim, kinds, kept = rules.priced(claim, expenses)  # from here on every gross is EUR cents as the server computed it
     files, present, found = _receipts(invite["id"], claim)
     found = kinds + rules.violations(claim, expenses, today, receipts=present) + found
@@ -110,7 +110,7 @@ def _file(request: dict) -> dict:
         record["flags"] = duplicates + _limit_flags(claim, expenses, over) + _rate_flags(lines)
         try:
             store.put_claim(record, audit, [(pk, f"{cid}#{index}") for index, _, pk in markers], caps)
-            return {"id": cid, "status": "submitted"}
+            return views.own(record)  # the reference (id), what was filed as the server priced it, the masked IBAN
         except store.TotalsChanged:
             continue  # another claim of this invite was filed meanwhile: decide again on the new totals
     raise Conflict("other claims of this invite are being filed right now; submit again in a moment", code="in_progress")
@@ -119,7 +119,8 @@ def _file(request: dict) -> dict:
 def _refuse(found: list[rules.Violation]) -> None:
     if found:
         raise PolicyViolation("; ".join(f"lines[{v.line}].{v.field}: {v.message}" if v.line is not None
-                                        else f"{v.field}: {v.message}" for v in found))
+                                        else f"{v.field}: {v.message}" for v in found),
+                              fields=[violation.as_field() for violation in found])
 
 
 def _limit_flags(claim: ClaimIn, expenses, over: dict[str, int]) -> list[dict]:
@@ -154,15 +155,12 @@ def _receipts(invite_id: str, claim: ClaimIn) -> tuple[dict[int, tuple[bytes, st
             continue  # rules.violations reports the missing upload
         present.add(index)
         data, declared = got
-        kind = receipts.sniff(data[:16])
-        if not data or len(data) > receipts.MAX_BYTES:
-            found.append(rules.Violation(index, "receipt", "the receipt must be 1 byte to 10 MB"))
-        elif kind is None:
-            found.append(rules.Violation(index, "receipt", "the receipt is not a PDF, JPEG or PNG file"))
-        elif kind != declared:
-            found.append(rules.Violation(index, "receipt", f"the receipt was uploaded as {declared} but its content is {kind}"))
+        wrong = receipts.problem(data if len(data) <= receipts.MAX_BYTES else b"", declared)
+        if wrong:
+            code, message, params = wrong
+            found.append(rules.Violation(index, "receipt", message, code, params))
         else:
-            files[index] = (data, kind)
+            files[index] = (data, declared)
     return files, present, found
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 import regex
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -27,17 +28,36 @@ CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029\uFFFE\uFFFF]")
 SEPA_TEXT = regex.compile(r"[A-Za-z0-9/?:().,'+ \-ÄÖÜäöüß]")
 SEPA_ALLOWED = "letters A-Z without accents (umlauts and ß are fine), digits, spaces and / - ? : ( ) . , ' +"
 
-Cents = Annotated[int, BeforeValidator(lambda value: to_cents(value))]
+def refusal(code: str, message: str, **params: Any) -> PydanticCustomError:
+    """A validation error with its own code (the API's `fields[].code`) and the parameters a page words it with;
+    `at` names a field below the one validated (a model validator's error belongs to one of its fields)."""
+    return PydanticCustomError(code, "{message}", {"message": message, **params})  # the message is never a template
+
+
+def _coded(code: str, parse, **params: Any):
+    def validate(value: Any) -> Any:
+        try:
+            return parse(value)
+        except ValueError as error:
+            raise refusal(code, str(error), **params) from None
+    return validate
+
+
+Cents = Annotated[int, BeforeValidator(_coded("invalid_amount", to_cents))]
 # Distances, exchange rates and hours as exact decimals with bounded precision, never float
-Km = Annotated[Decimal, BeforeValidator(lambda value: to_rate(value, "distance", 1, Decimal(5000)))]
-ExchangeRate = Annotated[Decimal, BeforeValidator(lambda value: to_rate(value, "rate", 6, Decimal(100000)))]
-Hours = Annotated[Decimal, BeforeValidator(lambda value: to_rate(value, "hours", 2, Decimal(24)))]
+Km = Annotated[Decimal, BeforeValidator(_coded("invalid_number", lambda value: to_rate(value, "distance", 1, Decimal(5000)),
+                                               max="5000", places=1))]
+ExchangeRate = Annotated[Decimal, BeforeValidator(_coded("invalid_number", lambda value: to_rate(value, "rate", 6, Decimal(100000)),
+                                                         max="100000", places=6))]
+Hours = Annotated[Decimal, BeforeValidator(_coded("invalid_number", lambda value: to_rate(value, "hours", 2, Decimal(24)),
+                                                  max="24", places=2))]
 
 
 def _plain(value: Any) -> Any:
     found = CONTROL.search(value) if isinstance(value, str) else None
     if found:
-        raise ValueError(f"must not contain {found[0]!r} (U+{ord(found[0]):04X}): no control characters or ones XML cannot hold")
+        raise refusal("control_character", f"must not contain {found[0]!r} (U+{ord(found[0]):04X}): no control characters "
+                      "or ones XML cannot hold", character=f"U+{ord(found[0]):04X}")
     return value
 
 
@@ -45,7 +65,8 @@ def _plain(value: Any) -> Any:
 def _sepa(value: str) -> str:
     for character in value:
         if not SEPA_TEXT.fullmatch(character):
-            raise ValueError(f"{character!r} (U+{ord(character):04X}) is not in the SEPA character set; use {SEPA_ALLOWED}")
+            raise refusal("sepa_character", f"{character!r} (U+{ord(character):04X}) is not in the SEPA character set; "
+                          f"use {SEPA_ALLOWED}", character=character)
     return value
 
 
@@ -82,9 +103,10 @@ class Payee(BaseModel):
         try:
             iban = IBAN(value)
         except SchwiftyException as error:
-            raise ValueError(f"is not a valid IBAN ({error})") from None
+            raise refusal("iban_invalid", f"is not a valid IBAN ({error})") from None
         if not iban.in_sepa_zone:
-            raise ValueError(f"is from {iban.country_code}, outside the SEPA zone; we can only pay SEPA accounts")
+            raise refusal("iban_not_sepa", f"is from {iban.country_code}, outside the SEPA zone; we can only pay SEPA accounts",
+                          country=iban.country_code)
         return iban.compact
 
     @field_validator("vat_id")
@@ -94,13 +116,13 @@ class Payee(BaseModel):
             return None
         compact = value.replace(" ", "").upper()
         if not VAT_ID.fullmatch(compact):
-            raise ValueError("must be a VAT id like DE123456789 (country code, then 2-13 letters or digits)")
+            raise refusal("vat_id_invalid", "must be a VAT id like DE123456789 (country code, then 2-13 letters or digits)")
         return compact
 
     @model_validator(mode="after")
     def _business_vat(self) -> Payee:
         if self.kind == "business" and not self.vat_id:
-            raise ValueError("vat_id is required when the payee is a business")
+            raise refusal("vat_id_required", "vat_id is required when the payee is a business", at="vat_id")
         return self
 
 
@@ -142,7 +164,7 @@ class Line(BaseModel):
     @model_validator(mode="after")
     def _vat_within_gross(self) -> Line:
         if self.gross is not None and self.vat > self.gross:
-            raise ValueError("vat must not be more than the gross amount")
+            raise refusal("vat_over_gross", "vat must not be more than the gross amount", at="vat")
         return self
 
 
@@ -179,7 +201,7 @@ class DecisionIn(BaseModel):
     @model_validator(mode="after")
     def _reason_for_rejection(self) -> DecisionIn:
         if self.action == "reject" and not (self.reason or "").strip():
-            raise ValueError("reason is required to reject a claim")
+            raise refusal("required", "reason is required to reject a claim", at="reason")
         return self
 
 
@@ -195,9 +217,10 @@ class RunDecisionIn(BaseModel):
     @model_validator(mode="after")
     def _what_each_action_needs(self) -> RunDecisionIn:
         if self.action == "paid" and self.executed is None:
-            raise ValueError("executed (the bank's execution date, YYYY-MM-DD) is required to confirm a run paid")
+            raise refusal("required", "executed (the bank's execution date, YYYY-MM-DD) is required to confirm a run paid",
+                          at="executed")
         if self.action == "cancel" and not (self.reason or "").strip():
-            raise ValueError("reason is required to cancel a run")
+            raise refusal("required", "reason is required to cancel a run", at="reason")
         return self
 
 

@@ -1,8 +1,8 @@
 """What a line is worth in EUR cents: as entered, or priced by the policy (mileage, per-diem) or
 converted from another currency at the influencer's rate.
 
-Pure: no boto3, no clock. Each function returns the cents and the problems as (field, message);
-`rules` turns them into violations. Rounding is ROUND_HALF_UP to the cent, on exact decimals.
+Pure: no boto3, no clock. Each function returns the cents and the problems as (field, code, message,
+params): `rules` turns them into violations, the code and params name them for pages. Rounding is ROUND_HALF_UP to the cent, on exact decimals.
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ SINGLE_DAY_HOURS = Decimal(8)  # a single travel day counts only when away more 
 # the fields only lines of a kind may carry (a receipt line in EUR carries none of them)
 KIND_FIELDS = {"mileage": ("distance", "route"), "per_diem": ("until", "hours", "country"),
                "foreign": ("original_amount", "rate")}
-Problems = list[tuple[str, str]]
+Problems = list[tuple[str, str, str, dict[str, str]]]
+
+
+def problem(field: str, code: str, message: str, **params: str) -> tuple[str, str, str, dict[str, str]]:
+    return field, code, message, params
 
 
 def cents(amount: Decimal) -> int:
@@ -57,24 +61,26 @@ def amount(line: Line, policy: ExpensePolicy) -> tuple[int | None, Problems, dic
     line besides the usual fields (route, days, original amount and rate...)."""
     category = policy.categories.get(line.category)
     kind = kind_of(line, category, policy)
-    problems: Problems = [(name, f"belongs to {kind_name(other)}, not to {kind_name(kind)}")
+    problems: Problems = [problem(name, "field_of_other_kind", f"belongs to {kind_name(other)}, not to {kind_name(kind)}",
+                                  kind=kind, belongs_to=other)
                           for other, names in KIND_FIELDS.items() if other != kind
                           for name in names if getattr(line, name) is not None]
     if kind in ("mileage", "per_diem"):
         if line.currency != policy.currency:
-            problems.append(("currency", f"{kind_name(kind)} is paid in {policy.currency}, got {line.currency}"))
+            problems.append(problem("currency", "currency_must_be", f"{kind_name(kind)} is paid in {policy.currency}, got {line.currency}",
+                                    currency=policy.currency))
         if line.vat:
-            problems.append(("vat", f"{kind_name(kind)} carries no VAT: leave vat at 0"))
+            problems.append(problem("vat", "vat_not_allowed", f"{kind_name(kind)} carries no VAT: leave vat at 0"))
         priced, kept = _mileage(line, category, problems) if kind == "mileage" else _per_diem(line, policy, problems)
     elif kind == "foreign":
         priced, kept = _foreign(line, policy, problems)
     else:
         priced, kept = line.gross, {}
         if line.gross is None:
-            problems.append(("gross", "required: the amount on the receipt"))
+            problems.append(problem("gross", "required", "required: the amount on the receipt"))
     if kind != "receipt" and priced is not None and line.gross is not None and line.gross != priced:
-        problems.append(("gross", f"is computed by the server as {money_text(priced)} {policy.currency}, "
-                                  f"not {money_text(line.gross)}: leave it out"))
+        problems.append(problem("gross", "gross_computed", f"is computed by the server as {money_text(priced)} {policy.currency}, "
+                                f"not {money_text(line.gross)}: leave it out", amount=money_text(priced)))
     return (None if problems else priced), problems, kept
 
 
@@ -86,9 +92,9 @@ def kind_name(kind: str) -> str:
 
 def _mileage(line: Line, category: Category, problems: Problems) -> tuple[int | None, dict]:
     if line.distance is None:
-        problems.append(("distance", "required for mileage: the kilometres driven, e.g. 42.5"))
+        problems.append(problem("distance", "required", "required for mileage: the kilometres driven, e.g. 42.5"))
     if line.route is None:
-        problems.append(("route", "required for mileage: from where to where you drove"))
+        problems.append(problem("route", "required", "required for mileage: from where to where you drove"))
     if line.distance is None or line.route is None:
         return None, {}
     return mileage(line.distance, category.rate), {
@@ -100,19 +106,22 @@ def _per_diem(line: Line, policy: ExpensePolicy, problems: Problems) -> tuple[in
     country = line.country or next(iter(policy.per_diem))
     rates = policy.per_diem.get(country)
     if rates is None:
-        problems.append(("country", f"no per-diem rates for {country} (the policy has {', '.join(policy.per_diem)})"))
+        problems.append(problem("country", "per_diem_country", f"no per-diem rates for {country} (the policy has {', '.join(policy.per_diem)})",
+                                country=country))
     last = line.until or line.date
     if last < line.date:
-        problems.append(("until", f"the last travel day {last} is before the first, {line.date}"))
+        problems.append(problem("until", "until_before_date", f"the last travel day {last} is before the first, {line.date}"))
     elif (last - line.date).days >= MAX_TRAVEL_DAYS:
-        problems.append(("until", f"one line covers at most {MAX_TRAVEL_DAYS} travel days; split longer trips"))
+        problems.append(problem("until", "too_many_days", f"one line covers at most {MAX_TRAVEL_DAYS} travel days; split longer trips",
+                                max=str(MAX_TRAVEL_DAYS)))
     if last == line.date:
         if line.hours is None:
-            problems.append(("hours", "required for a single travel day: how many hours you were away"))
+            problems.append(problem("hours", "required", "required for a single travel day: how many hours you were away"))
         elif line.hours <= SINGLE_DAY_HOURS:
-            problems.append(("hours", f"a single travel day needs more than 8 hours away for a per-diem, got {line.hours}"))
+            problems.append(problem("hours", "hours_too_few", f"a single travel day needs more than 8 hours away for a per-diem, got {line.hours}",
+                                    min=str(SINGLE_DAY_HOURS)))
     elif line.hours is not None:
-        problems.append(("hours", "only for a single travel day; a trip over several days leaves it out"))
+        problems.append(problem("hours", "hours_single_day_only", "only for a single travel day; a trip over several days leaves it out"))
     if problems or rates is None:
         return None, {}
     full, partial = travel_days(line.date, last, line.hours)
@@ -126,18 +135,21 @@ def _per_diem(line: Line, policy: ExpensePolicy, problems: Problems) -> tuple[in
 def _foreign(line: Line, policy: ExpensePolicy, problems: Problems) -> tuple[int | None, dict]:
     if line.currency not in policy.receipt_currencies:
         allowed = ", ".join([policy.currency, *policy.receipt_currencies])
-        problems.append(("currency", f"{line.currency} is not accepted (allowed: {allowed})"))
+        problems.append(problem("currency", "currency_not_allowed", f"{line.currency} is not accepted (allowed: {allowed})",
+                                currency=line.currency, allowed=allowed))
     if line.original_amount is None:
-        problems.append(("original_amount", f"required: the amount on the receipt in {line.currency}"))
+        problems.append(problem("original_amount", "required", f"required: the amount on the receipt in {line.currency}"))
     if line.rate is None:
-        problems.append(("rate", f"required: {policy.currency} per 1 {line.currency} on the day of the expense, e.g. 0.9234"))
+        problems.append(problem("rate", "required", f"required: {policy.currency} per 1 {line.currency} on the day of the expense, e.g. 0.9234"))
     if line.vat:
-        problems.append(("vat", "foreign VAT cannot be deducted here: leave vat at 0"))
+        problems.append(problem("vat", "vat_not_allowed", "foreign VAT cannot be deducted here: leave vat at 0"))
     if line.original_amount is None or line.rate is None:
         return None, {}
     priced = converted(line.original_amount, line.rate)
     if priced <= 0 or priced > 100_000_00:
-        problems.append(("original_amount", f"converts to {money_text(priced)} {policy.currency}; a line holds 0.01 to 100000.00"))
+        problems.append(problem("original_amount", "converted_out_of_range",
+                                f"converts to {money_text(priced)} {policy.currency}; a line holds 0.01 to 100000.00",
+                                amount=money_text(priced)))
     return priced, {"original_currency": line.currency, "original_amount": line.original_amount, "rate": str(line.rate)}
 
 

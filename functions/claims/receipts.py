@@ -24,6 +24,19 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def problem(data: bytes, declared: str) -> tuple[str, str, dict[str, str]] | None:
+    """(code, message, params) when an upload's bytes cannot be a receipt (size, type by content, not the one
+    declared), else None; `data` is the file or at least its first 16 bytes and `size` is checked by the caller."""
+    kind = sniff(data[:16])
+    if not data:
+        return "receipt_size", "the receipt must be 1 byte to 10 MB", {"max": "10 MB"}
+    if kind is None:
+        return "receipt_type", "the receipt is not a PDF, JPEG or PNG file", {}
+    if kind != declared:
+        return "receipt_type_mismatch", f"the receipt was uploaded as {declared} but its content is {kind}", {"declared": declared, "content": kind}
+    return None
+
+
 def pending_prefix(invite_id: str) -> str:
     """Every upload of one invite (the claim being filled in) lives under this prefix."""
     return f"{PENDING}{invite_id}/"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from datetime import date, timedelta
 
 from claims import pricing
@@ -25,11 +25,19 @@ STATUSES = ("submitted", "approved", "in_payment", "rejected", "paid")  # in_pay
 
 @dataclass(frozen=True)
 class Violation:
-    """A rule a claim breaks: `line` is the 0-based line index (None for the whole claim)."""
+    """A rule a claim breaks: `line` is the 0-based line index (None for the whole claim); `code` and `params`
+    say it for pages (the API's `fields[]`), `message` for people reading the API or logs."""
 
     line: int | None
     field: str
     message: str
+    code: str = "invalid"
+    params: dict[str, str] = dataclass_field(default_factory=dict)
+
+    def as_field(self) -> dict[str, str]:
+        """`{"field": "lines[2].gross", "code": …, **params}`"""
+        where = f"lines[{self.line}].{self.field}" if self.line is not None else self.field
+        return {"field": where, "code": self.code, **self.params}
 
 
 class TransitionError(ValueError):
@@ -43,31 +51,37 @@ def violations(claim: ClaimIn, policy: ExpensePolicy, today: date, receipts: set
     """
     found: list[Violation] = []
     if len(claim.lines) > policy.max_lines:
-        found.append(Violation(None, "lines", f"a claim holds at most {policy.max_lines} lines, got {len(claim.lines)}"))
+        found.append(Violation(None, "lines", f"a claim holds at most {policy.max_lines} lines, got {len(claim.lines)}",
+                               "too_many_lines", {"max": str(policy.max_lines)}))
     oldest = today - timedelta(days=policy.max_age_days)
     for index, line in enumerate(claim.lines):
         category = policy.categories.get(line.category)
         if category is None:
             allowed = ", ".join(policy.categories)
-            found.append(Violation(index, "category", f"category '{line.category}' is not in the expense policy (allowed: {allowed})"))
+            found.append(Violation(index, "category", f"category '{line.category}' is not in the expense policy (allowed: {allowed})",
+                                   "category_unknown"))
         if line.currency != policy.currency:
-            found.append(Violation(index, "currency", f"currency must be {policy.currency}, got {line.currency}"))
+            found.append(Violation(index, "currency", f"currency must be {policy.currency}, got {line.currency}",
+                                   "currency_not_allowed", {"currency": line.currency}))
         if line.date > today:
-            found.append(Violation(index, "date", f"date {line.date} is in the future"))
+            found.append(Violation(index, "date", f"date {line.date} is in the future", "date_in_future"))
         elif line.until is not None and line.until > today:
-            found.append(Violation(index, "until", f"the last travel day {line.until} is in the future"))
+            found.append(Violation(index, "until", f"the last travel day {line.until} is in the future", "date_in_future"))
         elif line.date < oldest:
-            found.append(Violation(index, "date", f"date {line.date} is older than {policy.max_age_days} days (expenses before {oldest} cannot be claimed)"))
+            found.append(Violation(index, "date", f"date {line.date} is older than {policy.max_age_days} days (expenses before {oldest} cannot be claimed)",
+                                   "date_too_old", {"days": str(policy.max_age_days), "oldest": oldest.isoformat()}))
         if category is not None and category.receipt and line.receipt is None:
-            found.append(Violation(index, "receipt", f"a receipt is required for {line.category}: upload a PDF, JPEG or PNG"))
+            found.append(Violation(index, "receipt", f"a receipt is required for {line.category}: upload a PDF, JPEG or PNG",
+                                   "receipt_required", {"category": line.category}))
         elif line.receipt is not None and receipts is not None and index not in receipts:
-            found.append(Violation(index, "receipt", "the receipt upload was not found (upload it again)"))
+            found.append(Violation(index, "receipt", "the receipt upload was not found (upload it again)", "receipt_missing"))
     for name, total in category_totals(claim, policy).items():
         limit = policy.categories[name].limit
         if total > limit:
             for index, line in enumerate(claim.lines):
                 if line.category == name:
-                    found.append(Violation(index, "gross", f"{name} totals {money_text(total)} {policy.currency} in this claim, over the limit of {money_text(limit)} {policy.currency}"))
+                    found.append(Violation(index, "gross", f"{name} totals {money_text(total)} {policy.currency} in this claim, over the limit of {money_text(limit)} {policy.currency}",
+                                           "category_limit", {"category": name, "limit": money_text(limit), "total": money_text(total)}))
     return found
 
 
@@ -77,7 +91,7 @@ def priced(claim: ClaimIn, policy: ExpensePolicy) -> tuple[ClaimIn, list[Violati
     lines, found, kept = [], [], []
     for index, line in enumerate(claim.lines):
         cents, problems, extra = pricing.amount(line, policy)
-        found += [Violation(index, name, message) for name, message in problems]
+        found += [Violation(index, name, message, code, params) for name, code, message, params in problems]
         lines.append(line.model_copy(update={"gross": cents or 0, "currency": policy.currency}))
         kept.append(extra)
     return claim.model_copy(update={"lines": lines}), found, kept
@@ -94,7 +108,8 @@ def per_diem_overlaps(claim: ClaimIn, kept: list[dict], others: list[tuple[date,
             continue  # two earlier claims overlapping each other are not this claim's fault
         index, first, last = mine[i]
         where = f"line {mine[j][0] + 1} of this claim" if j < len(mine) else "a per-diem of another claim of this invite"
-        found.append(Violation(index, "until", f"travel days {first} to {last} overlap {where}: each day counts once"))
+        found.append(Violation(index, "until", f"travel days {first} to {last} overlap {where}: each day counts once",
+                               "per_diem_overlap", {"line": str(mine[j][0] + 1)} if j < len(mine) else {}))
     return found
 
 
@@ -128,7 +143,9 @@ def across_claims(claim: ClaimIn, policy: ExpensePolicy, over: dict[str, int]) -
             limit = policy.categories[line.category].limit
             found.append(Violation(index, "gross", f"{line.category}: the claims of this invite would total "
                                    f"{money_text(over[line.category])} {policy.currency}, over the limit of "
-                                   f"{money_text(limit)} {policy.currency} for all claims of one invite"))
+                                   f"{money_text(limit)} {policy.currency} for all claims of one invite",
+                                   "invite_limit", {"category": line.category, "limit": money_text(limit),
+                                                    "total": money_text(over[line.category])}))
     return found
 
 

@@ -45,6 +45,21 @@ def inspect(invite_id: str, upload_id: str) -> tuple[bytes, str] | None:
     return obj["Body"].read(), obj.get("ContentType", "")
 
 
+def head(invite_id: str, upload_id: str) -> tuple[bytes, str, int] | None:
+    """(first 16 bytes, declared content type, size) of an upload of this invite, or None when there is none:
+    what the page learns right after the browser posted the file, without reading the whole file."""
+    try:
+        obj = client("s3").get_object(Bucket=bucket(), Key=receipts.pending_key(invite_id, upload_id), Range="bytes=0-15")
+    except ClientError as error:
+        if error.response["Error"]["Code"] in {"NoSuchKey", "404", "NotFound", "AccessDenied"}:
+            return None
+        if error.response["Error"]["Code"] == "InvalidRange":  # an empty object has no first byte
+            return b"", "", 0
+        raise
+    size = int(str(obj.get("ContentRange") or "").rpartition("/")[2] or obj["ContentLength"])
+    return obj["Body"].read(), obj.get("ContentType", ""), size
+
+
 def file_receipt(key: str, data: bytes, content_type: str) -> None:
     """Write the checked bytes of an upload under the claim's own key, locked for the receipts' retention.
 

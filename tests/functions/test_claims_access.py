@@ -6,6 +6,7 @@ succeeds. Runs the real handler against the moto server over HTTP.
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -39,12 +40,16 @@ def world(fresh_tables):
     assert call("POST", f"/claims/{approved}/decision", {"action": "approve", "expected": "submitted",
                                                         "confirm_duplicates": True}, claims=FINANCE).status == 200
     pending = submit(a["token"]).body["id"]
+    # one upload id under both invites' own prefixes: each influencer may check theirs, nobody else either
+    shared_upload = upload(a["token"])
+    boto3.client("s3").put_object(Bucket=os.environ["RECEIPTS_BUCKET"], Key=f"pending/{b['id']}/{shared_upload}",
+                                  Body=b"%PDF-1.4\n", ContentType="application/pdf")
     callers = {
         "anonymous": {}, "employee": {"claims": EMPLOYEE}, "comms": {"claims": COMMS}, "finance": {"claims": FINANCE},
         "influencer A": {"token": a["token"]}, "influencer B": {"token": b["token"]},
         "expired": {"token": expired["token"]}, "revoked": {"token": revoked["token"]},
     }
-    return {"a": a, "b": b, "approved": approved, "pending": pending, "b_claim": b_claim, "run": run, "callers": callers,
+    return {"a": a, "b": b, "upload": shared_upload, "approved": approved, "pending": pending, "b_claim": b_claim, "run": run, "callers": callers,
             "resources": fresh_tables}
 
 
@@ -62,6 +67,7 @@ ROUTES = {
     "POST /claims/uploads": (lambda w: ("POST", "/claims/uploads",
                                         {"filename": "r.pdf", "content_type": "application/pdf", "size": 1000}, {}),
                              {"influencer A", "influencer B"}),
+    "GET /claims/uploads/{id}": (lambda w: ("GET", f"/claims/uploads/{w['upload']}", None, {}), {"influencer A", "influencer B"}),
     "POST /claims": (lambda w: ("POST", "/claims", _claim_body(), {"key": uuid.uuid4().hex}), {"influencer A", "influencer B"}),
     "GET /claims/mine": (lambda w: ("GET", "/claims/mine", None, {}), {"influencer A", "influencer B"}),
     "GET /claims": (lambda w: ("GET", "/claims", None, {}), {"finance"}),

@@ -39,9 +39,11 @@ def raw(function: str, method: str, path: str, *, body: str | None = None, base6
 
 
 def refused(status: int, body, expected: int, *mentions: str) -> dict:
-    """A 4xx in the one error shape, its message naming each of `mentions`."""
+    """A 4xx in the one error shape (`fields` when it names fields), its message naming each of `mentions`."""
     assert status == expected, body
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert set(body) == {"error"} and set(body["error"]) in ({"code", "message"}, {"code", "message", "fields"}), body
+    for item in body["error"].get("fields", []):
+        assert isinstance(item["field"], str) and isinstance(item["code"], str), body
     for mention in mentions:
         assert mention in body["error"]["message"], body
     return body["error"]

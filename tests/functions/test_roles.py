@@ -152,7 +152,7 @@ WRONG_ROLE = {
     "GET /claims": EMPLOYEE, "GET /claims/{id}": EMPLOYEE, "POST /claims/{id}/decision": EMPLOYEE,
     "GET /claims/export.csv": EMPLOYEE, "POST /payment-runs": EMPLOYEE, "GET /payment-runs": EMPLOYEE,
     "GET /payment-runs/{id}/sepa.xml": EMPLOYEE, "POST /payment-runs/{id}/decision": EMPLOYEE,
-    "GET /claims/invite": EMPLOYEE, "POST /claims/uploads": EMPLOYEE, "POST /claims": EMPLOYEE,
+    "GET /claims/invite": EMPLOYEE, "POST /claims/uploads": EMPLOYEE, "GET /claims/uploads/{id}": EMPLOYEE, "POST /claims": EMPLOYEE,
     "GET /claims/mine": EMPLOYEE,
     "GET /payment-runs/{id}/datev.csv": EMPLOYEE,
     "POST /session": OUTSIDER,
