@@ -44,12 +44,16 @@ class Issue:
 # --- models -----------------------------------------------------------------------------------
 
 
+SourceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+
+
 class Source(BaseModel):
     """Where content comes from: a key of `content/sources.yml`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, max_length=80)
+    # one name, or one per interface language: `{de: Vorschläge aus dem Team, en: Suggestions from the team}`
+    name: SourceName | dict[str, SourceName]
     kind: Literal["department", "management", "employee", "influencer"]
     feed: str | None = None
     language: str | None = Field(default=None, min_length=2, max_length=20)  # of drafts imported from `feed`
@@ -58,6 +62,19 @@ class Source(BaseModel):
     @classmethod
     def _https_feed(cls, value: str | None) -> str | None:
         return None if value is None else _https(value)
+
+    @field_validator("name")
+    @classmethod
+    def _some_name(cls, value: str | dict[str, str]) -> str | dict[str, str]:
+        if isinstance(value, dict) and not value:
+            raise ValueError("give the source a name, or one per language")
+        return value
+
+    def named(self, language: str) -> Source:
+        """The source with its name in `language` (else its first one): what the wall of that language shows."""
+        if isinstance(self.name, str):
+            return self
+        return self.model_copy(update={"name": self.name.get(language) or next(iter(self.name.values()))})
 
 
 class Topic(RootModel[dict[str, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,

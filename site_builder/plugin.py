@@ -348,7 +348,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
 
     # Build the cards of the active posts, newest first
     def _build_wall(self, files: Files, config: MkDocsConfig) -> Wall:
-        sources = self.content.sources
+        sources = {key: source.named(self.language) for key, source in self.content.sources.items()}
         topics = self.content.topic_labels(self.language)  # topics.yml's labels in this build's interface language
         cards = [
             build_card(post, self.settings, sources, self.site, self.strings, self._image_url(files, post), topics)

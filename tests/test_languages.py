@@ -115,3 +115,26 @@ def test_unsafe_markup_in_a_twin_fails_the_main_build_before_it_writes(tmp_path:
         build_site(config)
     assert "content/guidelines.en.md:3: attribute onerror" in caplog.text
     assert not (config.parent / "site").exists()  # not even the German pages: a failed build publishes nothing
+
+
+def test_a_source_may_be_named_per_language(tmp_path: Path) -> None:
+    config = bilingual_project(tmp_path)
+    (config.parent / "content" / "sources.yml").write_text(
+        "comms: {name: {de: Kommunikationsteam, en: Comms Team}, kind: department}\n", encoding="utf-8")
+    site = build_site(config)
+    german = (site / "posts" / "active-orca" / "index.html").read_text(encoding="utf-8")
+    english = (site / "en" / "posts" / "active-orca" / "index.html").read_text(encoding="utf-8")
+    assert "Kommunikationsteam" in german and "Comms Team" not in german
+    assert "Comms Team" in english and "Kommunikationsteam" not in english
+    filters = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<option value="comms">Comms Team \(\d+\)</option>', filters)
+
+
+def test_a_source_without_any_name_is_refused(tmp_path: Path) -> None:
+    from site_builder.content import load_content
+    from site_builder.settings import Settings
+
+    content = bilingual_project(tmp_path).parent / "content"
+    (content / "sources.yml").write_text("comms: {name: {}, kind: department}\n", encoding="utf-8")
+    found = load_content(content, Settings(), markup=False)
+    assert any(issue.path.endswith("sources.yml") and "name" in issue.message for issue in found.errors), found.errors
