@@ -1,6 +1,9 @@
-/* Claim form (influencer): the invite token comes from the link (#invite=…). Payee, lines with a
-   receipt each, uploaded straight to S3 with a presigned POST; submitted once per Idempotency-Key;
-   the influencer's own claims and their status below. */
+/* Claim form (influencer): the invite token comes from the link (#invite=…) and is kept for this browser
+   session (sessionStorage; a new tab asks an open one), never left in the address bar. The page follows the
+   invite's language. Payee, lines with a receipt each, uploaded straight to S3 with a presigned POST and
+   checked by its bytes at once; submitted once per Idempotency-Key. Every refusal (the browser's checks and
+   the API's `fields` codes) is said in the page's language next to its field, once. After submitting: the
+   reference, what was filed, what happens next; the payee stays filled in for the next claim. */
 (function () {
   "use strict";
 
@@ -17,17 +20,68 @@
       iban: "IBAN", vat_id: "USt-IdNr.", lines: "Auslagen", date: "Datum", category: "Kategorie", description: "Beschreibung",
       gross: "Betrag brutto", currency: "Währung", vat: "davon USt", receipt: "Beleg (PDF, JPEG, PNG, bis 10 MB)",
       add: "Weitere Auslage", remove: "Auslage entfernen", submit: "Abrechnung einreichen", uploading: "Lädt hoch …",
-      uploaded: "Beleg hochgeladen.", upload_failed: "Hochladen fehlgeschlagen:", too_big: "Die Datei ist größer als 10 MB.",
-      bad_type: "Nur PDF, JPEG oder PNG.", wait_uploads: "Warte, bis alle Belege hochgeladen sind.",
+      checking: "Beleg wird geprüft …", uploaded: "Beleg hochgeladen.", upload_failed: "Hochladen fehlgeschlagen – bitte die Datei erneut wählen.",
+      wait_uploads: "Warte, bis alle Belege hochgeladen sind.",
       submitted: "Danke! Deine Abrechnung ist eingereicht.", mine: "Deine Abrechnungen", none: "Noch keine Abrechnungen.",
       status_submitted: "eingereicht", status_approved: "genehmigt", status_rejected: "abgelehnt", status_paid: "bezahlt",
       status_in_payment: "in Zahlung", history: "Verlauf",
       total: "Summe", submitted_at: "Eingereicht", status: "Status", reason: "Begründung", line: "Auslage",
       distance: "Strecke in km", route_from: "Von (Ort)", route_to: "Nach (Ort)", first_day: "Erster Reisetag",
-      until: "Letzter Reisetag", hours: "Stunden unterwegs (nur bei einem Reisetag)", country: "Land der Reise",
+      until: "Letzter Reisetag", hours: "Stunden unterwegs (nur bei einem Reisetag)", country_of_travel: "Land der Reise",
       original_amount: "Betrag laut Beleg", rate: "Kurs am Tag der Ausgabe (EUR je Einheit, z. B. 1,0685)",
       computed: "Betrag (berechnet)", per_km: "je km", per_day: "je Reisetag, An- und Abreisetag",
       short_day: "Ein einzelner Reisetag zählt erst ab mehr als 8 Stunden.", rate_checked: "Die Buchhaltung prüft den Kurs.",
+      check_fields: "Bitte prüfe die markierten Angaben ({count}).", check_field: "Bitte prüfe die markierte Angabe.",
+      done_title: "Abrechnung eingereicht", reference: "Referenznummer", reference_hint: "Bitte bei Rückfragen angeben.",
+      paid_to: "Überweisung an", amount: "Betrag", next_title: "Wie es weitergeht",
+      next_review: "Die Buchhaltung prüft deine Abrechnung. Den Stand siehst du unten unter „Deine Abrechnungen“ – auch später über deinen Einladungslink.",
+      next_pay: "Nach der Genehmigung überweisen wir den Betrag per SEPA auf das angegebene Konto.",
+      next_reject: "Wird etwas abgelehnt, steht dort die Begründung.",
+      next_more: "Weitere Auslagen reichst du mit dem Formular unten ein – deine Zahlungsdaten bleiben ausgefüllt.",
+      errors: {
+        required: "Bitte ausfüllen.", too_short: "Zu kurz – bitte mindestens {min} Zeichen.", too_long: "Zu lang – höchstens {max} Zeichen.",
+        invalid_format: "Ungültiges Format – bitte prüfen.", not_allowed: "Dieser Wert ist nicht möglich – bitte einen aus der Liste wählen.",
+        too_small: "Zu klein – bitte prüfen.", too_large: "Zu groß – bitte prüfen.", invalid_date: "Kein gültiges Datum – bitte prüfen.",
+        wrong_type: "Ungültige Angabe – bitte prüfen.", invalid: "Ungültige Angabe – bitte prüfen.",
+        control_character: "Enthält ein unsichtbares Steuerzeichen ({character}) – bitte neu eintippen statt einfügen.",
+        sepa_character: "„{character}“ geht in einer Überweisung nicht – erlaubt sind Buchstaben ohne Akzent (Umlaute und ß gehen), Ziffern, Leerzeichen und / - ? : ( ) . , ' +",
+        iban_invalid: "IBAN ungültig – bitte prüfen.", iban_not_sepa: "IBAN aus {country}: wir überweisen nur auf Konten im SEPA-Raum.",
+        vat_id_invalid: "USt-IdNr. ungültig – Ländercode und 2 bis 13 Zeichen, z. B. DE123456789.",
+        vat_id_required: "Als Unternehmen bitte die USt-IdNr. angeben.", vat_over_gross: "Die USt darf nicht höher sein als der Bruttobetrag.",
+        invalid_amount: "Bitte einen Betrag wie 12,50 angeben (höchstens zwei Nachkommastellen).",
+        invalid_number: "Bitte eine Zahl über 0 bis {max} angeben, höchstens {places} Nachkommastelle(n).",
+        too_many_lines: "Höchstens {max} Auslagen je Abrechnung – bitte auf mehrere Abrechnungen verteilen.",
+        category_unknown: "Diese Kategorie gibt es nicht – bitte eine aus der Liste wählen.",
+        currency_not_allowed: "{currency} nehmen wir nicht an – bitte eine Währung aus der Liste wählen.",
+        currency_must_be: "Wird in {currency} erstattet – bitte {currency} wählen.",
+        date_in_future: "Das Datum liegt in der Zukunft – bitte prüfen.",
+        date_too_old: "Älter als {days} Tage – solche Auslagen können wir nicht mehr erstatten.",
+        receipt_required: "Bitte den Beleg hochladen (PDF, JPEG oder PNG).", receipt_missing: "Beleg nicht gefunden – bitte die Datei erneut wählen.",
+        receipt_size: "Der Beleg muss zwischen 1 Byte und 10 MB groß sein.",
+        receipt_type: "Diese Datei ist kein PDF, JPEG oder PNG – bitte den Beleg als PDF, JPEG oder PNG wählen.",
+        receipt_type_mismatch: "Der Inhalt der Datei passt nicht zu ihrer Endung – bitte im richtigen Format speichern und erneut wählen.",
+        category_limit: "{category}: höchstens {limit} je Abrechnung.",
+        invite_limit: "{category}: höchstens {limit} für alle Abrechnungen dieser Einladung zusammen.",
+        field_of_other_kind: "Gehört nicht zu dieser Art Auslage – bitte leer lassen.", vat_not_allowed: "Hier bitte keine USt angeben.",
+        gross_computed: "Den Betrag berechnen wir ({amount}).", per_diem_country: "Für {country} gibt es keine Pauschale.",
+        until_before_date: "Der letzte Reisetag liegt vor dem ersten – bitte prüfen.",
+        too_many_days: "Höchstens {max} Reisetage je Auslage – längere Reisen bitte aufteilen.",
+        hours_too_few: "Ein einzelner Reisetag zählt erst ab mehr als 8 Stunden unterwegs.",
+        hours_single_day_only: "Stunden nur bei einem einzelnen Reisetag angeben.",
+        converted_out_of_range: "Umgerechnet {amount} € – eine Auslage liegt zwischen 0,01 und 100.000,00 €; bitte Betrag und Kurs prüfen.",
+        per_diem_overlap: "Die Reisetage überschneiden sich mit einer anderen Pauschale – jeder Tag zählt nur einmal.",
+        "country:invalid_format": "Bitte den Ländercode mit 2 Buchstaben angeben, z. B. DE.",
+      },
+      refusals: {
+        invite_required: "Dieser Link enthält keine gültige Einladung. Öffne den Link aus deiner Einladung.",
+        invite_invalid: "Dieser Einladungslink ist ungültig. Öffne den Link aus deiner Einladung.",
+        invite_revoked: "Diese Einladung wurde zurückgezogen. Bitte frage deine Ansprechperson nach einer neuen.",
+        invite_expired: "Diese Einladung ist abgelaufen. Bitte frage deine Ansprechperson nach einer neuen.",
+        in_progress: "Diese Abrechnung wird gerade eingereicht – bitte einen Moment warten.",
+        policy_unavailable: "Die Erstattungsregeln sind gerade nicht erreichbar – bitte in einer Minute erneut versuchen.",
+        network: "Keine Verbindung zum Server – bitte die Verbindung prüfen und erneut versuchen.",
+        fallback: "Das hat nicht geklappt (Fehler {status}). Bitte später erneut versuchen.",
+      },
     },
     en: {
       no_invite: "This link holds no invite. Open the link from your invitation.", loading: "Loading …",
@@ -38,32 +92,133 @@
       iban: "IBAN", vat_id: "VAT id", lines: "Expenses", date: "Date", category: "Category", description: "Description",
       gross: "Gross amount", currency: "Currency", vat: "of which VAT", receipt: "Receipt (PDF, JPEG, PNG, up to 10 MB)",
       add: "Add an expense", remove: "Remove expense", submit: "Submit claim", uploading: "Uploading …",
-      uploaded: "Receipt uploaded.", upload_failed: "Upload failed:", too_big: "The file is larger than 10 MB.",
-      bad_type: "PDF, JPEG or PNG only.", wait_uploads: "Wait until all receipts are uploaded.",
+      checking: "Checking the receipt …", uploaded: "Receipt uploaded.", upload_failed: "Upload failed – please choose the file again.",
+      wait_uploads: "Wait until all receipts are uploaded.",
       submitted: "Thank you! Your claim is submitted.", mine: "Your claims", none: "No claims yet.",
       status_submitted: "submitted", status_approved: "approved", status_rejected: "rejected", status_paid: "paid",
       status_in_payment: "in payment", history: "History",
       total: "Total", submitted_at: "Submitted", status: "Status", reason: "Reason", line: "Expense",
       distance: "Distance in km", route_from: "From (town)", route_to: "To (town)", first_day: "First travel day",
-      until: "Last travel day", hours: "Hours away (single travel day only)", country: "Country of travel",
+      until: "Last travel day", hours: "Hours away (single travel day only)", country_of_travel: "Country of travel",
       original_amount: "Amount on the receipt", rate: "Rate on the day of the expense (EUR per unit, e.g. 1.0685)",
       computed: "Amount (computed)", per_km: "per km", per_day: "per travel day, arrival and departure day",
       short_day: "A single travel day counts only beyond 8 hours.", rate_checked: "Finance checks the rate.",
+      check_fields: "Please check the marked entries ({count}).", check_field: "Please check the marked entry.",
+      done_title: "Claim submitted", reference: "Reference number", reference_hint: "Please quote it if you have questions.",
+      paid_to: "Paid to", amount: "Amount", next_title: "What happens next",
+      next_review: "Finance reviews your claim. You see its status below under “Your claims” – later too, through your invite link.",
+      next_pay: "Once approved, we transfer the amount by SEPA to the account you gave.",
+      next_reject: "If anything is rejected, the reason is shown there.",
+      next_more: "Claim further expenses with the form below – your payment details stay filled in.",
+      errors: {
+        required: "Please fill this in.", too_short: "Too short – at least {min} characters, please.", too_long: "Too long – at most {max} characters.",
+        invalid_format: "Invalid format – please check.", not_allowed: "This value is not possible – please pick one from the list.",
+        too_small: "Too small – please check.", too_large: "Too large – please check.", invalid_date: "Not a valid date – please check.",
+        wrong_type: "Invalid entry – please check.", invalid: "Invalid entry – please check.",
+        control_character: "Holds an invisible control character ({character}) – please type it instead of pasting.",
+        sepa_character: "“{character}” cannot be used in a bank transfer – use letters without accents (umlauts and ß are fine), digits, spaces and / - ? : ( ) . , ' +",
+        iban_invalid: "Invalid IBAN – please check.", iban_not_sepa: "IBAN from {country}: we can only pay accounts in the SEPA zone.",
+        vat_id_invalid: "Invalid VAT id – country code and 2 to 13 characters, e.g. DE123456789.",
+        vat_id_required: "As a business, please give your VAT id.", vat_over_gross: "The VAT cannot be more than the gross amount.",
+        invalid_amount: "Please give an amount like 12.50 (at most two decimals).",
+        invalid_number: "Please give a number above 0 up to {max}, with at most {places} decimal(s).",
+        too_many_lines: "At most {max} expenses per claim – please spread them over several claims.",
+        category_unknown: "There is no such category – please pick one from the list.",
+        currency_not_allowed: "We do not accept {currency} – please pick a currency from the list.",
+        currency_must_be: "Reimbursed in {currency} – please pick {currency}.",
+        date_in_future: "The date is in the future – please check.",
+        date_too_old: "Older than {days} days – we can no longer reimburse such expenses.",
+        receipt_required: "Please upload the receipt (PDF, JPEG or PNG).", receipt_missing: "Receipt not found – please choose the file again.",
+        receipt_size: "The receipt must be 1 byte to 10 MB.",
+        receipt_type: "This file is not a PDF, JPEG or PNG – please choose the receipt as PDF, JPEG or PNG.",
+        receipt_type_mismatch: "The file's content does not match its extension – please save it in the right format and choose it again.",
+        category_limit: "{category}: at most {limit} per claim.",
+        invite_limit: "{category}: at most {limit} for all claims of this invite together.",
+        field_of_other_kind: "Not part of this kind of expense – please leave it empty.", vat_not_allowed: "Please give no VAT here.",
+        gross_computed: "We compute the amount ({amount}).", per_diem_country: "There is no allowance for {country}.",
+        until_before_date: "The last travel day is before the first – please check.",
+        too_many_days: "At most {max} travel days per expense – please split longer trips.",
+        hours_too_few: "A single travel day counts only beyond 8 hours away.",
+        hours_single_day_only: "Give hours only for a single travel day.",
+        converted_out_of_range: "Converted {amount} € – an expense is 0.01 to 100,000.00 €; please check amount and rate.",
+        per_diem_overlap: "The travel days overlap another allowance – each day counts once.",
+        "country:invalid_format": "Please give the 2-letter country code, e.g. DE.",
+      },
+      refusals: {
+        invite_required: "This link holds no valid invite. Open the link from your invitation.",
+        invite_invalid: "This invite link is not valid. Open the link from your invitation.",
+        invite_revoked: "This invite was withdrawn. Please ask your contact for a new one.",
+        invite_expired: "This invite has expired. Please ask your contact for a new one.",
+        in_progress: "This claim is being submitted right now – please wait a moment.",
+        policy_unavailable: "The expense rules cannot be read right now – please try again in a minute.",
+        network: "The server cannot be reached – please check your connection and try again.",
+        fallback: "That did not work (error {status}). Please try again later.",
+      },
     },
   });
   var TYPES = { "application/pdf": true, "image/jpeg": true, "image/png": true };
   var MAX = 10 * 1024 * 1024;
   var el = C.element;
   var STORE = "sharewall.invite";
+  var AMOUNT = "\\d{1,9}([.,]\\d{1,2})?";
+  // what a field's own format (its pattern) means, as the API would code it
+  var FORMATS = {
+    gross: { code: "invalid_amount" }, vat: { code: "invalid_amount" }, original_amount: { code: "invalid_amount" },
+    distance: { code: "invalid_number", max: "5000", places: "1" }, hours: { code: "invalid_number", max: "24", places: "2" },
+    rate: { code: "invalid_number", max: "100000", places: "6" },
+  };
 
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (whole, name) { return values[name] === undefined ? whole : values[name]; });
+  }
+
+  // --- the invite: from the link once, then from this tab's session (or another open tab of ours) ---------
+
+  var channel = "BroadcastChannel" in window ? new BroadcastChannel(STORE) : null;
   var token = (new URLSearchParams(location.hash.slice(1))).get("invite");
+  var stored = false;
   try {
     if (token) window.sessionStorage.setItem(STORE, token); else token = window.sessionStorage.getItem(STORE);
+    stored = Boolean(token) && window.sessionStorage.getItem(STORE) === token;
   } catch (error) { /* private mode: the hash still works */ }
-  if (token && location.hash) window.history.replaceState(null, "", location.pathname + location.search);  // keep it out of history
+  if (location.hash) window.history.replaceState(null, "", location.pathname + location.search);  // keep it out of history
+  if (channel) {
+    // a new tab of this browser session without the invite asks the tabs that have it
+    channel.onmessage = function (event) {
+      if (event.data && event.data.ask && token) channel.postMessage({ invite: token });
+    };
+  }
+
+  function findToken() {
+    if (token || !channel) return Promise.resolve(token);
+    return new Promise(function (resolve) {
+      var done = function (value) { channel.removeEventListener("message", answer); resolve(value); };
+      var answer = function (event) { if (event.data && typeof event.data.invite === "string") done(event.data.invite); };
+      channel.addEventListener("message", answer);
+      channel.postMessage({ ask: true });
+      setTimeout(function () { done(null); }, 400);
+    }).then(function (value) {
+      token = value;
+      try { if (token) { window.sessionStorage.setItem(STORE, token); stored = true; } } catch (error) { /* kept in memory */ }
+      return token;
+    });
+  }
+
+  // The same page in the invite's language (German at "/", English at "/en/", same relative path), or null
+  function pageIn(language) {
+    var homes = (C.config.ui && C.config.ui.homes) || {};
+    var here = homes[C.lang], there = homes[language];
+    if (!here || !there || here === there || location.pathname.indexOf(here) !== 0) return null;
+    return there + location.pathname.slice(here.length);
+  }
+
+  // A refused call said in the page's language: a known code, else the API's status
+  function refusalText(reply) {
+    var code = reply.body && reply.body.error && reply.body.error.code;
+    return t.refusals[code] || fill(t.refusals.fallback, { status: reply.status || "–" });
+  }
 
   var intro = root.appendChild(C.statusLine());
-  if (!token) { C.status(intro, t.no_invite, "error"); return; }
   var policy = null;
   var key = C.newKey();  // one per claim being filled in: a retried submit is the same claim
 
@@ -72,21 +227,38 @@
     return category.label[C.lang] || category.label.en || category.key;
   }
 
-  function fill(text, values) {
-    return text.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
-  }
-
   C.status(intro, t.loading);
-  C.api("GET", "/claims/invite", { invite: token }).then(function (reply) {
-    if (!reply.ok) { C.status(intro, C.errorText(reply), "error"); return; }
-    policy = reply.body.policy;
-    C.status(intro, fill(t.hello, { name: reply.body.name, campaign: C.campaignName(reply.body.campaign_name, reply.body.campaign),
-                                    until: C.date(reply.body.expires_at) }));
-    build();
-    loadMine();
+  findToken().then(function () {
+    if (!token) { C.status(intro, t.no_invite, "error"); return; }
+    C.api("GET", "/claims/invite", { invite: token }).then(function (reply) {
+      if (!reply.ok) { C.status(intro, refusalText(reply), "error"); return; }
+      var language = reply.body.language || "de";
+      var elsewhere = language !== C.lang && stored && pageIn(language);
+      if (elsewhere) { location.replace(elsewhere); return; }  // the token stays in this tab's session, not in the URL
+      policy = reply.body.policy;
+      C.status(intro, fill(t.hello, { name: reply.body.name, campaign: C.campaignName(reply.body.campaign_name, reply.body.campaign),
+                                      until: C.date(reply.body.expires_at) }));
+      build();
+      loadMine();
+    });
   });
 
-  var form, linesBox, formStatus, mineBox;
+  var form, linesBox, formStatus, mineBox, payeeFields, done;
+
+  // --- building the form ---------------------------------------------------------------------------------
+
+  // A field's error slot next to it, tied to the control (aria-describedby) while it holds an error
+  function withError(wrapper, control, name) {
+    var slot = C.statusLine({ id: control.id + "-error", "data-sw-error": name });
+    wrapper.appendChild(slot);
+    return slot;
+  }
+
+  function describedBy(control, id, on) {
+    var ids = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (item) { return item && item !== id; });
+    if (on) ids.push(id);
+    if (ids.length) control.setAttribute("aria-describedby", ids.join(" ")); else control.removeAttribute("aria-describedby");
+  }
 
   function build() {
     var limits = el("div", { class: "sw-claims__policy" });
@@ -97,6 +269,7 @@
         C.money(category.limit) + " (" + (category.receipt ? t.receipt_needed : t.no_receipt) + ")" + rateText(category)));
     });
     root.appendChild(limits);
+    done = root.appendChild(el("section", { class: "sw-claims__done", "data-sw-confirmation": true, tabindex: "-1", hidden: true }));
 
     form = el("form", { class: "sw-claims__form", "data-sw-claim-form": true, novalidate: true });
     var payee = el("fieldset", { class: "sw-claims__payee" });
@@ -119,12 +292,18 @@
       iban: el("input", { name: "iban", required: true, maxlength: "42", autocomplete: "off", spellcheck: "false" }),
       vat_id: el("input", { name: "vat_id", maxlength: "20", autocomplete: "off" }),
     };
-    Object.keys(inputs).forEach(function (name) { payee.appendChild(C.field(t[name], inputs[name])); });
+    payeeFields = {};
+    Object.keys(inputs).forEach(function (name) {
+      var wrapper = payee.appendChild(C.field(t[name], inputs[name]));
+      payeeFields[name] = { control: inputs[name], slot: withError(wrapper, inputs[name], "payee." + name) };
+    });
     var vatField = inputs.vat_id.parentNode;
     vatField.hidden = true;
+    inputs.vat_id.disabled = true;
     kinds.addEventListener("change", function () {
       var business = form.querySelector("input[name=kind]:checked").value === "business";
       vatField.hidden = !business;
+      inputs.vat_id.disabled = !business;
       inputs.vat_id.required = business;
     });
     form.appendChild(payee);
@@ -141,6 +320,9 @@
     form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary" }, t.submit));
     formStatus = form.appendChild(C.statusLine({ "data-sw-claim-status": true }, "div"));
     form.addEventListener("submit", function (event) { event.preventDefault(); submit(inputs); });
+    // a corrected field loses its error at once
+    form.addEventListener("input", function (event) { clearError(event.target); });
+    form.addEventListener("change", function (event) { if (event.target.type !== "file") clearError(event.target); });
     root.appendChild(form);
 
     root.appendChild(el("h2", {}, t.mine));
@@ -157,6 +339,12 @@
     }).join("");
   }
 
+  function renumber() {
+    Array.prototype.forEach.call(linesBox.querySelectorAll("[data-sw-line] > h3"), function (heading, index) {
+      heading.textContent = t.line + " " + (index + 1);
+    });
+  }
+
   function addLine() {
     var box = el("div", { class: "sw-claims__line", "data-sw-line": true });
     var number = linesBox.children.length + 1;
@@ -166,7 +354,6 @@
       category.appendChild(el("option", { value: item.key }, categoryLabel(item)));
     });
     var today = new Date();
-    var AMOUNT = "\\d{1,9}([.,]\\d{1,2})?";
     var inputs = {
       category: category,
       date: el("input", { name: "date", type: "date", required: true, max: today.toISOString().slice(0, 10) }),
@@ -189,9 +376,9 @@
     });
     Object.keys(policy.per_diem || {}).forEach(function (code) { inputs.country.appendChild(el("option", { value: code }, code)); });
     Object.keys(inputs).forEach(function (name) {
-      var wrapper = box.appendChild(C.field(t[name], inputs[name]));
+      var wrapper = box.appendChild(C.field(t[name === "country" ? "country_of_travel" : name], inputs[name]));
       wrapper.setAttribute("data-sw-field", name);
-      wrapper.appendChild(C.statusLine({ "data-sw-error": name }));  // the API's refusal of this field, next to it
+      withError(wrapper, inputs[name], name);  // a refusal of this field, next to it
     });
     var computed = box.appendChild(el("p", { class: "sw-claims__computed", "data-sw-computed": true, "aria-live": "polite" }));
     var note = box.appendChild(C.statusLine({ "data-sw-line-status": true }));
@@ -200,11 +387,12 @@
     refresh();
     if (number > 1) {
       var remove = el("button", { type: "button", class: "md-button" }, t.remove);
-      remove.addEventListener("click", function () { box.remove(); });
+      remove.addEventListener("click", function () { box.remove(); renumber(); });
       box.appendChild(remove);
     }
     inputs.receipt.addEventListener("change", function () { upload(box, inputs.receipt, note); });
     linesBox.appendChild(box);
+    return box;
   }
 
   // Which fields a line shows follows its category's kind and currency; hidden fields are disabled (not sent, not validated)
@@ -284,40 +472,192 @@
     return null;
   }
 
-  // Presigned POST: the API says where and under which policy; the file goes straight to S3
+
+  // --- receipts: straight to S3, then the API looks at the bytes that arrived ---------------------------
+
+  // Presigned POST: the API says where and under which policy; the file goes straight to S3; then the API
+  // reads its first bytes, so a file that is no PDF, JPEG or PNG (whatever its name) is refused right here
   function upload(box, input, note) {
     delete box.dataset.upload;
+    input.removeAttribute("data-sw-refused");
+    clearError(input);
+    C.status(note, "");
     var file = input.files[0];
     if (!file) return;
-    if (!TYPES[file.type]) { C.status(note, t.bad_type, "error"); return; }
-    if (file.size > MAX || file.size === 0) { C.status(note, t.too_big, "error"); return; }
-    box.dataset.uploading = "1";
+    if (!TYPES[file.type]) { refuseFile(input, { code: "receipt_type" }); return; }
+    if (file.size > MAX || file.size === 0) { refuseFile(input, { code: "receipt_size" }); return; }
+    var attempt = box.dataset.uploading = String(Date.now() + Math.random());
+    var current = function () { return box.dataset.uploading === attempt; };  // a newer choice wins
     C.status(note, t.uploading);
+    var refused = function (reply) { var error = new Error("refused"); error.reply = reply; throw error; };
     C.api("POST", "/claims/uploads", { invite: token, body: { filename: file.name.slice(0, 120), content_type: file.type, size: file.size } })
       .then(function (reply) {
-        if (!reply.ok) throw new Error(C.errorText(reply));
+        if (!reply.ok) refused(reply);
         var data = new FormData();
         Object.keys(reply.body.fields).forEach(function (name) { data.append(name, reply.body.fields[name]); });
         data.append("file", file);
         return fetch(reply.body.url, { method: "POST", body: data }).then(function (response) {
           if (!response.ok) throw new Error("HTTP " + response.status);
-          box.dataset.upload = reply.body.upload;
-          C.status(note, t.uploaded, "ok");
+          if (current()) C.status(note, t.checking);
+          return C.api("GET", "/claims/uploads/" + encodeURIComponent(reply.body.upload), { invite: token });
         });
       })
-      .catch(function (error) { C.status(note, t.upload_failed + " " + error.message, "error"); })
-      .then(function () { delete box.dataset.uploading; });
+      .then(function (reply) {
+        if (!current()) return;
+        if (!reply.ok) refused(reply);
+        box.dataset.upload = reply.body.upload;
+        C.status(note, t.uploaded, "ok");
+      })
+      .catch(function (error) {
+        if (!current()) return;
+        C.status(note, "");
+        var fields = error.reply && error.reply.body && error.reply.body.error && error.reply.body.error.fields;
+        refuseFile(input, fields && fields.length ? fields[0] : { text: error.reply ? refusalText(error.reply) : t.upload_failed });
+      })
+      .then(function () { if (current()) delete box.dataset.uploading; });
   }
+
+  // A chosen file that is refused stays refused (its error is kept over a submit) until another is chosen
+  function refuseFile(input, item) {
+    input.setAttribute("data-sw-refused", "");
+    fieldError(input, item);
+  }
+
+  // --- errors next to their fields, in the page's language, each once ----------------------------------
+
+  // A code with its parameters as a sentence: categories by their label, amounts as money
+  function say(item) {
+    if (item.text) return item.text;
+    var name = item.field ? String(item.field).split(/[.\]]/).pop() : "";
+    var template = t.errors[name + ":" + item.code] || t.errors[item.code] || t.errors.invalid;
+    var values = {};
+    Object.keys(item).forEach(function (param) { values[param] = item[param]; });
+    var category = policy && policy.categories.filter(function (entry) { return entry.key === item.category; })[0];
+    if (category) values.category = categoryLabel(category);
+    ["limit", "amount", "total"].forEach(function (param) { if (item[param] !== undefined) values[param] = C.money(item[param]); });
+    return fill(template, values);
+  }
+
+  function slotOf(control) {
+    return control && document.getElementById(control.id + "-error");
+  }
+
+  // Show `item`'s sentence at `control` (once: the same sentence twice in one slot is said once)
+  function fieldError(control, item) {
+    var slot = slotOf(control);
+    if (!slot) return false;
+    var text = say(item);
+    var said = slot.textContent ? slot.textContent.split("\n") : [];
+    if (said.indexOf(text) < 0) said.push(text);
+    C.status(slot, said.join("\n"), "error");
+    control.setAttribute("aria-invalid", "true");
+    describedBy(control, slot.id, true);
+    return true;
+  }
+
+  function clearError(control) {
+    var slot = slotOf(control);
+    if (!slot || !control.hasAttribute("aria-invalid")) return;
+    C.status(slot, "");
+    control.removeAttribute("aria-invalid");
+    describedBy(control, slot.id, false);
+    var shared = control.getAttribute("data-sw-shares-error");
+    if (shared) { describedBy(control, shared, false); control.removeAttribute("data-sw-shares-error"); }
+  }
+
+  function clearErrors() {
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]:not([data-sw-refused])"), clearError);
+    Array.prototype.forEach.call(form.querySelectorAll("[data-sw-line-status].sw-claims__status--error"), function (node) { C.status(node, ""); });
+    C.status(formStatus, "");
+  }
+
+  // The control a field path of the API names ("payee.iban", "payee.address.town", "lines[1].route.from"),
+  // when it is on the page and shown; else the line's or the form's status
+  function placeOf(path, boxes) {
+    var payee = /^payee\.(?:address\.)?(\w+)$/.exec(path);
+    if (payee) {
+      var found = payeeFields[payee[1]];
+      return found && !found.control.disabled ? { control: found.control } : { general: true };
+    }
+    var line = /^lines(?:\[(\d+)\]|\.(\d+))(?:\.(.+))?$/.exec(path);
+    var box = line && boxes[Number(line[1] || line[2])];
+    if (!box) return { general: true };
+    var parts = (line[3] || "").split(".");
+    var name = parts[0] === "route" ? "route_" + (parts[1] === "to" ? "to" : "from") : parts[0];
+    var control = name && box.querySelector("[data-sw-field=" + name + "] [name]");
+    return control && !control.disabled ? { control: control } : { box: box };
+  }
+
+  // Every problem at its place, each sentence once; a limit over several lines is said at the first of them,
+  // the others point to it; the form's status counts them and the first field gets the focus
+  function showProblems(items, boxes) {
+    var places = 0, first = null, general = [], said = {};
+    items.forEach(function (item) {
+      var place = placeOf(String(item.field || ""), boxes);
+      var text = say(item);
+      var shared = /_limit$/.test(item.code) ? item.code + "|" + item.category : null;
+      if (place.control) {
+        if (shared && said[shared]) {
+          place.control.setAttribute("aria-invalid", "true");
+          place.control.setAttribute("data-sw-shares-error", said[shared]);
+          describedBy(place.control, said[shared], true);
+        } else {
+          fieldError(place.control, { text: text });
+          if (shared) said[shared] = slotOf(place.control).id;
+        }
+        first = first || place.control;
+        places += 1;
+      } else if (place.box) {
+        var note = place.box.querySelector("[data-sw-line-status]");
+        var lines = note.classList.contains("sw-claims__status--error") ? note.textContent.split("\n") : [];
+        if (lines.indexOf(text) < 0) lines.push(text);
+        C.status(note, lines.join("\n"), "error");
+        places += 1;
+      } else if (general.indexOf(text) < 0) {
+        general.push(text);
+      }
+    });
+    var summary = places ? (places === 1 ? t.check_field : fill(t.check_fields, { count: places })) : "";
+    C.status(formStatus, [summary].concat(general).filter(Boolean).join("\n"), "error");
+    if (first) first.focus();
+  }
+
+  // The browser's own checks (required, formats, dates), said like the API's refusals; true when all pass
+  function checkFields() {
+    var items = [];
+    Array.prototype.forEach.call(form.querySelectorAll("input, select"), function (control) {
+      if (control.disabled || control.type === "radio" || control.checkValidity()) return;
+      var state = control.validity, item = null;
+      if (state.valueMissing) item = { code: "required" };
+      else if (state.badInput) item = { code: control.type === "date" ? "invalid_date" : "invalid" };
+      else if (state.rangeOverflow && control.type === "date") item = { code: "date_in_future" };
+      else if (state.tooLong) item = { code: "too_long", max: control.maxLength };
+      else if (state.patternMismatch) item = Object.assign({ field: control.name }, FORMATS[control.name] || { code: "invalid_format" });
+      else item = { code: "invalid" };
+      fieldError(control, item);
+      items.push(control);
+    });
+    Array.prototype.forEach.call(linesBox.querySelectorAll("[data-sw-line]"), function (box) {
+      var receipt = box.querySelector("[name=receipt]");
+      if (!receipt.disabled && receipt.hasAttribute("data-sw-refused")) items.push(receipt);  // a refused file stays refused
+    });
+    if (!items.length) return true;
+    C.status(formStatus, items.length === 1 ? t.check_field : fill(t.check_fields, { count: items.length }), "error");
+    items[0].focus();
+    return false;
+  }
+
+  // --- submitting ------------------------------------------------------------------------------------------
 
   function amount(text) {
     return (text || "").trim().replace(",", ".") || "0";
   }
 
   function submit(inputs) {
-    Array.prototype.forEach.call(form.querySelectorAll("[data-sw-line-status].sw-claims__status--error, [data-sw-error]"), function (node) { C.status(node, ""); });
-    if (!form.reportValidity()) return;
+    clearErrors();
     var boxes = Array.prototype.slice.call(linesBox.querySelectorAll("[data-sw-line]"));
     if (boxes.some(function (box) { return box.dataset.uploading; })) { C.status(formStatus, t.wait_uploads, "error"); return; }
+    if (!checkFields()) return;
     var kind = form.querySelector("input[name=kind]:checked").value;
     var body = {
       payee: {
@@ -347,44 +687,45 @@
     if (kind === "business") body.payee.vat_id = inputs.vat_id.value.trim();
     C.status(formStatus, t.loading);
     C.api("POST", "/claims", { invite: token, key: key, body: body }).then(function (reply) {
-      if (!reply.ok) { showErrors(reply, boxes); return; }
+      if (!reply.ok) {
+        var fields = reply.body && reply.body.error && reply.body.error.fields;
+        if (fields && fields.length) showProblems(fields, boxes);
+        else C.status(formStatus, refusalText(reply), "error");
+        return;
+      }
       C.status(formStatus, t.submitted, "ok");
+      confirm(reply.body, inputs.holder.value.trim());
       key = C.newKey();
-      form.reset();
-      boxes[0].dispatchEvent(new Event("change"));  // the first line's fields follow its reset category
-      boxes.slice(1).forEach(function (box) { box.remove(); });
-      delete boxes[0].dataset.upload;
-      C.status(boxes[0].querySelector("[data-sw-line-status]"), "");
+      // the next claim: fresh lines; the payee (who is paid, where, which account) stays as it was
+      boxes.forEach(function (box) { box.remove(); });
+      addLine();
       loadMine();
     });
   }
 
-  // The API names each problem "lines[i].field: message" (policy) or "lines.i.field: …" (format)
-  function showErrors(reply, boxes) {
-    var message = C.errorText(reply);
-    var general = [];
-    message.split("; ").forEach(function (part) {
-      var match = /^lines(?:\[(\d+)\]|\.(\d+))\.?([\w.]*):\s*(.*)$/.exec(part);
-      var index = match ? Number(match[1] || match[2]) : -1;
-      var field = match && boxes[index] && fieldError(boxes[index], match[3]);
-      if (field) {
-        C.status(field, (field.textContent ? field.textContent + " " : "") + match[4], "error");
-      } else if (match && boxes[index]) {
-        var note = boxes[index].querySelector("[data-sw-line-status]");
-        C.status(note, (note.classList.contains("sw-claims__status--error") ? note.textContent + " " : "") + (match[3] ? match[3] + ": " : "") + match[4], "error");
-      } else {
-        general.push(part);
-      }
+  // What was filed, as the server priced it: the reference, the lines, the total, where it is paid, what happens next
+  function confirm(claim, holder) {
+    done.textContent = "";
+    done.appendChild(el("h2", {}, t.done_title));
+    var reference = done.appendChild(el("p", { class: "sw-claims__reference" }, t.reference + ": "));
+    reference.appendChild(el("strong", { "data-sw-reference": true }, claim.id));
+    reference.appendChild(document.createTextNode(" – " + t.reference_hint));
+    var list = C.table({ class: "sw-claims__table", "data-sw-summary": true }, [t.date, t.category, t.description, t.amount]);
+    (claim.lines || []).forEach(function (line) {
+      var category = policy.categories.filter(function (item) { return item.key === line.category; })[0];
+      C.cells(list.body.appendChild(el("tr")), [C.date(line.date), category ? categoryLabel(category) : line.category,
+                                                  line.description, C.money(line.gross)]);
     });
-    C.status(formStatus, general.length ? general.join("; ") : message, "error");
-  }
-
-  // The error slot next to the field the API named ("route.from" -> route_from), when that field is shown
-  function fieldError(box, path) {
-    var parts = path.split(".");
-    var name = parts[0] === "route" ? "route_" + (parts[1] === "to" ? "to" : "from") : parts[0];
-    var slot = box.querySelector("[data-sw-error=" + name + "]");
-    return slot && !slot.parentNode.hidden ? slot : null;
+    var sum = list.body.appendChild(el("tr", { class: "sw-claims__sum" }));
+    sum.appendChild(el("th", { scope: "row", colspan: "3" }, t.total));
+    sum.appendChild(el("td", { "data-sw-total": true }, C.money(claim.total)));
+    done.appendChild(list.table);
+    if (claim.iban) done.appendChild(el("p", {}, t.paid_to + ": " + holder + ", " + claim.iban));
+    done.appendChild(el("h3", {}, t.next_title));
+    var next = done.appendChild(el("ul"));
+    [t.next_review, t.next_pay, t.next_reject, t.next_more].forEach(function (text) { next.appendChild(el("li", {}, text)); });
+    done.hidden = false;
+    done.focus();
   }
 
   // Each status change of a claim with its date (and, on rejection, the reason): never who decided
@@ -400,12 +741,12 @@
   function loadMine() {
     C.api("GET", "/claims/mine", { invite: token }).then(function (reply) {
       mineBox.textContent = "";
-      if (!reply.ok) { mineBox.appendChild(el("p", { class: "sw-claims__status sw-claims__status--error" }, C.errorText(reply))); return; }
+      if (!reply.ok) { mineBox.appendChild(el("p", { class: "sw-claims__status sw-claims__status--error" }, refusalText(reply))); return; }
       if (!reply.body.claims.length) { mineBox.appendChild(el("p", {}, t.none)); return; }
-      var list = C.table({ class: "sw-claims__table" }, [t.submitted_at, t.total, t.status, t.reason, t.history]);
+      var list = C.table({ class: "sw-claims__table" }, [t.submitted_at, t.reference, t.total, t.status, t.reason, t.history]);
       reply.body.claims.forEach(function (claim) {
         var tr = list.body.appendChild(C.cells(el("tr", { "data-claim": claim.id, "data-status": claim.status }),
-          [C.dateTime(claim.submitted_at), C.money(claim.total), t["status_" + claim.status] || claim.status, claim.reason || ""]));
+          [C.dateTime(claim.submitted_at), claim.id, C.money(claim.total), t["status_" + claim.status] || claim.status, claim.reason || ""]));
         tr.appendChild(el("td")).appendChild(statusSteps(claim.history || []));
       });
       mineBox.appendChild(list.table);
