@@ -113,6 +113,8 @@ def validation_fields(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
             code = VALIDATION_CODES.get(kind, kind)
         context = error.get("ctx") or {}
         location = (*error.get("loc", ()), *([context["at"]] if isinstance(context.get("at"), str) else []))
+        if code == "malformed_json":
+            location = ("body",)  # Powertools puts the character position where a field would be
         item = {"field": field_path(location), "code": code}
         if code == kind:  # our own codes (claims.model.refusal) carry their own parameters
             item.update({name: str(value) for name, value in context.items()
