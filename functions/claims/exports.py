@@ -56,6 +56,45 @@ def to_csv(claims: Iterable[dict]) -> str:
     return "\ufeff" + out.getvalue()
 
 
+# The same rows for German spreadsheet programs (Excel, LibreOffice with a German locale): ';' between
+# cells, a decimal comma in amounts, dates as TT.MM.JJJJ, German headings and yes/no; UTF-8 with a BOM.
+CSV_COLUMNS_DE = (
+    "Abrechnung", "Status", "Eingereicht", "Kampagne", "Empfänger", "Art", "USt-IdNr.", "IBAN", "Straße", "PLZ",
+    "Ort", "Land", "Position", "Datum", "Kategorie", "Beschreibung", "Brutto", "USt", "Währung", "Beleg",
+    "Duplikat vermutet",
+)
+
+
+def to_csv_de(claims: Iterable[dict]) -> str:
+    """`to_csv` for German spreadsheets: ';'-separated, amounts '12,50', dates '24.11.2026', UTF-8 with a BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS_DE)
+    for claim in claims:
+        payee, address = claim["payee"], claim["payee"]["address"]
+        flagged = bool(claim.get("flags"))
+        for index, line in enumerate(claim["lines"]):
+            writer.writerow([cell(value) for value in (
+                claim["id"], claim["status"], claim["submitted_at"], claim.get("campaign", ""), payee["holder"],
+                payee["kind"], payee.get("vat_id") or "", payee["iban"], address["street"], address["postcode"],
+                address["town"], address["country"], index + 1, _german_date(line["date"]), line["category"],
+                line["description"], _decimal_comma(int(line["gross"])), _decimal_comma(int(line["vat"])),
+                line["currency"], line.get("receipt_key") or "", "ja" if flagged else "nein",
+            )])
+    return "\ufeff" + out.getvalue()
+
+
+def _decimal_comma(cents: int) -> str:
+    return money_text(cents).replace(".", ",")  # no thousands separator: a spreadsheet reads 1234,50 as a number
+
+
+def _german_date(value: str) -> str:
+    try:
+        return date.fromisoformat(str(value)).strftime("%d.%m.%Y")
+    except ValueError:
+        return str(value)
+
+
 class NothingToPay(ValueError):
     """No claim can be written to a SEPA file: none approved, or every one skipped (`skipped` says why)."""
 

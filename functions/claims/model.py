@@ -225,7 +225,8 @@ class RunDecisionIn(BaseModel):
 
 
 class InviteIn(BaseModel):
-    """The body of POST /invites: who is invited, for which campaign, for how long."""
+    """The body of POST /invites: who is invited, for which campaign, for how long, in which language
+    (of the claim page the link opens; German when not given)."""
 
     model_config = STRICT
 
@@ -233,3 +234,4 @@ class InviteIn(BaseModel):
     email: Text = Field(max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
     campaign: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")
     days: StrictInt = Field(default=30, ge=1, le=90)
+    language: Literal["de", "en"] = "de"

@@ -266,6 +266,7 @@ def decide(claim: dict, to: str, audit: dict, changes: dict) -> None:
 
 RUN_FIELDS = ("id", "status", "created_at", "creator", "creator_name", "count", "total", "execution_date",
               "file_key", "executed", "decided_at", "decided_by", "decided_by_name", "reason", "skipped")
+RUN_KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")  # read to continue the list after a run, never returned
 
 
 def put_run(run: dict) -> None:
@@ -289,13 +290,12 @@ def list_runs(limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
     """Runs newest first, without their claim ids (a run may hold thousands)."""
     request = {"TableName": table(), "IndexName": "gsi1", "KeyConditionExpression": "gsi1pk = :v",
                "ExpressionAttributeValues": _values(v="RUNS"), "ScanIndexForward": False, "Limit": limit,
-               "ProjectionExpression": ", ".join(f"#{name}" for name in RUN_FIELDS),
-               "ExpressionAttributeNames": {f"#{name}": name for name in RUN_FIELDS}}
+               "ProjectionExpression": ", ".join(f"#{name}" for name in RUN_FIELDS + RUN_KEYS),
+               "ExpressionAttributeNames": {f"#{name}": name for name in RUN_FIELDS + RUN_KEYS}}
     if cursor:
         request["ExclusiveStartKey"] = cursors.decode(cursor, "gsi1|RUNS")
-    response = client("dynamodb").query(**request)
-    last = response.get("LastEvaluatedKey")
-    return [_plain(item) for item in response.get("Items", [])], cursors.encode(last, "gsi1|RUNS") if last else None
+    items, last = _one_ahead(request, limit, RUN_KEYS)
+    return [_strip(_plain(item)) for item in items], cursors.encode(last, "gsi1|RUNS") if last else None
 
 
 def claims_by_id(ids: list[str]) -> list[dict]:
@@ -473,9 +473,22 @@ def _page(index: str, key: str, value: str, limit: int, cursor: str | None) -> t
                "ExpressionAttributeValues": _values(v=value), "ScanIndexForward": False, "Limit": limit}
     if cursor:
         request["ExclusiveStartKey"] = cursors.decode(cursor, f"{index}|{value}")
-    response = client("dynamodb").query(**request)
-    last = response.get("LastEvaluatedKey")
-    return [_strip(_plain(item)) for item in response.get("Items", [])], cursors.encode(last, f"{index}|{value}") if last else None
+    items, last = _one_ahead(request, limit, ("pk", "sk", key, f"{index}sk"))
+    return [_strip(_plain(item)) for item in items], cursors.encode(last, f"{index}|{value}") if last else None
+
+
+def _one_ahead(request: dict, limit: int, key_names: tuple[str, ...]) -> tuple[list[dict], dict | None]:
+    """A query's first `limit` items and the key to continue after them, None when nothing follows.
+
+    It reads one item more than asked: DynamoDB's LastEvaluatedKey after exactly the last item would
+    promise a next page that is empty ("load more" showing nothing, then vanishing).
+    """
+    response = client("dynamodb").query(**{**request, "Limit": limit + 1})
+    items = response.get("Items", [])
+    if len(items) > limit:
+        items = items[:limit]
+        return items, {name: items[-1][name] for name in key_names}
+    return items, response.get("LastEvaluatedKey")  # fewer items: only DynamoDB's 1 MB page end continues
 
 
 def _strip(item: dict) -> dict:

@@ -32,7 +32,8 @@ def summary(claim: dict) -> dict:
     return {"id": claim["id"], "status": claim["status"], "submitted_at": claim["submitted_at"],
             "campaign": claim.get("campaign"), "payee": claim["payee"]["holder"],
             "iban": mask_iban(claim["payee"]["iban"]), "total": money_text(claim["total"]),
-            "currency": "EUR", "lines": len(claim["lines"]), "flags": len(claim.get("flags") or [])}
+            "currency": "EUR", "lines": len(claim["lines"]), "flags": len(claim.get("flags") or []),
+            "decided_by": claim.get("decided_by_name")}  # the name of who decided last (decisions since names were kept)
 
 
 def own(claim: dict) -> dict:
@@ -67,5 +68,6 @@ def history(audit: list[dict]) -> list[dict]:
 def invite(item: dict, now_iso: str) -> dict:
     state = "revoked" if item.get("revoked_at") else "expired" if item["expires_at"] <= now_iso else "active"
     return {"id": item["id"], "name": item["name"], "email": item["email"], "campaign": item["campaign"],
+            "language": item.get("language") or "de",  # invites from before the choice were German
             "created_at": item["created_at"], "expires_at": item["expires_at"], "state": state,
             "revoked_at": item.get("revoked_at")}

@@ -29,7 +29,8 @@ PAGE = 50
 def invite():
     found = current_caller(router)
     return {"name": found["name"], "campaign": found["campaign"], "campaign_name": campaigns.name_of(found["campaign"]),
-            "expires_at": found["expires_at"], "policy": policy.current().public()}
+            "expires_at": found["expires_at"], "language": found.get("language") or "de",  # older invites: German
+            "policy": policy.current().public()}
 
 
 @router.post("/claims")
@@ -55,12 +56,14 @@ def mine():
 @router.get("/claims")
 @allow(access.staff_with("finance"))
 def listing(status: Annotated[Literal["submitted", "approved", "in_payment", "rejected", "paid"], Query()] = "submitted",
-            cursor: Annotated[str | None, Query(max_length=600)] = None):
+            cursor: Annotated[str | None, Query(max_length=600)] = None,
+            limit: Annotated[int | None, Query(ge=1, le=100)] = None):  # default: PAGE
     stats = store.status_items(rules.STATUSES)
+    limit = limit or PAGE
     if cursor:
-        claims, next_cursor = store.claims_by_status(status, PAGE, cursor)
+        claims, next_cursor = store.claims_by_status(status, limit, cursor)
     else:
-        claims, next_cursor = store.first_page(status, stats[status], PAGE)
+        claims, next_cursor = store.first_page(status, stats[status], limit)
     return {"status": status, "claims": [_named(views.summary(claim)) for claim in claims], "next": next_cursor,
             "totals": {name: {"count": item.get("count", 0), "total": money_text(item.get("total", 0))}
                        for name, item in stats.items()}}
@@ -98,7 +101,8 @@ def decide(claim_id: str, decision: DecisionIn):
     except rules.TransitionError as error:
         raise Conflict(str(error), code="status_changed") from None
     at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
-    changes = {f"{to}_at": at, **({"reason": decision.reason} if decision.reason else {})}
+    changes = {f"{to}_at": at, **({"reason": decision.reason} if decision.reason else {}),
+               **({"decided_by_name": caller.name} if caller.name else {})}  # the list names who decided last
     # the approver's name from their token: a finance decision must be attributable (DESIGN.md, Privacy)
     audit = {"at": at, "actor": caller.actor, "name": caller.name, "role": "finance", "from": decision.expected, "to": to,
              "reason": decision.reason, "duplicates_confirmed": decision.confirm_duplicates or None}

@@ -20,9 +20,14 @@ router = Router()
 logger = Logger(service="claims", child=True)
 
 
-# The link carries the token in the fragment: it never reaches a server log
-def _link(token: str) -> str:
-    return f"{os.environ.get('SITE_URL', '').rstrip('/')}/claim/#invite={token}"
+# The link carries the token in the fragment: it never reaches a server log. It opens the claim page of
+# the invite's language: the German build at the site's root, the English one under /en/ (same paths).
+CLAIM_PAGES = {"de": "/claim/", "en": "/en/claim/"}
+PAGE = 50
+
+
+def _link(token: str, language: str) -> str:
+    return f"{os.environ.get('SITE_URL', '').rstrip('/')}{CLAIM_PAGES[language]}#invite={token}"
 
 
 @router.post("/invites")
@@ -34,18 +39,20 @@ def create(invite: InviteIn):
     invite_id, token, hashed = access.new_token()
     created_at = now.isoformat(timespec="microseconds")
     item = {"id": invite_id, "name": invite.name, "email": invite.email, "campaign": invite.campaign,
-            "created_at": created_at,
+            "language": invite.language, "created_at": created_at,
             "expires_at": (now + timedelta(days=invite.days)).isoformat(timespec="microseconds"),
             "token_hash": hashed, "creator": caller.actor}
     store.put_invite(item)
-    logger.info("invite created", extra={"invite": invite_id, "campaign": invite.campaign, "days": invite.days})
-    return {**views.invite(item, created_at), "token": token, "link": _link(token)}, 201
+    logger.info("invite created", extra={"invite": invite_id, "campaign": invite.campaign, "days": invite.days,
+                                         "language": invite.language})
+    return {**views.invite(item, created_at), "token": token, "link": _link(token, invite.language)}, 201
 
 
 @router.get("/invites")
 @allow(access.staff_with("comms"))
-def listing(cursor: Annotated[str | None, Query(max_length=600)] = None):
-    items, next_cursor = store.list_invites(50, cursor)
+def listing(cursor: Annotated[str | None, Query(max_length=600)] = None,
+            limit: Annotated[int | None, Query(ge=1, le=100)] = None):  # default: PAGE
+    items, next_cursor = store.list_invites(limit or PAGE, cursor)
     now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     return {"invites": [views.invite(item, now) for item in items], "next": next_cursor}
 
