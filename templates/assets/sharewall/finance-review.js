@@ -13,8 +13,13 @@
       signin: "Melde dich an, um Abrechnungen zu prüfen.", signin_link: "Anmelden",
       forbidden: "Abrechnungen prüft die Buchhaltung; deinem Konto fehlt diese Rolle.",
       date: "Eingereicht", payee: "Empfänger", iban: "IBAN", campaign: "Kampagne", total: "Summe", flags: "Hinweise",
-      open: "Öffnen", none: "Keine Abrechnungen in diesem Status.", more: "Weitere laden", count: "{count} Abrechnungen, {total}",
-      export_csv: "CSV für die Buchhaltung", exports: "Exporte",
+      open: "Öffnen", none: "Keine Abrechnungen in diesem Status.", more: "Weitere laden",
+      count_one: "{count} Abrechnung, {total}", count_other: "{count} Abrechnungen, {total}",
+      export_csv: "CSV (international: Komma als Trenner, Dezimalpunkt)",
+      export_csv_de: "CSV für Excel und LibreOffice auf Deutsch (Semikolon, Dezimalkomma)",
+      exports_intro: "Beide Dateien enthalten alle genehmigten Abrechnungen, eine Zeile je Auslage.", exports: "Exporte",
+      expense_date: "Datum der Auslage", decided_by: "Entschieden von",
+      role_finance: "Buchhaltung", role_influencer: "Influencer", role_comms: "Kommunikation", invite: "Einladung",
       detail: "Abrechnung", address: "Anschrift", kind: "Art", private: "Privatperson", business: "Unternehmen", vat_id: "USt-IdNr.",
       lines: "Auslagen", category: "Kategorie", description: "Beschreibung", gross: "Brutto", vat: "USt", receipt: "Beleg",
       show_receipt: "Beleg ansehen", no_receipt: "ohne Beleg", duplicate: "Mögliches Duplikat", kind_receipt: "gleicher Beleg",
@@ -23,6 +28,7 @@
       partial_day: "An-/Abreisetag", hours: "Std.", in_claims: "in Abrechnung", same_claim: "in dieser Abrechnung, Auslage",
       audit: "Verlauf", who: "Wer", when: "Wann", from: "Von", to: "Nach", reason: "Begründung", note: "Notiz",
       approve: "Genehmigen", reject: "Ablehnen", pay: "Als bezahlt markieren", reason_label: "Begründung (für die Ablehnung nötig)",
+      reason_needed: "Bitte eine Begründung für die Ablehnung angeben.", reason_long: "Zu lang: höchstens 500 Zeichen.",
       confirm_dup: "Ich habe die Hinweise geprüft (Duplikate, Limits, Kurse).", self_invited: "Du hast die Einladung zu dieser Abrechnung erstellt; genehmigen muss jemand anderes.",
       decided: "Gespeichert: {status}.", close: "Schließen", line: "Auslage",
     },
@@ -31,8 +37,13 @@
       signin: "Sign in to review claims.", signin_link: "Sign in",
       forbidden: "Finance reviews claims; your account lacks that role.",
       date: "Submitted", payee: "Payee", iban: "IBAN", campaign: "Campaign", total: "Total", flags: "Flags",
-      open: "Open", none: "No claims in this status.", more: "Load more", count: "{count} claims, {total}",
-      export_csv: "CSV for accounting", exports: "Exports",
+      open: "Open", none: "No claims in this status.", more: "Load more",
+      count_one: "{count} claim, {total}", count_other: "{count} claims, {total}",
+      export_csv: "CSV (international: comma separator, decimal point)",
+      export_csv_de: "CSV for German Excel and LibreOffice (semicolon, decimal comma)",
+      exports_intro: "Both files hold every approved claim, one row per expense.", exports: "Exports",
+      expense_date: "Expense date", decided_by: "Decided by",
+      role_finance: "finance", role_influencer: "influencer", role_comms: "comms", invite: "invitation",
       detail: "Claim", address: "Address", kind: "Kind", private: "private person", business: "business", vat_id: "VAT id",
       lines: "Expenses", category: "Category", description: "Description", gross: "Gross", vat: "VAT", receipt: "Receipt",
       show_receipt: "View receipt", no_receipt: "no receipt", duplicate: "Possible duplicate", kind_receipt: "same receipt",
@@ -41,6 +52,7 @@
       partial_day: "arrival/departure day", hours: "h", in_claims: "in claim", same_claim: "in this claim, expense",
       audit: "History", who: "Who", when: "When", from: "From", to: "To", reason: "Reason", note: "Note",
       approve: "Approve", reject: "Reject", pay: "Mark as paid", reason_label: "Reason (required to reject)",
+      reason_needed: "Please give a reason for the rejection.", reason_long: "Too long: at most 500 characters.",
       confirm_dup: "I have checked the flags (duplicates, limits, rates).", self_invited: "You created the invite of this claim; someone else must approve it.",
       decided: "Saved: {status}.", close: "Close", line: "Expense",
     },
@@ -48,18 +60,33 @@
   var STATUSES = ["submitted", "approved", "in_payment", "rejected", "paid"];
   var el = C.element;
   var current = "submitted";
-  var cursor = null;
+  var cursor = null;      // where the next page of `current` starts; null: nothing follows
+  var request = 0;        // the latest list request: older answers (another tab, a reload) are dropped
+  var loadingMore = false;
+  var plural = new Intl.PluralRules(C.lang);
+  var count = new Intl.NumberFormat(C.lang);
+  var categories = {};    // key -> label {de, en}, from the published expense policy
+  var claimPage = new URL(root.getAttribute("data-claim-page"), location.href);
+  // the site's root (the German build; the English one lives under en/): where the build publishes sharewall/*.json
+  var homes = ((window.Sharewall || {}).config || {}).ui && window.Sharewall.config.ui.homes;
+  var rootPath = claimPage.pathname.replace(/claim\/$/, "");
+  if (C.lang === "en") rootPath = rootPath.replace(/en\/$/, "");
+  var siteRoot = homes && homes.de ? new URL(homes.de, location.href) : new URL(rootPath, claimPage);
 
   var status = root.appendChild(C.statusLine());
   var tabs = root.appendChild(el("div", { class: "sw-claims__tabs", role: "group", "aria-label": t.detail }));
   var summary = root.appendChild(el("p", { class: "sw-claims__summary", "data-sw-summary": true }));
-  var claims = C.table({ class: "sw-claims__table", "data-sw-claims": true }, [t.date, t.payee, t.iban, t.campaign, t.total, t.flags, ""]);
+  var claims = C.table({ class: "sw-claims__table", "data-sw-claims": true },
+                       [t.date, t.payee, t.iban, t.campaign, t.total, t.flags, t.decided_by, ""]);
+  var decidedHead = claims.table.querySelectorAll("th")[6];
   root.appendChild(claims.table);
   var tbody = claims.body;
-  var more = root.appendChild(el("button", { type: "button", class: "md-button", hidden: true }, t.more));
+  var more = root.appendChild(el("button", { type: "button", class: "md-button", hidden: true, "data-sw-more": true }, t.more));
   var exportsBox = root.appendChild(el("div", { class: "sw-claims__exports" }));
   exportsBox.appendChild(el("h2", {}, t.exports));
+  exportsBox.appendChild(el("p", {}, t.exports_intro));
   var csvButton = exportsBox.appendChild(el("button", { type: "button", class: "md-button", "data-sw-export": "csv" }, t.export_csv));
+  var csvGermanButton = exportsBox.appendChild(el("button", { type: "button", class: "md-button", "data-sw-export": "csv-de" }, t.export_csv_de));
   var exportStatus = exportsBox.appendChild(C.statusLine());
   var detail = root.appendChild(el("section", { class: "sw-claims__detail", "data-sw-detail": true, hidden: true, tabindex: "-1" }));
 
@@ -72,6 +99,7 @@
   });
 
   csvButton.addEventListener("click", function () { exportFile("/claims/export.csv?status=approved", "claims.csv"); });
+  csvGermanButton.addEventListener("click", function () { exportFile("/claims/export.csv?status=approved&dialect=de", "claims-de.csv"); });
   document.addEventListener("sharewall:claims-changed", function () { load(false); });  // a payment run moved claims
 
   // One export saved as a file; a refusal stays in the exports' status line
@@ -88,34 +116,50 @@
     load(false);
   }
 
+  // The first page of `current` (append false: replaces the rows) or the page after the last one shown.
+  // A click while the next page is on its way, or with nothing following, does nothing: no row twice.
   function load(append) {
     if (!C.staffToken()) { C.signInHint(status, t.signin, t.signin_link); return; }
+    if (append && (!cursor || loadingMore)) return;
+    var mine = ++request;
+    loadingMore = append;
+    more.disabled = true;
+    if (!append) { cursor = null; more.hidden = true; }
     C.status(status, t.loading);
-    var query = "?status=" + current + (append && cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+    var query = "?status=" + current + (append ? "&cursor=" + encodeURIComponent(cursor) : "");
     C.api("GET", "/claims" + query).then(function (reply) {
+      if (mine !== request) return;  // another tab or a reload was asked for since
+      loadingMore = false;
+      more.disabled = false;
       if (!reply.ok) { C.refuse(reply, status, t); return; }
       C.status(status, "");
       if (!append) tbody.textContent = "";
       STATUSES.forEach(function (name) {
         var totals = reply.body.totals[name];
-        tabButtons[name].textContent = t[name] + " (" + totals.count + ")";
+        tabButtons[name].textContent = t[name] + " (" + count.format(totals.count) + ")";
       });
       var totals = reply.body.totals[current];
-      summary.textContent = t.count.replace("{count}", totals.count).replace("{total}", C.money(totals.total));
-      reply.body.claims.forEach(function (claim) { tbody.appendChild(row(claim)); });
+      summary.textContent = t["count_" + (plural.select(totals.count) === "one" ? "one" : "other")]
+        .replace("{count}", count.format(totals.count)).replace("{total}", C.money(totals.total));
+      decidedHead.hidden = current === "submitted";
+      reply.body.claims.forEach(function (claim) {
+        if (!tbody.querySelector('tr[data-claim="' + CSS.escape(claim.id) + '"]')) tbody.appendChild(row(claim));
+      });
       if (!tbody.children.length) {
         var empty = el("tr");
-        empty.appendChild(el("td", { colspan: "7" }, t.none));
+        empty.appendChild(el("td", { colspan: "8" }, t.none));
         tbody.appendChild(empty);
       }
-      cursor = reply.body.next;
+      cursor = reply.body.next || null;
       more.hidden = !cursor;
     });
   }
 
   function row(claim) {
     var tr = C.cells(el("tr", { "data-claim": claim.id }), [C.dateTime(claim.submitted_at), claim.payee, claim.iban,
-                                                            C.campaignName(claim.campaign_name, claim.campaign), C.money(claim.total), claim.flags ? "⚠ " + claim.flags : ""]);
+                                                            C.campaignName(claim.campaign_name, claim.campaign), C.money(claim.total), claim.flags ? "⚠ " + claim.flags : "",
+                                                            claim.decided_by || "–"]);
+    tr.lastChild.hidden = claim.status === "submitted";  // nobody decided yet: the column is left out
     var open = el("button", { type: "button", class: "md-button", "data-sw-open": claim.id, "aria-label": t.open + ": " + claim.payee }, t.open);
     open.addEventListener("click", function () { show(claim.id); });
     tr.appendChild(el("td")).appendChild(open);
@@ -152,9 +196,9 @@
 
     detail.appendChild(el("h3", {}, t.lines));
     var lines = C.table({ class: "sw-claims__table", "data-sw-lines": true },
-                        [t.date, t.category, t.description, t.priced, t.gross, t.vat, t.receipt]);
+                        [t.expense_date, t.category, t.description, t.priced, t.gross, t.vat, t.receipt]);
     claim.lines.forEach(function (line, index) {
-      var tr = lines.body.appendChild(C.cells(el("tr"), [C.date(line.date), line.category, line.description,
+      var tr = lines.body.appendChild(C.cells(el("tr"), [C.date(line.date), categoryName(line.category), line.description,
                                                           pricedText(line), C.money(line.gross, line.currency), C.money(line.vat, line.currency)]));
       var cell = tr.appendChild(el("td"));
       if (line.receipt_url) {
@@ -173,7 +217,7 @@
       claim.flags.forEach(function (flag) {
         var where = flag.claims.map(function (other) { return t.in_claims + " " + other.slice(0, 8); })
           .concat(flag.lines.map(function (other) { return t.same_claim + " " + (other + 1); }))
-          .concat(flag.kind === "limit" ? [flag.category + " " + C.money(flag.total) + " > " + C.money(flag.limit)] : [])
+          .concat(flag.kind === "limit" ? [categoryName(flag.category) + " " + C.money(flag.total) + " > " + C.money(flag.limit)] : [])
           .concat(flag.kind === "rate" ? [flag.original + " " + flag.currency + " × " + flag.rate + " = " + C.money(flag.gross)] : []);
         list.appendChild(el("li", {}, t.line + " " + (flag.line + 1) + ": " + t["kind_" + flag.kind] + " – " + where.join(", ")));
       });
@@ -183,7 +227,9 @@
     var audit = C.table({ class: "sw-claims__table", "data-sw-audit": true }, [t.when, t.who, t.from, t.to, t.reason]);
     claim.audit.forEach(function (entry) {
       // a finance decision names its author (the token's name); other steps show role and pseudonym
-      var who = entry.name ? entry.name + " (" + entry.role + ")" : entry.role + " " + String(entry.actor || "").slice(0, 12);
+      var role = t["role_" + entry.role] || entry.role;
+      var actor = String(entry.actor || "").replace(/^invite:/, t.invite + " ").slice(0, 24);
+      var who = entry.name ? entry.name + " (" + role + ")" : role + " – " + actor;
       audit.body.appendChild(C.cells(el("tr"), [C.dateTime(entry.at), who,
                                                 entry.from ? t[entry.from] : "–", t[entry.to] || entry.to, entry.reason || ""]));
     });
@@ -215,8 +261,11 @@
     var note = C.statusLine();
     var reason = el("textarea", { name: "reason", rows: "2", maxlength: "500" });
     var confirm = el("input", { type: "checkbox", name: "confirm_duplicates" });
+    var reasonError = C.statusLine({ "data-sw-field-error": "reason" });
     if (claim.status === "submitted") {
-      form.appendChild(C.field(t.reason_label, reason));
+      var reasonField = form.appendChild(C.field(t.reason_label, reason));
+      reasonError.id = reason.id + "-error";
+      reasonField.appendChild(reasonError);
       if (claim.flags.length) {
         var label = el("label", { class: "sw-field sw-field--choice" });
         label.appendChild(confirm);
@@ -232,16 +281,31 @@
     form.appendChild(note);
     detail.appendChild(form);
 
+    // The reason's problem below the reason, in the page's language (replaced, never added twice)
+    function reasonProblem(text) {
+      C.status(reasonError, text, text ? "error" : "");
+      if (text) { reason.setAttribute("aria-invalid", "true"); reason.setAttribute("aria-describedby", reasonError.id); }
+      else { reason.removeAttribute("aria-invalid"); reason.removeAttribute("aria-describedby"); }
+    }
+
     function button(action) {
       var node = el("button", { type: "button", class: "md-button" + (action === "reject" ? "" : " md-button--primary"), "data-sw-action": action }, t[action]);
       if (action === "approve" && claim.self_invited) node.disabled = true;
       node.addEventListener("click", function () {
-        if (action === "reject" && !reason.value.trim()) { C.status(note, t.reason_label, "error"); reason.focus(); return; }
+        reasonProblem("");
+        if (action === "reject" && !reason.value.trim()) { C.status(note, ""); reasonProblem(t.reason_needed); reason.focus(); return; }
         var body = { action: action, expected: claim.status };
         if (reason.value.trim()) body.reason = reason.value.trim();
         if (action === "approve") body.confirm_duplicates = confirm.checked;
         C.status(note, t.loading);
         C.api("POST", "/claims/" + encodeURIComponent(claim.id) + "/decision", { body: body }).then(function (reply) {
+          var fields = (reply.body && reply.body.error && reply.body.error.fields) || [];
+          var onReason = fields.filter(function (item) { return item.field === "reason"; })[0];
+          if (!reply.ok && onReason) {
+            C.status(note, "");
+            reasonProblem(onReason.code === "too_long" ? t.reason_long : t.reason_needed);
+            return;
+          }
           if (!reply.ok) { C.refuse(reply, note, t); return; }
           C.status(status, t.decided.replace("{status}", t[reply.body.status]), "ok");
           show(claim.id);
@@ -252,6 +316,20 @@
     }
   }
 
+  // A category's label from the published expense policy in the page's language, else English, else its key
+  function categoryName(key) {
+    var label = (categories[key] || {}).label;
+    if (!label) return key;
+    return typeof label === "string" ? label : label[C.lang] || label.en || key;
+  }
+
+  function loadPolicy() {
+    return fetch(new URL("sharewall/expenses.json", siteRoot).href).then(function (response) {
+      return response.ok ? response.json() : {};
+    }).then(function (policy) { categories = policy.categories || {}; }, function () { categories = {}; });
+  }
+
   more.addEventListener("click", function () { load(true); });
+  loadPolicy();  // only the detail needs it; the list does not wait
   load(false);
 })();

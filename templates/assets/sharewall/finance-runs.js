@@ -11,7 +11,7 @@
     de: {
       runs: "Zahlungsläufe", create: "Zahlungslauf erstellen", creating: "Zahlungslauf wird erstellt …", loading: "Lädt …",
       intro: "Ein Zahlungslauf nimmt alle genehmigten Abrechnungen auf, die noch in keinem Lauf sind, und erzeugt einmalig die SEPA-Datei dafür. Bestätigen oder stornieren muss ihn jemand anderes.",
-      created: "Zahlungslauf {id}: {count} Abrechnungen, {total}.", skipped: "Nicht aufgenommen (Empfängerdaten nicht SEPA-tauglich): {list}",
+      created: "Zahlungslauf {id}: {count} Abrechnungen, {total}.", created_one: "Zahlungslauf {id}: 1 Abrechnung, {total}.", skipped: "Nicht aufgenommen (Empfängerdaten nicht SEPA-tauglich): {list}",
       nothing: "Nichts zu bezahlen: keine genehmigten Abrechnungen außerhalb eines Zahlungslaufs.",
       none: "Noch keine Zahlungsläufe.", more: "Weitere laden",
       created_at: "Erstellt", status: "Status", count: "Abrechnungen", total: "Summe", files: "Dateien", actions: "",
@@ -27,7 +27,7 @@
     en: {
       runs: "Payment runs", create: "Create payment run", creating: "Creating the payment run …", loading: "Loading …",
       intro: "A payment run takes every approved claim not yet in a run and writes its SEPA file once. Someone else must confirm or cancel it.",
-      created: "Payment run {id}: {count} claims, {total}.", skipped: "Left out (payee data a SEPA file cannot hold): {list}",
+      created: "Payment run {id}: {count} claims, {total}.", created_one: "Payment run {id}: 1 claim, {total}.", skipped: "Left out (payee data a SEPA file cannot hold): {list}",
       nothing: "Nothing to pay: no approved claims outside a payment run.",
       none: "No payment runs yet.", more: "Load more",
       created_at: "Created", status: "Status", count: "Claims", total: "Total", files: "Files", actions: "",
@@ -42,7 +42,11 @@
     },
   });
   var el = C.element;
-  var cursor = null;
+  var cursor = null;   // where the next page starts; null: nothing follows
+  var request = 0;     // the latest list request: an older answer is dropped
+  var loadingMore = false;
+  var plural = new Intl.PluralRules(C.lang);
+  var number = new Intl.NumberFormat(C.lang);
 
   var box = el("section", { class: "sw-claims__runs", "data-sw-runs": true });
   var exportsBox = root.querySelector(".sw-claims__exports");
@@ -53,7 +57,7 @@
   var status = box.appendChild(C.statusLine({ "data-sw-runs-status": true }));
   var list = C.table({ class: "sw-claims__table", "data-sw-runs-list": true }, [t.created_at, t.status, t.count, t.total, t.files, t.actions]);
   box.appendChild(list.table);
-  var more = box.appendChild(el("button", { type: "button", class: "md-button", hidden: true }, t.more));
+  var more = box.appendChild(el("button", { type: "button", class: "md-button", hidden: true, "data-sw-runs-more": true }, t.more));
 
   // One run at a time: the button stays busy until the API answers, so a double click makes one run
   createButton.addEventListener("click", function () {
@@ -66,7 +70,8 @@
       createButton.removeAttribute("aria-busy");
       if (reply.status === 422 && reply.body.error && reply.body.error.code === "nothing_to_pay") { C.status(status, t.nothing); return; }
       if (!reply.ok) { C.refuse(reply, status, t); return; }
-      var text = fill(t.created, { id: reply.body.id, count: reply.body.count, total: C.money(reply.body.total) });
+      var text = fill(plural.select(reply.body.count) === "one" ? t.created_one : t.created,
+                      { id: reply.body.id, count: number.format(reply.body.count), total: C.money(reply.body.total) });
       if (reply.body.skipped && reply.body.skipped.length) {
         text += " " + fill(t.skipped, { list: reply.body.skipped.map(function (item) { return item.claim.slice(0, 8) + " (" + item.field + ")"; }).join(", ") });
       }
@@ -80,19 +85,30 @@
     return text.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
   }
 
+  // The first page (append false: replaces the rows) or the page after the last one shown; a click while
+  // that page is on its way, or with nothing following, does nothing: no run twice
   function load(append) {
     if (!C.staffToken()) return;  // the claims list above already says how to sign in
-    var query = append && cursor ? "?cursor=" + encodeURIComponent(cursor) : "";
+    if (append && (!cursor || loadingMore)) return;
+    var mine = ++request;
+    loadingMore = append;
+    more.disabled = true;
+    var query = append ? "?cursor=" + encodeURIComponent(cursor) : "";
     C.api("GET", "/payment-runs" + query).then(function (reply) {
+      if (mine !== request) return;
+      loadingMore = false;
+      more.disabled = false;
       if (!reply.ok) { C.refuse(reply, status, t); return; }
       if (!append) list.body.textContent = "";
-      reply.body.runs.forEach(function (run) { list.body.appendChild(row(run)); });
+      reply.body.runs.forEach(function (run) {
+        if (!list.body.querySelector('tr[data-run="' + CSS.escape(run.id) + '"]')) list.body.appendChild(row(run));
+      });
       if (!list.body.children.length) {
         var empty = el("tr");
         empty.appendChild(el("td", { colspan: "6" }, t.none));
         list.body.appendChild(empty);
       }
-      cursor = reply.body.next;
+      cursor = reply.body.next || null;
       more.hidden = !cursor;
     });
   }
@@ -103,7 +119,7 @@
     if (run.status === "cancelled" && run.reason) state += " – " + t.reason + ": " + run.reason;
     if (run.decided_by) state += " (" + run.decided_by + ")";
     var tr = C.cells(el("tr", { "data-run": run.id, "data-run-status": run.status }),
-                     [C.dateTime(run.created_at) + (run.created_by ? " – " + run.created_by : ""), state, String(run.count), C.money(run.total)]);
+                     [C.dateTime(run.created_at) + (run.created_by ? " – " + run.created_by : ""), state, number.format(run.count), C.money(run.total)]);
     var files = tr.appendChild(el("td"));
     Object.keys(run.files || {}).forEach(function (kind) {
       var link = files.appendChild(el("button", { type: "button", class: "md-button", "data-sw-run-file": kind }, t[kind] || kind));
@@ -136,7 +152,8 @@
     var input = kind === "confirm"
       ? el("input", { type: "date", name: "executed", required: true, max: new Date().toISOString().slice(0, 10) })
       : el("textarea", { name: "reason", rows: "2", maxlength: "500", required: true });
-    form.appendChild(C.field(kind === "confirm" ? t.executed : t.cancel_reason, input));
+    var wrapper = form.appendChild(C.field(kind === "confirm" ? t.executed : t.cancel_reason, input));
+    var problem = wrapper.appendChild(C.statusLine({ id: input.id + "-error" }));  // the field's problem, below it
     var send = form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary" }, kind === "confirm" ? t.send_paid : t.send_cancel));
     var back = form.appendChild(el("button", { type: "button", class: "md-button" }, t.back));
     var note = form.appendChild(C.statusLine());
@@ -145,7 +162,15 @@
       event.preventDefault();
       if (send.disabled) return;
       var value = input.value.trim();
-      if (!value) { C.status(note, kind === "confirm" ? t.date_needed : t.reason_needed, "error"); input.focus(); return; }
+      C.status(problem, "");
+      input.removeAttribute("aria-invalid");
+      if (!value) {
+        C.status(problem, kind === "confirm" ? t.date_needed : t.reason_needed, "error");
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", problem.id);
+        input.focus();
+        return;
+      }
       var body = kind === "confirm" ? { action: "paid", executed: value } : { action: "cancel", reason: value };
       send.disabled = true;
       C.status(note, t.loading);

@@ -17,33 +17,66 @@
       confirm: "Einladung wirklich zurückziehen? Der Link funktioniert dann nicht mehr.", none: "Noch keine Einladungen.",
       signin: "Melde dich an, um Einladungen zu verwalten.", signin_link: "Anmelden",
       forbidden: "Einladungen verwaltet die Kommunikation; deinem Konto fehlt diese Rolle.", loading: "Lädt …",
-      more: "Weitere laden", actions: "Aktionen",
+      more: "Weitere laden", actions: "Aktionen", language: "Sprache der Einladung",
+      language_hint: "Die eingeladene Person bekommt die Abrechnungsseite in dieser Sprache.", language_column: "Sprache",
+      de: "Deutsch", en: "Englisch",
+      missing: "Bitte ausfüllen.", bad_email: "Bitte eine E-Mail-Adresse wie name@example.org angeben.",
+      bad_days: "Bitte eine ganze Zahl von 1 bis 90 angeben.", bad_campaign: "Bitte eine laufende Kampagne mit Erstattung wählen.",
+      bad_language: "Bitte Deutsch oder Englisch wählen.", too_long: "Zu lang: höchstens {max} Zeichen.",
+      refused: "Nicht gespeichert – bitte die markierten Felder prüfen.",
     },
     en: {
-      heading: "New invite", name: "Name", email: "E-mail", campaign: "Campaign", days: "Valid (days)",
-      campaign_hint: "Running campaigns with reimbursement (content/campaigns.yml)", create: "Create invite",
+      heading: "New invitation", name: "Name", email: "E-mail", campaign: "Campaign", days: "Valid (days)",
+      campaign_hint: "Running campaigns with reimbursement (content/campaigns.yml)", create: "Create invitation",
       no_campaigns: "No running campaign with reimbursement: campaigns are declared in content/campaigns.yml (reimbursed: true).",
-      created: "Invite created. The link is shown only now – send it to the invited person:",
-      copy: "Copy link", copied: "Copied.", list: "Invites", state: "State", expires: "Valid until",
+      created: "Invitation created. The link is shown only now – send it to the invited person:",
+      copy: "Copy link", copied: "Copied.", list: "Invitations", state: "State", expires: "Valid until",
       revoke: "Revoke", revoked: "revoked", active: "active", expired: "expired",
-      confirm: "Really revoke this invite? Its link stops working.", none: "No invites yet.",
-      signin: "Sign in to manage invites.", signin_link: "Sign in",
-      forbidden: "Comms manages invites; your account lacks that role.", loading: "Loading …",
-      more: "Load more", actions: "Actions",
+      confirm: "Really revoke this invitation? Its link stops working.", none: "No invitations yet.",
+      signin: "Sign in to manage invitations.", signin_link: "Sign in",
+      forbidden: "Comms manages invitations; your account lacks that role.", loading: "Loading …",
+      more: "Load more", actions: "Actions", language: "Language of the invitation",
+      language_hint: "The invited person gets the claim page in this language.", language_column: "Language",
+      de: "German", en: "English",
+      missing: "Please fill this in.", bad_email: "Please give an e-mail address like name@example.org.",
+      bad_days: "Please give a whole number from 1 to 90.", bad_campaign: "Please choose a running campaign with reimbursement.",
+      bad_language: "Please choose German or English.", too_long: "Too long: at most {max} characters.",
+      refused: "Not saved – please check the marked fields.",
     },
   });
   var claimPage = new URL(root.getAttribute("data-claim-page"), location.href);
   var el = C.element;
+  var LANGUAGES = ["de", "en"];
+
+  // The claim page of `language`: the browser config's homes when it has them, else derived from this
+  // build's own claim page (German at the site's root, English under en/ with the same paths)
+  function claimPageFor(language) {
+    var homes = ((window.Sharewall || {}).config || {}).ui && window.Sharewall.config.ui.homes;
+    if (homes && homes[language]) return new URL(homes[language].replace(/\/?$/, "/") + "claim/", location.href);
+    var site = claimPage.pathname.replace(/claim\/$/, "");
+    if (C.lang === "en") site = site.replace(/en\/$/, "");
+    return new URL(site + (language === "en" ? "en/" : "") + "claim/", claimPage);
+  }
 
   var form = el("form", { class: "sw-claims__form", "data-sw-invite-form": true, novalidate: true });
   form.appendChild(el("h2", {}, t.heading));
   var name = el("input", { name: "name", required: true, maxlength: "80", autocomplete: "off" });
   var email = el("input", { name: "email", type: "email", required: true, maxlength: "254", autocomplete: "off" });
   var campaign = el("select", { name: "campaign", required: true });  // filled from the published campaigns.json
-  var days = el("input", { name: "days", type: "number", min: "1", max: "90", value: "30", required: true });
-  [C.field(t.name, name), C.field(t.email, email), C.field(t.campaign, campaign, t.campaign_hint), C.field(t.days, days)]
-    .forEach(function (node) { form.appendChild(node); });
-  form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary" }, t.create));
+  var days = el("input", { name: "days", type: "number", min: "1", max: "90", step: "1", value: "30", required: true });
+  var language = el("select", { name: "language", required: true });
+  LANGUAGES.forEach(function (code) {
+    language.appendChild(el("option", { value: code, selected: code === C.lang }, t[code]));
+  });
+  var controls = { name: name, email: email, campaign: campaign, days: days, language: language };
+  var errors = {};  // field -> its error line, right below the control
+  [C.field(t.name, name), C.field(t.email, email), C.field(t.campaign, campaign, t.campaign_hint), C.field(t.days, days),
+   C.field(t.language, language, t.language_hint)].forEach(function (node) {
+    var control = node.querySelector("input, select");
+    errors[control.name] = node.appendChild(C.statusLine({ id: control.id + "-error" }));
+    form.appendChild(node);
+  });
+  var submit = form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary" }, t.create));
   var formStatus = form.appendChild(C.statusLine());
   var result = el("div", { class: "sw-claims__created", "data-sw-invite-created": true, hidden: true });
   root.appendChild(form);
@@ -52,18 +85,21 @@
   root.appendChild(el("h2", {}, t.list));
   var listStatus = C.statusLine();
   var list = C.table({ class: "sw-claims__table", "data-sw-invite-list": true },
-                     [t.name, t.email, t.campaign, t.state, t.expires, t.actions]);
+                     [t.name, t.email, t.campaign, t.language_column, t.state, t.expires, t.actions]);
   var body = list.body;
-  var more = el("button", { type: "button", class: "md-button", hidden: true }, t.more);
+  var more = el("button", { type: "button", class: "md-button", hidden: true, "data-sw-more": true }, t.more);
   root.appendChild(listStatus);
   root.appendChild(list.table);
   root.appendChild(more);
-  var cursor = null;
+  var cursor = null;    // where the next page starts; null: nothing follows
+  var request = 0;      // the latest list request: an older answer is dropped
+  var loadingMore = false;
   var campaigns = {};  // key -> campaign, as the build published content/campaigns.yml
 
   // Only declared, running, reimbursed campaigns may be named (the API refuses others): offer those
   function loadCampaigns() {
-    return fetch(new URL("../sharewall/campaigns.json", claimPage).href).then(function (response) {
+    // published once, at the site's root (the German build's)
+    return fetch(new URL("../sharewall/campaigns.json", claimPageFor("de")).href).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();
     }).then(function (published) {
@@ -82,7 +118,7 @@
   function row(invite) {
     var tr = C.cells(el("tr", { "data-invite": invite.id }),
                      [invite.name, invite.email, C.campaignName((campaigns[invite.campaign] || {}).name, invite.campaign),
-                      t[invite.state] || invite.state, C.date(invite.expires_at)]);
+                      t[invite.language || "de"] || invite.language, t[invite.state] || invite.state, C.date(invite.expires_at)]);
     var actions = tr.appendChild(el("td"));
     if (invite.state === "active") {
       var button = el("button", { type: "button", class: "md-button", "data-sw-revoke": invite.id }, t.revoke);
@@ -100,14 +136,25 @@
     return tr;
   }
 
+  // The first page (append false: replaces the rows) or the page after the last one shown (append true).
+  // A click while the next page is on its way, or with nothing following, does nothing: no row twice.
   function load(append) {
     if (!C.staffToken()) { C.signInHint(listStatus, t.signin, t.signin_link); form.hidden = true; return; }
+    if (append && (!cursor || loadingMore)) return;
+    var mine = ++request;
+    loadingMore = append;
+    more.disabled = true;
     C.status(listStatus, t.loading);
-    C.api("GET", "/invites" + (append && cursor ? "?cursor=" + encodeURIComponent(cursor) : "")).then(function (reply) {
+    C.api("GET", "/invites" + (append ? "?cursor=" + encodeURIComponent(cursor) : "")).then(function (reply) {
+      if (mine !== request) return;  // a newer request (a reload after creating) answers instead
+      loadingMore = false;
+      more.disabled = false;
       if (!reply.ok) { C.refuse(reply, listStatus, t); if (reply.status === 403) form.hidden = true; return; }
       if (!append) body.textContent = "";
-      reply.body.invites.forEach(function (invite) { body.appendChild(row(invite)); });
-      cursor = reply.body.next;
+      reply.body.invites.forEach(function (invite) {
+        if (!body.querySelector('tr[data-invite="' + CSS.escape(invite.id) + '"]')) body.appendChild(row(invite));
+      });
+      cursor = reply.body.next || null;
       more.hidden = !cursor;
       C.status(listStatus, body.children.length ? "" : t.none);
     });
@@ -115,17 +162,72 @@
 
   more.addEventListener("click", function () { load(true); });
 
+  // A field's problem in the page's language, right below it (one line per field, replaced, never added)
+  function fieldError(field, text) {
+    var control = controls[field];
+    errors[field].textContent = text || "";
+    errors[field].className = "sw-claims__status" + (text ? " sw-claims__status--error" : "");
+    var described = (control.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && id !== errors[field].id;  // the hint stays
+    });
+    if (text) described.push(errors[field].id);
+    if (text) control.setAttribute("aria-invalid", "true"); else control.removeAttribute("aria-invalid");
+    if (described.length) control.setAttribute("aria-describedby", described.join(" "));
+    else control.removeAttribute("aria-describedby");
+  }
+
+  // What the browser knows is wrong with a control, said by the page
+  function problemOf(field) {
+    var control = controls[field], validity = control.validity;
+    if (field !== "days" && validity.valueMissing || field === "campaign" && !control.value) {
+      return field === "campaign" ? t.bad_campaign : t.missing;
+    }
+    if (field === "email" && !validity.valid) return t.bad_email;
+    if (field === "days" && !validity.valid) return t.bad_days;
+    if (validity.tooLong) return t.too_long.replace("{max}", control.maxLength);
+    return "";
+  }
+
+  // The API's refusal of fields (`fields`: [{field, code, max?}]) next to those fields
+  function apiProblem(item) {
+    var field = String(item.field || "").replace(/^body\./, "");
+    if (!controls[field]) return null;
+    if (item.code === "too_long" && item.max) return [field, t.too_long.replace("{max}", item.max)];
+    var text = { name: t.missing, email: t.bad_email, campaign: t.bad_campaign, days: t.bad_days, language: t.bad_language }[field];
+    return [field, item.code === "missing" && field === "name" ? t.missing : text];
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    if (!form.reportValidity()) return;
+    if (submit.disabled) return;
+    var first = null;
+    Object.keys(controls).forEach(function (field) {
+      var text = problemOf(field);
+      fieldError(field, text);
+      if (text && !first) first = controls[field];
+    });
+    if (first) { C.status(formStatus, ""); first.focus(); return; }
+    var chosen = language.value;
+    submit.disabled = true;
     C.status(formStatus, t.loading);
     C.api("POST", "/invites", { body: { name: name.value.trim(), email: email.value.trim(), campaign: campaign.value.trim(),
-                                        days: Number(days.value) } }).then(function (reply) {
-      if (!reply.ok) { C.refuse(reply, formStatus, t); return; }
+                                        days: Number(days.value), language: chosen } }).then(function (reply) {
+      submit.disabled = false;
+      if (!reply.ok) {
+        var named = ((reply.body && reply.body.error && reply.body.error.fields) || []).map(apiProblem).filter(Boolean);
+        if (named.length) {
+          named.forEach(function (pair) { fieldError(pair[0], pair[1]); });
+          C.status(formStatus, t.refused, "error");
+          controls[named[0][0]].focus();
+        } else {
+          C.refuse(reply, formStatus, t);
+        }
+        return;
+      }
       C.status(formStatus, "");
-      var link = new URL("#invite=" + reply.body.token, claimPage).href;
+      var link = new URL("#invite=" + reply.body.token, claimPageFor(reply.body.language || chosen)).href;
       result.textContent = "";
-      result.appendChild(el("p", {}, t.created));
+      result.appendChild(el("p", {}, t.created + " (" + t.language_column + ": " + t[reply.body.language || chosen] + ")"));
       var output = el("input", { type: "text", readonly: true, value: link, "data-sw-invite-link": true, "aria-label": "Link" });
       result.appendChild(output);
       var copy = el("button", { type: "button", class: "md-button" }, t.copy);
@@ -138,7 +240,7 @@
       result.appendChild(copy);
       result.appendChild(copied);
       result.hidden = false;
-      form.reset();
+      form.reset();  // the language goes back to the page's (its option is the default)
       load(false);
     });
   });
