@@ -142,7 +142,7 @@ def test_invite_claim_upload_approve_and_pay_in_a_run(new_context, local_server)
     created = finance.locator("[data-sw-runs-status].sw-claims__status--ok")
     created.wait_for()
     run_id = re.search(r"\d{8}-[0-9a-f]{12}", created.inner_text())[0]
-    assert re.search(r"Abrechnungen|claims", created.inner_text())
+    assert re.search(r"\d+ (Abrechnung|claim)", created.inner_text())  # "1 Abrechnung", "2 Abrechnungen"
     row = finance.locator(f"[data-sw-runs-list] tr[data-run='{run_id}']")
     row.wait_for()
     assert len(posts) == 1 and finance.locator("[data-sw-run-create]").is_enabled()  # busy while it ran, once
