@@ -39,7 +39,9 @@ def new_context(browser, local_server):
 def invite_token(new_context, base: str, language: str = "de") -> str:
     """Comms signs in and creates an invite in `language` through the API, as the invites page does; its token."""
     page = new_context().new_page()
-    dev_sign_in(page, base, f"comms-{uuid.uuid4().hex[:6]}", ["employee", "comms"], "/invites/")
+    # a page that calls no claims API itself, so the invites list is not loading at the same moment
+    dev_sign_in(page, base, f"comms-{uuid.uuid4().hex[:6]}", ["employee", "comms"], "/guidelines/")
+    page.wait_for_load_state("networkidle")
     reply = page.evaluate("""async (language) => {
         const response = await fetch("/api/invites", {method: "POST", headers: {"Content-Type": "application/json",
             Authorization: "Bearer " + sessionStorage.getItem("sharewall.token")},

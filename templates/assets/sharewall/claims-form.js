@@ -32,7 +32,7 @@
       computed: "Betrag (berechnet)", per_km: "je km", per_day: "je Reisetag, An- und Abreisetag",
       short_day: "Ein einzelner Reisetag zählt erst ab mehr als 8 Stunden.", rate_checked: "Die Buchhaltung prüft den Kurs.",
       check_fields: "Bitte prüfe die markierten Angaben ({count}).", check_field: "Bitte prüfe die markierte Angabe.",
-      done_title: "Abrechnung eingereicht", reference: "Referenznummer", reference_hint: "Bitte bei Rückfragen angeben.",
+      done_title: "Abrechnung eingereicht", reference: "Referenznummer", reference_hint: "bitte bei Rückfragen angeben.",
       paid_to: "Überweisung an", amount: "Betrag", next_title: "Wie es weitergeht",
       next_review: "Die Buchhaltung prüft deine Abrechnung. Den Stand siehst du unten unter „Deine Abrechnungen“ – auch später über deinen Einladungslink.",
       next_pay: "Nach der Genehmigung überweisen wir den Betrag per SEPA auf das angegebene Konto.",
@@ -104,7 +104,7 @@
       computed: "Amount (computed)", per_km: "per km", per_day: "per travel day, arrival and departure day",
       short_day: "A single travel day counts only beyond 8 hours.", rate_checked: "Finance checks the rate.",
       check_fields: "Please check the marked entries ({count}).", check_field: "Please check the marked entry.",
-      done_title: "Claim submitted", reference: "Reference number", reference_hint: "Please quote it if you have questions.",
+      done_title: "Claim submitted", reference: "Reference number", reference_hint: "please quote it if you have questions.",
       paid_to: "Paid to", amount: "Amount", next_title: "What happens next",
       next_review: "Finance reviews your claim. You see its status below under “Your claims” – later too, through your invite link.",
       next_pay: "Once approved, we transfer the amount by SEPA to the account you gave.",
@@ -167,6 +167,11 @@
     distance: { code: "invalid_number", max: "5000", places: "1" }, hours: { code: "invalid_number", max: "24", places: "2" },
     rate: { code: "invalid_number", max: "100000", places: "6" },
   };
+
+  // a decimal example as the page's language writes it (12,50 or 12.50; the form accepts both)
+  function decimal(text) {
+    return C.lang === "de" ? text : text.replace(",", ".");
+  }
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (whole, name) { return values[name] === undefined ? whole : values[name]; });
@@ -361,14 +366,14 @@
       hours: el("input", { name: "hours", required: true, inputmode: "decimal", pattern: "\\d{1,2}([.,]\\d{1,2})?", placeholder: "9" }),
       country: el("select", { name: "country" }),
       description: el("input", { name: "description", required: true, maxlength: "140" }),
-      distance: el("input", { name: "distance", required: true, inputmode: "decimal", pattern: "\\d{1,4}([.,]\\d)?", placeholder: "0,0" }),
+      distance: el("input", { name: "distance", required: true, inputmode: "decimal", pattern: "\\d{1,4}([.,]\\d)?", placeholder: decimal("0,0") }),
       route_from: el("input", { name: "route_from", required: true, maxlength: "70" }),
       route_to: el("input", { name: "route_to", required: true, maxlength: "70" }),
       currency: el("select", { name: "currency" }),
-      original_amount: el("input", { name: "original_amount", required: true, inputmode: "decimal", pattern: AMOUNT, placeholder: "0,00" }),
-      rate: el("input", { name: "rate", required: true, inputmode: "decimal", pattern: "\\d{1,6}([.,]\\d{1,6})?", placeholder: "1,0000" }),
-      gross: el("input", { name: "gross", required: true, inputmode: "decimal", pattern: AMOUNT, placeholder: "0,00" }),
-      vat: el("input", { name: "vat", inputmode: "decimal", pattern: AMOUNT, placeholder: "0,00" }),
+      original_amount: el("input", { name: "original_amount", required: true, inputmode: "decimal", pattern: AMOUNT, placeholder: decimal("0,00") }),
+      rate: el("input", { name: "rate", required: true, inputmode: "decimal", pattern: "\\d{1,6}([.,]\\d{1,6})?", placeholder: decimal("1,0000") }),
+      gross: el("input", { name: "gross", required: true, inputmode: "decimal", pattern: AMOUNT, placeholder: decimal("0,00") }),
+      vat: el("input", { name: "vat", inputmode: "decimal", pattern: AMOUNT, placeholder: decimal("0,00") }),
       receipt: el("input", { name: "receipt", type: "file", accept: "application/pdf,image/jpeg,image/png" }),
     };
     [policy.currency].concat(policy.receipt_currencies || []).forEach(function (code) {
@@ -747,6 +752,7 @@
       reply.body.claims.forEach(function (claim) {
         var tr = list.body.appendChild(C.cells(el("tr", { "data-claim": claim.id, "data-status": claim.status }),
           [C.dateTime(claim.submitted_at), claim.id, C.money(claim.total), t["status_" + claim.status] || claim.status, claim.reason || ""]));
+        tr.children[1].className = "sw-claims__ref";
         tr.appendChild(el("td")).appendChild(statusSteps(claim.history || []));
       });
       mineBox.appendChild(list.table);
