@@ -59,6 +59,13 @@
   });
   var STATUSES = ["submitted", "approved", "in_payment", "rejected", "paid"];
   var el = C.element;
+  // A wide table scrolls inside its own box on a narrow screen instead of widening the page
+  function scrolling(table) {
+    var box = C.element("div", { class: "sw-claims__scroll" });
+    box.style.overflowX = "auto";  // CSSOM, not a style attribute: the pages' CSP allows it
+    box.appendChild(table);
+    return box;
+  }
   var current = "submitted";
   var cursor = null;      // where the next page of `current` starts; null: nothing follows
   var request = 0;        // the latest list request: older answers (another tab, a reload) are dropped
@@ -79,7 +86,7 @@
   var claims = C.table({ class: "sw-claims__table", "data-sw-claims": true },
                        [t.date, t.payee, t.iban, t.campaign, t.total, t.flags, t.decided_by, ""]);
   var decidedHead = claims.table.querySelectorAll("th")[6];
-  root.appendChild(claims.table);
+  root.appendChild(scrolling(claims.table));
   var tbody = claims.body;
   var more = root.appendChild(el("button", { type: "button", class: "md-button", hidden: true, "data-sw-more": true }, t.more));
   var exportsBox = root.appendChild(el("div", { class: "sw-claims__exports" }));
@@ -208,7 +215,7 @@
         cell.textContent = t.no_receipt;
       }
     });
-    detail.appendChild(lines.table);
+    detail.appendChild(scrolling(lines.table));
 
     if (claim.flags.length) {
       var flags = detail.appendChild(el("div", { class: "sw-claims__flags", role: "note", "data-sw-flags": true }));
@@ -233,7 +240,7 @@
       audit.body.appendChild(C.cells(el("tr"), [C.dateTime(entry.at), who,
                                                 entry.from ? t[entry.from] : "–", t[entry.to] || entry.to, entry.reason || ""]));
     });
-    detail.appendChild(audit.table);
+    detail.appendChild(scrolling(audit.table));
 
     decisions(claim);
     var close = detail.appendChild(el("button", { type: "button", class: "md-button" }, t.close));

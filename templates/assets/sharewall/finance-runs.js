@@ -42,6 +42,13 @@
     },
   });
   var el = C.element;
+  // A wide table scrolls inside its own box on a narrow screen instead of widening the page
+  function scrolling(table) {
+    var box = C.element("div", { class: "sw-claims__scroll" });
+    box.style.overflowX = "auto";  // CSSOM, not a style attribute: the pages' CSP allows it
+    box.appendChild(table);
+    return box;
+  }
   var cursor = null;   // where the next page starts; null: nothing follows
   var request = 0;     // the latest list request: an older answer is dropped
   var loadingMore = false;
@@ -56,7 +63,7 @@
   var createButton = box.appendChild(el("button", { type: "button", class: "md-button md-button--primary", "data-sw-run-create": true }, t.create));
   var status = box.appendChild(C.statusLine({ "data-sw-runs-status": true }));
   var list = C.table({ class: "sw-claims__table", "data-sw-runs-list": true }, [t.created_at, t.status, t.count, t.total, t.files, t.actions]);
-  box.appendChild(list.table);
+  box.appendChild(scrolling(list.table));
   var more = box.appendChild(el("button", { type: "button", class: "md-button", hidden: true, "data-sw-runs-more": true }, t.more));
 
   // One run at a time: the button stays busy until the API answers, so a double click makes one run

@@ -46,6 +46,13 @@
   });
   var claimPage = new URL(root.getAttribute("data-claim-page"), location.href);
   var el = C.element;
+  // A wide table scrolls inside its own box on a narrow screen instead of widening the page
+  function scrolling(table) {
+    var box = C.element("div", { class: "sw-claims__scroll" });
+    box.style.overflowX = "auto";  // CSSOM, not a style attribute: the pages' CSP allows it
+    box.appendChild(table);
+    return box;
+  }
   var LANGUAGES = ["de", "en"];
 
   // The claim page of `language`: the browser config's homes when it has them, else derived from this
@@ -89,7 +96,7 @@
   var body = list.body;
   var more = el("button", { type: "button", class: "md-button", hidden: true, "data-sw-more": true }, t.more);
   root.appendChild(listStatus);
-  root.appendChild(list.table);
+  root.appendChild(scrolling(list.table));
   root.appendChild(more);
   var cursor = null;    // where the next page starts; null: nothing follows
   var request = 0;      // the latest list request: an older answer is dropped
