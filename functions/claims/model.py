@@ -86,6 +86,14 @@ class Address(BaseModel):
     country: str = Field(pattern=r"^[A-Z]{2}$")  # ISO 3166 alpha-2, e.g. DE
 
 
+IBAN_REASONS = {
+    "InvalidChecksumDigits": "checksum digits do not match", "InvalidLength": "wrong length for its country",
+    "InvalidCountryCode": "unknown country code", "InvalidStructure": "characters or structure do not fit its country",
+    "InvalidBBANChecksum": "the account number's check digit does not match", "InvalidBankCode": "unknown bank code",
+    "InvalidAccountCode": "invalid account number", "InvalidBranchCode": "invalid branch code",
+}
+
+
 class Payee(BaseModel):
     """Who is paid: the account holder, their address and IBAN; a business also gives its VAT id."""
 
@@ -103,7 +111,8 @@ class Payee(BaseModel):
         try:
             iban = IBAN(value)
         except SchwiftyException as error:
-            raise refusal("iban_invalid", f"is not a valid IBAN ({error})") from None
+            # schwifty's own text may quote the IBAN; the reason by the kind of error never does
+            raise refusal("iban_invalid", f"is not a valid IBAN ({IBAN_REASONS.get(type(error).__name__, 'not an IBAN')})") from None
         if not iban.in_sepa_zone:
             raise refusal("iban_not_sepa", f"is from {iban.country_code}, outside the SEPA zone; we can only pay SEPA accounts",
                           country=iban.country_code)

@@ -49,6 +49,16 @@ def test_a_bad_payee_is_coded_by_field(fresh_tables, changes, expected):
     assert BAD_IBAN not in reply.text and NON_SEPA_IBAN not in reply.text  # never the input back
 
 
+@pytest.mark.parametrize("iban", ["DE89 3704 0044 0532 0130 0!", "DE8937040044053201300A", "DE89370400440532013001"])
+def test_a_refused_iban_is_never_quoted_back(fresh_tables, iban):
+    SENSITIVE.add(iban)
+    reply = post(invite()["token"], {"payee": payee(iban=iban), "lines": [line(None)]})
+    assert fields_of(reply) == [{"field": "payee.iban", "code": "iban_invalid"}]
+    assert "payee.iban: is not a valid IBAN (" in reply.body["error"]["message"]
+    for part in (iban, iban.replace(" ", ""), iban.replace(" ", "")[4:]):
+        assert part not in reply.text
+
+
 @pytest.mark.parametrize(("changes", "expected"), [
     ({"gross": "1,234"}, {"field": "lines[0].gross", "code": "invalid_amount"}),
     ({"gross": "0"}, {"field": "lines[0].gross", "code": "too_small", "limit": "0"}),
