@@ -353,3 +353,35 @@ def raw_request(base: str, method: str, path: str, headers: dict, body: bytes | 
         return response.status, {key.lower(): value for key, value in response.getheaders()}, response.read()
     finally:
         conn.close()
+
+
+def test_the_first_requests_of_a_function_arriving_together_share_one_handler_and_lock(tmp_path, monkeypatch):
+    """A function's first requests may come at once (a page's list call beside a POST): each must get the same
+    warm handler and the same lock, or two invocations run at once in one resolver (Powertools keeps per-request
+    state) and one fails."""
+    import sys
+    import threading
+
+    from site_builder.local.server import LocalApi
+    from site_builder.local.template import Route
+
+    (tmp_path / "slow_import_handler.py").write_text(
+        "import time\ntime.sleep(0.3)  # a cold start that takes a while\n"
+        "def lambda_handler(event, context):\n    return {}\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "slow_import_handler", raising=False)
+    api = LocalApi(routes=[], resources=None)
+    route = Route("GET", "/slow", "SlowFunction", "slow_import_handler.lambda_handler", False)
+    got, start = [], threading.Barrier(8)
+
+    def first_request():
+        start.wait()
+        got.append(api.handler(route))
+
+    threads = [threading.Thread(target=first_request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(function) for function, _ in got}) == 1
+    assert len({id(lock) for _, lock in got}) == 1

@@ -53,15 +53,18 @@ class LocalApi:
     handlers: dict[str, Callable] = field(default_factory=dict)
     locks: dict[str, threading.Lock] = field(default_factory=dict)
     save_lock: threading.Lock = field(default_factory=threading.Lock)
+    setup_lock: threading.Lock = field(default_factory=threading.Lock)
 
     # A handler module is imported once, like a warm container; one invocation at a time per function,
-    # as one Lambda container serves one request at a time (Powertools' resolver keeps per-request state)
+    # as one Lambda container serves one request at a time (Powertools' resolver keeps per-request state).
+    # The first requests of a function may arrive together: they must get the same handler and lock
     def handler(self, route: Route) -> tuple[Callable, threading.Lock]:
-        if route.handler not in self.handlers:
-            module_name, function_name = route.handler.rsplit(".", 1)
-            self.handlers[route.handler] = getattr(importlib.import_module(module_name), function_name)
-            self.locks[route.handler] = threading.Lock()
-        return self.handlers[route.handler], self.locks[route.handler]
+        with self.setup_lock:
+            if route.handler not in self.handlers:
+                module_name, function_name = route.handler.rsplit(".", 1)
+                self.handlers[route.handler] = getattr(importlib.import_module(module_name), function_name)
+                self.locks[route.handler] = threading.Lock()
+            return self.handlers[route.handler], self.locks[route.handler]
 
     def invoke(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> tuple[int, dict, bytes]:
         """One API request: (status, headers, body), as API Gateway would answer it."""
