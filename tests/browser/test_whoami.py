@@ -208,13 +208,21 @@ def test_the_role_holder_gets_the_page_and_its_calls(context, site_url, person, 
     assert call in context.api_calls
 
 
-def test_signed_out_a_role_page_keeps_its_own_sign_in_hint(context, site_url):
+@pytest.mark.parametrize("path, says", [
+    ("finance/", "Diese Seite ist für das Finanzteam. Melde dich an, um sie zu nutzen."),
+    ("en/invites/", "This page is for the communications team. Sign in to use it."),
+])
+def test_signed_out_a_role_page_says_whom_it_is_for_and_where_to_sign_in_not_a_form(context, site_url, path, says):
     page = context.new_page()
     sign_in(page, site_url, None)
-    page.goto(site_url + "finance/")
-    page.locator("[data-sw-finance]").get_by_role("link").first.wait_for()
-    assert page.locator("[data-sw-forbidden]").count() == 0
-    assert page.evaluate("Sharewall.allowed()") is True
+    page.goto(site_url + path)
+    note = page.locator("[data-sw-forbidden]")
+    note.wait_for()
+    assert says in note.inner_text()
+    assert note.locator("[data-sw-signin-link]").count() == 1
+    assert page.locator("[data-sw-finance], [data-sw-invites], .md-content form, .md-content button").count() == 0
+    assert page.evaluate("Sharewall.allowed()") is False
+    page.wait_for_timeout(300)
     assert context.api_calls == []
 
 

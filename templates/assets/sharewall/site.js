@@ -41,12 +41,14 @@
     de: {
       signIn: "Anmelden", signOut: "Abmelden", signedIn: "Angemeldet", signedInAs: "Angemeldet als {name}",
       forbidden: "Diese Seite ist für {roles}. Du bist als {name} angemeldet.", someone: "jemand ohne Namen",
+      anonymous: "Diese Seite ist für {roles}. Melde dich an, um sie zu nutzen.",
       home: "Zur Wall", and: " und ",
       roles: { comms: "die Unternehmenskommunikation", finance: "das Finanzteam", employee: "Mitarbeitende" },
     },
     en: {
       signIn: "Sign in", signOut: "Sign out", signedIn: "Signed in", signedInAs: "Signed in as {name}",
       forbidden: "This page is for {roles}. You are signed in as {name}.", someone: "someone without a name",
+      anonymous: "This page is for {roles}. Sign in to use it.",
       home: "Back to the wall", and: " and ",
       roles: { comms: "the communications team", finance: "the finance team", employee: "employees" },
     },
@@ -87,11 +89,11 @@
     return Boolean(person) && (!roles.length || roles.some(function (role) { return person.roles.indexOf(role) >= 0; }));
   }
 
-  // Whether this page is for the person signed in: false only when someone is signed in who lacks the
-  // page's roles (nobody signed in: the page asks them to sign in itself). Page scripts of role pages
-  // call nothing when it is false; site.js has then already taken their app root out of the page.
+  // Whether this page is for the person signed in: false on a page for some roles when nobody is signed in
+  // or someone who lacks them. Page scripts of role pages call nothing when it is false; site.js has then
+  // already taken their app root out of the page (no form that could only fail).
   function allowed() {
-    return !token() || holds(pageRoles());
+    return holds(pageRoles()) || (!pageRoles().length && !token());
   }
 
   // Where "Abmelden" goes: the sign-in page signs out (and at the provider, where it supports it)
@@ -143,17 +145,28 @@
     });
   }
 
-  // On a page for other roles: why there is nothing here for this person, right under the heading; the
-  // page's app root taken out, so its script finds nothing to build and calls no API
+  // On a page for other roles: why there is nothing here for this person (or, signed out, whom it is for
+  // and where to sign in), right under the heading; the page's app root taken out, so its script finds
+  // nothing to build and calls no API
   function explain() {
     if (allowed()) return;
     var t = WHO[lang] || WHO.en;
     var person = who();
-    var names = pageRoles().map(function (role) { return t.roles[role] || role; });
+    var names = pageRoles().map(function (role) { return t.roles[role] || role; }).join(t.and);
     document.documentElement.dataset.swAllowed = "no";
     var note = element("div", { class: "sw-forbidden admonition info", role: "note", "data-sw-forbidden": true });
-    note.appendChild(element("p", null, t.forbidden.replace("{roles}", names.join(t.and)).replace("{name}", person.name || t.someone)));
-    note.appendChild(element("p", null)).appendChild(element("a", { href: home() }, t.home));
+    var signIn = !person && signInUrl(location.pathname);
+    if (person) {
+      note.appendChild(element("p", null, t.forbidden.replace("{roles}", names).replace("{name}", person.name || t.someone)));
+    } else {
+      note.appendChild(element("p", null, t.anonymous.replace("{roles}", names)));
+    }
+    var links = note.appendChild(element("p", null));
+    if (signIn) {
+      links.appendChild(element("a", { href: signIn, "data-sw-signin-link": true }, t.signIn));
+      links.appendChild(document.createTextNode(" · "));
+    }
+    links.appendChild(element("a", { href: home() }, t.home));
     document.querySelectorAll(GATED).forEach(function (root) { root.remove(); });
     var article = document.querySelector(".md-content__inner") || document.body;
     var heading = article.querySelector("h1");
