@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -37,55 +37,14 @@ def cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_csv(claims: Iterable[dict]) -> str:
-    """One row per claim line; amounts as decimal strings ('12.50'); UTF-8 with a BOM for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for claim in claims:
-        payee, address = claim["payee"], claim["payee"]["address"]
-        flagged = bool(claim.get("flags"))
-        for index, line in enumerate(claim["lines"]):
-            writer.writerow([cell(value) for value in (
-                claim["id"], claim["status"], claim["submitted_at"], claim.get("campaign", ""), payee["holder"],
-                payee["kind"], payee.get("vat_id") or "", payee["iban"], address["street"], address["postcode"],
-                address["town"], address["country"], index + 1, line["date"], line["category"], line["description"],
-                money_text(int(line["gross"])), money_text(int(line["vat"])), line["currency"],
-                line.get("receipt_key") or "", "yes" if flagged else "no",
-            )])
-    return "\ufeff" + out.getvalue()
+class CsvDialect(NamedTuple):
+    """How one spreadsheet world writes the same rows: headings, separator, dates, amounts and yes/no."""
 
-
-# The same rows for German spreadsheet programs (Excel, LibreOffice with a German locale): ';' between
-# cells, a decimal comma in amounts, dates as TT.MM.JJJJ, German headings and yes/no; UTF-8 with a BOM.
-CSV_COLUMNS_DE = (
-    "Abrechnung", "Status", "Eingereicht", "Kampagne", "Empfänger", "Art", "USt-IdNr.", "IBAN", "Straße", "PLZ",
-    "Ort", "Land", "Position", "Datum", "Kategorie", "Beschreibung", "Brutto", "USt", "Währung", "Beleg",
-    "Duplikat vermutet",
-)
-
-
-def to_csv_de(claims: Iterable[dict]) -> str:
-    """`to_csv` for German spreadsheets: ';'-separated, amounts '12,50', dates '24.11.2026', UTF-8 with a BOM."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS_DE)
-    for claim in claims:
-        payee, address = claim["payee"], claim["payee"]["address"]
-        flagged = bool(claim.get("flags"))
-        for index, line in enumerate(claim["lines"]):
-            writer.writerow([cell(value) for value in (
-                claim["id"], claim["status"], claim["submitted_at"], claim.get("campaign", ""), payee["holder"],
-                payee["kind"], payee.get("vat_id") or "", payee["iban"], address["street"], address["postcode"],
-                address["town"], address["country"], index + 1, _german_date(line["date"]), line["category"],
-                line["description"], _decimal_comma(int(line["gross"])), _decimal_comma(int(line["vat"])),
-                line["currency"], line.get("receipt_key") or "", "ja" if flagged else "nein",
-            )])
-    return "\ufeff" + out.getvalue()
-
-
-def _decimal_comma(cents: int) -> str:
-    return money_text(cents).replace(".", ",")  # no thousands separator: a spreadsheet reads 1234,50 as a number
+    columns: tuple[str, ...]
+    delimiter: str
+    date: Callable[[str], str]
+    amount: Callable[[int], str]
+    yes_no: tuple[str, str]
 
 
 def _german_date(value: str) -> str:
@@ -93,6 +52,38 @@ def _german_date(value: str) -> str:
         return date.fromisoformat(str(value)).strftime("%d.%m.%Y")
     except ValueError:
         return str(value)
+
+
+# Amounts as '12.50', dates as ISO, English headings: the international file
+INTERNATIONAL = CsvDialect(CSV_COLUMNS, ",", str, money_text, ("yes", "no"))
+# The same rows for German spreadsheet programs (Excel, LibreOffice with a German locale): ';' between
+# cells, a decimal comma in amounts (no thousands separator: a spreadsheet reads 1234,50 as a number),
+# dates as TT.MM.JJJJ, German headings and ja/nein
+GERMAN = CsvDialect(
+    ("Abrechnung", "Status", "Eingereicht", "Kampagne", "Empfänger", "Art", "USt-IdNr.", "IBAN", "Straße", "PLZ",
+     "Ort", "Land", "Position", "Datum", "Kategorie", "Beschreibung", "Brutto", "USt", "Währung", "Beleg",
+     "Duplikat vermutet"),
+    ";", _german_date, lambda cents: money_text(cents).replace(".", ","), ("ja", "nein"),
+)
+
+
+def to_csv(claims: Iterable[dict], dialect: CsvDialect = INTERNATIONAL) -> str:
+    """One row per claim line, formulas escaped, in `dialect`; UTF-8 with a BOM for Excel."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=dialect.delimiter, lineterminator="\r\n")
+    writer.writerow(dialect.columns)
+    for claim in claims:
+        payee, address = claim["payee"], claim["payee"]["address"]
+        flagged = dialect.yes_no[0] if claim.get("flags") else dialect.yes_no[1]
+        for index, line in enumerate(claim["lines"]):
+            writer.writerow([cell(value) for value in (
+                claim["id"], claim["status"], claim["submitted_at"], claim.get("campaign", ""), payee["holder"],
+                payee["kind"], payee.get("vat_id") or "", payee["iban"], address["street"], address["postcode"],
+                address["town"], address["country"], index + 1, dialect.date(line["date"]), line["category"],
+                line["description"], dialect.amount(int(line["gross"])), dialect.amount(int(line["vat"])),
+                line["currency"], line.get("receipt_key") or "", flagged,
+            )])
+    return "\ufeff" + out.getvalue()
 
 
 class NothingToPay(ValueError):

@@ -86,3 +86,28 @@ def dev_sign_in(page, base: str, user: str, roles: list[str], next_path: str = "
     page.click("button[type=submit]")
     page.wait_for_url(re.compile("^" + re.escape(lands) + "$") if lands
                       else re.compile(re.escape(base.rstrip("/") + next_path) + "$"))
+
+
+def wait_until(condition, page, timeout_ms: int = 5000) -> None:
+    """Let the page run until `condition()` (a test-side check, e.g. of recorded requests) holds."""
+    waited = 0
+    while not condition() and waited < timeout_ms:
+        page.wait_for_timeout(50)
+        waited += 50
+    assert condition(), "timed out"
+
+
+def repository_site(folder: Path, **plugin_options) -> Path:
+    """The repository's own mkdocs.yml and content built into `folder`/site (plugin options overridden)."""
+    import yaml
+
+    from site_builder.plugin import build_site
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    config["docs_dir"] = str(ROOT / "content")
+    config["theme"]["custom_dir"] = str(ROOT / "templates")
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "sharewall" in plugin:
+            plugin["sharewall"].update(plugin_options)
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return build_site(folder / "mkdocs.yml", folder / "site")

@@ -7,28 +7,18 @@ Content-Security-Policy; the scripts' texts, dates and numbers must follow the p
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-import yaml
 
 from site_builder.local.server import serve_directory
-from site_builder.plugin import build_site
-from tests.browser.support import offline_context, site_headers
+from tests.browser.support import offline_context, repository_site, site_headers
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("english")
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    config["docs_dir"] = str(ROOT / "content")
-    config["theme"]["custom_dir"] = str(ROOT / "templates")
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    site = build_site(folder / "mkdocs.yml", folder / "site")
+    site = repository_site(tmp_path_factory.mktemp("english"))
     url, server = serve_directory(site, headers=site_headers())
     yield url.rstrip("/")
     server.shutdown()

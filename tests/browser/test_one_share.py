@@ -15,7 +15,7 @@ import pytest
 
 from site_builder import sharing
 from site_builder.networks import NETWORKS
-from tests.browser.support import axe_violations, clipboard_context, dev_sign_in, offline_context
+from tests.browser.support import axe_violations, clipboard_context, dev_sign_in, offline_context, wait_until
 from tests.browser.test_wall import SPONSORED, card, context, demo, open_composer  # noqa: F401  (fixtures)
 from tests.local_serve import stats as api_stats
 
@@ -100,7 +100,7 @@ def test_a_repeated_send_of_the_same_share_keeps_its_key_and_a_new_share_gets_a_
         item.locator("textarea").fill("Mein Text, geändert")
         x.click()
     popup.value.close()
-    _wait_for(lambda: len(sent) == 4, page)
+    wait_until(lambda: len(sent) == 4, page)
     assert sent[3]["key"] not in {s["key"] for s in sent[:3]}
 
 
@@ -208,7 +208,7 @@ def test_the_share_sheet_gets_disclosure_and_link_and_counts_as_system(context, 
     demo["shares"].clear()
     button = item.get_by_role("button", name="Teilen …")
     button.click()
-    _wait_for(lambda: demo["shares"], page)
+    wait_until(lambda: demo["shares"], page)
     shared = page.evaluate("window.__shared")
     assert len(shared) == 1
     link = sharing.utm_link(LINK, "system", "employee-advocacy", "republica-2026")
@@ -282,11 +282,3 @@ def test_the_walls_rows_have_equal_heights_and_no_holes(context, demo, width) ->
     for top in tops:
         in_row = [t for t, box in zip(toggles, boxes) if round(box["top"]) == top]
         assert max(in_row) - min(in_row) <= 1
-
-
-def _wait_for(condition, page, timeout_ms: int = 5000) -> None:
-    waited = 0
-    while not condition() and waited < timeout_ms:
-        page.wait_for_timeout(50)
-        waited += 50
-    assert condition(), "timed out"

@@ -88,7 +88,7 @@ def test_sources_by_name_titles_in_full_and_german_dates(context, local_server):
     page.set_viewport_size({"width": 390, "height": 900})
     open_stats(page, local_server)
     page.locator("[data-sw-stats-figures]").wait_for()
-    names = {key: source["name"] for key, source in
+    names = {key: source["name"]["de"] if isinstance(source["name"], dict) else source["name"] for key, source in
              yaml.safe_load((ROOT / "content" / "sources.yml").read_text(encoding="utf-8")).items()}
     sources = page.locator("[data-sw-chart=sources] .sw-hbar__label").all_inner_texts()
     assert "Vorschläge aus dem Team" in sources  # the source of arm-migration

@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import yaml
 
 from site_builder import sharing
 from site_builder.local.server import serve_directory
 from site_builder.networks import NETWORKS
-from site_builder.plugin import build_site
-from tests.browser.support import axe_violations, clipboard_context, site_headers
+from tests.browser.support import axe_violations, clipboard_context, repository_site, site_headers, wait_until
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE_SIZE = 4
 SPONSORED = "surface-studio-republica"  # German, sponsored, networks linkedin, x, xing, bluesky, mastodon
 
@@ -30,15 +26,7 @@ SPONSORED = "surface-studio-republica"  # German, sponsored, networks linkedin, 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo content built with the repository's settings (page size 4) and served on 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("demo")
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    config["docs_dir"] = str(ROOT / "content")
-    config["theme"]["custom_dir"] = str(ROOT / "templates")
-    for plugin in config["plugins"]:
-        if isinstance(plugin, dict) and "sharewall" in plugin:
-            plugin["sharewall"]["page_size"] = PAGE_SIZE
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    site = build_site(folder / "mkdocs.yml", folder / "site")
+    site = repository_site(tmp_path_factory.mktemp("demo"), page_size=PAGE_SIZE)
     url, server = serve_directory(site, headers=site_headers())  # under production's CSP
     posts = json.loads((site / "posts.json").read_text(encoding="utf-8"))["posts"]
     yield {"url": url.rstrip("/"), "shares": [], "posts": posts, "site": site}
@@ -155,7 +143,7 @@ def test_sharing_posts_to_the_api_without_waiting(context, demo) -> None:
     with context.expect_page() as popup:
         item.locator("a.sw-network[data-network=x]").click()
     assert popup.value.url.startswith("https://x.com/intent/tweet?")
-    _wait_for(lambda: demo["shares"], page)
+    wait_until(lambda: demo["shares"], page)
     share = demo["shares"][-1]
     assert share["body"] == {"post": SPONSORED, "network": "x", "personalised": True}
     assert uuid.UUID(share["headers"]["idempotency-key"])
@@ -210,7 +198,7 @@ def test_linkedin_copies_the_text_first_and_says_so(context, demo) -> None:
     first = "Lena Hoff zeichnet auf der re:publica live auf dem Surface Studio – kommt an Stand 12 vorbei und schaut zu!"
     assert page.evaluate("navigator.clipboard.readText()") == f"Werbung | {first} #SurfaceStudio #rp26"
     assert "LinkedIn" in item.locator(".sw-composer__status").inner_text()
-    _wait_for(lambda: demo["shares"], page)
+    wait_until(lambda: demo["shares"], page)
     assert demo["shares"][-1]["body"] == {"post": SPONSORED, "network": "linkedin", "personalised": False}
 
 
@@ -256,11 +244,3 @@ def test_axe_finds_no_serious_or_critical_violation(context, demo, path) -> None
         open_composer(page, demo["posts"][0]["slug"])
     bad = axe_violations(page)
     assert not bad, bad
-
-
-def _wait_for(condition, page, timeout_ms: int = 5000) -> None:
-    waited = 0
-    while not condition() and waited < timeout_ms:
-        page.wait_for_timeout(50)
-        waited += 50
-    assert condition(), "timed out"

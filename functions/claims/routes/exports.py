@@ -24,6 +24,6 @@ def csv_file(status: Annotated[Literal["approved", "paid"], Query()] = "approved
     """`dialect=de`: the same rows for German spreadsheets (';', decimal comma, TT.MM.JJJJ, German headings)."""
     claims = list(store.all_by_status(status))
     logger.info("csv exported", extra={"status": status, "claims": len(claims), "dialect": dialect})
-    text, suffix = (exports.to_csv_de(claims), "-de") if dialect == "de" else (exports.to_csv(claims), "")
+    text, suffix = (exports.to_csv(claims, exports.GERMAN), "-de") if dialect == "de" else (exports.to_csv(claims), "")
     return Response(200, "text/csv; charset=utf-8", text,
                     headers={"Content-Disposition": f'attachment; filename="claims-{status}-{date.today()}{suffix}.csv"'})
