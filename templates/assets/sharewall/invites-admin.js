@@ -11,7 +11,7 @@
       heading: "Neue Einladung", name: "Name", email: "E-Mail", campaign: "Kampagne", days: "Gültig (Tage)",
       campaign_hint: "Laufende Kampagnen mit Erstattung (content/campaigns.yml)", create: "Einladung erstellen",
       no_campaigns: "Keine laufende Kampagne mit Erstattung: Kampagnen stehen in content/campaigns.yml (reimbursed: true).",
-      created: "Einladung erstellt. Der Link wird nur jetzt angezeigt – schicke ihn an die eingeladene Person:",
+      created: "Einladung erstellt ({language}). Der Link wird nur jetzt angezeigt – schicke ihn an die eingeladene Person:",
       copy: "Link kopieren", copied: "Kopiert.", list: "Einladungen", state: "Status", expires: "Gültig bis",
       revoke: "Zurückziehen", revoked: "zurückgezogen", active: "aktiv", expired: "abgelaufen",
       confirm: "Einladung wirklich zurückziehen? Der Link funktioniert dann nicht mehr.", none: "Noch keine Einladungen.",
@@ -29,7 +29,7 @@
       heading: "New invitation", name: "Name", email: "E-mail", campaign: "Campaign", days: "Valid (days)",
       campaign_hint: "Running campaigns with reimbursement (content/campaigns.yml)", create: "Create invitation",
       no_campaigns: "No running campaign with reimbursement: campaigns are declared in content/campaigns.yml (reimbursed: true).",
-      created: "Invitation created. The link is shown only now – send it to the invited person:",
+      created: "Invitation created ({language}). The link is shown only now – send it to the invited person:",
       copy: "Copy link", copied: "Copied.", list: "Invitations", state: "State", expires: "Valid until",
       revoke: "Revoke", revoked: "revoked", active: "active", expired: "expired",
       confirm: "Really revoke this invitation? Its link stops working.", none: "No invitations yet.",
@@ -234,7 +234,7 @@
       C.status(formStatus, "");
       var link = new URL("#invite=" + reply.body.token, claimPageFor(reply.body.language || chosen)).href;
       result.textContent = "";
-      result.appendChild(el("p", {}, t.created + " (" + t.language_column + ": " + t[reply.body.language || chosen] + ")"));
+      result.appendChild(el("p", {}, t.created.replace("{language}", t[reply.body.language || chosen])));
       var output = el("input", { type: "text", readonly: true, value: link, "data-sw-invite-link": true, "aria-label": "Link" });
       result.appendChild(output);
       var copy = el("button", { type: "button", class: "md-button" }, t.copy);
