@@ -222,9 +222,9 @@ def test_finance_pages_exactly_reads_right_and_offers_both_csv_files(new_page, s
 def test_english_finance_says_claim_and_claims(new_page, server):
     page = new_page()
     sign_in(page, server, "finance", "/en/finance/")
+    page.locator("[data-sw-summary][data-status=submitted]").wait_for()
     page.locator("[data-sw-status=approved]").click()
-    page.wait_for_load_state("networkidle")  # the approved tab's answer shown, not the submitted tab's
-    text = page.locator("[data-sw-summary]").inner_text()  # read once: it is what the page says now
+    text = page.locator("[data-sw-summary][data-status=approved]").inner_text()  # once the approved tab answered
     count = int(re.match(r"(\d+) claims?, €", text)[1])
     assert text.startswith(f"{count} claim{'' if count == 1 else 's'}, €"), text
 

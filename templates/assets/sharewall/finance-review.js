@@ -148,6 +148,7 @@
       var totals = reply.body.totals[current];
       summary.textContent = t["count_" + (plural.select(totals.count) === "one" ? "one" : "other")]
         .replace("{count}", count.format(totals.count)).replace("{total}", C.money(totals.total));
+      summary.setAttribute("data-status", current);  // which tab the summary speaks of
       decidedHead.hidden = current === "submitted";
       reply.body.claims.forEach(function (claim) {
         if (!tbody.querySelector('tr[data-claim="' + CSS.escape(claim.id) + '"]')) tbody.appendChild(row(claim));
