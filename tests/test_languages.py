@@ -76,10 +76,10 @@ def test_the_nav_is_translated_and_the_selector_links_the_same_page(site: Path) 
     assert "Guidelines" in nav_titles(english) and "Leitfaden" not in nav_titles(english)
     assert "Leitfaden" in nav_titles(german)
     for page in (english, german):
-        assert re.search(r'<a href="/guidelines/" hreflang="de"[^>]*class="md-select__link"', page)
-        assert re.search(r'<a href="/en/guidelines/" hreflang="en"[^>]*class="md-select__link"', page)
-    assert re.search(r'href="/en/guidelines/" hreflang="en" lang="en" class="md-select__link" aria-current="true"',
-                     english)
+        assert re.search(r'<a href="/guidelines/" hreflang="de"[^>]*class="md-select__link" target="_self"', page)
+        assert re.search(r'<a href="/en/guidelines/" hreflang="en"[^>]*class="md-select__link" target="_self"', page)
+    assert re.search(r'href="/en/guidelines/" hreflang="en" lang="en" class="md-select__link" target="_self" '
+                     r'aria-current="true"', english)
 
 
 def test_the_sign_in_page_exists_once_at_the_root(site: Path) -> None:

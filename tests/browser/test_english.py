@@ -33,6 +33,8 @@ def page(browser):
 
 def test_the_language_selector_switches_to_the_same_page_in_english(page, demo) -> None:
     page.goto(f"{demo}/guidelines/")
+    # Material fetches the other language's sitemap to steal the click; wait for it, so the test sees the link win
+    page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "de"
     page.locator(".md-header__option .md-select").hover()
     page.locator("a.md-select__link[hreflang=en]").click()

@@ -164,7 +164,7 @@ def _forged(cursor: str) -> list[str]:
     return [
         unsigned,  # the old, unsigned format
         f"{cursors._b64(json.dumps(other_key, separators=(',', ':'), sort_keys=True).encode())}.{tag}",  # key changed
-        f"{payload}.{tag[:-2]}AA",  # tag changed
+        f"{payload}.{'B' if tag[0] != 'B' else 'C'}{tag[1:]}",  # tag changed (its first character: six whole bits)
         f"{payload}.",
         cursors.encode(key, "gsi1|CLAIMS#submitted"),  # genuine, but for another list
         cursors.encode(key, "gsi1|INVITES", secret=b"another deployment"),
