@@ -76,6 +76,17 @@ def payee(iban: str = IBAN_A, **changes) -> dict:
             **changes}
 
 
+def violating_lines(token: str) -> list[dict]:
+    """Five lines, four of which break the policy: a fee, meals over their limit, an old date, a missing receipt."""
+    return [
+        line(upload(token)),
+        line(None, category="honorarium"),
+        line(upload(token), category="meals", gross="95.00", vat="0"),
+        line(None, date="2020-01-01", category="local-transport", gross="5.00", vat="0"),
+        line(None),
+    ]
+
+
 def submit(token: str, lines: list[dict] | None = None, *, iban: str = IBAN_A, key: str | None = None) -> Reply:
     body = {"payee": payee(iban), "lines": lines if lines is not None else [line(upload(token))]}
     return call("POST", "/claims", body, token=token, key=key or uuid.uuid4().hex)

@@ -10,7 +10,7 @@ import pytest
 
 from sharewall_common.errors import field_path, validation_fields
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
-from tests.functions.claims_client import IBAN_A, PDF, PNG, SENSITIVE, call, invite, line, payee, submit, upload
+from tests.functions.claims_client import IBAN_A, PDF, PNG, SENSITIVE, call, invite, line, payee, submit, upload, violating_lines
 
 BAD_IBAN = "DE89370400440532013001"  # IBAN_A with its last digit changed: the checksum fails
 NON_SEPA_IBAN = "BR1800360305000010009795493C1"  # a valid IBAN from outside the SEPA zone
@@ -89,13 +89,7 @@ def test_a_refusal_names_each_field_once_in_order(fresh_tables):
 
 def test_policy_violations_carry_codes_and_the_limit(fresh_tables):
     token = invite()["token"]
-    reply = submit(token, [
-        line(upload(token)),
-        line(None, category="honorarium"),
-        line(upload(token), category="meals", gross="95.00", vat="0"),
-        line(None, date="2020-01-01", category="local-transport", gross="5.00", vat="0"),
-        line(None),
-    ])
+    reply = submit(token, violating_lines(token))
     assert reply.status == 422 and reply.body["error"]["code"] == "policy_violation"
     found = fields_of(reply)
     assert {"field": "lines[1].category", "code": "category_unknown"} in found

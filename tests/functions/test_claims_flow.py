@@ -17,6 +17,7 @@ from site_builder.local.aws import snapshot
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import (
     COMMS_AND_FINANCE, FINANCE, IBAN_A, IBAN_B, PDF, PNG, call, concurrently, invite, line, payee, submit, upload,
+    violating_lines,
 )
 
 SEPA = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
@@ -150,13 +151,7 @@ def test_bad_claims_get_400_naming_the_field_and_write_nothing(fresh_tables, bod
 def test_policy_violations_block_submission_with_a_message_per_line(fresh_tables):
     token = invite()["token"]
     before = tables_only(fresh_tables)
-    reply = submit(token, [
-        line(upload(token)),
-        line(None, category="honorarium"),
-        line(upload(token), category="meals", gross="95.00", vat="0"),
-        line(None, date="2020-01-01", category="local-transport", gross="5.00", vat="0"),
-        line(None),
-    ])
+    reply = submit(token, violating_lines(token))
     assert reply.status == 422
     message = reply.body["error"]["message"]
     assert "lines[1].category: category 'honorarium' is not in the expense policy" in message
