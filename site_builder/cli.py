@@ -85,7 +85,9 @@ def new(title: str, source: str, language: str, content_dir: Path, config_file: 
               help="Seconds one feed may take, connecting and reading.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the drafts written as JSON here (path, slug, title, link, source, feed).")
-def import_feeds(content_dir: Path, config_file: Path, timeout: float, report: Path | None) -> None:
+@click.option("--max-drafts", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="New drafts per source and run, newest first (each is a pull request); the rest come next run.")
+def import_feeds(content_dir: Path, config_file: Path, timeout: float, report: Path | None, max_drafts: int) -> None:
     """Write a draft post for every new entry of the sources' feeds; exit 1 if a feed failed."""
     from site_builder import feeds
 
@@ -93,7 +95,8 @@ def import_feeds(content_dir: Path, config_file: Path, timeout: float, report: P
         raise click.UsageError(f"content folder {content_dir} does not exist")
     settings = settings_of(config_file)
     try:
-        outcomes = feeds.import_feeds(content_dir, settings, datetime.now(settings.zone), timeout=timeout)
+        outcomes = feeds.import_feeds(content_dir, settings, datetime.now(settings.zone), timeout=timeout,
+                                      max_drafts=max_drafts)
     except feeds.StateError as error:
         raise click.ClickException(str(error)) from None
     if not outcomes:

@@ -1,11 +1,13 @@
 """`sharewall import`: the RSS/Atom feeds of `sources.yml` become draft posts that comms review.
 
 For every source with a `feed:` the feed is fetched over https (bounded in time and size, conditional
-GET with the ETag/Last-Modified of the last run), parsed with feedparser, and every entry whose link is
-not yet known (by a post or by the state file) is written as a draft post by the same writer as
-`sharewall new`. A draft is validated by `sharewall check`'s own code before it is moved into
-`posts/`; the state file (`content/.import-state.yml`) is written last. A feed that fails is one line
-and is skipped; the others go on.
+GET with the ETag/Last-Modified of the last run; redirects only to https on the feed's own host), parsed
+with feedparser, and every entry whose link is not yet known (by a post or by the state file) is written
+as a draft post by the same writer as `sharewall new`, newest first and at most `max_drafts` a source and
+run (the rest come in later runs). A draft is validated by `sharewall check`'s own code before it is
+moved into `posts/`; the state file (`content/.import-state.yml`) is written last. A feed that fails is
+one line and is skipped; an entry that cannot be read or written is skipped with its reason; the other
+entries and sources go on.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import socket
 import ssl
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +33,7 @@ import yaml
 
 from pydantic import ValidationError
 
+from sharewall_common.postfields import https
 from site_builder import sanitise, scaffold, sharing
 from site_builder.content import POST_GLOB, Post, Source, load_post, load_sources
 from site_builder.frontmatter import FrontMatterError, parse, parse_yaml
@@ -40,6 +44,7 @@ STATE_FILE = ".import-state.yml"  # under content/: a dot file, so neither publi
 STAGING = ".import"  # under content/: drafts are written and checked here, then moved into posts/
 TIMEOUT = 10.0  # seconds for one feed, connecting and reading
 MAX_BYTES = 5 * 2**20  # a larger feed is refused
+MAX_DRAFTS = 10  # new drafts per source and run (each is a pull request); the rest wait for later runs
 USER_AGENT = "sharewall-import/1"
 ACCEPT = "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
 TITLE_MAX = 120  # the limits of a post's fields (content.FrontMatter)
@@ -74,12 +79,24 @@ class Fetched:
 
 
 class _HttpsRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects only to https: a feed never drops to plain http or another scheme."""
+    """Follow redirects only to https on the same host and port: a feed never drops to plain http or
+    another scheme, nor sends the importer to another server (an internal address, say)."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme != "https":
+        target = urlsplit(urllib.parse.urljoin(req.full_url, newurl))
+        if target.scheme != "https":
             raise FeedError(f"redirected to a non-https address {newurl[:80]!r}")
+        if _origin(target) != _origin(urlsplit(req.full_url)):
+            raise FeedError(f"redirected to another host {newurl[:80]!r}; only the feed's own host is followed")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _origin(parts) -> tuple[str, int] | None:
+    """Host and port of a URL as a redirect is compared by; None when it has no valid port."""
+    try:
+        return (parts.hostname or "").lower(), parts.port or 443
+    except ValueError:
+        return None
 
 
 def opener() -> urllib.request.OpenerDirector:
@@ -181,29 +198,40 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> tuple[
         raise FeedError("not an RSS or Atom feed")
     language = parsed.feed.get("language")
     entries, skipped = [], []
-    for item in parsed.entries:
-        link = (item.get("link") or "").strip()
-        title = plain(item.get("title") or "")
-        if not is_https(link):
-            skipped.append(f"entry {title[:60]!r}: link {link[:60]!r} is not https")
-            continue
-        if not title:
-            skipped.append(f"entry {link[:80]}: no title")
-            continue
-        details = [item.get(key) or {} for key in ("title_detail", "summary_detail")]
-        when = item.get("published_parsed") or item.get("updated_parsed")
-        entries.append(Entry(
-            link=link, title=title, summary=plain(item.get("summary") or ""),
-            language=next((d.get("language") for d in details if d.get("language")), None) or language,
-            published=datetime(*when[:6], tzinfo=timezone.utc) if when else None,
-        ))
+    for number, item in enumerate(parsed.entries, 1):
+        try:
+            entry, problem = _entry(item, language)
+        except Exception as error:  # one odd entry must not stop its feed
+            entry, problem = None, f"entry {number}: cannot be read ({type(error).__name__}: {error})"
+        if problem:
+            skipped.append(problem)
+        elif entry:
+            entries.append(entry)
     return entries, skipped
 
 
-def is_https(link: str) -> bool:
-    """An absolute https address without spaces or control characters: what a post's `link` accepts."""
-    parts = urlsplit(link)
-    return parts.scheme == "https" and bool(parts.hostname) and not regex.search(r"[\s\p{Cc}]", link)
+def _entry(item, language: str | None) -> tuple[Entry | None, str | None]:
+    """One feed entry as an Entry, or why it is left out (the link follows the one rule of a post's link)."""
+    link = str(item.get("link") or "").strip()
+    title = plain(str(item.get("title") or ""))
+    try:
+        link = https(link)
+    except ValueError as error:
+        return None, f"entry {title[:60]!r}: link {error}"
+    if not title:
+        return None, f"entry {link[:80]}: no title"
+    details = [item.get(key) or {} for key in ("title_detail", "summary_detail")]
+    when = item.get("published_parsed") or item.get("updated_parsed")
+    return Entry(
+        link=link, title=title, summary=plain(str(item.get("summary") or "")),
+        language=next((d.get("language") for d in details if d.get("language")), None) or language,
+        published=datetime(*when[:6], tzinfo=timezone.utc) if when else None,
+    ), None
+
+
+def newest_first(entries: list[Entry], now: datetime) -> list[Entry]:
+    """Entries by date, newest first; an undated entry counts as `now` (its draft's date), feed order kept."""
+    return sorted(entries, key=lambda entry: entry.published or now, reverse=True)
 
 
 def plain(fragment: str) -> str:
@@ -286,6 +314,7 @@ class Outcome:
     drafts: list[Draft] = field(default_factory=list)
     known: int = 0
     skipped: list[str] = field(default_factory=list)  # one reason per skipped entry
+    waiting: int = 0  # new entries past the run's cap: the next runs import them
     error: str | None = None
     unchanged: bool = False
 
@@ -293,12 +322,16 @@ class Outcome:
         if self.error:
             return f"{self.source}: failed: {self.error} ({self.feed})"
         note = " (unchanged since the last import)" if self.unchanged else ""
-        return f"{self.source}: {len(self.drafts)} new, {self.known} known, {len(self.skipped)} skipped{note}"
+        waiting = f", {self.waiting} left for the next runs" if self.waiting else ""
+        return (f"{self.source}: {len(self.drafts)} new, {self.known} known, {len(self.skipped)} skipped"
+                f"{waiting}{note}")
 
 
 def import_feeds(content_dir: Path, settings: Settings, now: datetime, *, timeout: float = TIMEOUT,
-                 max_bytes: int = MAX_BYTES, fetcher: Callable[..., Fetched] = fetch) -> list[Outcome]:
-    """Import every source's feed; returns one outcome per source with a feed, in sources.yml order."""
+                 max_bytes: int = MAX_BYTES, max_drafts: int = MAX_DRAFTS,
+                 fetcher: Callable[..., Fetched] = fetch) -> list[Outcome]:
+    """Import every source's feed, at most `max_drafts` new drafts a source (newest first); returns one
+    outcome per source with a feed, in sources.yml order."""
     sources, issues = load_sources(content_dir / "sources.yml", content_dir)
     if issues:
         raise StateError(f"{issues[0]}; run `sharewall check`")
@@ -341,24 +374,43 @@ def import_feeds(content_dir: Path, settings: Settings, now: datetime, *, timeou
             except FeedError as error:
                 outcome.error = str(error)
                 continue
-            for entry in entries:
-                if link_key(entry.link) in known:
-                    outcome.known += 1
-                    continue
-                draft, problem = _write_draft(content_dir, staging, settings, sources, key, entry, now, taken)
-                if problem:
-                    outcome.skipped.append(f"entry {entry.link[:80]}: {problem}")
-                    continue
-                outcome.drafts.append(draft)
-                known.add(link_key(entry.link))
-                state.links.add(link_key(entry.link))
-                taken.add(draft.slug)
-            state.feeds[key] = {name: value for name, value in
-                                {"url": source.feed, "etag": result.etag, "modified": result.modified}.items() if value}
+            except Exception as error:  # a feed the parser chokes on must not stop the others
+                outcome.error = f"cannot be read ({type(error).__name__}: {error})"
+                continue
+            _import_entries(outcome, newest_first(entries, now), max_drafts,
+                            lambda entry: _write_draft(content_dir, staging, settings, sources, key, entry, now, taken),
+                            known, state, taken)
+            validators = {"etag": result.etag, "modified": result.modified} if not outcome.waiting else {}
+            # entries left waiting: the next run must fetch the feed in full, not get a 304
+            state.feeds[key] = {name: value for name, value in {"url": source.feed, **validators}.items() if value}
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     save_state(state_file, state)  # last: what it records is written
     return outcomes
+
+
+def _import_entries(outcome: Outcome, entries: list[Entry], max_drafts: int,
+                    write: Callable[[Entry], tuple[Draft | None, str | None]], known: set[str], state: State,
+                    taken: set[str]) -> None:
+    """Write the feed's new entries as drafts up to the cap; an entry that fails is skipped with its reason."""
+    for entry in entries:
+        if link_key(entry.link) in known:
+            outcome.known += 1
+            continue
+        if len(outcome.drafts) >= max_drafts:
+            outcome.waiting += 1
+            continue
+        try:
+            draft, problem = write(entry)
+        except Exception as error:  # one odd entry must not stop the others
+            draft, problem = None, f"cannot be written ({type(error).__name__}: {error})"
+        if problem:
+            outcome.skipped.append(f"entry {entry.link[:80]}: {problem}")
+            continue
+        outcome.drafts.append(draft)
+        known.add(link_key(entry.link))
+        state.links.add(link_key(entry.link))
+        taken.add(draft.slug)
 
 
 def _post_links(content_dir: Path) -> set[str]:
@@ -393,7 +445,10 @@ def _write_draft(content_dir: Path, staging: Path, settings: Settings, sources: 
     from sharewall_common.postfile import post_path, post_text, publish_time
 
     title = shorten(entry.title, TITLE_MAX)
-    publish = entry.published.astimezone(settings.zone) if entry.published else now
+    try:
+        publish = entry.published.astimezone(settings.zone) if entry.published else now
+    except (OverflowError, ValueError):
+        return None, f"its date {entry.published:%Y-%m-%d %H:%M} UTC is out of range"
     fields = {
         "draft": True,
         "title": title,
