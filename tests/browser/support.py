@@ -14,6 +14,28 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+class SettledBrowser:
+    """The browser, whose every new context (and page) prefers reduced motion unless a test says otherwise.
+
+    Material honours `prefers-reduced-motion: reduce` by switching its transitions off, so no check sees a
+    page mid-transition (the header title fading in as the page scrolls read as a color-contrast finding).
+    """
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        options.setdefault("reduced_motion", "reduce")
+        return self._browser.new_context(**options)
+
+    def new_page(self, **options):
+        options.setdefault("reduced_motion", "reduce")
+        return self._browser.new_page(**options)
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 # Reports every Content-Security-Policy violation of every page to the test (init scripts run before the
 # page's own and are not subject to its CSP)
 _REPORT_CSP = """document.addEventListener("securitypolicyviolation", function (event) {
@@ -69,8 +91,24 @@ def clipboard_context(browser, origin: str) -> Iterator:
         yield context
 
 
+# Resolves once every finite animation and transition on the page has ended (a page's own, which reduced
+# motion does not switch off), or after `timeout` ms; infinite ones (a spinner) are not waited for
+_SETTLE = """timeout => Promise.race([
+  Promise.all(document.getAnimations()
+    .filter(animation => animation.effect && animation.effect.getComputedTiming().endTime !== Infinity)
+    .map(animation => animation.finished.catch(() => null))),
+  new Promise(resolve => setTimeout(resolve, timeout))])"""
+
+
+def settle(page, timeout_ms: int = 3000) -> None:
+    """Wait until the page is still: reduced motion emulated, running animations and transitions ended."""
+    page.emulate_media(reduced_motion="reduce")
+    page.evaluate(_SETTLE, timeout_ms)
+
+
 def axe_violations(page) -> list:
-    """axe-core's serious and critical findings on the page as it is now."""
+    """axe-core's serious and critical findings on the page once it has settled (see `settle`)."""
+    settle(page)
     page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated, not a <script>: the page's CSP allows none inline
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
