@@ -123,7 +123,8 @@ def test_events_look_like_api_gateways():
                        headers={"Cookie": "a=1; b=2", "X-Thing": "v"}, claims={"sub": "u", "groups": ["a", "b"]})
     assert event["version"] == "2.0" and event["rawPath"] == "/stats"
     assert event["queryStringParameters"] == {"from": "2026-11-01", "granularity": "day", "x": "1,2"}
-    assert event["cookies"] == ["a=1", "b=2"] and event["headers"] == {"x-thing": "v"}
+    assert event["cookies"] == ["a=1", "b=2"] and event["headers"]["x-thing"] == "v"
+    assert event["headers"]["authorization"].startswith("Bearer ")  # the token the claims were verified from
     assert event["requestContext"]["authorizer"]["jwt"]["claims"] == {"sub": "u", "groups": "[a b]"}
     assert claim_value(["employee"]) == "[employee]"
 

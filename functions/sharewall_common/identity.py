@@ -8,12 +8,13 @@ ROLE_GROUPS (template parameter RoleGroups), e.g. `finance=<group id>,comms=<id>
 the groups it lists grant roles (Entra ID sends group ids, not names); a role it does not list is
 granted by no group. A role may be listed more than once; values hold no spaces, commas or `=`.
 
-The authorizer hands arrays over flattened, `["a", "b"]` as the text `[a b]`, so a name with a space
-cannot be told from two names. The functions therefore read the arrays from the bearer token itself
-when it provably is the token the authorizer verified (same subject, issue and expiry time, and its
-groups flatten to exactly the verified text); otherwise the flattened text is split on single spaces
-and only whole role names or ids match (a group name containing a space cannot be matched that way:
-use RoleGroups with ids). Text without the brackets is one group name.
+The authorizer hands arrays over flattened, `["a", "b"]` as the text `[a b]`: `["not finance"]`,
+`["not", "finance"]` and the string `"[not finance]"` all arrive alike. The functions therefore take
+the groups from the bearer token itself when it provably is the token the authorizer verified (the
+same subject, issue and expiry time, and groups that flatten to exactly the verified text), and read
+its value as sent: an array's string elements, or a string as one name. When the token cannot be
+matched (missing, garbled, over 16 KiB, another sign-in), bracketed text grants no role at all (fail
+closed); text without brackets cannot have been an array and is one name.
 """
 
 from __future__ import annotations
@@ -68,14 +69,17 @@ def flattened(value: object) -> str:
 
 
 def parse_groups(value: object) -> frozenset[str]:
-    """The group values of a claim: a real array's elements, `[a b]`'s space-separated parts, else one name."""
+    """The group values of a claim read whole: a real array's string elements, a string as one name.
+
+    Flattened text `[a b]` cannot be told from an array or a string with brackets: it is no group at all.
+    """
     if value is None:
         return frozenset()
     if isinstance(value, (list, tuple, set, frozenset)):
         return frozenset(item for item in value if isinstance(item, str) and item)
     text = str(value)
-    if len(text) >= 2 and text.startswith("[") and text.endswith("]"):
-        return frozenset(part for part in text[1:-1].split(" ") if part)
+    if text.startswith("[") and text.endswith("]"):
+        return frozenset()
     return frozenset({text}) if text else frozenset()
 
 
@@ -97,13 +101,28 @@ def _bearer_claims(event: dict) -> dict | None:
     return payload if isinstance(payload, dict) else None
 
 
+def _same(token_value: object, verified: object) -> bool:
+    """A token's claim as the authorizer passed it on: the same text, or the same number written otherwise."""
+    if flattened(token_value) == str(verified):
+        return True
+    if isinstance(token_value, bool) or not isinstance(token_value, (int, float)):
+        return False
+    try:
+        return float(str(verified)) == float(token_value)
+    except (ValueError, OverflowError):
+        return False
+
+
 def groups_claim(event: dict, claims: dict, name: str) -> object:
-    """The groups claim with its array intact when the bearer token is the verified one, else as verified."""
+    """The groups claim as the identity provider sent it when the bearer token is the verified one; else the
+    verified text (which parse_groups reads fail-closed)."""
     verified = claims.get(name)
     token = _bearer_claims(event)
-    if token is None or name not in token:
+    if token is None or name not in token or verified is None or not str(claims.get("sub") or ""):
         return verified
-    agrees = all(key in claims and flattened(token.get(key)) == str(claims[key]) for key in SAME_TOKEN)
+    # each of sub, iat, exp: in both and the same, or (iat, exp) in neither
+    agrees = all(_same(token[key], claims[key]) if key in token and key in claims
+                 else key != "sub" and key not in token and key not in claims for key in SAME_TOKEN)
     return token[name] if agrees and flattened(token[name]) == str(verified) else verified
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -10,6 +11,14 @@ from urllib.parse import parse_qsl
 
 # A claim as API Gateway's JWT authorizer passes it (arrays as `[a b]`): the functions read it the same way
 from sharewall_common.identity import flattened as claim_value
+
+
+def unsigned_token(claims: dict) -> str:
+    """An unsigned JWT (`alg: none`) carrying `claims`: what the authorizer verified, for local events."""
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
 
 
 @dataclass
@@ -29,9 +38,15 @@ class LambdaContext:
 
 def http_event(method: str, path: str, *, route_key: str | None = None, headers: dict | None = None,
                query: str = "", body: bytes | str | None = None, claims: dict | None = None,
-               path_parameters: dict | None = None, source_ip: str = "127.0.0.1") -> dict:
-    """An HTTP API v2 event for `method path`, with the authorizer's claims when there are any."""
+               path_parameters: dict | None = None, source_ip: str = "127.0.0.1", bearer: bool = True) -> dict:
+    """An HTTP API v2 event for `method path`, with the authorizer's claims when there are any.
+
+    Like API Gateway's, it carries the bearer token the claims were verified from (an unsigned one of
+    `claims` when the headers hold none; `bearer=False` leaves it out): the functions read roles from it.
+    """
     headers = {key.lower(): value for key, value in (headers or {}).items()}
+    if claims is not None and bearer and "authorization" not in headers:
+        headers["authorization"] = f"Bearer {unsigned_token(claims)}"
     cookies = [part.strip() for part in headers.pop("cookie", "").split(";") if part.strip()]
     params: dict[str, str] = {}
     for key, value in parse_qsl(query, keep_blank_values=True):

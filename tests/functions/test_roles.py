@@ -1,7 +1,8 @@
 """Roles are matched exactly, and every route checks its callers before it reads any input.
 
 The role table runs each groups claim in both forms the functions meet: a real array (the bearer
-token's, read when it agrees with what the authorizer verified) and API Gateway's flattened `[a b]`.
+token's, read when it agrees with what the authorizer verified) and API Gateway's flattened `[a b]`,
+which alone grants nothing (test_roles_fail_closed.py).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _event(groups, *, with_token: bool) -> dict:
     """The event the functions get for a user in `groups`: flattened claims, and the bearer token or not."""
     token = dev_token("pat", groups)
     headers = {"authorization": f"Bearer {token}"} if with_token else {}
-    return http_event("GET", "/claims", headers=headers, claims=claims_from_token(token))
+    return http_event("GET", "/claims", headers=headers, claims=claims_from_token(token), bearer=with_token)
 
 
 @pytest.mark.parametrize("groups, setting, roles", TABLE, ids=[f"{g}-{bool(s)}" for g, s, _ in TABLE])
@@ -55,27 +56,26 @@ def test_roles_from_a_real_array_are_whole_values(monkeypatch, groups, setting, 
     assert identity_of(_event(groups, with_token=True)).roles == roles
 
 
-@pytest.mark.parametrize("groups, setting, roles", [row for row in TABLE if not any(" " in g for g in row[0])],
-                         ids=lambda value: str(value))
-def test_flattened_groups_without_spaces_give_the_same_roles(monkeypatch, groups, setting, roles):
+@pytest.mark.parametrize("groups, setting, roles", TABLE, ids=lambda value: str(value))
+def test_flattened_groups_alone_grant_no_role(monkeypatch, groups, setting, roles):
     monkeypatch.setenv("ROLE_GROUPS", setting)
     event = _event(groups, with_token=False)
     assert event["requestContext"]["authorizer"]["jwt"]["claims"]["groups"] == "[" + " ".join(groups) + "]"
-    assert identity_of(event).roles == roles
+    assert identity_of(event).roles == set()
 
 
-# The flattened text alone: `[a b]` is split on single spaces, anything else is one group name
+# The flattened text alone: `[a b]` is no group (it may have been an array or a string), anything else is one name
 @pytest.mark.parametrize("text, groups", [
-    ("[employee finance]", {"employee", "finance"}),
-    ("[finance]", {"finance"}),
+    ("[employee finance]", set()),
+    ("[finance]", set()),
     ("[]", set()),
-    ("[employee  finance]", {"employee", "finance"}),
+    ("[employee  finance]", set()),
     ("finance", {"finance"}),
     ("read-only, finance", {"read-only, finance"}),
     ("employee,comms", {"employee,comms"}),
     ("[finance", {"[finance"}),
-    ("[not\tfinance]", {"not\tfinance"}),
-    ('["finance"]', {'"finance"'}),
+    ("[not\tfinance]", set()),
+    ('["finance"]', set()),
     ("", set()),
     (None, set()),
     (["finance", 7, None, ""], {"finance"}),
@@ -84,11 +84,11 @@ def test_flattened_text_is_parsed_into_whole_group_values(text, groups):
     assert parse_groups(text) == groups
 
 
-def test_a_flattened_name_with_a_space_is_two_names_without_the_token(monkeypatch):
-    """Documented limit: `["not finance"]` and `["not", "finance"]` flatten alike; only the token tells."""
+def test_a_flattened_name_with_a_space_is_no_name_without_the_token(monkeypatch):
+    """`["not finance"]` and `["not", "finance"]` flatten alike; only the token tells, and without it nothing is granted."""
     monkeypatch.setenv("ROLE_GROUPS", "")
     assert flattened(["not finance"]) == flattened(["not", "finance"]) == "[not finance]"
-    assert identity_of(_event(["not finance"], with_token=False)).roles == {"finance"}
+    assert identity_of(_event(["not finance"], with_token=False)).roles == set()
     assert identity_of(_event(["not finance"], with_token=True)).roles == set()
     monkeypatch.setenv("ROLE_GROUPS", IDS)  # the remedy: ids, which hold no spaces
     assert identity_of(_event(["not finance"], with_token=False)).roles == set()
@@ -110,22 +110,24 @@ def test_a_bearer_token_of_another_sign_in_is_not_read(monkeypatch, change):
     monkeypatch.setenv("ROLE_GROUPS", "")
     verified = claims_from_token(dev_token("pat", ["not finance"]))
     event = _with_header(http_event("GET", "/claims", claims=verified), {**verified, **change})
-    assert identity_of(event).roles == {"finance"}  # the flattened text decided, not the token's array
+    assert identity_of(event).roles == set()  # neither the token's array nor the flattened text decides
 
 
 def test_a_bearer_token_cannot_add_groups_the_authorizer_did_not_verify(monkeypatch):
     monkeypatch.setenv("ROLE_GROUPS", "")
     verified = claims_from_token(dev_token("pat", ["employee"]))
     forged = _with_header(http_event("GET", "/claims", claims=verified), {**verified, "groups": ["finance"]})
-    assert identity_of(forged).roles == {"employee"}
+    assert identity_of(forged).roles == set()  # not the verified token: fail closed, not even employee
 
 
 @pytest.mark.parametrize("header", ["Bearer", "Bearer a.b", "Bearer a.%%%.c", "Bearer a.bnVsbA.c", "Basic abc",
                                     "Bearer " + "a." + "W1tbW1s" * 5000 + ".c"])
-def test_a_garbled_bearer_token_falls_back_to_the_verified_claims(monkeypatch, header):
+def test_a_garbled_bearer_token_grants_no_role(monkeypatch, header):
     monkeypatch.setenv("ROLE_GROUPS", "")
     event = http_event("GET", "/claims", headers={"authorization": header}, claims={"sub": "pat", "groups": ["finance"]})
-    assert identity_of(event).roles == {"finance"}
+    assert identity_of(event).roles == set()
+    assert identity_of(http_event("GET", "/claims", headers={"authorization": header},
+                                  claims={"sub": "pat", "groups": "finance"})).roles == {"finance"}  # one name, no brackets
 
 
 @pytest.mark.parametrize("setting", ["finance", "boss=abc", "finance=a b", "finance=", "=abc", "finance=a=b"])
