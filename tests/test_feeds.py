@@ -124,7 +124,9 @@ def test_rss_and_atom_entries_become_drafts_that_pass_check(server, tmp_path):
 def test_failing_feeds_are_one_line_each_and_the_others_go_on(server, tmp_path):
     good = [{"title": "Good news", "link": "https://blog.example.com/good"},
             {"title": "Script link", "link": "javascript:alert(document.cookie)"},
-            {"title": "Plain http", "link": "http://blog.example.com/plain"}]
+            {"title": "Plain http", "link": "http://blog.example.com/plain"},
+            {"title": "User info", "link": "https://user@blog.example.com/login"},
+            {"title": "No dot", "link": "https://intranet/page"}]
     server.feeds["/good.xml"] = Feed(rss(good))
     server.feeds["/broken.xml"] = Feed(b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>x</channel></rss>')
     server.feeds["/page.html"] = Feed(b"<!doctype html><html><body><p>Not a feed</p></body></html>", "text/html")
@@ -145,9 +147,13 @@ def test_failing_feeds_are_one_line_each_and_the_others_go_on(server, tmp_path):
     assert time.monotonic() - started < 2.9  # the slow feed was given up on, not waited for
     assert result.returncode == 1
     lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
-    assert lines["good"] == "1 new, 0 known, 2 skipped"
-    assert "good: skipped entry 'Script link': link 'javascript:alert(document.cookie)' is not https" in result.stderr
-    assert "good: skipped entry 'Plain http': link 'http://blog.example.com/plain' is not https" in result.stderr
+    assert lines["good"] == "1 new, 0 known, 4 skipped"
+    # the one URL rule of every link field (sharewall_common.postfields.https), with its own words
+    assert ("good: skipped entry 'Script link': link must start with https://, got a script URL "
+            "'javascript:alert(document.cookie)'") in result.stderr
+    assert "good: skipped entry 'Plain http': link must start with https://, got 'http://blog.example.com/plain'" in result.stderr
+    assert "good: skipped entry 'User info': link must not contain user info before the host" in result.stderr
+    assert "good: skipped entry 'No dot': link must name a host with a dot" in result.stderr
     assert re.fullmatch(r"failed: not well-formed XML \(mismatched tag\) \(https://127\.0\.0\.1:\d+/broken\.xml\)", lines["broken"])
     assert lines["page"].startswith("failed: not well-formed XML (syntax error)")
     assert re.fullmatch(r"failed: not an RSS or Atom feed \(https://\S+/note\.xml\)", lines["note"])
@@ -161,6 +167,110 @@ def test_failing_feeds_are_one_line_each_and_the_others_go_on(server, tmp_path):
     state = yaml.safe_load((content / feeds.STATE_FILE).read_text(encoding="utf-8"))
     assert list(state["feeds"]) == ["good"]  # a failed feed is asked again in full next time
     assert state["links"] == ["https://blog.example.com/good"]
+
+
+def test_an_entry_that_cannot_be_read_or_written_is_skipped_and_the_others_go_on(server, tmp_path, monkeypatch):
+    """Issue #17: `<pubDate>` in the year 9999 raised OverflowError and stopped the whole import (no report,
+    no state, every later run failed). Now any per-entry exception skips that entry, named in its source's lines."""
+    server.feeds["/m.xml"] = Feed(rss([
+        {"title": "Before", "link": "https://blog.example.com/before", "date": datetime(2026, 11, 2, tzinfo=timezone.utc)},
+        {"title": "Far future", "link": "https://blog.example.com/far",
+         "date": datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)},
+        {"title": "After", "link": "https://blog.example.com/after", "date": datetime(2026, 11, 1, tzinfo=timezone.utc)},
+    ]))
+    server.feeds["/other.xml"] = Feed(rss([{"title": "Other", "link": "https://blog.example.com/other"}]))
+    content = make_content(tmp_path, {"m": server.url("/m.xml"), "other": server.url("/other.xml")})
+
+    first = sharewall("import", "content", "--report", "drafts.json", cwd=tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.stdout.splitlines() == ["m: 2 new, 0 known, 1 skipped", "other: 1 new, 0 known, 0 skipped"]
+    assert ("m: skipped entry https://blog.example.com/far: its date 9999-12-31 23:59 UTC is out of range"
+            in first.stderr.splitlines())
+    assert len(json.loads((tmp_path / "drafts.json").read_text(encoding="utf-8"))) == 3  # the report is written
+    state = yaml.safe_load((content / feeds.STATE_FILE).read_text(encoding="utf-8"))
+    assert "https://blog.example.com/far" not in state["links"] and len(state["links"]) == 3
+    again = sharewall("import", "content", cwd=tmp_path)  # later runs go on, the bad entry reported again
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines() == ["m: 0 new, 2 known, 1 skipped", "other: 0 new, 1 known, 0 skipped"]
+
+    # any exception of one entry, while it is read or while its draft is written, skips that entry alone
+    server.feeds["/m.xml"] = Feed(rss([{"title": f"Post {name}", "link": f"https://blog.example.com/{name}"}
+                                       for name in ("boom-read", "boom-write", "fine")]))
+    plain, load_post = feeds.plain, feeds.load_post
+
+    def reading(fragment: str) -> str:
+        if "boom-read" in fragment:
+            raise RuntimeError("the parser broke")
+        return plain(fragment)
+
+    def writing(path, *args, **kwargs):
+        if "boom-write" in path.name:
+            raise KeyError("slug")
+        return load_post(path, *args, **kwargs)
+
+    monkeypatch.setattr(feeds, "plain", reading)
+    monkeypatch.setattr(feeds, "load_post", writing)
+    outcome, other = feeds.import_feeds(content, load_settings(CONFIG), NOW)
+    assert (str(outcome), str(other)) == ("m: 1 new, 0 known, 2 skipped", "other: 0 new, 1 known, 0 skipped")
+    assert outcome.skipped == ["entry 1: cannot be read (RuntimeError: the parser broke)",
+                               "entry https://blog.example.com/boom-write: cannot be written (KeyError: 'slug')"]
+    assert [draft.link for draft in outcome.drafts] == ["https://blog.example.com/fine"]
+    assert "posts/2026/post-boom-write.md" not in drafts(content) and leftovers(content) == []
+
+
+def test_at_most_max_drafts_a_source_and_run_newest_first_the_rest_next_run(server, tmp_path):
+    """Issue #17: one feed gave 1,500 drafts (1,500 pull requests). A run writes at most 10 a source (the
+    newest); the others wait, and the feed is fetched in full again until none waits."""
+    days = [14, 3, 9, 1, 12, 7, 5, 11, 2, 13, 8, 4, 10, 6, 15]  # out of order on purpose
+    entries = [{"title": f"Day {day}", "link": f"https://blog.example.com/{day}",
+                "date": datetime(2026, 11, day, 9, 0, tzinfo=timezone.utc)} for day in days]
+    server.feeds["/many.xml"] = Feed(rss(entries), etag='"v1"')
+    server.feeds["/few.xml"] = Feed(rss([{"title": f"Few {n}", "link": f"https://few.example.com/{n}"} for n in (1, 2)]))
+    content = make_content(tmp_path, {"many": server.url("/many.xml"), "few": server.url("/few.xml")})
+
+    first = sharewall("import", "content", cwd=tmp_path)  # the default cap: 10
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == ["many: 10 new, 0 known, 0 skipped, 5 left for the next runs",
+                                         "few: 2 new, 0 known, 0 skipped"]
+    assert {meta["link"] for meta in drafts(content).values() if "blog" in meta["link"]} == {
+        f"https://blog.example.com/{day}" for day in range(6, 16)}
+    state = yaml.safe_load((content / feeds.STATE_FILE).read_text(encoding="utf-8"))
+    assert "etag" not in state["feeds"]["many"]  # entries wait: the next run must not get a 304
+
+    settings = load_settings(CONFIG)
+    (second, _) = feeds.import_feeds(content, settings, NOW, max_drafts=3)
+    assert str(second) == "many: 3 new, 10 known, 0 skipped, 2 left for the next runs"
+    assert [draft.link for draft in second.drafts] == [f"https://blog.example.com/{day}" for day in (5, 4, 3)]
+    (third, _) = feeds.import_feeds(content, settings, NOW)
+    assert str(third) == "many: 2 new, 13 known, 0 skipped"
+    (fourth, _) = feeds.import_feeds(content, settings, NOW)
+    assert fourth.unchanged and not fourth.drafts  # nothing waits any more: the ETag is kept, 304
+    assert server.conditional["/many.xml"] == 1 and server.requests["/many.xml"] == 4
+    assert len(drafts(content)) == 15 + 2
+
+    capped = sharewall("import", "content", "--max-drafts", "0", cwd=tmp_path)
+    assert capped.returncode == 2 and "--max-drafts" in capped.stderr
+
+
+def test_redirects_are_followed_only_on_the_feed_s_own_host(server, tmp_path):
+    """Issue #17: a feed redirected the importer to another host; now only the feed's own host and port."""
+    server.feeds["/m.xml"] = Feed(rss([{"title": "Moved", "link": "https://blog.example.com/moved"}]))
+    server.feeds["/relative.xml"] = Feed(b"", redirect="/m.xml")
+    server.feeds["/absolute.xml"] = Feed(b"", redirect=server.url("/m.xml"))
+    port = server.httpd.server_address[1]
+    server.feeds["/other-host.xml"] = Feed(b"", redirect=f"https://localhost:{port}/target.xml")  # same machine
+    server.feeds["/other-port.xml"] = Feed(b"", redirect=f"https://127.0.0.1:{port + 1}/target.xml")
+    server.feeds["/target.xml"] = Feed(rss([{"title": "Elsewhere", "link": "https://blog.example.com/elsewhere"}]))
+    content = make_content(tmp_path, {name: server.url(f"/{name}.xml")
+                                      for name in ("relative", "absolute", "other-host", "other-port")})
+    outcomes = {outcome.source: outcome for outcome in feeds.import_feeds(content, load_settings(CONFIG), NOW)}
+    assert str(outcomes["relative"]) == "relative: 1 new, 0 known, 0 skipped"
+    assert str(outcomes["absolute"]) == "absolute: 0 new, 1 known, 0 skipped"
+    assert outcomes["other-host"].error == (f"redirected to another host 'https://localhost:{port}/target.xml'; "
+                                            "only the feed's own host is followed")
+    assert outcomes["other-port"].error.startswith("redirected to another host 'https://127.0.0.1:")
+    assert server.requests["/target.xml"] == 0  # never asked
+    assert list(drafts(content)) == ["posts/2026/moved.md"]
 
 
 def test_a_huge_feed_without_length_is_cut_off_while_read(server, tmp_path):
