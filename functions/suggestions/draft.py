@@ -1,7 +1,8 @@
 """An accepted suggestion as a draft post (written by sharewall_common.postfile, like `sharewall new`) and
 the pull request that brings it to comms' review.
 
-What the suggester typed goes into front matter values (YAML-escaped) and the pull request's description,
+What the suggester typed goes into front matter values (YAML-escaped) and the pull request's title,
+description and commit message (escaped for Markdown, mentions and references neutralised: suggestions.markdown),
 never into the post's Markdown body, which only holds fixed text and, if they chose to be named, their
 name reduced to plain characters.
 """
@@ -15,6 +16,7 @@ import regex
 
 from sharewall_common.clock import zone
 from sharewall_common.postfile import BRIEFING, post_path, post_text, publish_time, slugify
+from suggestions import markdown
 from suggestions.publisher import Draft
 
 SLUG_STEM = 40  # the rest of the slug is the suggestion's id: unique, the same on every retry
@@ -52,20 +54,20 @@ def draft_of(suggestion: dict, now: datetime) -> Draft:
     credit = f"Suggested by {name} through the wall." if name else "Suggested by a colleague through the wall."
     body = (f"{BRIEFING}{credit}\n\nComms: rewrite the summary and suggestions, add talking points, "
             "then remove `draft: true` to publish.\n")
-    topics = ", ".join(fields["topics"]) or "none"
+    topics = markdown.inline(", ".join(fields["topics"])) or "none"
     description = "\n".join([
         f"A suggestion from the wall (`{suggestion['id']}`), accepted by comms as a **draft** post.",
         "",
-        f"- Link: {suggestion['link']}",
-        f"- Language: {suggestion['language']}; topics: {topics}",
-        f"- Suggested by: {name}" if name else "- Suggested by: a colleague (did not ask to be named)",
+        f"- Link: {markdown.link(suggestion['link'])}",
+        f"- Language: {markdown.inline(suggestion['language'])}; topics: {topics}",
+        f"- Suggested by: {markdown.inline(name)}" if name else "- Suggested by: a colleague (did not ask to be named)",
         "",
         "Why colleagues would care:",
         "",
-        *[f"> {line}" for line in suggestion["why"].splitlines() or [""]],
+        *[f"> {line}" for line in markdown.lines(suggestion["why"])],
         "",
         "Review and rewrite, remove `draft: true`, then merge: `sharewall check --no-drafts` refuses a draft on main.",
     ])
     return Draft(branch=f"suggestions/{suggestion['id']}",
                  path=f"{content_dir}/{post_path(slug_of(suggestion), now)}",
-                 text=post_text(fields, body), title=f"Suggestion: {suggestion['title']}", description=description)
+                 text=post_text(fields, body), title=f"Suggestion: {markdown.inline(suggestion['title'])}", description=description)

@@ -27,7 +27,7 @@ class LocalGit:
         try:
             result = subprocess.run(["git", "-C", self.directory, *args], input=text, capture_output=True, text=True,
                                     env={**clean, **AUTHOR, **(env or {})}, timeout=30)
-        except (OSError, subprocess.TimeoutExpired) as error:  # no git installed, or it hung
+        except (OSError, ValueError, subprocess.TimeoutExpired) as error:  # no git, a NUL in an argument, or it hung
             raise PublishFailed(f"git {args[0]} could not run: {type(error).__name__}") from None
         if check and result.returncode != 0:
             raise PublishFailed(f"git {args[0]} failed in the local repository: {result.stderr.strip()[:200]}")
@@ -51,8 +51,9 @@ class LocalGit:
                 self._git("read-tree", parent, env=index)
             self._git("update-index", "--add", "--cacheinfo", f"100644,{blob},{draft.path}", env=index)
             tree = self._git("write-tree", env=index)
-        commit = self._git("commit-tree", tree, *(["-p", parent] if parent else []), "-m",
-                           f"{draft.title}\n\n{draft.description}")
+        # the message on stdin, never as an argument: it holds text a person typed (escaped: suggestions.markdown)
+        commit = self._git("commit-tree", tree, *(["-p", parent] if parent else []), "-F", "-",
+                           text=f"{draft.title}\n\n{draft.description}\n")
         # the empty old value: create only; a concurrent accept that got there first wins, with the same post
         if self._git("update-ref", ref, commit, "", check=False) == "" and self._commit_of(ref) != commit:
             if self._git("rev-parse", "--verify", "--quiet", f"{ref}:{draft.path}", check=False) != blob:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from sharewall_common.postfields import SUMMARY_MAX, TITLE_MAX, https, slug
+from sharewall_common.postfields import SUMMARY_MAX, TITLE_MAX, control_character, https, slug
 
 SUGGESTION_ID = r"^[0-9a-z]{26}$"
 LINK_MAX = 2000
@@ -21,6 +21,16 @@ TAG = re.compile(r"<[A-Za-z/!?]")  # the start of HTML markup: a share text is p
 def _refuse(message: str) -> PydanticCustomError:
     """A field's error whose message reads `<field>: <message>` in the API's answer (no "Value error, ")."""
     return PydanticCustomError("invalid", message)
+
+
+# No control character in any text field: the one-line ones hold none at all, multi-line ones line breaks only
+def _no_control(value: str | None, *, multiline: bool) -> str | None:
+    found = control_character(value, multiline=multiline) if value is not None else None
+    if found is not None:
+        code = f"U+{ord(found):04X}"
+        raise PydanticCustomError("control_character", "must not contain the control character {character}"
+                                  + ("; line breaks are the only ones allowed" if multiline else ""), {"character": code})
+    return value
 
 
 Topic = Annotated[str, Field(min_length=1, max_length=40)]
@@ -65,9 +75,15 @@ class SuggestionIn(BaseModel):
             raise _refuse("must not name a topic twice")
         return value
 
+    @field_validator("why")
+    @classmethod
+    def _paragraphs(cls, value: str) -> str:
+        return _no_control(value, multiline=True)
+
     @field_validator("text")
     @classmethod
     def _plain(cls, value: str | None) -> str | None:
+        _no_control(value, multiline=True)
         if value is not None and TAG.search(value):
             raise _refuse("must be plain text, without HTML markup")
         return value
@@ -91,7 +107,7 @@ class SuggestionIn(BaseModel):
     def _one_line(cls, value: str) -> str:
         if "\n" in value or "\r" in value:
             raise _refuse("must be one line")
-        return value
+        return _no_control(value, multiline=False)
 
 
 class DecisionIn(BaseModel):
@@ -111,4 +127,4 @@ class DecisionIn(BaseModel):
             raise _refuse("required to decline: the suggester reads it")
         if action == "accept" and value:
             raise _refuse("only for decline")
-        return value
+        return _no_control(value, multiline=True)

@@ -222,8 +222,9 @@ def start_accepting(suggestion: dict, now: datetime) -> dict:
 
 
 def decline(suggestion: dict, reason: str, now: datetime) -> dict:
-    """open -> declined with the reason, deleted after the retention period."""
-    return _set_status(suggestion, OPEN, {"status": DECLINED, "reason": reason, "decided": _decided_at(now),
+    """open, or accepting (an accept that failed half-way), -> declined with the reason, deleted after the
+    retention period."""
+    return _set_status(suggestion, (OPEN, ACCEPTING), {"status": DECLINED, "reason": reason, "decided": _decided_at(now),
                                           "ttl": _expiry(now), "gsi1pk": f"SUGGESTIONS#{DECLINED}"})
 
 
@@ -243,27 +244,31 @@ def finish_accepting(suggestion: dict, pull_request: dict, now: datetime, day: d
     return {**suggestion, **changes}
 
 
-def _set_status(suggestion: dict, expected: str, changes: dict) -> dict:
+def _set_status(suggestion: dict, expected: str | tuple[str, ...], changes: dict) -> dict:
     try:
         client("dynamodb").transact_write_items(TransactItems=[_status_update(suggestion["id"], expected, changes)])
     except ClientError as error:
         codes = [reason.get("Code") for reason in _reasons(error)]
         if codes and codes[0] == "ConditionalCheckFailed":
             current = get(suggestion["id"])
-            raise AlreadyDecided(f"suggestion is {(current or {}).get('status', 'gone')}, not {expected}")
+            wanted = " or ".join((expected,) if isinstance(expected, str) else expected)
+            raise AlreadyDecided(f"suggestion is {(current or {}).get('status', 'gone')}, not {wanted}")
         raise
     return {**suggestion, **changes}
 
 
-def _status_update(suggestion_id_: str, expected: str, changes: dict) -> dict:
+# The update of a suggestion's fields, conditional on its status being (one of) `expected`
+def _status_update(suggestion_id_: str, expected: str | tuple[str, ...], changes: dict) -> dict:
     names = {f"#f{index}": name for index, name in enumerate(changes)}
     values = {f":f{index}": dynamo.serialize(value) for index, value in enumerate(changes.values())}
+    allowed = (expected,) if isinstance(expected, str) else expected
+    statuses = {f":expected{index}": dynamo.serialize(status) for index, status in enumerate(allowed)}
     return {"Update": {
         "TableName": table(), "Key": _key(suggestion_id_),
         "UpdateExpression": "SET " + ", ".join(f"#f{index} = :f{index}" for index in range(len(changes))),
-        "ConditionExpression": "attribute_exists(pk) AND #status = :expected",
+        "ConditionExpression": f"attribute_exists(pk) AND #status IN ({', '.join(statuses)})",
         "ExpressionAttributeNames": {**names, "#status": "status"},
-        "ExpressionAttributeValues": {**values, ":expected": dynamo.serialize(expected)},
+        "ExpressionAttributeValues": {**values, **statuses},
     }}
 
 

@@ -95,6 +95,12 @@ def git(repo, *args) -> str:
     ({"rights": 1}, "rights"),
     ({"name_me": "yes"}, "name_me"),
     ({"titel": "typo"}, "titel"),
+    ({"title": "nul\x00byte"}, "title"),
+    ({"title": "tab\tin a title"}, "title"),
+    ({"why": "escape \x1b[31m red"}, "why"),
+    ({"why": "a\u2028b"}, "why"),
+    ({"text": "bell\x07"}, "text"),
+    ({"text": "next line\x85x"}, "text"),
 ])
 def test_a_refused_field_is_named_and_nothing_is_stored(fresh_tables, change, field):
     before = items(fresh_tables)
@@ -103,6 +109,19 @@ def test_a_refused_field_is_named_and_nothing_is_stored(fresh_tables, change, fi
     assert body["error"]["code"] == "invalid_request"
     assert body["error"]["message"].startswith(f"{field}"), body["error"]["message"]
     assert items(fresh_tables) == before
+
+
+def test_control_characters_are_named_with_their_code_and_line_breaks_stay_where_text_has_paragraphs(fresh_tables):
+    status, body = suggest({**GOOD, "title": "a\x00b", "why": "a\x1bb"})
+    assert status == 400, body
+    assert body["error"]["fields"] == [{"field": "title", "code": "control_character", "character": "U+0000"},
+                                       {"field": "why", "code": "control_character", "character": "U+001B"}]
+    status, made = suggest({**GOOD, "why": "first line\nsecond\r\nthird\tend", "text": "one\ntwo"})
+    assert status == 201 and made["why"] == "first line\nsecond\r\nthird\tend", made
+    _, made = suggest()
+    status, body = decide(made["id"], "decline", "nope\x00")
+    assert status == 400 and body["error"]["fields"][0]["code"] == "control_character", body
+    assert decide(made["id"], "decline", "Danke!\nLeider passt es nicht.")[0] == 200
 
 
 def test_missing_fields_and_key_are_named(fresh_tables):
@@ -295,6 +314,36 @@ def test_accepting_twice_makes_one_branch_and_a_half_done_accept_is_finished(fre
     assert git(repo, "branch", "--list", "suggestions/*").split() == [first["pull_request"]["branch"]]
     assert git(repo, "rev-list", "--count", first["pull_request"]["branch"]).strip() == "2"  # start + the post
     assert decide(made["id"], "decline", "too late")[1]["error"]["code"] == "already_decided"
+
+
+def test_a_half_done_accept_can_be_declined_and_then_stays_declined(fresh_tables, repo, monkeypatch):
+    _, made = suggest()
+    from suggestions import localgit
+
+    monkeypatch.setattr(localgit.LocalGit, "publish", lambda self, draft: (_ for _ in ()).throw(
+        localgit.PublishFailed("git is unwell")))
+    assert decide(made["id"], "accept")[0] == 502
+    status, declined = decide(made["id"], "decline", "Passt doch nicht.")
+    assert status == 200 and declined["status"] == "declined" and declined["reason"] == "Passt doch nicht.", declined
+    monkeypatch.undo()
+    status, body = decide(made["id"], "accept")
+    assert status == 409 and body["error"]["code"] == "already_decided", body
+    assert git(repo, "branch", "--list", "suggestions/*").strip() == ""
+    mine = call("GET", "/suggestions/mine")[1]["items"][0]
+    assert mine["status"] == "declined" and mine["reason"] == "Passt doch nicht."
+
+
+def test_a_suggestion_stored_with_a_control_character_is_still_accepted(fresh_tables, repo):
+    """Stored before control characters were refused: the accept finishes (no 500, never stuck in `accepting`)."""
+    _, made = suggest()
+    boto3.client("dynamodb", region_name=REGION).update_item(
+        TableName=fresh_tables.tables["AppTable"], Key={"pk": {"S": f"SUGGESTION#{made['id']}"}, "sk": {"S": "SUGGESTION"}},
+        UpdateExpression="SET title = :t, why = :w",
+        ExpressionAttributeValues={":t": {"S": "Null\x00Byte @octocat"}, ":w": {"S": "why\x00\x1b[2J"}})
+    status, accepted = decide(made["id"], "accept")
+    assert status == 200 and accepted["status"] == "accepted", accepted
+    message = git(repo, "log", "-1", "--format=%B", accepted["pull_request"]["branch"])
+    assert message.startswith("Suggestion: Null Byte \\@\u200boctocat\n") and "\x00" not in message and "\x1b" not in message
 
 
 def test_statistics_are_aggregates_withheld_for_small_groups(fresh_tables, repo, monkeypatch):
