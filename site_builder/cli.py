@@ -185,6 +185,9 @@ def publish(site_dir: Path, bucket: str, distribution: str | None, endpoint_url:
     if result.invalidated:
         verb = "would invalidate" if dry_run else f"invalidation {result.invalidation_id}:"
         click.echo(f"{verb} {' '.join(result.invalidated)}", err=True)
+    if result.plan.kept:
+        click.echo(f"kept {len(result.plan.kept)} objects that sharewall publish did not write (first: "
+                   f"{result.plan.kept[0]}); it deletes only the keys in sharewall/published.json", err=True)
     click.echo(summary(result.plan, dry_run))
 
 

@@ -10,16 +10,28 @@ of the content. A SHA-256 in object metadata would need one HEAD request per obj
 An ETag that is not a plain MD5 (multipart upload, SSE-KMS) never matches, so such an object is
 uploaded again: never skipped wrongly, only not cheaply. Every upload here is a single-part
 `put_object`, so the next run sees its MD5.
+
+What it owns: `sharewall/published.json` in the bucket lists every key publish wrote (and the keys whose
+cached copies went stale). Only those keys are ever deleted; anything else in the bucket (`other-app/`,
+`backups/`) is left alone. Before the first upload the manifest already names every key the run is about
+to write, so a run cut anywhere (killed, network gone) loses track of nothing: the next run deletes what
+left the wall and invalidates what the cut run changed. Pages go up after what they reference and pages
+that left the wall go before the files they referenced, so at no moment does a page miss an asset.
+
+Only regular files inside the site folder are read: a symbolic link (file or folder) or a special file
+anywhere in it stops the publish before anything is uploaded, and files are opened without following links.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import mimetypes
 import os
 import re
+import stat
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +39,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 FINGERPRINT_KEY = "sharewall/active.txt"  # the active-set fingerprint of the published build (see fingerprint.py)
+MANIFEST_KEY = "sharewall/published.json"  # the keys publish wrote: the only ones it ever deletes
 INVALIDATION_LIMIT = 100  # more paths than this: invalidate `/*` (one path on CloudFront's bill)
 WORKERS = 8  # concurrent uploads; a boto3 client is thread-safe
 DELETE_BATCH = 1000  # keys per DeleteObjects request, S3's maximum
@@ -94,16 +107,18 @@ class Plan:
 
     uploads: list[LocalFile] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)  # uploads over an existing object: cached copies go stale
-    deletes: list[str] = field(default_factory=list)
+    deletes: list[str] = field(default_factory=list)  # owned keys that left the site: pages first
     unchanged: int = 0
+    kept: list[str] = field(default_factory=list)  # keys not in the site that publish did not write: left alone
 
     def invalidation(self, limit: int = INVALIDATION_LIMIT) -> list[str]:
         """The CloudFront paths whose cached copies this plan makes wrong: replaced and deleted keys."""
         return invalidation_paths([*self.replaced, *self.deletes], limit)
 
 
-def make_plan(local: Iterable[LocalFile], remote: dict[str, str]) -> Plan:
-    """Compare the built files with the bucket's objects (key -> ETag) by content."""
+def make_plan(local: Iterable[LocalFile], remote: dict[str, str], owned: Container[str]) -> Plan:
+    """Compare the built files with the bucket's objects (key -> ETag) by content; of the keys the site no
+    longer has, delete only the `owned` ones (written by publish), pages before what they referenced."""
     plan, seen = Plan(), set()
     for file in local:
         seen.add(file.key)
@@ -115,7 +130,9 @@ def make_plan(local: Iterable[LocalFile], remote: dict[str, str]) -> Plan:
         else:
             plan.uploads.append(file)
             plan.replaced.append(file.key)
-    plan.deletes = sorted(key for key in remote if key not in seen)
+    gone = [key for key in remote if key not in seen]
+    plan.deletes = sorted((key for key in gone if key in owned), key=lambda key: (not key.endswith(".html"), key))
+    plan.kept = sorted(key for key in gone if key not in owned)
     # What pages reference goes up before the pages: a new page never points at a missing asset
     plan.uploads.sort(key=lambda file: (file.is_page, file.key))
     return plan
@@ -171,10 +188,24 @@ def summary(plan: Plan, dry_run: bool = False) -> str:
 def md5_of(path: Path) -> str:
     """The MD5 of a file, read in chunks (memory stays flat whatever the file's size)."""
     digest = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as handle:
+    with open_file(path) as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def open_file(path: Path):
+    """The regular file at `path` itself: a symbolic link or special file put in its place after the
+    listing is refused, never followed or read."""
+    try:
+        handle = os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)),
+                           "rb")
+    except OSError as error:
+        raise PublishError(f"{path}: cannot be read ({error.strerror}); publish follows no symbolic link") from None
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        handle.close()
+        raise PublishError(f"{path} is not a regular file; publish uploads only regular files")
+    return handle
 
 
 def site_files(site_dir: Path) -> list[LocalFile]:
@@ -184,7 +215,29 @@ def site_files(site_dir: Path) -> list[LocalFile]:
     thread costs more than the MD5 itself (~0.4 s for 5,000 posts, 120 MiB).
     """
     return [LocalFile(key=path.relative_to(site_dir).as_posix(), md5=md5_of(path), path=path)
-            for path in (Path(folder, name) for folder, _, names in os.walk(site_dir) for name in names)]
+            for path in regular_files(site_dir)]
+
+
+def regular_files(site_dir: Path) -> list[Path]:
+    """The regular files under `site_dir`, never following a link; PublishError naming every symbolic link
+    or special file found (a link could bring in /etc/passwd or a whole folder from outside the site)."""
+    found, refused, folders = [], [], [site_dir]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    refused.append(f"{entry.path} -> {os.readlink(entry.path)}")
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(Path(entry.path))
+                else:
+                    refused.append(f"{entry.path} (not a regular file)")
+    if refused:
+        shown = ", ".join(sorted(refused)[:5]) + (f" and {len(refused) - 5} more" if len(refused) > 5 else "")
+        raise PublishError(f"{site_dir} holds {len(refused)} symbolic link(s) or special file(s): {shown}; "
+                           "publish uploads only regular files inside the site folder; nothing was uploaded")
+    return found
 
 
 def generated_file(key: str, data: bytes) -> LocalFile:
@@ -201,13 +254,27 @@ class Result:
     invalidation_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Manifest:
+    """What `sharewall/published.json` records: the keys publish wrote (the only ones it deletes) and the
+    keys a run changed whose cached copies CloudFront has not yet been told about."""
+
+    keys: frozenset[str] = frozenset()
+    stale: frozenset[str] = frozenset()
+
+    def data(self) -> bytes:
+        return json.dumps({"written_by": "sharewall publish", "keys": sorted(self.keys), "stale": sorted(self.stale)},
+                          indent=0).encode()
+
+
 def publish(site_dir: Path, bucket: str, *, distribution: str | None = None, endpoint_url: str | None = None,
             dry_run: bool = False, fingerprint: str | None = None, limit: int = INVALIDATION_LIMIT,
             workers: int = WORKERS, log: Callable[[str], None] = lambda line: None) -> Result:
-    """Make the bucket hold exactly the built site; invalidate what changed on the distribution.
+    """Make the bucket hold exactly the built site beside what others keep there; invalidate what changed.
 
-    Order: files pages reference, then pages, then deletes (a page never links to a deleted file),
-    then the fingerprint (written only when all else succeeded), then the invalidation.
+    Order: the manifest naming every key about to be written, files pages reference, then pages, then
+    deletes of owned keys (pages first), then the invalidation, the manifest of what is published now,
+    and the fingerprint (written only when all else succeeded). Cut anywhere, a re-run completes it.
     """
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
@@ -219,26 +286,64 @@ def publish(site_dir: Path, bucket: str, *, distribution: str | None = None, end
         if distribution:
             cloudfront.get_distribution(Id=distribution)  # a wrong id stops us before the bucket changes
         remote = pool.submit(_listing, s3, bucket)  # S3 lists while the files are hashed here
+        recorded = pool.submit(_read_manifest, s3, bucket)
         local = site_files(site_dir)
+        if any(file.key == MANIFEST_KEY for file in local):
+            raise PublishError(f"{site_dir / MANIFEST_KEY}: this key is publish's own record; rename the file")
         if fingerprint is not None:
             local.append(generated_file(FINGERPRINT_KEY, f"{fingerprint}\n".encode()))
-        plan = make_plan(local, remote.result())
-        paths = plan.invalidation(limit) if distribution else []
+        listing, manifest = remote.result(), recorded.result()
+        listing.pop(MANIFEST_KEY, None)
+        plan = make_plan(local, listing, manifest.keys | {FINGERPRINT_KEY})
+        stale = manifest.stale | set(plan.replaced) | set(plan.deletes)
+        paths = invalidation_paths(stale, limit) if distribution else []
         for file in plan.uploads:
             log(f"upload {file.key}")
         for key in plan.deletes:
             log(f"delete {key}")
+        for key in plan.kept:
+            log(f"keep {key} (not written by sharewall publish)")
         if dry_run:
             return Result(plan, paths)
+        # before anything changes, the record names every key this run may write and what goes stale
+        manifest = _save_manifest(s3, bucket, manifest, Manifest(manifest.keys | {f.key for f in local}, frozenset(stale)))
         marker = [file for file in plan.uploads if file.key == FINGERPRINT_KEY]
         files = [file for file in plan.uploads if file.key != FINGERPRINT_KEY]
         for batch in ([f for f in files if not f.is_page], [f for f in files if f.is_page]):
             _each(pool, lambda file: _upload(s3, bucket, file), batch)
-        _delete(s3, bucket, plan.deletes)
+        for batch in ([key for key in plan.deletes if key.endswith(".html")],
+                      [key for key in plan.deletes if not key.endswith(".html")]):
+            _delete(s3, bucket, batch)
+        invalidation_id = _invalidate(cloudfront, distribution, paths) if paths else None
+        _save_manifest(s3, bucket, manifest, Manifest(frozenset(file.key for file in local)))
         for file in marker:
             _upload(s3, bucket, file)
-        invalidation_id = _invalidate(cloudfront, distribution, paths) if paths else None
     return Result(plan, paths, invalidation_id)
+
+
+def _read_manifest(s3, bucket: str) -> Manifest:
+    """The record of the last run; an empty one when there is none (then publish deletes nothing)."""
+    try:
+        body = s3.get_object(Bucket=bucket, Key=MANIFEST_KEY)["Body"].read()
+    except s3.exceptions.NoSuchKey:
+        return Manifest()
+    try:
+        data = json.loads(body)
+        keys, stale = data["keys"], data.get("stale", [])
+        if not all(isinstance(key, str) for key in [*keys, *stale]):
+            raise TypeError("keys must be strings")
+        return Manifest(frozenset(keys), frozenset(stale))
+    except (ValueError, TypeError, KeyError) as error:
+        raise PublishError(f"{MANIFEST_KEY} in bucket {bucket} cannot be read ({error}); nothing was changed. "
+                           "Restore it from the bucket's versions, or delete it (then nothing is deleted until "
+                           "publish wrote the keys again)") from None
+
+
+def _save_manifest(s3, bucket: str, current: Manifest, wanted: Manifest) -> Manifest:
+    """Write `wanted` when it differs from what the bucket holds (an unchanged run writes nothing)."""
+    if wanted != current:
+        _upload(s3, bucket, generated_file(MANIFEST_KEY, wanted.data()))
+    return wanted
 
 
 def published_fingerprint(bucket: str, endpoint_url: str | None = None) -> str | None:
@@ -276,7 +381,7 @@ def _upload(s3, bucket: str, file: LocalFile) -> None:
     if file.data is not None:
         s3.put_object(Bucket=bucket, Key=file.key, Body=file.data, **headers)
         return
-    with file.path.open("rb") as body:
+    with open_file(file.path) as body:
         s3.put_object(Bucket=bucket, Key=file.key, Body=body, **headers)
 
 

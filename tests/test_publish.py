@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -137,12 +138,19 @@ def invalidations(distribution: str) -> list[list[str]]:
             for batch in sorted(batches, key=lambda batch: batch["CreateTime"])]
 
 
-def objects(bucket: str) -> dict[str, str]:
-    """Key -> ETag (the MD5 of a single-part upload) of every object in the bucket."""
+def objects(bucket: str, *, record: bool = False) -> dict[str, str]:
+    """Key -> ETag (the MD5 of a single-part upload) of every object in the bucket; publish's own record
+    (sharewall/published.json) only with `record`."""
     s3 = boto3.client("s3", region_name=REGION)
     return {entry["Key"]: entry["ETag"].strip('"')
             for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
-            for entry in page.get("Contents", [])}
+            for entry in page.get("Contents", []) if record or entry["Key"] != publish.MANIFEST_KEY}
+
+
+def manifest(bucket: str) -> dict[str, list[str]]:
+    """Publish's record in the bucket: the keys it wrote and the keys not yet invalidated."""
+    body = boto3.client("s3", region_name=REGION).get_object(Bucket=bucket, Key=publish.MANIFEST_KEY)["Body"]
+    return json.loads(body.read())
 
 
 @pytest.fixture
@@ -163,11 +171,14 @@ def test_first_run_uploads_everything_an_unchanged_second_run_nothing(project, b
     assert first.exit_code == 0, first.output
     assert first.stdout == f"uploaded {len(files)}, deleted 0, unchanged 0\n"
     assert objects(bucket) == files
+    assert manifest(bucket) == {"written_by": "sharewall publish", "keys": sorted(files), "stale": []}
     assert invalidations(distribution) == []  # nothing was replaced or deleted: no cached copy is stale
+    written = objects(bucket, record=True)
 
     second = sharewall(*args)
     assert second.stdout == f"uploaded 0, deleted 0, unchanged {len(files)}\n"
     assert invalidations(distribution) == []
+    assert objects(bucket, record=True) == written  # not even the record was written again
 
 
 def test_after_a_post_expires_only_changed_pages_go_up_and_its_page_is_deleted(project, bucket, distribution,
@@ -284,15 +295,18 @@ def test_dry_run_changes_nothing(project, bucket, distribution, moto_endpoint, m
 def test_pages_go_up_after_what_they_reference_and_deletes_come_last():
     files = [publish.LocalFile("posts/new/index.html", "1"), publish.LocalFile("assets/x.js", "2"),
              publish.LocalFile("index.html", "3"), publish.LocalFile("posts.json", "4")]
-    plan = publish.make_plan(files, {"index.html": '"0"', "old.html": '"9"', "posts.json": '"4"'})
+    remote = {"index.html": '"0"', "old.html": '"9"', "old.js": '"8"', "posts.json": '"4"', "backups/b": '"7"'}
+    plan = publish.make_plan(files, remote, owned={"index.html", "old.js", "old.html", "posts.json"})
     assert [file.key for file in plan.uploads] == ["assets/x.js", "index.html", "posts/new/index.html"]
-    assert (plan.replaced, plan.deletes, plan.unchanged) == (["index.html"], ["old.html"], 1)
+    # pages that left go before what they referenced; a key publish never wrote is kept
+    assert (plan.replaced, plan.deletes, plan.unchanged) == (["index.html"], ["old.html", "old.js"], 1)
+    assert plan.kept == ["backups/b"]
 
 
 def test_an_etag_that_is_no_md5_means_upload_again():
     # a multipart upload's ETag is an MD5 of MD5s with a part count: never equal to the file's MD5
     digest = hashlib.md5(b"x").hexdigest()
-    plan = publish.make_plan([publish.LocalFile("big.bin", digest)], {"big.bin": f'"{digest}-2"'})
+    plan = publish.make_plan([publish.LocalFile("big.bin", digest)], {"big.bin": f'"{digest}-2"'}, owned=set())
     assert ([file.key for file in plan.uploads], plan.unchanged) == (["big.bin"], 0)
 
 
@@ -318,8 +332,82 @@ def test_the_bucket_changes_in_order_assets_pages_deletes_fingerprint(project, b
     result = publish.publish(site, bucket, endpoint_url=moto_endpoint, fingerprint="f" * 64)
     assert publish.summary(result.plan) == f"uploaded 4, deleted 1, unchanged {len(digests(site)) - 3}"
     writes = [call for call in calls if call.startswith(("PutObject", "DeleteObjects"))]
-    assert sorted(writes[:2]) == ["PutObject assets/sharewall/site.js", "PutObject sharewall/catalogue.json"]
-    assert writes[2:] == ["PutObject index.html", "DeleteObjects ['old-page.html']", "PutObject sharewall/active.txt"]
+    # the record first (it names sharewall/active.txt, new, and the keys going stale), the fingerprint last
+    assert writes[0] == f"PutObject {publish.MANIFEST_KEY}"
+    assert sorted(writes[1:3]) == ["PutObject assets/sharewall/site.js", "PutObject sharewall/catalogue.json"]
+    assert writes[3:] == ["PutObject index.html", "DeleteObjects ['old-page.html']", f"PutObject {publish.MANIFEST_KEY}",
+                          "PutObject sharewall/active.txt"]
+
+
+# --- what publish owns and what it reads -------------------------------------------------------
+
+FOREIGN = {"other-app/index.html": b"<p>another app</p>", "backups/2026-05-31.tar": b"backup",
+           "old.html": b"<p>put here by hand</p>"}
+
+
+def test_publish_deletes_only_the_keys_it_wrote(project, bucket, moto_endpoint, monkeypatch):
+    """Issue #17: publish deleted every key not in the site (`other-app/`, `backups/`). Now only the keys its
+    record (sharewall/published.json) names as written by it."""
+    s3 = boto3.client("s3", region_name=REGION)
+    for key, body in FOREIGN.items():
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
+    site = build_at(BEFORE, project, monkeypatch)
+    args = ["publish", str(site), "--bucket", bucket, "--endpoint-url", moto_endpoint]
+    first = sharewall(*args)
+    assert first.exit_code == 0, first.output
+    assert first.stdout == f"uploaded {len(digests(site))}, deleted 0, unchanged 0\n"
+    assert first.stderr == ("kept 3 objects that sharewall publish did not write (first: backups/2026-05-31.tar); "
+                            "it deletes only the keys in sharewall/published.json\n")
+    assert set(manifest(bucket)["keys"]) == set(digests(site))
+
+    build_at(AFTER, project, monkeypatch)
+    dry = sharewall(*args, "--dry-run")
+    assert "delete posts/fading/index.html" in dry.stderr and "keep other-app/index.html (not written" in dry.stderr
+    second = sharewall(*args)
+    assert second.exit_code == 0, second.output
+    assert ", deleted 1, " in second.stdout  # the expired post's page, which publish wrote
+    hashes = {key: hashlib.md5(body).hexdigest() for key, body in FOREIGN.items()}
+    assert objects(bucket) == {**digests(site), **hashes}
+    assert set(manifest(bucket)["keys"]) == set(digests(site))
+
+
+def test_an_unreadable_record_stops_publish_before_anything_changes(project, bucket, moto_endpoint, monkeypatch):
+    site = build_at(BEFORE, project, monkeypatch)
+    boto3.client("s3", region_name=REGION).put_object(Bucket=bucket, Key=publish.MANIFEST_KEY, Body=b"{not json")
+    result = sharewall("publish", str(site), "--bucket", bucket, "--endpoint-url", moto_endpoint)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {publish.MANIFEST_KEY} in bucket {bucket} cannot be read (")
+    assert "nothing was changed" in result.output
+    assert objects(bucket) == {}
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_a_symbolic_link_in_the_site_is_refused_and_nothing_uploaded(project, bucket, moto_endpoint, monkeypatch,
+                                                                      tmp_path, kind):
+    """Issue #17: files from outside the repository reached the wall through a link in the built site."""
+    site = build_at(BEFORE, project, monkeypatch)
+    outside = tmp_path / "outside"
+    (outside / "keys").mkdir(parents=True)
+    (outside / "keys" / "id_rsa").write_text("PRIVATE KEY\n", encoding="utf-8")
+    link = site / "images" / ("id_rsa" if kind == "file" else "keys")
+    link.symlink_to(outside / "keys" / "id_rsa" if kind == "file" else outside / "keys")
+    result = sharewall("publish", str(site), "--bucket", bucket, "--endpoint-url", moto_endpoint)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {site} holds 1 symbolic link(s) or special file(s): {link} -> {link.readlink()}; "
+                             "publish uploads only regular files inside the site folder; nothing was uploaded\n")
+    assert objects(bucket, record=True) == {}
+
+
+def test_a_link_put_in_place_of_a_listed_file_is_not_followed(tmp_path):
+    (tmp_path / "secret").write_text("secret\n", encoding="utf-8")
+    (tmp_path / "page.html").symlink_to(tmp_path / "secret")
+    with pytest.raises(publish.PublishError, match=r"page\.html: cannot be read \(.*\); publish follows no symbolic link"):
+        publish.open_file(tmp_path / "page.html")
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(publish.PublishError, match=r"pipe is not a regular file"):
+        publish.open_file(tmp_path / "pipe")
+    with pytest.raises(publish.PublishError, match=r"holds 2 symbolic link\(s\) or special file\(s\): "):
+        publish.regular_files(tmp_path)
 
 
 # --- errors: one clear line, exit 1, nothing changed --------------------------------------------
