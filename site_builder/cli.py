@@ -231,8 +231,8 @@ def active_posts(content_dir: Path, config_file: Path, revision: str, bucket: st
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to build the site; default: site_dir of mkdocs.yml (site/).")
 @click.option("--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
-              help="Set a parameter of template.yaml for the local functions, e.g. StatsMinimumPeople=1; "
-                   "repeatable.")
+              help="Set a parameter of template.yaml for the local functions and the wall gate, e.g. "
+                   "StatsMinimumPeople=1 or WallAccess=employees (locally public by default); repeatable.")
 def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path | None,
           parameters: tuple[str, ...]) -> None:
     """Build the site and serve it with the real functions behind /api and local AWS (moto)."""
@@ -253,12 +253,33 @@ def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path |
                             sign_in_urls=(sign_in.authorize_url, sign_in.token_url) if sign_in else ())
     except ServeError as error:
         raise click.ClickException(str(error)) from None
+    for note in stack.notes:  # e.g. no Node: served without the wall gate
+        click.echo(note, err=True)
     click.echo(f"Sharewall is running at {stack.url}  (dev sign-in: {stack.url.rstrip('/')}{SIGNIN_PATH})")
     click.echo("Press Ctrl+C to stop.", err=True)
     try:
         stack.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+@main.command()
+@click.option("--url", required=True, help="The live wall, e.g. https://wall.example.com/.")
+@click.option("--wall-access", type=click.Choice(["employees", "public"]), default="employees", show_default=True,
+              help="The stack's WallAccess: employees - the wall needs a session, the claim pages do not.")
+@click.option("--region", default=None,
+              help="The stack's region: the CSP must allow the receipt upload URL the functions return there.")
+def smoke(url: str, wall_access: str, region: str | None) -> None:
+    """Check the live site from outside: the gate, every language's claim page, the CSP, the API; exit 1 naming
+    each failed check."""
+    from site_builder.smoke import smoke as run_smoke
+
+    result = run_smoke(url, wall_access, region)
+    for line in result.failures:
+        click.echo(line)
+    if result.failures:
+        sys.exit(1)
+    click.echo(f"smoke: {result.passed} checks passed", err=True)
 
 
 main.add_command(invite)  # sharewall invite create|list|revoke

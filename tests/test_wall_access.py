@@ -1,7 +1,8 @@
 """The wall's door, run for real: template.yaml's CloudFront function (WallAccessFunction) in Node.
 
 The code is taken from the template and its `!Sub` resolved as CloudFormation would, for both values
-of WallAccess; a stand-in for CloudFront's `cloudfront` module serves the KeyValueStore. Good tokens
+of WallAccess, and run by the same long-lived Node runner `sharewall serve` uses (site_builder/local/gate.py),
+whose stand-in for CloudFront's `cloudfront` module serves the KeyValueStore. Good tokens
 are minted by the session function's own code (functions/session/cookie.py), so both sides are shown
 to agree; bad ones are made by hand: expired, signed with another key, `alg: none`, tampered, for
 another audience.
@@ -15,7 +16,6 @@ import hmac
 import json
 import re
 import shutil
-import subprocess
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,6 +25,7 @@ import jwt
 import pytest
 
 from session import cookie
+from site_builder.local.gate import NodeGate
 from site_builder.local.template import load_template
 from site_builder.plugin import build_site
 from tests.test_plugin import POSTS, make_project
@@ -36,25 +37,6 @@ STORE_ID = "a1b2c3d4-test-store"
 KEY = "test-session-key-" + "k" * 47  # 64 characters, as the template generates
 OTHER_KEY = "o" * 64
 COOKIE = cookie.NAME
-# The stand-in for CloudFront's runtime module: kvs(id).get(key) reads WALL_KVS, a missing key throws
-CLOUDFRONT_MODULE = """
-const store = JSON.parse(process.env.WALL_KVS);
-export default {
-  kvs(id) {
-    if (id !== process.env.WALL_KVS_ID) throw new Error('no key value store ' + id + ' is associated');
-    return { async get(key) { if (!(key in store)) throw new Error('key not found: ' + key); return store[key]; } };
-  },
-};
-"""
-# Node runs the function as CloudFront does: `require` for crypto beside the ES import of `cloudfront`
-PRELUDE = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n"
-RUNNER = """
-const events = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-const results = [];
-for (const event of events) results.push(await handler(event));
-process.stdout.write(JSON.stringify(results));
-"""
-
 def wall_resource() -> dict:
     return load_template(ROOT / "template.yaml")["Resources"]["WallAccessFunction"]
 
@@ -79,24 +61,15 @@ def function_code(mode: str) -> str:
 def run(tmp_path_factory):
     """run(mode, events, kvs) -> what the function returned for each event."""
     assert NODE, "node is needed to run the CloudFront function (make install-test installs it with npm)"
-    folder = tmp_path_factory.mktemp("wall-function")
-    module = folder / "node_modules" / "cloudfront"
-    module.mkdir(parents=True)
-    (module / "package.json").write_text(json.dumps({"name": "cloudfront", "type": "module", "main": "index.js"}))
-    (module / "index.js").write_text(CLOUDFRONT_MODULE)
-    scripts = {}
-    for mode in ("employees", "public"):
-        scripts[mode] = folder / f"wall-{mode}.mjs"
-        scripts[mode].write_text(PRELUDE + function_code(mode) + RUNNER)
+    gates = {mode: NodeGate(function_code(mode), NODE, STORE_ID) for mode in ("employees", "public")}
 
     def run(mode: str, events: list[dict], kvs: dict | None = None) -> list[dict]:
         store = {"session-key": KEY} if kvs is None else kvs
-        done = subprocess.run([NODE, str(scripts[mode])], input=json.dumps(events), capture_output=True, text=True,
-                              timeout=30, env={"WALL_KVS": json.dumps(store), "WALL_KVS_ID": STORE_ID}, check=False)
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
+        return [gates[mode].run(event, store) for event in events]
 
-    return run
+    yield run
+    for gate in gates.values():
+        gate.close()
 
 
 def request(uri: str, token: str | None = None, query: dict | None = None) -> dict:
@@ -208,6 +181,43 @@ def test_the_claim_page_sign_in_and_their_assets_open_without_a_session(run):
         assert passed(result, rewritten), f"{uri}: {result}"
     assert run("employees", [request("/claim", query={"invite": "abc"})])[0]["headers"]["location"]["value"] \
         == "/claim/?invite=abc"
+
+
+def test_every_languages_claim_page_and_assets_open_without_a_session(run):
+    # one rule for any number of interface languages: adding one changes no code
+    public = ["/en/claim/", "/en/claim/index.html", "/fr/claim/", "/pt-br/claim/", "/en/assets/sharewall/claims-form.js",
+              "/en/assets/stylesheets/main.57a0d79d.min.css", "/fr/assets/images/favicon.png",
+              "/%63laim/", "/en/claim/%69ndex.html"]  # percent-encoded letters are the same keys to S3
+    results = run("employees", [request(uri) for uri in public], kvs={})
+    for uri, result in zip(public, results):
+        assert "statusCode" not in result, f"{uri} was not let through: {result}"
+    private = ["/en/", "/en/stats/", "/en/posts.json", "/en/sharewall/catalogue.json", "/english/claim/",
+               "/en/posts/claim/", "/posts/en/claim/", "/en/claims/", "/en/claim.json", "/en/assetsx/a.js"]
+    for uri, result in zip(private, run("employees", [request(uri) for uri in private], kvs={})):
+        assert sent_to_sign_in(result, uri), f"{uri} was let through: {result}"
+
+
+def test_encoded_slashes_and_dot_segments_never_reach_the_public_paths(run):
+    # decided on the decoded, normalised path: none of these is the claim page, whatever the raw URI starts with
+    tricks = ["/claim/%2e%2e/stats/index.html", "/claim/%2E%2E/posts.json", "/claim/%2e%2e%2fstats/",
+              "/claim/..%2fstats/", "/claim%2f..%2fstats/", "/assets/%2e%2e/posts.json", "/en/claim/%2e%2e/%2e%2e/stats/",
+              "/claim/./../stats/", "/claim/%2e/../posts.json", "/assets/..%5cposts.json", "/claim/%zz/",
+              "/en/assets/%2e%2e/%2e%2e/finance/", "/claim/.%2e/stats/"]
+    results = run("employees", [request(uri) for uri in tricks], kvs={})
+    for uri, result in zip(tricks, results):
+        assert result.get("statusCode") == 302, f"{uri} was let through: {result}"
+        assert urlsplit(result["headers"]["location"]["value"]).path == "/signin/", uri
+    # with a session the same paths go on to the origin (which finds no such key)
+    assert "statusCode" not in run("employees", [request("/claim/%2e%2e/stats/index.html", session())])[0]
+
+
+def test_the_function_imports_its_modules_the_documented_way():
+    # cloudfront-js-2.0 takes ES module imports for both runtime modules (AWS's kvs-jwt-verify sample):
+    # `import crypto from 'crypto'` beside `import cf from 'cloudfront'`, no CommonJS `require`
+    code = wall_resource()["Properties"]["FunctionCode"]["Fn::Sub"]
+    imports = [line for line in code.splitlines() if line.startswith("import ")]
+    assert imports == ["import cf from 'cloudfront';", "import crypto from 'crypto';"]
+    assert "require(" not in code
 
 
 class _Resources(HTMLParser):

@@ -31,6 +31,7 @@ LOCAL_PARAMETERS = {
     "JwtIssuer": DEV_ISSUER,
     "JwtAudience": DEV_AUDIENCE,
     "SiteOrigin": "http://127.0.0.1",
+    "WallAccess": "public",  # locally the wall is open unless `--parameter WallAccess=employees`
 }
 # CloudFormation-only table properties the DynamoDB API does not take on create_table
 _TABLE_ONLY_IN_CFN = {"PointInTimeRecoverySpecification", "TimeToLiveSpecification", "SSESpecification",
@@ -144,6 +145,7 @@ class LocalResources:
     tables: dict[str, str] = field(default_factory=dict)
     buckets: dict[str, str] = field(default_factory=dict)
     secrets: dict[str, str] = field(default_factory=dict)  # logical id -> ARN
+    region: str = REGION  # the stack's region as the template sees it (AWS::Region, regional domain names)
 
     # Resolve the intrinsic functions environment variables use (Ref, GetAtt, Sub) to local values
     def resolve(self, value: Any) -> Any:
@@ -188,7 +190,7 @@ class LocalResources:
         raise ValueError(f"condition function {fn} is not supported locally")
 
     def _ref(self, name: str) -> str:
-        pseudo = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::URLSuffix": "amazonaws.com",
+        pseudo = {"AWS::Region": self.region, "AWS::AccountId": ACCOUNT, "AWS::URLSuffix": "amazonaws.com",
                   "AWS::Partition": "aws", "AWS::StackName": "sharewall-local"}
         if name in pseudo:
             return pseudo[name]
@@ -205,21 +207,23 @@ class LocalResources:
         if name in self.buckets and attribute == "Arn":
             return f"arn:aws:s3:::{self.buckets[name]}"
         if name in self.buckets and attribute in ("DomainName", "RegionalDomainName"):
-            region = f".{REGION}" if attribute == "RegionalDomainName" else ""
+            region = f".{self.region}" if attribute == "RegionalDomainName" else ""
             return f"{self.buckets[name]}.s3{region}.amazonaws.com"
         return self._ref(name)
 
     def _sub(self, arg: Any) -> str:
         text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
         def replace(match: re.Match) -> str:
-            key = match.group(1)
+            key = match.group(2)
+            if match.group(1):  # `${!Literal}`: CloudFormation's escape for a literal `${Literal}`
+                return "${" + key + "}"
             if key in extra:
                 return str(self.resolve(extra[key]))
             if "." in key and not key.startswith("AWS::"):
                 return self._get_att(*key.split(".", 1))
             return self._ref(key)
 
-        return re.sub(r"\$\{([^}!]+)\}", replace, text)
+        return re.sub(r"\$\{(!?)([^}]+)\}", replace, text)
 
     def function_environment(self) -> dict[str, str]:
         """The environment variables of every function (Globals first), resolved to local values.

@@ -39,8 +39,9 @@ def dev_token(user: str, roles: list[str], audience: str = DEV_AUDIENCE, lifetim
     return f"{_b64url(json.dumps(header).encode())}.{_b64url(json.dumps(payload).encode())}."
 
 
-def claims_from_token(token: str) -> dict:
-    """The claims of a dev token; DevAuthError when it is not one or has expired."""
+def claims_from_token(token: str, audience: str = DEV_AUDIENCE) -> dict:
+    """The claims of a dev token for `audience`; DevAuthError when it is not one, is for another audience
+    (API Gateway's JWT authorizer checks `aud` against the template's JwtAudience) or has expired."""
     parts = token.split(".")
     if len(parts) != 3:
         raise DevAuthError("not a JWT")
@@ -50,13 +51,16 @@ def claims_from_token(token: str) -> dict:
         raise DevAuthError("not a JWT") from None
     if header.get("alg") != "none" or claims.get("iss") != DEV_ISSUER:
         raise DevAuthError("not a dev token of the local server")
+    audiences = claims.get("aud") if isinstance(claims.get("aud"), list) else [claims.get("aud")]
+    if audience not in audiences:
+        raise DevAuthError("dev token for another audience")
     if not claims.get("sub") or int(claims.get("exp", 0)) < time.time():
         raise DevAuthError("dev token without subject or expired")
     return claims
 
 
-def claims_from_headers(headers: dict[str, str]) -> dict | None:
-    """Claims for a request: dev headers first, then a `Bearer` dev token; None when there is neither."""
+def claims_from_headers(headers: dict[str, str], audience: str = DEV_AUDIENCE) -> dict | None:
+    """Claims for a request: dev headers first, then a `Bearer` dev token for `audience`; None when there is neither."""
     user = (headers.get(USER_HEADER) or "").strip()
     if user:
         roles = [role.strip() for role in (headers.get(ROLES_HEADER) or "employee").split(",") if role.strip()]
@@ -66,5 +70,5 @@ def claims_from_headers(headers: dict[str, str]) -> dict | None:
         return {"iss": DEV_ISSUER, "sub": user, "groups": roles}
     authorization = headers.get("authorization") or ""
     if authorization.lower().startswith("bearer "):
-        return claims_from_token(authorization[7:].strip())
+        return claims_from_token(authorization[7:].strip(), audience)
     return None

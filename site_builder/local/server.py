@@ -1,7 +1,8 @@
 """`sharewall serve`: the built site, the real function handlers behind /api, and AWS as a moto server.
 
 Each /api request becomes an API Gateway HTTP API (payload 2.0) event for the handler whose route in
-template.yaml matches, with the dev identity turned into the JWT authorizer's claims.
+template.yaml matches, with the dev identity turned into the JWT authorizer's claims. Every other GET and
+HEAD goes through template.yaml's own wall gate first (site_builder/local/gate.py), as CloudFront sends it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import errno
 import importlib
 import json
 import os
+import shutil
 import socket
 import sys
 import threading
@@ -27,6 +29,7 @@ from site_builder.local.aws import (LocalResources, create_resources, load_snaps
 from site_builder.local.devauth import (DEV_AUDIENCE, DEV_ISSUER, ROLES_HEADER, USER_HEADER, DevAuthError,
                                         claims_from_headers)
 from site_builder.local.events import LambdaContext, http_event
+from site_builder.local.gate import GateError, NodeGate, gated, start_gate, viewer_request
 from site_builder.local.headers import HeadersPolicyError, local_security_headers
 from site_builder.local.signin import asset, same_origin_next, signin_page
 from site_builder.local.template import Route, find_route, http_routes, load_template
@@ -50,6 +53,7 @@ class LocalApi:
     routes: list[Route]
     resources: LocalResources
     data_file: Path | None = None
+    audience: str = DEV_AUDIENCE  # the JwtAudience the authorizer accepts tokens for
     handlers: dict[str, Callable] = field(default_factory=dict)
     locks: dict[str, threading.Lock] = field(default_factory=dict)
     save_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -75,7 +79,7 @@ class LocalApi:
         claims = None
         if route.authorized:
             try:
-                claims = claims_from_headers(headers)
+                claims = claims_from_headers(headers, audience=self.audience)
             except DevAuthError:
                 claims = None
             if claims is None:
@@ -128,6 +132,7 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
     hosts: frozenset[str] = frozenset()  # `name:port` values of Host this server answers (set by start_stack)
     security_headers: dict[str, str] = {}  # sent on every response (set by start_stack)
     signin: dict = {}  # token key, audience and API path of the dev sign-in page (set by start_stack)
+    gate: NodeGate | None = None  # template.yaml's WallAccessFunction in Node (set by start_stack when Node is there)
     protocol_version = "HTTP/1.1"
     timeout = 60  # an idle or stalled connection is closed after this many seconds, its thread ends
     linger = False  # set when a request was refused: see finish
@@ -145,6 +150,9 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
             return self._refuse(421, f"Misdirected Request: this server answers only for {answers}")
         if not (self.path.startswith("/") or (self.command == "OPTIONS" and self.path == "*")):
             return self._refuse(400, "Bad Request: the request target must be a path")
+        # two lengths are two readings of one body (request smuggling): neither is taken
+        if len(self.headers.get_all("content-length") or []) > 1:
+            return self._refuse(400, "Bad Request: more than one Content-Length")
         return True
 
     def end_headers(self) -> None:
@@ -155,6 +163,8 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if self._is_api():
             return self._api()
+        if not self._through_gate():
+            return None
         parts = urlsplit(self.path)
         if parts.path.rstrip("/") == SIGNIN_PATH:
             return self._signin_page(parts.query)
@@ -166,6 +176,8 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         if self._is_api():
             return self._send(405, {"content-type": "application/json"}, b"")
+        if not self._through_gate():
+            return None
         return super().do_HEAD()
 
     def do_POST(self) -> None:  # noqa: N802
@@ -192,6 +204,27 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
             return self._send(404, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"},
                               page.read_bytes())
         return super().send_error(code, message, explain)
+
+    # The wall gate, as CloudFront runs it on the site's default behaviour: the request goes on with the URI it
+    # returns (index paths), or its own response (a redirect to sign-in) is sent; False when it answered
+    def _through_gate(self) -> bool:
+        parts = urlsplit(self.path)
+        if self.gate is None or not gated(parts.path, self.api_prefix):
+            return True
+        event = viewer_request(self.command, self.path, list(self.headers.items()), self.client_address[0])
+        try:
+            result = self.gate.run(event)
+        except GateError as error:  # CloudFront answers a failing function with 503
+            self.log_error("%s", error)
+            self._send(503, {"content-type": "text/plain; charset=utf-8"}, b"Service Unavailable: the wall gate failed\n")
+            return False
+        if "statusCode" in result:
+            headers = {name: [item["value"] for item in entry.get("multiValue") or [entry]]
+                       for name, entry in (result.get("headers") or {}).items()}
+            self._send(int(result["statusCode"]), headers, str(result.get("body") or "").encode())
+            return False
+        self.path = result["uri"] + (f"?{parts.query}" if parts.query else "")
+        return True
 
     def _is_api(self) -> bool:
         path = urlsplit(self.path).path
@@ -315,6 +348,8 @@ class LocalStack:
     server: ThreadingHTTPServer
     api: LocalApi
     moto: object
+    gate: NodeGate | None = None
+    notes: list[str] = field(default_factory=list)  # one line each, for the developer (e.g. no Node: no gate)
 
     def serve_forever(self) -> None:
         try:
@@ -325,6 +360,8 @@ class LocalStack:
     def close(self) -> None:
         self.server.server_close()
         self.api.save()
+        if self.gate:
+            self.gate.close()
         self.moto.stop()
 
 
@@ -401,8 +438,9 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
         sys.path.insert(0, functions_dir)
     if data_file:
         load_snapshot(resources, data_file)
-    handler.api = LocalApi(routes=http_routes(template), resources=resources, data_file=data_file)
-    handler.signin = {"token_key": TOKEN_KEY, "audience": resources.parameters.get("JwtAudience", DEV_AUDIENCE)}
+    audience = resources.parameters.get("JwtAudience", DEV_AUDIENCE)
+    handler.api = LocalApi(routes=http_routes(template), resources=resources, data_file=data_file, audience=audience)
+    handler.signin = {"token_key": TOKEN_KEY, "audience": audience}
     try:
         handler.security_headers = local_security_headers(
             template, resources.resolve, issuer=resources.parameters.get("JwtIssuer", DEV_ISSUER),
@@ -410,4 +448,19 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     except HeadersPolicyError as error:
         server_moto.stop()
         raise ServeError(str(error)) from None
-    return LocalStack(url=url, server=server, api=handler.api, moto=server_moto)
+    notes = []
+    try:
+        handler.gate = start_gate(template, resources.resolve, partial(_secret_value, resources), shutil.which("node"))
+    except GateError as error:  # no Node: one line, and the site is served without the gate
+        notes.append(str(error))
+    return LocalStack(url=url, server=server, api=handler.api, moto=server_moto, gate=handler.gate, notes=notes)
+
+
+def _secret_value(resources: LocalResources, logical_id: str) -> str:
+    """The local value of one of the template's secrets ("" when the template has no such secret)."""
+    import boto3
+
+    if logical_id not in resources.secrets:
+        return ""
+    manager = boto3.client("secretsmanager")
+    return manager.get_secret_value(SecretId=resources.secrets[logical_id])["SecretString"]
