@@ -7,10 +7,12 @@ the valid posts and one `Issue` (path, line, message) per problem of every file.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, ConfigDict, Field, RootModel, StringConstraints, ValidationError, ValidationInfo,
@@ -18,13 +20,14 @@ from pydantic import (BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 # the field rules a suggestion shares with a post live with the functions' code (one implementation)
 from sharewall_common.campaigns import Campaign
-from sharewall_common.postfields import SLUG, SUGGESTIONS_MAX, SUMMARY_MAX, TITLE_MAX, https
+from sharewall_common.postfields import SLUG, SUGGESTIONS_MAX, SUMMARY_MAX, TITLE_MAX, control_character, https
 from site_builder.frontmatter import Document, FrontMatterError, parse, parse_yaml
 from site_builder.settings import Settings
 
 YEAR = re.compile(r"\d{4}")
 HASHTAG = re.compile(r"\w+")
 POST_GLOB = "posts/*/*.md"
+MULTILINE_FIELDS = frozenset({"suggestions"})  # front-matter fields that may hold line breaks (and tabs)
 TOPIC_LABEL_MAX = 40  # a label fits a filter option and a chip on a card
 
 
@@ -177,6 +180,35 @@ class Post(FrontMatter):
 DERIVED = frozenset(Post.model_fields) - frozenset(FrontMatter.model_fields)
 
 
+class SearchOptions(BaseModel):
+    """`search:` of a page: only whether the search index leaves it out."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    exclude: bool = Field(default=False, strict=True)
+
+
+class PageFrontMatter(BaseModel):
+    """The fields a Markdown page that is not a post may set (the shipped pages use them all): anything else,
+    like a `template:` outside the site's page templates, is refused by `check` and the build."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
+    description: str | None = Field(default=None, min_length=1, max_length=SUMMARY_MAX)
+    # the page templates of templates/ a page may use (post.html, wall.html and signin.html are the plugin's)
+    template: Literal["main.html", "claims.html", "stats.html", "suggestions.html"] | None = None
+    sharewall_app: Literal["claim", "finance", "invites", "suggest", "review"] | None = None
+    roles: tuple[Literal["employee", "comms", "finance"], ...] = ()  # who the page is for (site.js explains it)
+    hide: tuple[Literal["toc", "navigation", "footer", "path"], ...] = ()
+    search: SearchOptions | None = None
+
+    @field_validator("roles", "hide", mode="before")
+    @classmethod
+    def _one_or_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
 @dataclass
 class Content:
     """Everything under `content/`: the valid posts (newest first), sources, campaigns and all issues."""
@@ -186,6 +218,7 @@ class Content:
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     topics: Topics | None = None  # None: no topics.yml, any slug is a topic and shows as itself
     issues: list[Issue] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every file walk() found, relative to content/: what may be published
 
     @property
     def errors(self) -> list[Issue]:
@@ -218,6 +251,8 @@ def load_content(content_dir: str | Path, settings: Settings, now: datetime | No
 
     root = Path(content_dir)
     content = Content()
+    files, content.issues = walk(root)
+    content.files = [file.relative_to(root).as_posix() for file in files]
     content.sources, source_issues = load_sources(root / "sources.yml", root)
     content.issues += source_issues
     content.campaigns, campaign_issues = load_campaigns(root / "campaigns.yml", root)
@@ -225,20 +260,53 @@ def load_content(content_dir: str | Path, settings: Settings, now: datetime | No
     content.issues += load_expenses(root / "expenses.yml", root)
     content.topics, topic_issues = load_topics(root / "topics.yml", root, settings)
     content.issues += topic_issues
-    posts = sorted(root.glob(POST_GLOB))
+    posts = [file for file in files if is_post_file(_relative(file, root, inside=True))]
     for file in posts:
         post, issues = load_post(file, root, settings, content.sources, markup=markup, refuse_drafts=refuse_drafts,
                                  campaigns=content.campaigns, topics=content.topics)
         content.issues += issues
         if post is not None:
             content.posts.append(post)
-    for file in sorted(set(root.rglob("*.md")) - set(posts)) if markup else ():
-        content.issues += load_page(file, root, settings)
-    content.issues += rules.published_files(root, lambda file: _relative(file, root))
+    for file in sorted(set(file for file in files if file.suffix == ".md") - set(posts)):
+        content.issues += load_page(file, root, settings, markup=markup)
+    content.issues += rules.published_files(files, lambda file: _relative(file, root))
+    content.issues += rules.site_names(files, root, lambda file: _relative(file, root))
     content.issues += rules.across_posts(content.posts, root, settings, now or datetime.now(settings.zone))
     content.posts.sort(key=lambda post: (post.publish, post.slug), reverse=True)
-    content.issues.sort(key=lambda issue: (issue.path, issue.line))
+    content.issues = sorted(set(content.issues), key=lambda issue: (issue.path, issue.line, issue.message))
     return content
+
+
+def walk(root: Path) -> tuple[list[Path], list[Issue]]:
+    """The files under `root` that `check` reads and the build may publish, and one issue per symbolic link.
+
+    The one walk of the content folder (the build checks MkDocs' own walk against it): it never follows a
+    link, and refuses each one, file or folder, since the build would copy what it points at (any file of the
+    machine building the site) onto the wall. Files in hidden folders or with hidden names are left out, as
+    MkDocs leaves them out.
+    """
+    files, issues = [], []
+    for folder, folders, names in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for name in sorted(folders + names):
+            path = here / name
+            if path.is_symlink():
+                issues.append(symlink_issue(path, _relative(path, root)))
+            elif name in names and path.is_file() and not any(
+                    part.startswith(".") for part in path.relative_to(root).parts):
+                files.append(path)
+    return sorted(files), issues
+
+
+def symlink_issue(file: Path, path: str) -> Issue:
+    """A symbolic link under content/ is refused, never read or followed."""
+    return Issue(path, 1, f"is a symbolic link (to {os.readlink(file)!r}); content holds files and folders only, "
+                          f"never links: the build would publish whatever it points at")
+
+
+def is_post_file(path: str) -> bool:
+    """Whether `path` (relative to content/, with '/') is read as a post: POST_GLOB against the whole path."""
+    return PurePosixPath("/", path).match(f"/{POST_GLOB}")
 
 
 def load_sources(file: Path, root: Path) -> tuple[dict[str, Source], list[Issue]]:
@@ -253,7 +321,7 @@ def load_sources(file: Path, root: Path) -> tuple[dict[str, Source], list[Issue]
         document = parse_yaml(text, first_line=1, what="sources.yml")
     except FrontMatterError as error:
         return {}, [Issue(path, error.line, str(error))]
-    sources, issues = {}, []
+    sources, issues = {}, [Issue(path, line, message) for line, message in control_characters(document)]
     for key, value in document.meta.items():
         line = document.line_of(key)
         if not isinstance(key, str) or not SLUG.fullmatch(key):
@@ -278,7 +346,7 @@ def load_campaigns(file: Path, root: Path) -> tuple[dict[str, Campaign], list[Is
         document = parse_yaml(text, first_line=1, what="campaigns.yml")
     except FrontMatterError as error:
         return {}, [Issue(path, error.line, str(error))]
-    campaigns, issues = {}, []
+    campaigns, issues = {}, [Issue(path, line, message) for line, message in control_characters(document)]
     for key, value in document.meta.items():
         if not isinstance(key, str) or not SLUG.fullmatch(key):
             issues.append(Issue(path, document.line_of(key), f"campaign key {key!r} is not a slug; use lower-case letters, digits and '-'"))
@@ -307,7 +375,7 @@ def load_topics(file: Path, root: Path, settings: Settings) -> tuple[Topics | No
         document = parse_yaml(text, first_line=1, what="topics.yml")
     except FrontMatterError as error:
         return None, [Issue(path, error.line, str(error))]
-    labels, issues = {}, []
+    labels, issues = {}, [Issue(path, line, message) for line, message in control_characters(document)]
     for key, value in document.meta.items():
         line = document.line_of(key)
         if not isinstance(key, str) or not SLUG.fullmatch(key):
@@ -357,21 +425,38 @@ def load_expenses(file: Path, root: Path) -> list[Issue]:
     return []
 
 
-def load_page(file: Path, root: Path, settings: Settings) -> list[Issue]:
-    """Check a Markdown page that is not a post: its optional front matter and what its HTML may hold."""
+def load_page(file: Path, root: Path, settings: Settings, *, markup: bool = True) -> list[Issue]:
+    """Check a Markdown page that is not a post: its optional front matter (PageFrontMatter) and, with `markup`,
+    what its HTML may hold."""
     from site_builder import rules
 
     path = _relative(file, root)
     text, issue = _read_text(file, path)
     if issue:
         return [issue]
-    document = Document(meta={}, body=text, body_line=1)
+    try:
+        document = page_document(text)
+    except FrontMatterError as error:
+        return [Issue(path, error.line, str(error))]
+    issues = [Issue(path, line, message) for line, message in control_characters(document)]
+    try:
+        PageFrontMatter.model_validate(document.meta)
+    except ValidationError as error:
+        issues += [Issue(path, document.line_of(*e["loc"]), _page_message(e)) for e in error.errors()]
+    return issues + list(rules.for_page(path, document, settings) if markup else ())
+
+
+def page_document(text: str) -> Document:
+    """A page's front matter (optional: a page without a first line '---' has none) and body. The build hands
+    MkDocs only the body, so MkDocs reads no metadata of its own from a page (site_builder/plugin.py)."""
     if text.startswith("---"):
-        try:
-            document = parse(text)
-        except FrontMatterError as error:
-            return [Issue(path, error.line, str(error))]
-    return list(rules.for_page(path, document, settings))
+        return parse(text)
+    return Document(meta={}, body=text, body_line=1)
+
+
+def read_page(file: Path) -> Document:
+    """A page file as the build reads it (after `check` passed): its front matter and body."""
+    return page_document(file.read_text(encoding="utf-8").removeprefix("\ufeff"))
 
 
 def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Source], *,
@@ -394,6 +479,7 @@ def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Sou
         document = parse(text)
     except FrontMatterError as error:
         return None, [*issues, Issue(path, error.line, str(error))]
+    issues += [Issue(path, line, message) for line, message in control_characters(document)]
     reserved = [key for key in document.meta if key in DERIVED]
     data = {key: value for key, value in document.meta.items() if key not in DERIVED}
     issues += [Issue(path, document.line_of(key), _unknown_field(key)) for key in reserved]
@@ -420,6 +506,8 @@ def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Sou
 
 
 def _read_text(file: Path, path: str) -> tuple[str, Issue | None]:
+    if file.is_symlink():  # never read through a link (walk reports it, once)
+        return "", symlink_issue(file, path)
     raw = file.read_bytes()
     try:
         return raw.decode("utf-8").removeprefix("\ufeff"), None
@@ -438,14 +526,50 @@ def _file_name_issues(file: Path, path: str) -> list[Issue]:
     return issues
 
 
-def _relative(file: Path, root: Path) -> str:
+def _relative(file: Path, root: Path, *, inside: bool = False) -> str:
+    """`file` as issues name it (from the content folder's parent: `content/posts/…`), or `inside` the folder."""
     try:
-        return file.relative_to(root.parent if root.name else root).as_posix()
+        return file.relative_to(root if inside or not root.name else root.parent).as_posix()
     except ValueError:
         return file.as_posix()
 
 
 # --- helpers: values and messages -------------------------------------------------------------
+
+
+def control_characters(document: Document) -> Iterator[tuple[int, str]]:
+    """Every front-matter or YAML text (names and values, at any depth) holding a control character, at its line:
+    single-line fields hold none, MULTILINE_FIELDS and the body only line breaks and tabs. A title with U+001B
+    would break feed.xml and every page that prints it."""
+    stack: list[tuple[tuple, Any]] = [((key,), value) for key, value in document.meta.items()]
+    found = [((), key) for key in document.meta]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, dict):
+            found += [((*loc, key), key) for key in value]
+            stack += [((*loc, key), item) for key, item in value.items()]
+        elif isinstance(value, (list, tuple)):
+            stack += [((*loc, index), item) for index, item in enumerate(value)]
+        else:
+            found.append((loc, value))
+    for loc, value in found:
+        multiline = bool(loc) and loc[0] in MULTILINE_FIELDS
+        character = control_character(value, multiline=multiline) if isinstance(value, str) else None
+        if character is not None:
+            name = _name(loc) if loc else f"field name {value!r}"
+            yield document.line_of(*loc) if loc else document.line_of(value), \
+                f"{name} must not contain the control character U+{ord(character):04X}; write plain text"
+    if document.body_line:
+        character = control_character(document.body, multiline=True)
+        if character is not None:
+            at = document.body.index(character)
+            yield document.body_line + document.body.count("\n", 0, at), \
+                f"the body must not contain the control character U+{ord(character):04X}; write plain text"
+
+
+def _name(loc: tuple) -> str:
+    """A field's location as messages name it: `suggestions[1]`, `name.de`."""
+    return str(loc[0]) + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:])
 
 
 def _https(value: str) -> str:
@@ -477,6 +601,14 @@ def _campaign_message(error: dict) -> str:
         return f"unknown field '{error['loc'][0]}'; allowed fields: {', '.join(Campaign.model_fields)}"
     if not error["loc"]:
         return f"must be a mapping like {{name: …, start: YYYY-MM-DD, end: YYYY-MM-DD, reimbursed: true}}, got {_short(error.get('input'))}"
+    return _message(error)
+
+
+def _page_message(error: dict) -> str:
+    """A page's front-matter error; an unknown field lists what a page may set."""
+    if error["type"] == "extra_forbidden":
+        allowed = ", ".join(PageFrontMatter.model_fields)
+        return f"unknown field '{error['loc'][0]}' in a page's front matter; allowed fields: {allowed}"
     return _message(error)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from markdown import Extension, Markdown
 from markdown.serializers import to_html_string
@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from site_builder import rules, sanitise
-from site_builder.content import POST_GLOB, Content, Issue, Post, load_content, load_page
+from site_builder.content import Content, Issue, Post, is_post_file, load_content, load_page, read_page
 from site_builder.networks import NETWORKS
 from site_builder.settings import DEFAULT_DISCLOSURES, Disclosure, Settings, SettingsError, validate_settings
 from site_builder.strings import ENDONYMS, strings_for
@@ -139,6 +139,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
+        self._walked_by_check(files, config)
         uris = self._take_post_files(files)
         self._choose_language_twins(files, config)
         self._drop_unused_images(files)
@@ -165,6 +166,21 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             items += getattr(item, "children", None) or []
         return nav
 
+    # Hand MkDocs every content page without front matter: the body after the front matter `check` read (a
+    # blank first line, so no `---` block or `key: value` line of a body becomes metadata); the metadata is
+    # the validated front matter (on_page_markdown)
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled:
+            return None
+        uri = page.file.src_uri
+        if uri in self.post_pages:
+            return "\n" + self.post_pages[uri].post.body
+        if page.file.abs_src_path:
+            document = read_page(Path(page.file.abs_src_path))
+            self.page_meta[uri] = document.meta
+            return "\n" + document.body
+        return None
+
     # Give post and wall pages their template, title and description (run early, so other
     # plugins see the final metadata)
     @event_priority(50)
@@ -172,6 +188,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         if not self.config.enabled:
             return None
         uri = page.file.src_uri
+        page.meta = dict(self.page_meta.get(uri, {}))  # a content page's checked front matter, nothing else
         if uri in self.post_pages:
             post = self.post_pages[uri].post
             page.meta.update(title=post.title, description=post.summary, template="post.html", hide=["toc"])
@@ -262,6 +279,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self.rendered: list[str] = []  # card HTML in wall order
         self.positions: dict[str, int] = {}  # slug -> position on the wall, to find its rendered card
         self.unsafe: list[Issue] = []  # what the sanitiser removed from pages, as `sharewall check` words it
+        self.page_meta: dict[str, dict] = {}  # src_uri -> front matter of a content page, as `check` read it
 
     # Load and validate the content like `sharewall check`; every error at once, or nothing
     def _load(self, config: MkDocsConfig) -> Content:
@@ -323,10 +341,24 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
                 files.append(File.generated(config, f"{stem}.md", abs_src_path=file.abs_src_path,
                                             inclusion=original.inclusion if original else file.inclusion))
 
+    # MkDocs walks the content folder itself (following links): every file it would publish from there must be
+    # one `check` walked and read, or nothing is built
+    def _walked_by_check(self, files: Files, config: MkDocsConfig) -> None:
+        walked = set(self.content.files)
+        docs = Path(config.docs_dir).resolve()
+        unread = [Issue(f"{Path(config.docs_dir).name}/{file.src_uri}", 1,
+                        "MkDocs would publish a file sharewall check did not read; remove it")
+                  for file in files
+                  if file.src_dir and Path(file.src_dir).resolve() == docs and not file.inclusion.is_excluded()
+                  and file.src_uri not in walked]
+        if unread:
+            listing = "\n".join(f"  {issue}" for issue in unread)
+            raise PluginError(f"sharewall: {len(unread)} content errors, nothing was built:\n{listing}")
+
     # Remove every post file from the build (inactive ones must appear nowhere); keep their URIs
     def _take_post_files(self, files: Files) -> dict[str, str]:
         taken = {}
-        for file in [file for file in files if _is_post_file(file.src_uri)]:
+        for file in [file for file in files if is_post_file(file.src_uri)]:
             files.remove(file)
             taken[Path(file.src_uri).stem] = file.src_uri
         return taken
@@ -412,11 +444,6 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             "facets": self.wall.facets,
             "state": self.wall.script_state(number),
         }
-
-
-# The files `load_content` reads as posts: its glob matched against the whole path, not just its end
-def _is_post_file(src_uri: str) -> bool:
-    return PurePosixPath("/", src_uri).match(f"/{POST_GLOB}")
 
 
 # The expense policy the claims function enforces, published next to the catalogue (validated in on_pre_build)

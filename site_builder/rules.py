@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from site_builder import sanitise, sharing
+from site_builder import reserved, sanitise, sharing
 from site_builder.content import Campaign, Issue, Post, Source, Topics
 from site_builder.frontmatter import Document
 from site_builder.networks import NETWORKS
@@ -198,17 +198,34 @@ def for_page(path: str, document: Document, settings: Settings) -> Iterator[Issu
         yield Issue(path, line, message)
 
 
-def published_files(root: Path, relative) -> Iterator[Issue]:
-    """Files under content/ the site would publish as they are: only pages, data and images, and
-    SVG images that are pictures, not documents with script."""
-    for file in sorted(root.rglob("*")):
-        if not file.is_file() or any(part.startswith(".") for part in file.relative_to(root).parts):
-            continue
+def published_files(files: list[Path], relative) -> Iterator[Issue]:
+    """Files under content/ (content.walk's) the site would publish as they are: only pages, data and images,
+    and SVG images that are pictures, not documents with script."""
+    for file in files:
         if file.suffix.lower() not in PUBLISHED_SUFFIXES:
             yield Issue(relative(file), 1, f"{file.suffix or 'a file without suffix'} files are not published from content/ "
                                            f"(they could run script on the wall); allowed: {', '.join(PUBLISHED_SUFFIXES)}")
         elif file.suffix.lower() == ".svg":
             yield from (Issue(relative(file), line, message) for line, message in _active_svg(file))
+
+
+def site_names(files: list[Path], root: Path, relative) -> Iterator[Issue]:
+    """Content stays out of the site's own names (site_builder/reserved.py): a page or folder named like a page
+    the site generates or routes (`signin.md`, `search/`, `go/`) would replace it, and a file the wall gate
+    serves without a session (`claim/…`, `assets/…`, `favicon.png`) would be public. Only the shipped pages may."""
+    for file in files:
+        path = file.relative_to(root).as_posix()
+        if reserved.shipped(path):
+            continue
+        name = reserved.reserved_name(path)
+        public = reserved.opened_by_gate(reserved.site_path(path))
+        if name:
+            yield Issue(relative(file), 1, f"'{name}' is a name the site uses itself ({', '.join(sorted(reserved.RESERVED))})"
+                                           f"{'; it is also public without sign-in' if public else ''}: "
+                                           f"rename or move the file")
+        elif public:
+            yield Issue(relative(file), 1, f"{reserved.site_path(path)} would be public without sign-in (the wall gate "
+                                           f"opens it to anyone): rename or move the file")
 
 
 def _active_svg(file: Path) -> Iterator[tuple[int, str]]:
