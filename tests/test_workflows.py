@@ -151,20 +151,83 @@ def test_no_expression_inside_a_script():
 
 def test_triggers():
     assert load_workflow(WORKFLOWS / "ci.yml")["on"] == {"pull_request": None, "push": {"branches": ["main"]}}
-    content_paths = load_workflow(WORKFLOWS / "content-check.yml")["on"]["pull_request"]["paths"]
-    assert {"content/**", "mkdocs.yml", "site_builder/**", "templates/**", "functions/**"} <= set(content_paths)
+    assert load_workflow(WORKFLOWS / "content-check.yml")["on"] == {"pull_request": None}
     deploy = load_workflow(DEPLOY)
     assert set(deploy["on"]) == {"push", "schedule", "workflow_dispatch"}
     assert deploy["on"]["push"] == {"branches": ["main"]}
     minute, hour, *_ = deploy["on"]["schedule"][0]["cron"].split()
     assert minute.isdigit() and hour == "*", "hourly"
-    assert deploy["concurrency"] == {"group": "deploy", "cancel-in-progress": False}
+
+
+def deploy_chapter() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme[readme.index("\n## Deploy\n"):readme.index("\n## Security")]
+
+
+def required_checks() -> list[tuple[str, str]]:
+    """(job name, workflow) of every status check the README asks to make required."""
+    sentence = re.search(r"the status checks (.+?)\.", deploy_chapter(), re.DOTALL).group(1)
+    return re.findall(r"`([^`]+)` \(`([\w-]+)`\)", sentence)
+
+
+def test_every_required_check_runs_on_every_pull_request():
+    # A required check a filter skips stays pending, and the pull request can never be merged.
+    assert {workflow for _, workflow in required_checks()} == {"ci", "content-check"}
+    for name, workflow_name in required_checks():
+        workflow = load_workflow(WORKFLOWS / f"{workflow_name}.yml")
+        assert workflow["name"] == workflow_name
+        assert "pull_request" in workflow["on"] and workflow["on"]["pull_request"] is None, \
+            f"{workflow_name}: no paths, branches or types filter on pull_request"
+        (job,) = [job for job in workflow["jobs"].values() if job.get("name") == name]
+        assert "if" not in job, f"{workflow_name}: {name} runs unconditionally (skip work in its steps)"
+        assert "needs" not in job
+
+
+CONTENT_CHANGES = ("content-check.yml", "check", "Content or its build changed?")
+
+
+@pytest.mark.parametrize("changed, relevant", [
+    ("content/posts/new.md", "true"), ("mkdocs.yml", "true"), ("site_builder/rules.py", "true"),
+    ("README.md", "false"), (".github/workflows/deploy.yml", "false"),
+])
+def test_content_check_skips_its_work_only_when_nothing_it_checks_changed(tmp_path, changed, relevant):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    (repo / "README.md").write_text("base\n")
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "base"], cwd=repo, check=True)
+    (repo / changed).parent.mkdir(parents=True, exist_ok=True)
+    (repo / changed).write_text("changed\n")
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "the pull request"], cwd=repo, check=True)
+    workflow, job, name = CONTENT_CHANGES
+    script = next(step["run"] for step in load_workflow(WORKFLOWS / workflow)["jobs"][job]["steps"]
+                  if step.get("name") == name)
+    result, outputs, _ = run_step(script, tmp_path, repo, {}, {})
+    assert result.returncode == 0, result.stderr
+    assert outputs == {"relevant": relevant}
+    steps = load_workflow(WORKFLOWS / workflow)["jobs"][job]["steps"]
+    after = steps[[step.get("name") for step in steps].index(name) + 1:]
+    assert after and all(step["if"] == "steps.changes.outputs.relevant == 'true'" for step in after)
 
 
 def test_ci_runs_make_test():
     runs = [step.get("run") for _, _, step in steps_of(load_workflow(WORKFLOWS / "ci.yml"))]
     assert "make test" in runs
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_ci_runs_on_the_runners_python_pinned_by_commit():
+    # A container image named by tag can change under the tests; setup-python is pinned by its commit.
+    (job,) = load_workflow(WORKFLOWS / "ci.yml")["jobs"].values()
+    assert "container" not in job and "services" not in job
+    uses = [step.get("uses", "").split("@")[0] for step in job["steps"]]
+    setup = job["steps"][uses.index("actions/setup-python")]
+    runtime = load_template(ROOT / "template.yaml")["Globals"]["Function"]["Runtime"]
+    assert runtime == f"python{setup['with']['python-version']}"
+    assert uses.index("actions/setup-python") < [step.get("run") for step in job["steps"]].index("make test")
 
 
 def test_content_check_uses_only_existing_options():
@@ -198,7 +261,7 @@ def test_deploy_reads_outputs_the_stack_has():
     outputs = load_template(ROOT / "template.yaml")["Outputs"]
     text = DEPLOY.read_text(encoding="utf-8")
     read = set(re.findall(r'OutputKey == "(\w+)"', text))
-    assert read == {"SiteBucketName", "DistributionId", "SessionKeyStoreArn", "SessionKeySecretArn"}
+    assert read == {"SiteBucketName", "DistributionId", "SessionKeyStoreArn", "SessionKeySecretArn", "SiteUrl"}
     assert read <= set(outputs)
 
 
@@ -216,10 +279,72 @@ def test_deploy_runs_existing_sharewall_commands():
     assert "sharewall active-posts content" in steps["Active posts as published?"]
 
 
-def test_deploy_never_touches_the_stack_on_schedule():
-    stack = load_workflow(DEPLOY)["jobs"]["stack"]
-    assert "github.event_name != 'schedule'" in stack["if"]
+CONTENT_CODE = re.compile(r"sharewall (build|check|import|active-posts)\b")
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda path: path.name)
+def test_content_code_runs_without_cloud_credentials(path):
+    # mkdocs.yml (comms may approve it alone) names Markdown extensions and hooks the build imports: a step
+    # that checks or builds content runs the content's code, so nothing in its reach may open AWS.
+    workflow = load_workflow(path)
+    for job_id, job, step in steps_of(workflow):
+        if not CONTENT_CODE.search(step.get("run", "")):
+            continue
+        assert "id-token" not in job.get("permissions", {}), f"{path.name}: {job_id}"
+        assert not any("configure-aws-credentials" in other.get("uses", "") for other in job["steps"]), job_id
+        for env in (workflow.get("env", {}), job.get("env", {}), step.get("env", {})):
+            for value in env.values():
+                assert not re.search(r"secrets\.|github\.token|AWS_", str(value)), f"{path.name}: {job_id}: {value}"
+
+
+def test_deploy_hands_the_built_site_to_the_publishing_job():
+    jobs = load_workflow(DEPLOY)["jobs"]
+    upload = next(step for step in jobs["build"]["steps"] if step.get("uses", "").startswith("actions/upload-artifact@"))
+    download = next(step for step in jobs["publish"]["steps"]
+                    if step.get("uses", "").startswith("actions/download-artifact@"))
+    assert upload["with"]["name"] == download["with"]["name"] == "site"
+    assert upload["with"]["path"] == download["with"]["path"] == "site/"
+    assert not any(CONTENT_CODE.search(step.get("run", "")) for step in jobs["publish"]["steps"])
+    assert jobs["publish"]["permissions"]["id-token"] == "write"
+    runs = [step.get("run", "") for step in jobs["publish"]["steps"]]
+    assert runs[-2].startswith("sharewall publish site ")
+
+
+def test_deploy_runs_the_smoke_test_after_publishing():
+    deploy = load_workflow(DEPLOY)
+    stack, publish = deploy["jobs"]["stack"], deploy["jobs"]["publish"]
+    smoke = publish["steps"][-1]
+    assert smoke["name"] == "sharewall smoke"
+    assert 'sharewall smoke --url "$SITE_URL" --wall-access "$WALL_ACCESS" --region "$REGION"' in smoke["run"]
+    assert smoke["env"]["SITE_URL"] == "${{ needs.stack.outputs.site-url }}"
+    assert stack["outputs"]["site-url"] == "${{ steps.stack.outputs.SiteUrl }}"
+    # the stack's own WallAccess: the same repository variable and default as the parameter
+    assert deploy["env"]["PARAMETER_WallAccess"] == "${{ vars.SHAREWALL_WALL_ACCESS }}"
+    default = load_template(ROOT / "template.yaml")["Parameters"]["WallAccess"]["Default"]
+    assert smoke["env"]["WALL_ACCESS"] == f"${{{{ vars.SHAREWALL_WALL_ACCESS || '{default}' }}}}"
+    assert smoke["env"]["REGION"] == "${{ vars.AWS_REGION }}"
+
+
+def test_no_run_replaces_another_with_less():
+    # GitHub keeps one pending run per concurrency group, and a newer run replaces it (cancel-in-progress
+    # or not). So one group for every trigger (never two deploys at once), and every run does what any
+    # run does: no job depends on the event, the hourly run deploys a changed stack as a merge does.
+    deploy = load_workflow(DEPLOY)
+    assert deploy["concurrency"] == {"group": "deploy", "cancel-in-progress": False}
+    for job_id, job in deploy["jobs"].items():
+        assert "concurrency" not in job, job_id
+        assert "event_name" not in job.get("if", ""), f"{job_id} runs for some triggers only"
+    assert list(deploy["jobs"]) == ["stack", "build", "publish"]
+    assert deploy["jobs"]["build"]["needs"] == "stack" and deploy["jobs"]["publish"]["needs"] == ["stack", "build"]
+    # the only difference of the hourly run: it builds nothing when the active posts are as published
+    # (a new commit changes the fingerprint, so a replaced merge's commit is built and published)
+    gated = [step for step in deploy["jobs"]["build"]["steps"] if "event_name" in step.get("if", "")]
+    assert {step.get("name") or step["uses"].split("@")[0] for step in gated} == {
+        "Nothing to publish", "sharewall build --production", "actions/upload-artifact", "Built"}
+    assert all("steps.active.outputs.changed" in step["if"] for step in gated)
+    stack = deploy["jobs"]["stack"]
     sam = next(step for step in stack["steps"] if step.get("name") == "sam build && sam deploy")
+    assert sam["if"] == "steps.changes.outputs.deploy == 'true'"
     for flag in ("--no-confirm-changeset", "--no-fail-on-empty-changeset", '--tags "sharewall:commit=$GITHUB_SHA"',
                  "--no-resolve-s3", "--role-arn"):
         assert flag in sam["run"]
@@ -392,6 +517,11 @@ elif command == "cloudfront-keyvaluestore get-key":
     print(scenario["kvs_key"])
 elif command == "cloudfront-keyvaluestore describe-key-value-store":
     print("ETAG-1")
+elif command == "s3api get-object":
+    if scenario.get("active_error"):
+        fail(scenario["active_error"])
+    open(args[-1], "w").write(scenario["active"])
+    print("{}")
 elif command == "cloudfront-keyvaluestore update-keys":
     source = args[args.index("--cli-input-json") + 1].removeprefix("file://")
     open(path + ".update-keys.json", "w").write(open(source).read())
@@ -547,9 +677,46 @@ def test_build_gets_every_parameter_whole(tmp_path):
     stub.chmod(0o755)
     env = {"PARAMETER_PayerName": "Acme GmbH & Co. KG", "PARAMETER_PayerIban": "DE89370400440532013000",
            "PARAMETER_GroupsClaim": ""}
-    result, _, _ = run_step(step_script("site", "sharewall build --production"), tmp_path, tmp_path, {},
+    result, _, _ = run_step(step_script("build", "sharewall build --production"), tmp_path, tmp_path, {},
                             {**env, "PATH": f"{stub.parent}:/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     args = json.loads(result.stdout)
     assert args[:2] == ["build", "--production"]
     assert sorted(args[2:]) == ["--parameter=PayerIban=DE89370400440532013000", "--parameter=PayerName=Acme GmbH & Co. KG"]
+
+
+PUBLISHED = ("stack", "What the wall's last publish recorded")
+NO_KEY = "An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist."
+
+
+@pytest.mark.parametrize("scenario, fingerprint", [
+    ({"active": "f" * 64 + "\n"}, "f" * 64),
+    ({"active_error": NO_KEY}, ""),
+], ids=["published", "never"])
+def test_stack_job_reads_what_the_last_publish_recorded(tmp_path, scenario, fingerprint):
+    result, outputs, calls = run_step(step_script(*PUBLISHED), tmp_path, tmp_path, scenario, {"SITE_BUCKET": "b"})
+    assert result.returncode == 0, result.stderr
+    assert outputs == {"fingerprint": fingerprint}
+    assert calls[0][:6] == ["s3api", "get-object", "--bucket", "b", "--key", "sharewall/active.txt"]
+
+
+def test_stack_job_fails_when_the_bucket_cannot_be_read(tmp_path):
+    scenario = {"active_error": "An error occurred (AccessDenied) when calling the GetObject operation"}
+    result, outputs, _ = run_step(step_script(*PUBLISHED), tmp_path, tmp_path, scenario, {"SITE_BUCKET": "b"})
+    assert result.returncode != 0 and "AccessDenied" in result.stderr
+    assert "fingerprint" not in outputs
+
+
+@pytest.mark.parametrize("published, changed", [("f" * 64, "false"), ("0" * 64, "true"), ("", "true")],
+                         ids=["as-published", "other", "never-published"])
+def test_build_job_compares_the_active_posts_with_the_published_ones(tmp_path, published, changed):
+    # a stand-in `sharewall` that prints what `sharewall active-posts` prints without --bucket
+    stub = tmp_path / "bin" / "sharewall"
+    stub.parent.mkdir()
+    stub.write_text(f"#!{sys.executable}\nimport sys\nassert sys.argv[1:4] == ['active-posts', 'content', '--revision']\n"
+                    f"print('fingerprint=' + 'f' * 64)\n", encoding="utf-8")
+    stub.chmod(0o755)
+    result, outputs, _ = run_step(step_script("build", "Active posts as published?"), tmp_path, tmp_path, {},
+                                  {"PUBLISHED": published, "GITHUB_SHA": "abc", "PATH": f"{stub.parent}:/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert outputs == {"fingerprint": "f" * 64, "changed": changed}
