@@ -99,6 +99,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        config.mdx_configs.update(rules.markdown_configs(config.mdx_configs))  # headings never get a site id
         options = {
             **{key: self.config[key] for key in ("timezone", "utm_medium", "api", "page_size")},
             "languages": tuple(self.config.languages),

@@ -144,7 +144,19 @@ def unsafe_markup(body: str, first_line: int, settings: Settings) -> Iterator[tu
     searched: dict[str, int] = {}
     for removal in sanitise.removals(render(body, settings)):
         line = first_line + body.count("\n", 0, _written_at(body, removal, searched))
-        yield line, f"{removal} is removed from the page: it could run script or load from elsewhere; use Markdown or plain HTML without it"
+        yield line, _why(removal)
+
+
+def _why(removal: sanitise.Removal) -> str:
+    """What the sanitiser does to it, why, and what to write instead."""
+    if removal.hidden:
+        return (f"{removal} is hidden from this check: browsers read the HTML around it otherwise than written (an "
+                f"unusual comment like <!-->, <!---> or --!>, or misnested tags); write plain HTML and <!-- comments -->")
+    prefix = f"{removal} is removed from the page: "
+    if removal.attribute == "id" and removal.value and reserved.site_id(removal.value):
+        return prefix + ("ids starting with __, sw- or sharewall are the site's own (its scripts and the theme look "
+                         "elements up by them); choose another id")
+    return prefix + "it could run script or load from elsewhere; use Markdown or plain HTML without it"
 
 
 def render(body: str, settings: Settings) -> str:
@@ -164,9 +176,20 @@ def _markdown(settings: Settings):
 
     try:
         return markdown.Markdown(extensions=list(settings.markdown_extensions),
-                                 extension_configs=settings.markdown_configs)
+                                 extension_configs=markdown_configs(settings.markdown_configs))
     except Exception:  # an extension MkDocs loads but this check cannot (e.g. a !!python/name option)
-        return markdown.Markdown(extensions=[*MKDOCS_EXTENSIONS, "attr_list", "admonition"])
+        return markdown.Markdown(extensions=[*MKDOCS_EXTENSIONS, "attr_list", "admonition"],
+                                 extension_configs={"toc": markdown_configs({})["toc"]})
+
+
+def markdown_configs(configs: dict[str, Any]) -> dict[str, Any]:
+    """mkdocs.yml's Markdown options as `check` and the build use them: toc's slugify never makes a heading id
+    the site's own pages use (sanitise.content_slugify)."""
+    from markdown.extensions.toc import slugify
+
+    toc = dict(configs.get("toc") or {})
+    toc["slugify"] = sanitise.content_slugify(toc.get("slugify") or slugify)
+    return {**configs, "toc": toc}
 
 
 def _written_at(source: str, removal: sanitise.Removal, searched: dict[str, int]) -> int:

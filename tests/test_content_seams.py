@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,56 @@ def test_a_body_gives_mkdocs_no_front_matter_of_its_own(tmp_path: Path) -> None:
     plain = (site / "plain" / "index.html").read_text()
     assert 'name="sharewall-roles"' not in plain and "data-sw-signin" not in plain
     assert "roles: finance" in plain
+
+
+# --- 2. ids -------------------------------------------------------------------------------------
+
+
+class _Ids(HTMLParser):
+    """Every id of a page, and whether it stands inside the page's content (Material's article)."""
+
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[tuple[str, bool]] = []
+        self.depth = 0  # open elements inside the article, 0 outside it
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        inside = self.depth > 0
+        if inside and tag not in self.VOID:
+            self.depth += 1
+        if not inside and tag == "article" and "md-content__inner" in (values.get("class") or ""):
+            self.depth = 1
+        if values.get("id"):
+            self.ids.append((values["id"], inside))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if self.depth > 0 and tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_endtag(self, tag):
+        if self.depth > 0 and tag not in self.VOID:
+            self.depth -= 1
+
+
+def test_the_demo_site_has_each_id_once_and_content_never_makes_one_of_the_sites(tmp_path: Path) -> None:
+    """Built from the repository's content/: on every page every id is there once; the templates' and Material's
+    ids all start as site_builder/reserved.py says, and no id the content makes does."""
+    site = build_site(ROOT / "mkdocs.yml", tmp_path / "site")
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 30
+    made_by_content = 0
+    for page in pages:
+        parser = _Ids()
+        parser.feed(page.read_text(encoding="utf-8"))
+        ids = [value for value, _ in parser.ids]
+        assert sorted(value for value in ids if ids.count(value) > 1) == [], page
+        outside = [value for value, inside in parser.ids if not inside]
+        assert [value for value in outside if not reserved.site_id(value)] == [], page  # the site's own
+        made_by_content += len([value for value, inside in parser.ids if inside and not reserved.site_id(value)])
+    assert made_by_content > 10  # the guidelines' headings, among others
+    guidelines = (site / "guidelines" / "index.html").read_text(encoding="utf-8")
+    assert 'id="sharewall-config"' in guidelines.split("</head>")[0]  # the configuration stands in <head>

@@ -52,6 +52,10 @@ REMOVED = {
     "id breaking out of a link": ('<h2 id="t&quot; onmouseover=&quot;alert(1)">x</h2>',
                                    ["attribute id='t\" onmouseover=\"alert(1)' of <h2>"]),
     "link rel": ('<link rel="stylesheet" href="https://evil.example/x.css">', ["<link> element"]),
+    "site's config id": ('<pre id="sharewall-config">{"api": "https://evil.example"}</pre>',
+                         ["attribute id='sharewall-config' of <pre>"]),
+    "material's config id": ('<p id="__config">{}</p>', ["attribute id='__config' of <p>"]),
+    "template id": ('<h2 id="sw-share">x</h2>', ["attribute id='sw-share' of <h2>"]),
 }
 
 
@@ -70,6 +74,27 @@ def test_what_could_run_script_goes_and_is_named(name: str) -> None:
                  "input", "meta", "base", "style", "data:", "vbscript", "link"):
         assert word not in cleaned.lower(), cleaned
     assert sanitise.removals(cleaned) == []  # what the site serves has nothing left to remove
+
+
+@pytest.mark.parametrize("html", ["<!--><img src=x onerror=alert(1)>-->", "<!---><img src=x onerror=alert(1)>-->",
+                                  "<!-- a --!><img src=x onerror=alert(1)>-->"])
+def test_what_browsers_read_out_of_an_unusual_comment_is_named_not_silently_changed(html: str) -> None:
+    """Python's parser reads one comment where the sanitiser (and a browser) reads an image after an empty one."""
+    (removal,) = sanitise.removals(html)
+    assert (removal.tag, removal.hidden) == ("img", True)
+    assert str(removal) == "<img> element"
+    assert sanitise.removals("<p>a</p><!-- a note --><p>b</p><table><tr><td>x</td></tr></table>") == []
+
+
+def test_headings_never_get_an_id_of_the_site() -> None:
+    """Markdown's heading ids go through content_slugify (check and build): a heading may be called anything."""
+    from site_builder import rules
+    from site_builder.settings import load_settings
+
+    html = rules.render("# Sharewall config\n\n## `__init__`\n\n## SW-Update\n\n## Plain\n", load_settings(ROOT / "mkdocs.yml"))
+    assert 'id="h-sharewall-config"' in html and 'href="#h-sharewall-config"' in html
+    assert 'id="h-__init__"' in html and 'id="h-sw-update"' in html and 'id="plain"' in html
+    assert sanitise.removals(html) == []
 
 
 def test_removals_give_the_line_of_the_start_tag_and_its_text() -> None:

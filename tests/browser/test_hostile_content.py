@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from site_builder import content as content_model
 from site_builder import rules, sanitise
 from site_builder.local.server import serve_directory
 from site_builder.plugin import build_site
@@ -63,6 +64,12 @@ Hover me
 <p>a</p><!--><img src=x onerror={pwn('comment')}>-->
 <math><mtext><table><mglyph><style><img src=x onerror={pwn('mxss')}></style></mglyph></table></mtext></math>
 <meta http-equiv="refresh" content="0;url=javascript:{pwn('meta')}">
+
+<pre id="sharewall-config">{{"api": "https://evil.example/api", "signInPage": "https://evil.example/signin/"}}</pre>
+<p id="__config">{{"base": "https://evil.example/", "features": [], "search": "https://evil.example/s.js"}}</p>
+<p id="sharewall-wall">{{"page": 1, "index": "https://evil.example/index.json"}}</p>
+
+## Sharewall config
 """
 
 POST = {
@@ -118,7 +125,8 @@ def build_corpus(folder: Path) -> Path:
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sanitise, "removals", lambda markup: [])  # the check sees nothing to report
-        patch.setattr(rules, "published_files", lambda root, relative: iter(()))
+        patch.setattr(rules, "published_files", lambda files, relative: iter(()))
+        patch.setattr(content_model.Content, "errors", property(lambda self: []))  # nor the rules of fields
         return build_site(folder / "mkdocs.yml", folder / "site")
 
 
@@ -180,7 +188,11 @@ def test_no_handler_fires_and_no_request_leaves(browser, served, hostile_site) -
         page.evaluate(_PROVOKE)
         page.wait_for_timeout(300)
         titles = page.locator(".md-search-result__item h1").all_text_contents()
+        page.goto(served["url"] + "posts/hostile/")
+        page.wait_for_load_state("load")
+        configured = page.evaluate("() => [window.Sharewall.config.api, window.Sharewall.config.signInPage]")
     assert fired == []
+    assert configured == ["/api", "/signin/"]  # the site's configuration, not the one a body wrote
     leaving = [url for url in requests if not url.startswith((origin + "/", "data:", "blob:", "about:"))]
     assert leaving == []
     assert "Hostile <img src=x onerror=\"top.__pwned('title')\"></title><script>" in " ".join(titles)  # text
@@ -208,6 +220,17 @@ def test_the_built_html_holds_no_handler_and_no_script_url(hostile_site) -> None
     for page in sorted(hostile_site.rglob("*.html")):
         Attributes().feed(page.read_text(encoding="utf-8"))
     assert found == []
+    ids: list[str] = []
+
+    class Ids(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            ids.extend(value for name, value in attrs if name == "id")
+
+    post = (hostile_site / "posts" / "hostile" / "index.html").read_text(encoding="utf-8")
+    Ids().feed(post)
+    for own in ("sharewall-config", "__config", "sharewall-wall"):
+        assert ids.count(own) <= 1, own  # a body claims none of the site's ids
+    assert "h-sharewall-config" in ids  # a heading called so gets an id of its own
     post = (hostile_site / "posts" / "hostile" / "index.html").read_text(encoding="utf-8")
     assert "<title>Hostile &lt;img src=x onerror=&#34;top.__pwned(&#39;title&#39;)&#34;&gt;&lt;/title&gt;" in post
     heading = (hostile_site / "evil-heading" / "index.html").read_text(encoding="utf-8")

@@ -6,7 +6,9 @@
 (function () {
   "use strict";
 
-  var configElement = document.getElementById("sharewall-config");
+  // The configuration from <head> (templates/main.html), where content never reaches: the first element with
+  // the id anywhere could be one a page's body holds
+  var configElement = document.head.querySelector('script#sharewall-config[type="application/json"]');
   var config = configElement ? JSON.parse(configElement.textContent) : { api: "/api", tokenKey: "sharewall.token" };
 
   var LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;

@@ -9,7 +9,8 @@
 
   // Once per wall page shown (Material's instant navigation swaps pages without reloading)
   function init() {
-    var stateElement = document.getElementById("sharewall-wall");
+    // a <script> element, which content never produces (the sanitiser drops every one)
+    var stateElement = document.querySelector('script#sharewall-wall[type="application/json"]');
     var shared = window.Sharewall;
     var list = document.querySelector("[data-sw-wall]");
     if (!stateElement || !shared || !shared.hasConfig || !list || list.dataset.ready) return;
