@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class ServeProcess:
     """`sharewall serve --port 0` in a process of its own: the real local stack, found by its printed URL."""
 
-    def __init__(self, site_dir: Path, data_file: Path | None = None, parameters: tuple[str, ...] = ()):
+    def __init__(self, site_dir: Path, data_file: Path | None = None, parameters: tuple[str, ...] = (),
+                 path: str | None = None):
         command = [str(Path(sys.executable).parent / "sharewall"), "serve", "--port", "0", "--site-dir", str(site_dir)]
         if data_file:
             command += ["--data", str(data_file)]
@@ -32,6 +33,8 @@ class ServeProcess:
             command += ["--parameter", parameter]
         env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
         env["SHAREWALL_QUIET"] = "1"
+        if path is not None:  # the programs `serve` finds (a test leaves Node out)
+            env["PATH"] = path
         # accepted suggestions become branches of a repository of the test's own, not of this checkout
         self.git_dir = Path(env.get("SUGGESTIONS_GIT_DIR") or tempfile.mkdtemp(prefix="sharewall-suggestions-"))
         self._own_git_dir = "SUGGESTIONS_GIT_DIR" not in env  # removed again by stop()

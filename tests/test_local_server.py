@@ -386,3 +386,56 @@ def test_the_first_requests_of_a_function_arriving_together_share_one_handler_an
         thread.join()
     assert len({id(function) for function, _ in got}) == 1
     assert len({id(lock) for _, lock in got}) == 1
+
+
+def test_a_dev_token_for_another_audience_is_refused_like_the_jwt_authorizer_does(local_server):
+    assert stats(local_server, Authorization=f"Bearer {dev_token('aud-anna', ['employee'])}")  # the API's own
+    for audience in ("another-app", ""):
+        token = dev_token("aud-anna", ["employee"], audience=audience)
+        status, _, body = request(local_server + "api/stats", headers={"Authorization": f"Bearer {token}"})
+        assert status == 401 and json.loads(body) == {"message": "Unauthorized"}, audience
+
+
+def test_two_content_lengths_are_refused_whichever_comes_first(local_server):
+    host, port = urlsplit(local_server).hostname, urlsplit(local_server).port
+    before = stats(local_server)["totals"]["shares"]
+    body = json.dumps({"post": "arm-migration", "network": "email", "personalised": False}).encode()
+    for lengths in ((len(body), 2), (2, len(body)), (len(body), len(body))):
+        head = "".join(f"Content-Length: {length}\r\n" for length in lengths)
+        with socket.create_connection((host, port), timeout=10) as conn:
+            conn.sendall(f"POST /api/shares HTTP/1.1\r\nHost: {host}:{port}\r\nX-Sharewall-Dev-User: anna\r\n"
+                         f"Idempotency-Key: {uuid.uuid4()}\r\nContent-Type: application/json\r\n{head}\r\n".encode()
+                         + body)
+            answer = _read_all(conn)
+        assert answer.startswith(b"HTTP/1.1 400 ") and b"Content-Length" in answer, (lengths, answer[:120])
+    assert stats(local_server)["totals"]["shares"] == before
+
+
+def test_every_page_request_goes_through_the_templates_wall_gate(local_server):
+    # WallAccess is public locally by default: the gate only does what it does for S3 (a folder without its
+    # slash to the slash, not stored; an index path for a folder) - CloudFront's answer, not http.server's 301
+    status, headers, _ = raw_request(local_server, "GET", "/stats?granularity=week", {})
+    assert status == 302 and headers["location"] == "/stats/?granularity=week"
+    assert headers["cache-control"] == "no-store" and "script-src 'self'" in headers["content-security-policy"]
+    status, _, body = raw_request(local_server, "GET", "/stats/", {})
+    assert status == 200 and b"<html" in body.lower()
+    # the API, the dev sign-in and its files never meet the gate
+    assert raw_request(local_server, "GET", "/api/stats", {})[0] == 401
+    assert raw_request(local_server, "GET", "/_dev/signin", {})[0] == 200
+
+
+def test_without_node_serve_says_so_in_one_line_and_serves_without_the_gate(tmp_path):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "git").symlink_to(subprocess.run(["which", "git"], capture_output=True, text=True).stdout.strip())
+    server = ServeProcess(tmp_path / "site", parameters=("WallAccess=employees",), path=str(folder))
+    try:
+        status, _, _ = raw_request(server.url, "GET", "/stats/", {})
+        assert status == 200  # no gate: nothing to send to sign-in
+    finally:
+        server.stop()
+    server.errors.seek(0)
+    lines = [line for line in server.errors.read().splitlines() if "node" in line.lower()]
+    assert lines == ["node was not found: serving without the wall gate (WallAccessFunction); "
+                     "install Node.js to run it locally"]
+
