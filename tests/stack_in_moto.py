@@ -33,6 +33,8 @@ STUBBED = {
     "AWS::CloudFront::Function": "cloudfront create_function",
     "AWS::CloudFront::KeyValueStore": "cloudfront create_key_value_store",
     "AWS::CloudFront::ResponseHeadersPolicy": "recorded only: moto has no response headers policies",
+    "AWS::CloudWatch::Alarm": "cloudwatch put_metric_alarm",
+    "AWS::SNS::Subscription": "sns subscribe",
 }
 RECORDED: dict[str, dict] = {}  # logical id -> resolved properties of the record-only stand-ins
 
@@ -232,6 +234,33 @@ class ResponseHeadersPolicy(Stub, CloudFormationModel):
         return policy_id, {"Id": policy_id}
 
 
+class MetricAlarm(Stub, CloudFormationModel):
+    kind = "AWS::CloudWatch::Alarm"
+
+    @classmethod
+    def create(cls, name, props, logical_id):
+        keys = ("AlarmDescription", "AlarmActions", "OKActions", "Namespace", "MetricName", "Dimensions", "Statistic",
+                "Period", "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "ComparisonOperator",
+                "TreatMissingData", "Metrics")
+        alarm = {key: props[key] for key in keys if key in props}
+        for key in ("Period", "EvaluationPeriods", "DatapointsToAlarm"):
+            if key in alarm:
+                alarm[key] = int(alarm[key])
+        alarm["Threshold"] = float(alarm["Threshold"])
+        _client("cloudwatch").put_metric_alarm(AlarmName=name, **alarm)
+        return name, {"Arn": f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:{name}"}
+
+
+class Subscription(Stub, CloudFormationModel):
+    kind = "AWS::SNS::Subscription"
+
+    @classmethod
+    def create(cls, name, props, logical_id):
+        arn = _client("sns").subscribe(TopicArn=props["TopicArn"], Protocol=props["Protocol"],
+                                       Endpoint=props["Endpoint"])["SubscriptionArn"]
+        return arn, {}
+
+
 def unsupported(template: dict) -> set[str]:
     """The template's resource types moto's CloudFormation cannot create."""
     known = {model.cloudformation_type() for model in CloudFormationModel.__subclasses__()
@@ -275,6 +304,11 @@ def create(template: dict, parameters: dict[str, str]) -> dict[str, Any]:
             "key_value_stores": [s["ARN"] for s in
                                  _client("cloudfront").list_key_value_stores()["KeyValueStoreList"].get("Items", [])],
             "recorded": RECORDED,
+            "alarms": {a["AlarmName"]: {key: a.get(key) for key in ("AlarmActions", "Dimensions", "MetricName", "Metrics")}
+                       for a in _client("cloudwatch").describe_alarms()["MetricAlarms"]},
+            "topics": [t["TopicArn"] for t in _client("sns").list_topics()["Topics"]],
+            "subscriptions": [[s["TopicArn"], s["Protocol"], s["Endpoint"]]
+                              for s in _client("sns").list_subscriptions()["Subscriptions"]],
         }
 
 

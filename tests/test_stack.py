@@ -36,6 +36,7 @@ template = yaml_parse(open(sys.argv[1], encoding="utf-8").read())
 template["Globals"]["Function"]["CodeUri"] = {"Bucket": "sharewall-code", "Key": "functions.zip"}
 print(json.dumps(transform(template, {}, NoManagedPolicies())))
 """
+ALARM_EMAIL = "ops@example.com"
 CUSTOM_DOMAIN = {"DomainName": "wall.example.com",
                  "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc"}
 
@@ -57,7 +58,8 @@ def translated(tmp_path_factory) -> Path:
 def stacks(translated, tmp_path_factory) -> dict[str, dict]:
     """The translated stack created twice in moto, side by side: as configured, and with a custom domain."""
     sandbox = samconfig_overrides(ROOT / "samconfig.toml", "sandbox")
-    variants = {"plain": sandbox, "custom-domain": {**sandbox, **CUSTOM_DOMAIN}}
+    # the second also with the optional alarm mail
+    variants = {"plain": sandbox, "custom-domain": {**sandbox, **CUSTOM_DOMAIN, "AlarmEmail": ALARM_EMAIL}}
     folder = tmp_path_factory.mktemp("parameters")
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}  # no local endpoint
     env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION})
@@ -166,3 +168,21 @@ def test_a_custom_domain_gets_its_alias_and_certificate(stacks):
     assert config["ViewerCertificate"]["ACMCertificateArn"] == CUSTOM_DOMAIN["CertificateArn"]
     assert config["ViewerCertificate"]["MinimumProtocolVersion"] == "TLSv1.2_2021"
     assert stack["outputs"]["SiteUrl"] == f"https://{CUSTOM_DOMAIN['DomainName']}/"
+
+
+def test_every_alarm_notifies_the_alarm_topic(stacks):
+    stack = stacks["plain"]
+    topic = _physical(stack, "AlarmTopic")
+    assert stack["topics"] == [topic] and stack["outputs"]["AlarmTopicArn"] == topic
+    assert "AlarmEmailSubscription" not in stack["resources"]  # AlarmEmail is optional (empty in the sandbox)
+    assert stack["subscriptions"] == []
+    mailed = stacks["custom-domain"]
+    assert mailed["subscriptions"] == [[_physical(mailed, "AlarmTopic"), "email", ALARM_EMAIL]]
+    alarms = stack["alarms"]
+    assert len(alarms) == 2 * len(stack["functions"]) + 1
+    assert all(alarm["AlarmActions"] == [topic] for alarm in alarms.values())
+    watched = {(alarm["MetricName"], alarm["Dimensions"][0]["Value"]) for alarm in alarms.values() if alarm["MetricName"]}
+    assert watched == {(metric, function) for function in stack["functions"] for metric in ("Errors", "Throttles")}
+    (api,) = [alarm for alarm in alarms.values() if alarm["Metrics"]]
+    dimensions = [query["MetricStat"]["Metric"]["Dimensions"] for query in api["Metrics"] if "MetricStat" in query]
+    assert dimensions == [[{"Name": "ApiId", "Value": _physical(stack, "HttpApi")}]] * 2

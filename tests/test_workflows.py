@@ -430,6 +430,9 @@ CREATE_ACTION = {
     "AWS::CloudFront::ResponseHeadersPolicy": "cloudfront:CreateResponseHeadersPolicy",
     "AWS::CloudFront::KeyValueStore": "cloudfront:CreateKeyValueStore",
     "AWS::CloudFront::Function": "cloudfront:CreateFunction",
+    "AWS::SNS::Topic": "sns:CreateTopic",
+    "AWS::SNS::Subscription": "sns:Subscribe",
+    "AWS::CloudWatch::Alarm": "cloudwatch:PutMetricAlarm",
 }
 
 
