@@ -7,6 +7,8 @@ without one. A control injects what content must never carry and sees the policy
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.browser.support import dev_sign_in, offline_context
@@ -54,3 +56,62 @@ def test_script_or_style_slipped_into_a_page_is_blocked(browser, local_server):
         page.wait_for_timeout(200)  # the reports arrive as events
     blocked = {report["directive"] for report in violations if isinstance(report, dict)}
     assert {"script-src-attr", "script-src-elem", "style-src-attr"} <= blocked, violations
+
+
+def test_a_receipt_is_uploaded_under_the_production_csp_to_the_url_production_returns(browser, local_server):
+    """The claim page with the CSP CloudFront sends in eu-central-1 (template.yaml resolved there, not the local
+    server's moto rewrite) posts a receipt to the URL the upload code returns in production; only the network
+    behind that URL is local (the request is passed on to moto), the browser's CSP check is production's."""
+    from site_builder.local.aws import LocalResources, local_bucket_name
+    from site_builder.local.devauth import DEV_ISSUER
+    from site_builder.local.headers import deep_resolve, policy_config, policy_headers
+    from site_builder.local.template import load_template
+    from site_builder.smoke import upload_url
+    from tests.browser.support import ROOT
+    from tests.functions.claims_client import PDF
+    from tests.local_serve import request
+
+    bucket, region = local_bucket_name("ReceiptsBucket"), "eu-central-1"
+    template = load_template(ROOT / "template.yaml")
+    resources = LocalResources(template=template, parameters={"JwtIssuer": DEV_ISSUER},
+                               buckets={"ReceiptsBucket": bucket}, region=region)
+    csp = policy_headers(deep_resolve(policy_config(template), resources.resolve))["Content-Security-Policy"]
+    production_url = upload_url(bucket, region)
+    assert production_url == f"https://{bucket}.s3.{region}.amazonaws.com/" and "127.0.0.1" not in csp
+    status, _, body = request(local_server + "api/invites", "POST", {
+        "name": "CSP Upload", "email": "csp-upload@example.org", "campaign": "creator-programme", "days": 30},
+        {"X-Sharewall-Dev-User": "csp-comms", "X-Sharewall-Dev-Roles": "employee,comms"})
+    assert status == 201, body
+    link = json.loads(body)["link"]
+    moto: dict[str, str] = {}
+
+    def production_headers(route):  # every page of the site under production's CSP
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": csp})
+
+    def production_presign(route):  # the presigned POST as production answers it: the regional bucket URL
+        response = route.fetch()
+        answer = response.json()
+        if route.request.method == "POST" and "url" in answer:
+            moto["url"], answer["url"] = answer["url"], production_url
+        route.fulfill(response=response, json=answer)
+
+    def bucket_on_loopback(route):  # S3 itself is moto: the same POST, path-style on its local endpoint
+        response = route.fetch(url=moto["url"])
+        route.fulfill(response=response, headers={**response.headers,
+                                                   "access-control-allow-origin": local_server.rstrip("/")})
+
+    with offline_context(browser) as context:  # fails on any CSP violation
+        context.route(lambda url: url.startswith(local_server) and "/api/" not in url, production_headers)
+        context.route(local_server + "api/claims/uploads", production_presign)
+        context.route(production_url + "**", bucket_on_loopback)
+        page = context.new_page()
+        page.goto(link)
+        assert page.evaluate("fetch(location.href).then(r => r.headers.get('content-security-policy'))") == csp
+        page.locator("[data-sw-claim-form]").wait_for()
+        line = page.locator("[data-sw-line]").first
+        line.locator("input[name=receipt]").set_input_files({"name": "beleg.pdf", "mimeType": "application/pdf",
+                                                             "buffer": PDF})
+        status_node = line.locator("[data-sw-line-status]")
+        page.wait_for_function("node => /hochgeladen|uploaded/.test(node.textContent)", arg=status_node.element_handle())
+        assert moto["url"].startswith("http://127.0.0.1:")  # the bytes reached the local bucket, and were checked
