@@ -282,6 +282,22 @@ def test_a_body_gives_mkdocs_no_front_matter_of_its_own(tmp_path: Path) -> None:
     assert "roles: finance" in plain
 
 
+def test_the_build_refuses_reserved_names_control_characters_and_links_at_file_and_line(tmp_path: Path, caplog) -> None:
+    root = content(tmp_path)
+    (root / "signin.md").write_text("# Anmelden\n\n[Weiter](https://evil.example/)\n")
+    (root / "claim").mkdir()
+    (root / "claim" / "secret.md").write_text("# Only for employees\n")
+    (root / "posts" / "2026" / "escape.md").write_text(POST.replace("title: A valid post", 'title: "A \\e post"')
+                                                        .replace("https://example.com/valid", "https://example.com/e"))
+    (root / "posts" / "2026" / "userinfo.md").write_text(
+        POST.replace("https://example.com/valid", "https://news.example.com@evil.example/"))
+    errors = fails_to_build(tmp_path, root, caplog)
+    assert "content/signin.md:1: 'signin' is a name the site uses itself" in errors
+    assert "content/claim/secret.md:1: 'claim' is a name the site uses itself" in errors
+    assert "content/posts/2026/escape.md:2: title must not contain the control character U+001B" in errors
+    assert "content/posts/2026/userinfo.md:3: link must not contain user info before the host" in errors
+
+
 # --- 2. ids -------------------------------------------------------------------------------------
 
 
