@@ -9,10 +9,10 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePosixPath
-from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, ConfigDict, Field, RootModel, StringConstraints, ValidationError, ValidationInfo,

@@ -19,8 +19,9 @@ GATE_PUBLIC = re.compile(
 # language: a content page or folder of that name would replace or shadow it
 RESERVED = frozenset({
     "signin", "claim", "stats", "finance", "invites", "suggest", "suggestions", "404", "assets", "sharewall",
-    "search", "admin", "go",
+    "search", "admin", "go", "page",  # page/<n>/: the wall's further pages
 })
+POSTS = "posts"  # posts/<slug>/: the post pages; below it only posts (content.POST_GLOB) are Markdown
 
 # The reserved pages the repository ships in content/ (as `<name>.md` and `<name>.<language>.md`): comms
 # edit their text, the site's scripts build the rest

@@ -12,7 +12,7 @@ from typing import Any
 from xml.parsers import expat
 
 from site_builder import reserved, sanitise, sharing
-from site_builder.content import Campaign, Issue, Post, Source, Topics
+from site_builder.content import Campaign, Issue, Post, Source, Topics, is_post_file
 from site_builder.frontmatter import Document
 from site_builder.networks import NETWORKS
 from site_builder.settings import MKDOCS_EXTENSIONS, Settings
@@ -242,7 +242,10 @@ def site_names(files: list[Path], root: Path, relative) -> Iterator[Issue]:
             continue
         name = reserved.reserved_name(path)
         public = reserved.opened_by_gate(reserved.site_path(path))
-        if name:
+        if path.startswith(f"{reserved.POSTS}/") and file.suffix == ".md" and not is_post_file(path):
+            yield Issue(relative(file), 1, f"a page under {reserved.POSTS}/ would take the place of a post's page; "
+                                           f"posts are {reserved.POSTS}/YYYY/<slug>.md, other pages go elsewhere")
+        elif name:
             yield Issue(relative(file), 1, f"'{name}' is a name the site uses itself ({', '.join(sorted(reserved.RESERVED))})"
                                            f"{'; it is also public without sign-in' if public else ''}: "
                                            f"rename or move the file")

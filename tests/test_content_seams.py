@@ -152,6 +152,8 @@ RESERVED_FILES = {
     "assets/handbook.png": "it is also public without sign-in",
     "en/signin.md": "'signin' is a name the site uses itself",
     "favicon.png": "/favicon.png would be public without sign-in",
+    "page/2.md": "'page' is a name the site uses itself",
+    "posts/valid.md": "a page under posts/ would take the place of a post's page",
 }
 
 
