@@ -150,12 +150,14 @@ def test_the_build_refuses_what_the_check_reports_with_the_same_lines(tmp_path: 
     (content / "posts" / "2026" / "hostile.md").write_text(
         "---\ntitle: T\nlink: https://example.com/t\nsummary: S\nsource: comms\nlanguage: en\n"
         "publish: 2026-01-10 09:00\nsuggestions: [Read it.]\n---\nIntro\n\n<img src=\"x\"\n  onerror=\"alert(1)\">\n")
-    (content / "about.md").write_text("# About\n\nText\n{: onmouseover=alert(1) }\n")
+    (content / "about.md").write_text("# About\n\nText\n{: onmouseover=alert(1) }\n\n"
+                                      "<p>a</p><!--><img src=x onerror=alert(1)>-->\n")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config.update(docs_dir=str(content), nav=["about.md"])
     config["theme"]["custom_dir"] = str(ROOT / "templates")
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     expected = ["content/about.md:4: attribute onmouseover='alert(1)' of <p> is removed from the page",
+                "content/about.md:6: <img> element is hidden from this check",
                 "content/posts/2026/hostile.md:13: attribute onerror='alert(1)' of <img> is removed from the page"]
     def sharewall(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "site_builder", *args, "--config", str(tmp_path / "mkdocs.yml")],
