@@ -438,4 +438,3 @@ def test_without_node_serve_says_so_in_one_line_and_serves_without_the_gate(tmp_
     lines = [line for line in server.errors.read().splitlines() if "node" in line.lower()]
     assert lines == ["node was not found: serving without the wall gate (WallAccessFunction); "
                      "install Node.js to run it locally"]
-
