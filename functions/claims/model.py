@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import regex
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -43,7 +43,10 @@ def _coded(code: str, parse, **params: Any):
     return validate
 
 
-Cents = Annotated[int, BeforeValidator(_coded("invalid_amount", to_cents))]
+# Documented as what is read: euros as text ("119.00", "119,00") or a JSON number, never integer cents
+AMOUNT_SCHEMA = WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\d{1,9}([.,]\d{1,2})?$"}, {"type": "number"}],
+                                "description": 'euros with at most two decimals, e.g. "119.00" (a number is euros too)'})
+Cents = Annotated[int, BeforeValidator(_coded("invalid_amount", to_cents)), AMOUNT_SCHEMA]
 # Distances, exchange rates and hours as exact decimals with bounded precision, never float
 Km = Annotated[Decimal, BeforeValidator(_coded("invalid_number", lambda value: to_rate(value, "distance", 1, Decimal(5000)),
                                                max="5000", places=1))]

@@ -21,6 +21,14 @@ MAX_BODY_BYTES = 4096
 # with its retries (e.g. a UUID)
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_-]{8,128}$"
 STAGE_PREFIXES = ["/api"]  # CloudFront sends /api/... to the stage `api`; rawPath may keep the prefix
+# What this resolver refuses before a route runs, as (status, codes, only where a body is read): the
+# OpenAPI documents list these on every route (site_builder/responses.py); keep it in step with screen,
+# capped_json and errors.register_error_handlers
+RESOLVER_REFUSALS = (
+    (400, ("bad_request", "invalid_request"), False),
+    (415, ("unsupported_media_type",), False),
+    (413, ("payload_too_large",), True),
+)
 
 
 def _no_constants(name: str):

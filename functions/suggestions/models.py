@@ -41,6 +41,11 @@ def languages() -> tuple[str, ...]:
     return tuple(part.strip() for part in os.environ.get("LANGUAGES", "de,en").split(",") if part.strip())
 
 
+# Documented as the enum of the site's languages (the check below says it in the API's words)
+Language = Annotated[str, Field(min_length=1, max_length=10, json_schema_extra=lambda schema: schema.update(
+    enum=list(languages())), description="one of the site's languages")]
+
+
 class SuggestionIn(BaseModel):
     """An employee's suggestion: becomes title, link, summary, language, topics and first suggestion of a post."""
 
@@ -51,7 +56,7 @@ class SuggestionIn(BaseModel):
     why: str = Field(min_length=1, max_length=SUMMARY_MAX, description="why colleagues would care: the post's summary")
     text: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX, description="a first share text")
     topics: list[Topic] = Field(default_factory=list, max_length=TOPICS_MAX, description="topic slugs")
-    language: str = Field(min_length=1, max_length=10, description="one of the site's languages")
+    language: Language
     rights: StrictBool = Field(description="the link is public and theirs, or theirs to share: must be true")
     name_me: StrictBool = Field(default=False, description="comms may see (and the post may name) the suggester")
 

@@ -174,6 +174,7 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
         return super().do_GET()
 
     def do_HEAD(self) -> None:  # noqa: N802
+        self._unread_body()
         if self._is_api():
             return self._send(405, {"content-type": "application/json"}, b"")
         if not self._through_gate():
@@ -194,6 +195,7 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
         raise AttributeError(name)
 
     def do_OPTIONS(self) -> None:  # noqa: N802 (same origin locally: no CORS needed, answer pre-flights anyway)
+        self._unread_body()
         self._send(204, {"allow": "GET, POST, PUT, PATCH, DELETE, OPTIONS"}, b"")
 
     # A page that is not in the site answers like CloudFront's custom error response (template.yaml): status
@@ -270,6 +272,11 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
             self.log_error("handler failed: %r", error)
             status, out_headers, data = _json(500, {"message": "Internal Server Error"})
         self._send(status, out_headers, data)
+
+    # HEAD and OPTIONS never read a body: one that was sent must not be read as the next request
+    def _unread_body(self) -> None:
+        if (self.headers.get("content-length") or "0").strip() not in ("", "0") or self.headers.get("transfer-encoding"):
+            self.close_connection = self.linger = True
 
     # One line of refusal; the connection is closed, as any body the client sends is not read
     def _refuse(self, status: int, line: str) -> bool:

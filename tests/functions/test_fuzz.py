@@ -1,10 +1,18 @@
-"""Schema-based fuzzing: schemathesis sends what each function's OpenAPI document allows, and much it
-does not, to the real local stack (`sharewall serve`), and no answer may be a 5xx.
+"""Schema-based fuzzing: schemathesis runs all its checks over each function's OpenAPI document against
+the real local stack (`sharewall serve`): no answer may be a 5xx, and every answer must be one its
+document lists (status, media type, body schema).
 
-Bounded and repeatable: a fixed number of cases per operation, generated deterministically, one
-worker. The dev identity (all staff roles) and a real invite token reach past the callers check, so
-the cases test the input handling behind it. The documents themselves must be what the resolvers
-generate today (`python -m site_builder.openapi`).
+Bounded and repeatable: a fixed number of cases per operation from a fixed seed, generated
+deterministically, one worker per function. Staff call with a dev bearer token and influencers with a
+real invite token, the security schemes the documents declare, so schemathesis can also leave them out
+and expect 401/403. The documents themselves must be what the resolvers generate today
+(`python -m site_builder.openapi`).
+
+Configured, not skipped (CONFIG): a schema cannot say everything a route checks (a post must be on the
+wall, an IBAN valid, a cursor one the API signed, a claim within the policy), so a schema-valid request
+may also get the API's documented refusals 400/422; a schema-violating one may also get 413/415; a
+method no route has is answered by the HTTP API itself (404 before any function runs, as the local
+server does), so the two checks about undeclared methods are off.
 """
 
 from __future__ import annotations
@@ -17,14 +25,20 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.local.devauth import dev_token
 from site_builder.openapi import OUT_DIR, app_modules
 from tests.local_serve import ServeProcess, request
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 STAFF = {"X-Sharewall-Dev-User": "fuzzer", "X-Sharewall-Dev-Roles": "employee,comms,finance"}
-CASES_PER_OPERATION = {"shares": 70, "claims": 20, "session": 50, "suggestions": 30}  # a few hundred cases per function
+CASES_PER_OPERATION = {"shares": 40, "claims": 12, "session": 30, "suggestions": 20}  # a few hundred cases per function
 SEED = 20261127
+CONFIG = """
+[checks]
+positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "422", "429"]
+negative_data_rejection.expected-statuses = ["400", "401", "403", "404", "409", "413", "415", "422"]
+"""
 
 
 def test_the_committed_openapi_documents_are_what_the_resolvers_generate():
@@ -59,17 +73,21 @@ def stack(tmp_path_factory):
 def fuzz_runs(stack, tmp_path_factory):
     """One schemathesis run per function, all started at once (the local stack serves each function apart)."""
     url, token = stack
+    bearer = dev_token("fuzzer", ["employee", "comms", "finance"])
     runs = {}
     for name, cases in CASES_PER_OPERATION.items():
+        directory = tmp_path_factory.mktemp(f"fuzz-{name}")
+        (directory / "schemathesis.toml").write_text(CONFIG, encoding="utf-8")
         command = [
-            str(SCHEMATHESIS), "run", str(OUT_DIR / f"{name}.json"), "--url", url + "api",
-            "--checks", "not_a_server_error", "--phases", "examples,coverage,fuzzing",
-            "--max-examples", str(cases), "--seed", str(SEED), "--generation-deterministic",
-            "--generation-with-security-parameters", "false", "--workers", "1", "--request-timeout", "30",
-            "--no-color", "-H", f"X-Invite-Token: {token}",
-            *[option for key, value in STAFF.items() for option in ("-H", f"{key}: {value}")],
+            str(SCHEMATHESIS), "--config-file", str(directory / "schemathesis.toml"), "run",
+            str(OUT_DIR / f"{name}.json"), "--url", url + "api", "--checks", "all",
+            "--exclude-checks", "unsupported_method,allow_header_conformance",
+            "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", str(cases), "--seed", str(SEED),
+            "--generation-deterministic", "--generation-with-security-parameters", "false", "--workers", "1",
+            "--request-timeout", "30", "--no-color",
+            "-H", f"X-Invite-Token: {token}", "-H", f"Authorization: Bearer {bearer}",
         ]
-        runs[name] = subprocess.Popen(command, cwd=tmp_path_factory.mktemp(f"fuzz-{name}"), text=True,
+        runs[name] = subprocess.Popen(command, cwd=directory, text=True,
                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     yield runs
     for process in runs.values():
@@ -80,7 +98,7 @@ def fuzz_runs(stack, tmp_path_factory):
 
 @pytest.mark.parametrize("name", sorted(CASES_PER_OPERATION))
 def test_no_generated_request_gets_a_5xx(fuzz_runs, name):
-    output, _ = fuzz_runs[name].communicate(timeout=300)
+    output, _ = fuzz_runs[name].communicate(timeout=240)
     failures = output[output.find("FAILURES"):] if "FAILURES" in output else output[-4000:]
     assert fuzz_runs[name].returncode == 0, failures[:8000]
     assert " generated" in output  # it did run cases
@@ -117,3 +135,23 @@ def test_hand_made_requests_through_the_local_stack_are_4xx_json(stack, method, 
     assert 400 <= status < 500, (status, data[:300])
     error = json.loads(data)["error"]
     assert set(error) == {"code", "message"}, error
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "HEAD"])
+def test_a_body_sent_with_a_method_that_reads_none_never_becomes_the_next_request(stack, method):
+    """The local server answers OPTIONS and HEAD without reading a body: one that was sent is dropped with
+    the connection, never read as another request (schemathesis' checks send such bodies)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url, _ = stack
+    parts = urlsplit(url)
+    host = f"{parts.hostname}:{parts.port}"
+    smuggled = f"GET /api/suggestions/mine HTTP/1.1\r\nHost: {host}\r\nX-Sharewall-Dev-User: fuzzer\r\n\r\n".encode()
+    head = f"{method} /api/claims HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len(smuggled)}\r\n\r\n".encode()
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as connection:
+        connection.sendall(head + smuggled)
+        data = b""
+        while chunk := connection.recv(65536):
+            data += chunk
+    assert data.count(b"HTTP/1.") == 1, data[:600]  # one answer, to the request that was sent

@@ -30,7 +30,8 @@ class PublisherFailed(ApiError):
 @allow(roles("comms"))
 def queue(
     status: Annotated[Literal["open", "accepted", "declined"], Query()] = "open",
-    language: Annotated[str | None, Query(max_length=10, description="one of the site's languages")] = None,
+    language: Annotated[str | None, Query(max_length=10, description="one of the site's languages",
+                                          json_schema_extra={"enum": list(languages())})] = None,
     topic: Annotated[str | None, Query(pattern=TOPIC, description="only suggestions with this topic")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=1024, description="`next` of the previous page")] = None,
