@@ -292,8 +292,9 @@ def walk(root: Path) -> tuple[list[Path], list[Issue]]:
             path = here / name
             if path.is_symlink():
                 issues.append(symlink_issue(path, _relative(path, root)))
-            elif name in names and path.is_file() and not any(
-                    part.startswith(".") for part in path.relative_to(root).parts):
+            elif name in names and not path.is_file():  # a pipe or device: reading it could hang the build
+                issues.append(Issue(_relative(path, root), 1, "is not a regular file; content holds files and folders only"))
+            elif name in names and not any(part.startswith(".") for part in path.relative_to(root).parts):
                 files.append(path)
     return sorted(files), issues
 

@@ -114,6 +114,14 @@ def test_the_build_refuses_symbolic_links_and_publishes_nothing(tmp_path: Path, 
     assert "hunter2" not in errors
 
 
+def test_check_refuses_a_pipe_that_would_hang_the_build(tmp_path: Path) -> None:
+    root = content(tmp_path)
+    os.mkfifo(root / "notes.md")
+    result = run_check(root)
+    assert result.returncode == 1
+    assert "content/notes.md:1: is not a regular file" in result.stdout
+
+
 def test_a_sources_yml_that_is_a_link_is_not_read(tmp_path: Path) -> None:
     root = content(tmp_path)
     (tmp_path / "elsewhere.yml").write_text("comms: {name: 'secret: hunter2', kind: nope}\n")
