@@ -128,15 +128,17 @@ def build(config_file: Path, site_dir: Path | None, production: bool, parameters
     """Build the static wall, post pages, posts.json and feed.xml; on any content error, build nothing."""
     from site_builder.plugin import build_site  # MkDocs is loaded only by the commands that build
 
+    identity = None
     if production:
-        _check_production(config_file, parameters, config_env)
+        identity = _check_production(config_file, parameters, config_env)
     elif parameters or config_env != "default":
         raise click.UsageError("--parameter and --config-env go with --production")
-    click.echo(f"built {build_site(config_file, site_dir)}", err=True)
+    click.echo(f"built {build_site(config_file, site_dir, identity=identity)}", err=True)
 
 
-def _check_production(config_file: Path, pairs: tuple[str, ...], config_env: str) -> None:
-    """The production guards (site_builder/production.py) as one clear error, exit 1."""
+def _check_production(config_file: Path, pairs: tuple[str, ...], config_env: str) -> dict[str, str]:
+    """The production guards (site_builder/production.py) as one clear error, exit 1; else sign_in's
+    identity settings as the functions get them (the site reads roles as the API does)."""
     from site_builder import production
 
     project, template, overrides = _template_parameters(config_file, pairs)
@@ -146,6 +148,7 @@ def _check_production(config_file: Path, pairs: tuple[str, ...], config_env: str
         production.check(config_file, site_url, sign_in, values, sources)
     except production.ProductionError as error:
         raise click.ClickException(str(error)) from None
+    return production.site_identity(values)
 
 
 def _template_parameters(config_file: Path, pairs: tuple[str, ...]) -> tuple[Path, dict, dict[str, str]]:

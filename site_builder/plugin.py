@@ -91,6 +91,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.dev_sign_in = False  # set by build_site for `sharewall serve`
+        self.identity: dict[str, str] = {}  # sign_in's groups_claim/role_groups from the deploy (build --production)
         self.main: SharewallPlugin | None = None  # in an alternate language's build: the main build's plugin
         self._reset()
 
@@ -106,7 +107,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             "networks": tuple(self.config.networks),
             "disclosures": {lang: dict(value) for lang, value in self.config.disclosures.items()},
             # the local server signs people in itself, whatever provider production uses
-            "sign_in": dict(self.config.sign_in) if self.config.sign_in and not self.dev_sign_in else None,
+            "sign_in": {**self.config.sign_in, **(self.main or self).identity}
+            if self.config.sign_in and not self.dev_sign_in else None,
             "markdown_extensions": tuple(name for name in config.markdown_extensions if isinstance(name, str)),
             "markdown_configs": dict(config.mdx_configs),
         }
@@ -511,7 +513,7 @@ def _composer(html: str) -> str:
 
 # Build the site like `mkdocs build` would: what `sharewall build` and `sharewall serve` call
 def build_site(config_file: str | os.PathLike = "mkdocs.yml", site_dir: str | os.PathLike | None = None,
-               *, dev_sign_in: bool = False) -> Path:
+               *, dev_sign_in: bool = False, identity: dict[str, str] | None = None) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -520,5 +522,7 @@ def build_site(config_file: str | os.PathLike = "mkdocs.yml", site_dir: str | os
     plugin = config.plugins.get("sharewall")
     if dev_sign_in and isinstance(plugin, SharewallPlugin):
         plugin.dev_sign_in = True  # `sharewall serve`: sign in on the local dev page, not at the provider
+    if identity and isinstance(plugin, SharewallPlugin):
+        plugin.identity = dict(identity)  # `build --production`: roles read as the functions read them
     build(config)
     return Path(config.site_dir)

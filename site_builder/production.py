@@ -7,10 +7,18 @@ template.yaml, so the check reads them as `sam deploy` would resolve them: the t
 over them the `parameter_overrides` of samconfig.toml's chosen environment, or instead of those the
 `--parameter` values given on the command line (as `--parameter-overrides` replaces samconfig's).
 A payer the build cannot see at all is refused too: the check must not pass by looking at nothing.
+
+Who holds which role is read from one place: the template's GroupsClaim and RoleGroups (repository
+variables SHAREWALL_GROUPS_CLAIM and SHAREWALL_ROLE_GROUPS in the deploy workflow), which the functions
+get as GROUPS_CLAIM and ROLE_GROUPS. The production build hands the same values to the site's
+`sign_in` (`site_identity`), so the pages a browser shows follow the roles the API grants. mkdocs.yml
+need not name them; where it does and says otherwise, the build refuses (`identity_problems`): the
+browser would hide pages the API allows, or show pages the API refuses.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 import tomllib
 from pathlib import Path
@@ -18,6 +26,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 DEMO_PAYER = {"PayerIban": "DE02120300000000202051", "PayerName": "Sharewall Demo GmbH"}
+# sign_in's identity settings -> the template parameters the functions read them from
+IDENTITY = {"groups_claim": "GroupsClaim", "role_groups": "RoleGroups"}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
 
@@ -64,6 +74,50 @@ def payer_problems(values: dict[str, str], sources: dict[str, str]) -> list[str]
     return problems
 
 
+def site_identity(values: dict[str, str]) -> dict[str, str]:
+    """sign_in's `groups_claim` and `role_groups` as the functions get them from the deploy parameters.
+
+    A parameter the template does not have (or gives no value) leaves the site's own default, which is
+    the functions' default too (GROUPS_CLAIM `groups`, ROLE_GROUPS empty).
+    """
+    from site_builder.settings import SignIn
+
+    return {field: values[parameter] if parameter in values else str(SignIn.model_fields[field].default)
+            for field, parameter in IDENTITY.items()}
+
+
+def _same_roles(field: str, site: str, stack: str) -> bool:
+    if field != "role_groups":
+        return site == stack
+    from sharewall_common.identity import role_groups
+
+    try:
+        return role_groups(site) == role_groups(stack)  # the same grants in any order or spacing
+    except RuntimeError:
+        return site.strip() == stack.strip()
+
+
+def identity_problems(config_name: str, sign_in: dict[str, Any] | None, values: dict[str, str],
+                      sources: dict[str, str]) -> list[str]:
+    """Where mkdocs.yml's sign_in reads roles otherwise than the functions (GroupsClaim, RoleGroups)."""
+    problems = []
+    deployed = site_identity(values)
+    for field, parameter in IDENTITY.items():
+        if not sign_in or field not in sign_in:
+            continue  # the build takes the parameter's value
+        site, stack = str(sign_in[field] if sign_in[field] is not None else ""), deployed[field]
+        if not _same_roles(field, site, stack):
+            source = sources.get(parameter, "the functions' default")
+            problems.append(f"{config_name}: plugins.sharewall.sign_in.{field}: {site!r}, but the functions read "
+                            f"{parameter} {stack!r} ({source}); delete {field} from {config_name} (the build takes "
+                            f"{parameter}) or set {parameter} (repository variable {_variable(parameter)}) to it")
+    return problems
+
+
+def _variable(parameter: str) -> str:
+    return "SHAREWALL_" + "_".join(word.upper() for word in re.findall(r"[A-Z][a-z]*", parameter))
+
+
 def deploy_parameters(template: dict, samconfig: Path, config_env: str,
                       overrides: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """The parameter values `sam deploy --config-env ENV` would use, and where each came from."""
@@ -103,6 +157,7 @@ def check(config_file: Path, site_url: str | None, sign_in: dict[str, Any] | Non
     if problem := site_url_problem(site_url):
         problems.append(f"{config_file.name}: site_url: {problem}")
     problems += [f"{config_file.name}: plugins.sharewall.sign_in: {problem}" for problem in sign_in_problems(sign_in)]
+    problems += identity_problems(config_file.name, sign_in, parameters, parameter_sources)
     problems += payer_problems(parameters, parameter_sources)
     if problems:
         listing = "\n".join(f"  {problem}" for problem in problems)

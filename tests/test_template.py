@@ -282,3 +282,104 @@ def test_wall_access_runs_a_cloudfront_function_with_the_session_key_store():
     outputs = set(template["Outputs"])
     assert outputs >= {"SiteUrl", "SiteBucketName", "DistributionId", "SessionKeyStoreArn", "SessionKeySecretArn",
                        "ApiUrl"}
+
+
+# ---------------------------------------------------------------- operations: alarms, restorable data
+
+
+def _refs(value) -> set[str]:
+    """The logical ids a property value refers to (Ref, GetAtt, Sub)."""
+    if isinstance(value, dict):
+        found = set()
+        for key, inner in value.items():
+            if key == "Ref":
+                found.add(inner)
+            elif key == "Fn::GetAtt":
+                found.add(inner[0] if isinstance(inner, list) else inner.split(".")[0])
+            else:
+                found |= _refs(inner)
+        return found
+    if isinstance(value, list):
+        return set().union(*map(_refs, value)) if value else set()
+    if isinstance(value, str):
+        return set(re.findall(r"\$\{(\w+)", value))
+    return set()
+
+
+def unalarmed(template: dict) -> list[tuple[str, str]]:
+    """(function, metric) pairs of Lambda Errors and Throttles that no alarm notifying AlarmTopic watches."""
+    watched = set()
+    for alarm in resources_of_type(template, "AWS::CloudWatch::Alarm").values():
+        props = alarm["Properties"]
+        if props.get("Namespace") == "AWS/Lambda" and _refs(props.get("AlarmActions")) == {"AlarmTopic"}:
+            assert props["Threshold"] == 1 and props["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+            assert props["TreatMissingData"] == "notBreaching"
+            for function in _refs(props["Dimensions"]):
+                watched.add((function, props["MetricName"]))
+    return [(function, metric) for function in resources_of_type(template, "AWS::Serverless::Function")
+            for metric in ("Errors", "Throttles") if (function, metric) not in watched]
+
+
+def test_every_function_has_its_error_and_throttle_alarms():
+    assert unalarmed(load_template(TEMPLATE)) == []
+
+
+def test_a_new_scheduled_function_without_alarms_is_found():
+    # the digest (a schedule, no HTTP event) must bring its pair of alarms like every other function
+    template = load_template(TEMPLATE)
+    template["Resources"]["DigestFunction"] = {"Type": "AWS::Serverless::Function", "Properties": {
+        "Handler": "digest.app.lambda_handler",
+        "Events": {"Daily": {"Type": "ScheduleV2", "Properties": {"ScheduleExpression": "cron(0 7 * * ? *)"}}}}}
+    assert unalarmed(template) == [("DigestFunction", "Errors"), ("DigestFunction", "Throttles")]
+
+
+def test_the_apis_5xx_rate_notifies_the_topic_and_mail_is_optional():
+    template = load_template(TEMPLATE)
+    alarms = resources_of_type(template, "AWS::CloudWatch::Alarm")
+    (rate,) = [alarm["Properties"] for alarm in alarms.values() if "Metrics" in alarm["Properties"]]
+    queries = {query["Id"]: query for query in rate["Metrics"]}
+    assert queries["rate"]["Expression"] == "IF(requests > 0, 100 * errors / requests, 0)"
+    assert queries["rate"]["ReturnData"] is True
+    for query_id, metric in (("errors", "5xx"), ("requests", "Count")):
+        stat = queries[query_id]["MetricStat"]
+        assert stat["Metric"]["Namespace"] == "AWS/ApiGateway" and stat["Metric"]["MetricName"] == metric
+        assert _refs(stat["Metric"]["Dimensions"]) == {"HttpApi"}
+    assert _refs(rate["AlarmActions"]) == {"AlarmTopic"}
+    assert "Default" in template["Parameters"]["AlarmEmail"] and template["Parameters"]["AlarmEmail"]["Default"] == ""
+    subscription = template["Resources"]["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Protocol"] == "email" and _refs(subscription["Properties"]) == {"AlarmTopic", "AlarmEmail"}
+    pattern = re.compile(template["Parameters"]["AlarmEmail"]["AllowedPattern"])
+    assert pattern.fullmatch("") and pattern.fullmatch("ops@example.com") and not pattern.fullmatch("ops example.com")
+
+
+# Tables whose every item can be lost without loss: each says why (checkov's CKV_AWS_28 skip)
+DERIVABLE = {"IdempotencyTable"}
+
+
+def test_every_table_of_data_that_cannot_be_derived_is_restorable():
+    for name, table in resources_of_type(load_template(TEMPLATE), "AWS::DynamoDB::Table").items():
+        props = table["Properties"]
+        if name in DERIVABLE:
+            assert "PointInTimeRecoverySpecification" not in props
+            assert props["TimeToLiveSpecification"]["Enabled"] is True
+            (skip,) = [s for s in table["Metadata"]["checkov"]["skip"] if s["id"] == "CKV_AWS_28"]
+            assert len(skip["comment"]) > 30
+            continue
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True,
+                                                             "RecoveryPeriodInDays": 35}, name
+        assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain", name
+        assert props["DeletionProtectionEnabled"] is True, name
+        assert "TableName" not in props, f"{name}: a restored table is adopted under a new name"
+
+
+def test_the_restore_drill_is_documented_for_every_restorable_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    deploy = readme[readme.index("\n## Deploy\n"):readme.index("\n## Security")]
+    drill = deploy[deploy.index("### Restoring the data"):]
+    assert "aws dynamodb restore-table-to-point-in-time" in drill
+    assert "--change-set-type IMPORT" in drill  # the stack adopts the restored table
+    for name in resources_of_type(load_template(TEMPLATE), "AWS::DynamoDB::Table"):
+        if name not in DERIVABLE:
+            assert f"`{name}`" in drill or f'"LogicalResourceId":"{name}"' in drill, name
+    assert "update-continuous-backups" in drill  # point-in-time recovery is not restored with the table
