@@ -139,11 +139,13 @@ def unwritable(claim: dict) -> tuple[str, str] | None:
 
 
 def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date, *, message: str | None = None,
-            created: datetime | None = None) -> tuple[bytes, list[Skipped]]:
+            created: datetime | None = None, end_to_end: str = "") -> tuple[bytes, list[Skipped]]:
     """A pain.001.001.09 credit transfer paying each claim's total to its payee, schema-validated.
 
     `message` (MsgId and PmtInfId) and `created` (CreDtTm) make the file the same bytes each time it is
     written from the same claims (a payment run's id and creation time); otherwise random and now.
+    Each transfer's EndToEndId is its claim's id followed by `end_to_end` (a payment run's own part, so a
+    claim paid again after a cancelled run never repeats an EndToEndId); 35 characters at most.
 
     A claim that cannot be written is left out and listed, never failing the file for all others.
     `debtor`: name, IBAN and optionally BIC of the company account the money leaves from.
@@ -159,22 +161,22 @@ def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date, *, messa
         raise NothingToPay(skipped)
     check_debtor(debtor)
     try:
-        return _sepa(writable, debtor, execution_date, message, created), skipped
+        return _sepa(writable, debtor, execution_date, message, created, end_to_end), skipped
     except Exception:  # noqa: BLE001 (a claim the checks let through broke the file: find it by writing each alone)
         good = []
         for claim in writable:
             try:
-                _sepa([claim], debtor, execution_date, message, created)
+                _sepa([claim], debtor, execution_date, message, created, end_to_end)
                 good.append(claim)
             except Exception as error:  # noqa: BLE001
                 skipped.append(Skipped(claim["id"], "claim", f"the SEPA schema refuses it ({type(error).__name__})"))
         if not good:
             raise NothingToPay(skipped) from None
-        return _sepa(good, debtor, execution_date, message, created), skipped
+        return _sepa(good, debtor, execution_date, message, created, end_to_end), skipped
 
 
 def _sepa(claims: list[dict], debtor: dict, execution_date: date, message: str | None = None,
-          created: datetime | None = None) -> bytes:
+          created: datetime | None = None, end_to_end: str = "") -> bytes:
     transfer = SepaTransfer(
         {"name": debtor["name"], "IBAN": debtor["IBAN"], **({"BIC": debtor["BIC"]} if debtor.get("BIC") else {}),
          "batch": True, "currency": "EUR"},
@@ -188,7 +190,7 @@ def _sepa(claims: list[dict], debtor: dict, execution_date: date, message: str |
             "amount": int(claim["total"]),
             "execution_date": execution_date,
             "description": f"Sharewall expense claim {claim['id']}",
-            "endtoend_id": claim["id"].replace("-", "")[:35],
+            "endtoend_id": (claim["id"].replace("-", "") + end_to_end)[:35],
             "address": {"street_name": address["street"], "postcode": address["postcode"],
                         "town": address["town"], "country": address["country"]},
         })

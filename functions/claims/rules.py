@@ -170,8 +170,11 @@ def transition(action: str, expected: str, current: str) -> str:
 
 
 def approvers(audit: list[dict]) -> set[str]:
-    """Who approved the claim (pseudonyms, from its audit trail): none of them may also mark it paid."""
-    return {entry["actor"] for entry in audit if entry.get("to") == "approved" and entry.get("actor")}
+    """Who approved the claim (pseudonyms, from its audit trail): none of them may also mark it paid.
+
+    A cancelled run putting the claim back to approved (from in_payment) is no approval."""
+    return {entry["actor"] for entry in audit
+            if entry.get("to") == "approved" and entry.get("from") != "in_payment" and entry.get("actor")}
 
 
 def mask_iban(iban: str) -> str:

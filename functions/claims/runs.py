@@ -6,7 +6,10 @@ each write conditioned on `approved`, so a claim another run took meanwhile drop
 is written once to the receipts bucket (`runs/<id>/sepa.xml`, locked: claims.records), built from the run
 record only (id, creation time, execution date, its claims), so writing it again gives the same bytes.
 A person other than the creator then confirms it `paid` (claims `paid`, with the bank's execution
-date) or `cancelled` (claims back to `approved`). Every step is conditioned on the status it leaves,
+date) or `cancelled` (claims back to `approved`). Four eyes: nobody who approved a claim of the run
+confirms it paid, and (unless PaymentRunCreatorMayApprove, for a finance team of two) nobody puts a
+claim they approved into a run: the audit then names three people. The run records who approved its
+claims (`approvers`, pseudonyms, added in the transactions that move them). Every step is conditioned on the status it leaves,
 so a retry finishes what a first attempt left half done and never applies anything twice.
 """
 
@@ -17,7 +20,7 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from claims import datev, exports, policy, records, store
+from claims import datev, exports, policy, records, rules, store
 
 BATCH = 48  # claims per transaction: 2 items each (claim, audit entry) + 2 status totals + the run = 99 of 100
 SEPA_NAME = "sepa.xml"
@@ -31,6 +34,32 @@ class Created(NamedTuple):
 
 class RunConflict(Exception):
     """The run is not in a status the decision starts from (the message says which it is)."""
+
+
+class OwnApprovals(Exception):
+    """Every approved claim a run could take was approved by the one creating it (four eyes)."""
+
+
+OWN_APPROVAL = "approved by you: another person in finance puts it into a run (four eyes)"
+
+
+# PaymentRunCreatorMayApprove: only a finance team of two lets the run's creator be its claims' approver
+def creator_may_approve() -> bool:
+    return os.environ.get("RUN_CREATOR_MAY_APPROVE", "false").strip().lower() == "true"
+
+
+def approvers_of(claim: dict) -> set[str]:
+    """Who approved the claim (pseudonyms): recorded on it when approved, for older claims read from its audit trail."""
+    if claim.get("approved_by"):
+        return {claim["approved_by"]}
+    return rules.approvers(store.audit_of(claim["id"]))
+
+
+def approvers(run: dict) -> set[str]:
+    """Who approved any claim of the run: as the run recorded them, for older runs read from its claims."""
+    if "approvers" in run:
+        return set(run["approvers"])
+    return set().union(*(approvers_of(claim) for claim in store.claims_by_id(run.get("claims") or [])))
 
 
 def payer() -> dict:
@@ -52,18 +81,27 @@ def create(actor: str, now: datetime, name: str | None = None) -> Created:
 
     `actor`: the creator's pseudonym (the four-eyes check compares it); `name`: their token's display name.
 
-    Raises exports.DebtorInvalid (payer not configured) and exports.NothingToPay (no claim moved).
+    Raises exports.DebtorInvalid (payer not configured), exports.NothingToPay (no claim moved) and
+    OwnApprovals (every claim it could take was approved by `actor`, who may not put it into a run).
     """
     debtor = payer()
     exports.check_debtor(debtor)
-    writable, skipped = [], []
+    writable, skipped, approved_by, own = [], [], {}, 0
     for claim in store.all_by_status("approved"):
         problem = exports.unwritable(claim)
-        if problem is None:
-            writable.append(claim)
-        else:
+        if problem is not None:
             skipped.append(exports.Skipped(claim["id"], *problem))
+            continue
+        approved_by[claim["id"]] = approvers_of(claim)
+        if actor in approved_by[claim["id"]] and not creator_may_approve():
+            skipped.append(exports.Skipped(claim["id"], "approved_by", OWN_APPROVAL))
+            own += 1
+        else:
+            writable.append(claim)
     if not writable:
+        if own:
+            raise OwnApprovals(f"you approved {'all' if own > 1 else 'the'} {own} approved claim{'s' * (own > 1)} a run "
+                               "could take; another person in finance must create the run (four eyes)")
         raise exports.NothingToPay(skipped)
     at = now.isoformat(timespec="microseconds")
     run = {"id": new_id(now), "status": "open", "created_at": at, "creator": actor, "creator_name": name, "count": 0, "total": 0,
@@ -78,7 +116,8 @@ def create(actor: str, now: datetime, name: str | None = None) -> Created:
             audits = [{"at": at, "actor": actor, "name": name, "role": "finance", "from": "approved", "to": "in_payment",
                        "run": run["id"]} for _ in batch]
             lost = store.move_claims(batch, "approved", "in_payment", audits, {"run": run["id"], "in_payment_at": at},
-                                     run["id"], run_update=store.run_claims_added(run["id"], batch))
+                                     run["id"], run_update=store.run_claims_added(
+                                         run["id"], batch, set().union(*(approved_by[claim["id"]] for claim in batch))))
             if not lost:
                 moved.extend(claim["id"] for claim in batch)
                 break
@@ -124,11 +163,16 @@ def build_datev(run: dict, year: int | None = None) -> bytes:
                           receipt_link=lambda key: f"s3://{bucket}/{key}", year=year)
 
 
+def end_to_end(run_id: str) -> str:
+    """What a run adds to its claims' EndToEndIds: `-` and 10 of its id's random hex digits (24 + 11 = 35 characters)."""
+    return "-" + run_id.rpartition("-")[2][:10]
+
+
 def build_file(run: dict) -> bytes:
     """pain.001.001.09 from the run record alone: MsgId = run id, CreDtTm = its creation, its claims by id."""
     claims = sorted(store.claims_by_id(run["claims"]), key=lambda claim: claim["id"])
     data, skipped = exports.to_sepa(claims, payer(), date.fromisoformat(run["execution_date"]), message=run["id"],
-                                    created=datetime.fromisoformat(run["created_at"]))
+                                    created=datetime.fromisoformat(run["created_at"]), end_to_end=end_to_end(run["id"]))
     if skipped:  # checked when the claims moved; a claim changed since (by other means) is not silently unpaid
         raise exports.NothingToPay(skipped)
     return data

@@ -349,15 +349,17 @@ def move_claims(claims: list[dict], frm: str, to: str, audits: list[dict], chang
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def run_claims_added(run_id: str, claims: list[dict]) -> dict:
-    """The run item's Update adding `claims` (ids, count, total) while it is still open."""
+def run_claims_added(run_id: str, claims: list[dict], approvers: set[str] = frozenset()) -> dict:
+    """The run item's Update adding `claims` (ids, count, total) and who approved them, while it is still open."""
+    adds = {":claims": {"SS": [claim["id"] for claim in claims]},
+            **_values(count=len(claims), total=sum(claim["total"] for claim in claims)),
+            **({":approvers": {"SS": sorted(approvers)}} if approvers else {})}  # DynamoDB holds no empty set
+    names = [value[1:] for value in adds]
     return {"TableName": table(), "Key": _item({"pk": f"RUN#{run_id}", "sk": "RUN"}),
-            "UpdateExpression": "ADD #claims :ids, #count :count, #total :total",
+            "UpdateExpression": "ADD " + ", ".join(f"#{name} :{name}" for name in names),
             "ConditionExpression": "#status = :open",
-            "ExpressionAttributeNames": {"#claims": "claims", "#count": "count", "#total": "total", "#status": "status"},
-            "ExpressionAttributeValues": {":ids": {"SS": [claim["id"] for claim in claims]},
-                                          **_values(count=len(claims), total=sum(claim["total"] for claim in claims),
-                                                    open="open")}}
+            "ExpressionAttributeNames": {**{f"#{name}": name for name in names}, "#status": "status"},
+            "ExpressionAttributeValues": {**adds, **_values(open="open")}}
 
 
 def set_run_status(run_id: str, frm: tuple[str, ...], to: str, changes: dict) -> dict | None:

@@ -132,8 +132,10 @@ def test_invite_claim_upload_approve_and_pay_in_a_run(new_context, local_server)
     assert approver.capitalize() not in influencer.locator("[data-sw-mine]").inner_text()  # never who decided
 
     # a payment run holds the approved claim: created once however often the button is clicked, its SEPA file
-    # downloaded; its creator cannot confirm it, another person in finance confirms it paid with the bank's date
-    finance.reload()
+    # downloaded; its creator cannot confirm it, another person in finance confirms it paid with the bank's date.
+    # Four eyes: the run's creator is neither the approver nor the confirmer (three people)
+    finance = new_context().new_page()
+    dev_sign_in(finance, local_server, f"finance-{uuid.uuid4().hex[:6]}", ["employee", "finance"], "/finance/")
     finance.locator("[data-sw-runs-list]").wait_for()
     posts = []
     finance.on("request", lambda request: posts.append(request) if request.method == "POST"
@@ -154,7 +156,8 @@ def test_invite_claim_upload_approve_and_pay_in_a_run(new_context, local_server)
     root = ElementTree.fromstring(Path(download.value.path()).read_bytes())
     ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
     assert root.find(".//p:GrpHdr/p:MsgId", ns).text == run_id
-    transfer = [tx for tx in root.findall(".//p:CdtTrfTxInf", ns) if tx.find("p:PmtId/p:EndToEndId", ns).text == claim_id]
+    transfer = [tx for tx in root.findall(".//p:CdtTrfTxInf", ns)  # EndToEndId: the claim id and the run's part
+                if tx.find("p:PmtId/p:EndToEndId", ns).text == f"{claim_id}-{run_id[-12:-2]}"]
     assert transfer and transfer[0].find("p:Amt/p:InstdAmt", ns).text == "89.90"
     assert transfer[0].find("p:CdtrAcct/p:Id/p:IBAN", ns).text == IBAN
 

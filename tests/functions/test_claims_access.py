@@ -38,7 +38,8 @@ def world(fresh_tables):
     run = call("POST", "/payment-runs", claims=COMMS_AND_FINANCE).body["id"]
     approved = submit(a["token"]).body["id"]  # its receipt's bytes are b_claim's: a duplicate to confirm
     assert call("POST", f"/claims/{approved}/decision", {"action": "approve", "expected": "submitted",
-                                                        "confirm_duplicates": True}, claims=FINANCE).status == 200
+                                                        "confirm_duplicates": True},
+                claims=COMMS_AND_FINANCE).status == 200  # not by finance, who may then put it into a run
     pending = submit(a["token"]).body["id"]
     # one upload id under both invites' own prefixes: each influencer may check theirs, nobody else either
     shared_upload = upload(a["token"])

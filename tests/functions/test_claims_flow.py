@@ -348,10 +348,10 @@ def test_exports_hold_the_approved_claims(fresh_tables):
     by_claim = {row["claim"]: row for row in rows}
     assert by_claim[approved]["gross"] == "89.90" and by_claim[formula]["vat"] == "1.20"
     assert by_claim[formula]["payee"] == "'+cmd(1)-A1" and by_claim[formula]["description"] == "'@SUM(A1:A9)"
-    run = call("POST", "/payment-runs", claims=FINANCE).body  # the SEPA file comes from a payment run
+    run = call("POST", "/payment-runs", claims=COMMS_AND_FINANCE).body  # a payment run (not by the approver) pays
     xml_reply = call("GET", f"/payment-runs/{run['id']}/sepa.xml", claims=FINANCE)
     root = ElementTree.fromstring(xml_reply.text.encode())
     assert root.tag.endswith("pain.001.001.09}Document")
     ids = [node.text for node in root.findall(".//p:CdtTrfTxInf/p:PmtId/p:EndToEndId", SEPA)]
-    assert sorted(ids) == sorted([approved, formula])
+    assert sorted(ids) == sorted(claim_id + "-" + run["id"][-12:-2] for claim_id in (approved, formula))
     assert root.find(".//p:GrpHdr/p:CtrlSum", SEPA).text == "97.40"

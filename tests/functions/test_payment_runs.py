@@ -51,6 +51,12 @@ def plant(status: str, count: int = 1, *, cents: int = 1250, **changes) -> list[
     return ids
 
 
+def end_to_end(run_id: str) -> str:
+    """What a run's SEPA file adds to a claim id in its EndToEndIds: `-` and 10 hex digits of the run id."""
+    assert len(run_id.rpartition("-")[2][:10]) == 10
+    return "-" + run_id.rpartition("-")[2][:10]
+
+
 def claim(claim_id: str) -> dict:
     from claims import store
 
@@ -114,7 +120,8 @@ def test_concurrent_runs_are_disjoint_and_together_hold_every_approved_claim_onc
         assert body["count"] == len(body["claims"])
         assert all(claim(claim_id)["run"] == body["id"] for claim_id in body["claims"])
         root = ElementTree.fromstring(sepa(body["id"]).text.encode())
-        assert sorted(node.text for node in root.findall(".//p:EndToEndId", SEPA)) == sorted(body["claims"])
+        assert sorted(node.text for node in root.findall(".//p:EndToEndId", SEPA)) == sorted(
+            claim_id + end_to_end(body["id"]) for claim_id in body["claims"])
 
 
 def test_the_file_is_written_once_and_re_downloads_byte_identical(fresh_tables):
@@ -130,7 +137,8 @@ def test_the_file_is_written_once_and_re_downloads_byte_identical(fresh_tables):
     assert root.find(".//p:GrpHdr/p:MsgId", SEPA).text == run["id"]
     assert root.find(".//p:GrpHdr/p:NbOfTxs", SEPA).text == "3" and root.find(".//p:GrpHdr/p:CtrlSum", SEPA).text == "30.03"
     assert len(root.findall(".//p:PmtInf", SEPA)) == 1
-    assert sorted(node.text for node in root.findall(".//p:EndToEndId", SEPA)) == sorted(approved)
+    assert sorted(node.text for node in root.findall(".//p:EndToEndId", SEPA)) == sorted(
+        claim_id + end_to_end(run["id"]) for claim_id in approved)
     from claims import runs, store
 
     with pytest.raises(Exception, match="PreconditionFailed|412"):  # the bucket refuses a second write
@@ -221,9 +229,15 @@ def test_cancel_puts_the_claims_back_to_approved_and_into_a_later_run(fresh_tabl
     reply = decide(run["id"], {"action": "cancel", "reason": "wrong execution date"})
     assert reply.status == 200 and reply.body["status"] == "cancelled" and reply.body["reason"] == "wrong execution date"
     assert all(claim(claim_id)["status"] == "approved" and "run" not in claim(claim_id) for claim_id in approved)
-    assert sepa(run["id"]).status == 200  # the file stays for the record
+    refused = sepa(run["id"])  # the file stays on record, but no bank gets it any more: like its DATEV file
+    assert refused.status == 409 and refused.body["error"]["code"] == "run_cancelled"
+    assert call("GET", "/payment-runs", claims=FINANCE).body["runs"][0]["files"] == {}
     later = create_run(OTHER_FINANCE)
     assert later.status == 201 and sorted(later.body["claims"]) == sorted(approved) and later.body["id"] != run["id"]
+    again = ElementTree.fromstring(sepa(later.body["id"]).text.encode())  # paid again: new EndToEndIds
+    assert sorted(node.text for node in again.findall(".//p:EndToEndId", SEPA)) == sorted(
+        claim_id + end_to_end(later.body["id"]) for claim_id in approved)
+    assert end_to_end(later.body["id"]) != end_to_end(run["id"])
     paid = decide(run["id"], {"action": "paid", "executed": date.today().isoformat()})
     assert paid.status == 409  # a cancelled run is never paid
 

@@ -102,6 +102,7 @@ def decide(claim_id: str, decision: DecisionIn):
         raise Conflict(str(error), code="status_changed") from None
     at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     changes = {f"{to}_at": at, **({"reason": decision.reason} if decision.reason else {}),
+               **({"approved_by": caller.actor} if to == "approved" else {}),  # runs' four eyes read it (claims.runs)
                **({"decided_by_name": caller.name} if caller.name else {})}  # the list names who decided last
     # the approver's name from their token: a finance decision must be attributable (DESIGN.md, Privacy)
     audit = {"at": at, "actor": caller.actor, "name": caller.name, "role": "finance", "from": decision.expected, "to": to,

@@ -40,6 +40,8 @@ def create():
         raise Unprocessable(str(error)) from None
     except runs.RunConflict as error:
         raise Conflict(str(error), code="run_changed") from None
+    except runs.OwnApprovals as error:
+        raise Forbidden(str(error), code="own_approval") from None
     run = created.run
     logger.info("payment run created", extra={"run": run["id"], "claims": len(created.claims), "skipped": len(created.skipped)})
     return {"id": run["id"], "claims": created.claims, "count": run["count"], "total": money_text(run["total"]),
@@ -63,6 +65,8 @@ def sepa_file(run_id: str):
         raise Conflict("the run is still being created; its file follows when it is sealed", code="run_open")
     if not run.get("file_key"):  # emptied by runs created at the same moment: it never had a file
         raise NotFound(f"payment run {run_id} has no SEPA file (it holds no claim)", code="no_file")
+    if run["status"] == "cancelled":  # its claims are approved again: the run that pays them has their transfers
+        raise Conflict("the run was cancelled: its claims are paid with the run that takes them next", code="run_cancelled")
     data = runs.sepa_file(run)
     return Response(200, "application/xml; charset=utf-8", data.decode("utf-8"),
                     headers={"Content-Disposition": f'attachment; filename="sepa-{run_id}.xml"'})
@@ -97,6 +101,9 @@ def decide(run_id: str, decision: RunDecisionIn):
     if run["creator"] == caller.actor:
         raise Forbidden("you created this payment run; another person in finance must confirm or cancel it (four eyes)",
                         code="own_run")
+    if decision.action == "paid" and caller.actor in runs.approvers(run):
+        raise Forbidden("you approved a claim of this payment run; another person in finance must confirm it paid "
+                        "(four eyes)", code="own_approval")
     now = datetime.now(timezone.utc)
     if decision.executed and not now.date() - timedelta(days=366) <= decision.executed <= now.date() + timedelta(days=1):
         raise Unprocessable("executed: the bank's execution date must lie within the last year, not in the future",
@@ -120,7 +127,7 @@ def _run(run_id: str) -> dict:
 
 def _summary(run: dict, actor: str) -> dict:
     """What finance sees of a run: who created and decided it by name (attributable), never their pseudonyms."""
-    sealed = run["status"] != "open" and bool(run.get("file_key"))
+    sealed = run["status"] not in ("open", "cancelled") and bool(run.get("file_key"))  # a cancelled run's files answer 409
     return {"id": run["id"], "status": run["status"], "created_at": run["created_at"], "count": run.get("count", 0),
             "total": money_text(run.get("total", 0)), "execution_date": run.get("execution_date"),
             "executed": run.get("executed"), "decided_at": run.get("decided_at"), "reason": run.get("reason"),
