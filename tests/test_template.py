@@ -348,7 +348,8 @@ def test_the_apis_5xx_rate_notifies_the_topic_and_mail_is_optional():
     assert "Default" in template["Parameters"]["AlarmEmail"] and template["Parameters"]["AlarmEmail"]["Default"] == ""
     subscription = template["Resources"]["AlarmEmailSubscription"]
     assert subscription["Condition"] == "HasAlarmEmail"
-    assert subscription["Properties"]["Protocol"] == "email" and _refs(subscription["Properties"]) == {"AlarmTopic", "AlarmEmail"}
+    assert subscription["Properties"]["Protocol"] == "email"
+    assert _refs(subscription["Properties"]) == {"AlarmTopic", "AlarmEmail"}
     pattern = re.compile(template["Parameters"]["AlarmEmail"]["AllowedPattern"])
     assert pattern.fullmatch("") and pattern.fullmatch("ops@example.com") and not pattern.fullmatch("ops example.com")
 
