@@ -23,6 +23,9 @@ VAT_ID = regex.compile(r"[A-Z]{2}[A-Z0-9+*.]{2,13}")
 # Text people type: no control or format characters (they would break CSV, XML and logs), and nothing
 # XML 1.0 cannot hold (lone surrogates, U+FFFE, U+FFFF): any of them in a claim would break the SEPA file.
 CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029\uFFFE\uFFFF]")
+# Multi-line fields (reasons, a claim's note) keep line breaks (LF, CR) and refuse everything else CONTROL does,
+# the tab too. An expense line's description stays one line: it is booked as DATEV's Buchungstext.
+CONTROL_MULTILINE = regex.compile(r"[^\P{Cc}\n\r]|[\p{Cf}\p{Cs}\u2028\u2029\uFFFE\uFFFF]")
 # What payee fields may hold: the EPC's SEPA basic Latin character set, plus the umlauts and ß that the
 # German banks' SEPA specification (DK) admits. Banks refuse files with anything else.
 SEPA_TEXT = regex.compile(r"[A-Za-z0-9/?:().,'+ \-ÄÖÜäöüß]")
@@ -56,8 +59,8 @@ Hours = Annotated[Decimal, BeforeValidator(_coded("invalid_number", lambda value
                                                   max="24", places=2))]
 
 
-def _plain(value: Any) -> Any:
-    found = CONTROL.search(value) if isinstance(value, str) else None
+def _plain(value: Any, rule: regex.Pattern = CONTROL) -> Any:
+    found = rule.search(value) if isinstance(value, str) else None
     if found:
         raise refusal("control_character", f"must not contain {found[0]!r} (U+{ord(found[0]):04X}): no control characters "
                       "or ones XML cannot hold", character=f"U+{ord(found[0]):04X}")
@@ -74,6 +77,7 @@ def _sepa(value: str) -> str:
 
 
 Text = Annotated[str, BeforeValidator(_plain)]
+MultilineText = Annotated[str, BeforeValidator(lambda value: _plain(value, CONTROL_MULTILINE))]
 SepaText = Annotated[Text, AfterValidator(_sepa)]
 STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
@@ -187,7 +191,7 @@ class ClaimIn(BaseModel):
 
     payee: Payee
     lines: list[Line] = Field(min_length=1, max_length=40)
-    note: Text | None = Field(default=None, max_length=500)
+    note: MultilineText | None = Field(default=None, max_length=500)
 
 
 class UploadIn(BaseModel):
@@ -207,7 +211,7 @@ class DecisionIn(BaseModel):
 
     action: Literal["approve", "reject", "pay"]
     expected: Literal["submitted", "approved"]
-    reason: Text | None = Field(default=None, max_length=500)
+    reason: MultilineText | None = Field(default=None, max_length=500)
     confirm_duplicates: StrictBool = False  # "yes" or 1 is not true: only JSON true confirms
 
     @model_validator(mode="after")
@@ -224,7 +228,7 @@ class RunDecisionIn(BaseModel):
 
     action: Literal["paid", "cancel"]
     executed: dt.date | None = None  # the bank's execution date (YYYY-MM-DD), required for paid
-    reason: Text | None = Field(default=None, max_length=500)
+    reason: MultilineText | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _what_each_action_needs(self) -> RunDecisionIn:

@@ -18,7 +18,7 @@ from site_builder.local.server import serve_directory
 from site_builder.plugin import build_site
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import (
-    COMMS_AND_FINANCE, FINANCE, _reply, call, invite, line, payee, submit, upload,
+    COMMS, COMMS_AND_FINANCE, FINANCE, _reply, call, invite, line, payee, submit, upload,
 )
 from tests.functions.invoke import in_containers
 from tests.test_plugin import NOW, make_project, post
@@ -226,3 +226,68 @@ def test_yes_is_not_true_in_a_decision(fresh_tables, value):
     reply = decide(claim_id, "approve", "submitted", confirm_duplicates=value)
     assert reply.status == 400 and "confirm_duplicates" in reply.body["error"]["message"]
     assert tables(fresh_tables) == before
+
+
+# --- control characters in every text field (#17) ------------------------------------------------------------
+
+def _submitted(token: str, **changes):
+    body = {"payee": payee(), "lines": [transport("5.00")], **changes}
+    return call("POST", "/claims", body, token=token, key=uuid.uuid4().hex)
+
+
+# (what is sent, the field the refusal names); every one of these changes nothing
+TEXT_FIELDS = {
+    "invite name": (lambda w: call("POST", "/invites", {"name": "Lena\x1b[2J", "email": "l@example.org",
+                                                       "campaign": "fair-2026"}, claims=COMMS), "name"),
+    "invite name, a line break": (lambda w: call("POST", "/invites", {"name": "Lena\nLettering", "email": "l@example.org",
+                                                                     "campaign": "fair-2026"}, claims=COMMS), "name"),
+    "invite e-mail": (lambda w: call("POST", "/invites", {"name": "Lena", "email": "l\x00@example.org",
+                                                         "campaign": "fair-2026"}, claims=COMMS), "email"),
+    "decision reason": (lambda w: decide(w["claim"], "reject", "submitted", reason="no\x07receipt"), "reason"),
+    "decision reason, a tab": (lambda w: decide(w["claim"], "reject", "submitted", reason="no\treceipt"), "reason"),
+    "decision reason, U+2028": (lambda w: decide(w["claim"], "reject", "submitted", reason="no\u2028receipt"), "reason"),
+    "run cancel reason": (lambda w: call("POST", f"/payment-runs/{w['run']}/decision",
+                                         {"action": "cancel", "reason": "wrong\x7fdate"}, claims=FINANCE),
+                          "reason"),
+    "line description": (lambda w: _submitted(w["token"], lines=[{**transport("5.00"), "description": "Bus\x00"}]),
+                         "lines[0].description"),
+    "line description, a line break": (lambda w: _submitted(w["token"], lines=[{**transport("5.00"),
+                                                                                 "description": "Bus\nand train"}]),
+                                       "lines[0].description"),
+    "claim note": (lambda w: _submitted(w["token"], note="see\x1breceipt"), "note"),
+    "upload file name": (lambda w: call("POST", "/claims/uploads", {"filename": "r\x00.pdf", "content_type": "application/pdf",
+                                                                   "size": 10}, token=w["token"]), "filename"),
+}
+
+
+@pytest.fixture
+def text_world(fresh_tables):
+    """A submitted claim to decide on and a sealed run (of a claim someone else approved) to cancel."""
+    token = invite()["token"]
+    paid_later = file(token, transport("3.00")).body["id"]
+    assert decide(paid_later, "approve", "submitted").status == 200
+    run = call("POST", "/payment-runs", claims=COMMS_AND_FINANCE).body["id"]
+    return {"token": token, "claim": file(token, transport("4.00")).body["id"], "run": run, "resources": fresh_tables}
+
+
+@pytest.mark.parametrize("case", TEXT_FIELDS)
+def test_control_characters_are_refused_in_every_text_field_with_their_code(text_world, case):
+    send, field = TEXT_FIELDS[case]
+    before = tables(text_world["resources"])
+    reply = send(text_world)
+    assert reply.status == 400, reply.body
+    assert {"field": field, "code": "control_character"}.items() <= reply.body["error"]["fields"][0].items()
+    assert tables(text_world["resources"]) == before
+
+
+def test_multi_line_fields_keep_their_line_breaks(text_world):
+    """Reasons and a claim's note are written in text areas: line breaks are text there, nothing else below U+0020."""
+    reason = "Beleg fehlt.\r\nBitte neu einreichen."
+    assert decide(text_world["claim"], "reject", "submitted", reason=reason).status == 200
+    assert call("GET", f"/claims/{text_world['claim']}", claims=FINANCE).body["reason"] == reason
+    filed = _submitted(text_world["token"], note="Hinfahrt\nRückfahrt")
+    assert filed.status == 201, filed.body
+    assert call("GET", f"/claims/{filed.body['id']}", claims=FINANCE).body["note"] == "Hinfahrt\nRückfahrt"
+    cancelled = call("POST", f"/payment-runs/{text_world['run']}/decision",
+                     {"action": "cancel", "reason": "Falsches Datum\nneuer Lauf folgt"}, claims=FINANCE)
+    assert cancelled.status == 200 and cancelled.body["reason"] == "Falsches Datum\nneuer Lauf folgt"
