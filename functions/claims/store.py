@@ -84,6 +84,26 @@ def revoke_invite(invite_id: str, at: str) -> dict:
     return _plain(result["Attributes"])
 
 
+def count_upload(invite_id: str, day: str, cap: int, ttl: int) -> bool:
+    """Count one upload slot of the invite on `day`; False (and nothing written) when `cap` are counted already.
+
+    One conditioned atomic ADD on INVITE#<id> / UPLOADS#<day>: concurrent requests are counted exactly. The
+    item expires by the table's TTL (`ttl`, epoch seconds) once the day is over.
+    """
+    try:
+        client("dynamodb").update_item(
+            TableName=table(), Key=_item({"pk": f"INVITE#{invite_id}", "sk": f"UPLOADS#{day}"}),
+            UpdateExpression="ADD #count :one SET #ttl = :ttl",
+            ConditionExpression="attribute_not_exists(#count) OR #count < :cap",
+            ExpressionAttributeNames={"#count": "count", "#ttl": "ttl"},
+            ExpressionAttributeValues=_values(one=1, cap=cap, ttl=ttl))
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
 # --- claims -----------------------------------------------------------------------------------
 
 

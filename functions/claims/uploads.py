@@ -6,17 +6,33 @@ range, a short expiry. After upload the bytes decide the type, not the name or t
 
 from __future__ import annotations
 
+import os
 import secrets
+from datetime import datetime, time, timedelta
 
 from botocore.exceptions import ClientError
 
 from sharewall_common.aws import client
+from sharewall_common.clock import zone
 
-from claims import receipts, records
+from claims import receipts, records, store
 from claims.records import bucket
 
 POST_SECONDS = 600
 GET_SECONDS = 300
+DAILY_DEFAULT = 60  # template parameter UploadsPerInviteDay
+
+
+def daily_cap() -> int:
+    """Upload slots one invite gets per day (site timezone): UPLOADS_PER_INVITE_DAY, at least 1."""
+    return max(1, int(os.environ.get("UPLOADS_PER_INVITE_DAY") or DAILY_DEFAULT))
+
+
+def take_slot(invite_id: str, now: datetime) -> bool:
+    """Count one upload slot of the invite today; False when today's are used up (nothing counted then)."""
+    today = now.astimezone(zone()).date()
+    ends = datetime.combine(today + timedelta(days=1), time(), zone())
+    return store.count_upload(invite_id, today.isoformat(), daily_cap(), int((ends + timedelta(days=1)).timestamp()))
 
 
 def presigned_post(invite_id: str, content_type: str) -> dict:

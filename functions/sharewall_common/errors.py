@@ -64,6 +64,10 @@ class UnsupportedMediaType(ApiError):
     status, code = 415, "unsupported_media_type"
 
 
+class TooManyRequests(ApiError):
+    status, code = 429, "too_many_requests"
+
+
 class ServiceUnavailable(ApiError):
     status, code = 503, "unavailable"
 

@@ -4,11 +4,12 @@ page asks whether what arrived is a receipt (its bytes, not its name), so a wron
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from sharewall_common.callers import allow, current_caller
-from sharewall_common.errors import ApiError, NotFound
+from sharewall_common.errors import ApiError, NotFound, TooManyRequests
 
 from claims import access, receipts, uploads
 from claims.model import UPLOAD_ID, UploadIn
@@ -24,6 +25,10 @@ class NotAReceipt(ApiError):
 @allow(access.invited)
 def presign(upload: UploadIn):
     invite = current_caller(router)
+    if not uploads.take_slot(invite["id"], datetime.now(timezone.utc)):  # each request counts: it is not idempotent
+        cap = uploads.daily_cap()
+        raise TooManyRequests(f"this invite has used its {cap} receipt uploads for today; upload more tomorrow",
+                              code="upload_limit", fields=[{"field": "receipt", "code": "upload_limit", "max": str(cap)}])
     return uploads.presigned_post(invite["id"], upload.content_type), 201
 
 
