@@ -8,6 +8,7 @@ without one. A control injects what content must never carry and sees the policy
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -115,3 +116,32 @@ def test_a_receipt_is_uploaded_under_the_production_csp_to_the_url_production_re
         status_node = line.locator("[data-sw-line-status]")
         page.wait_for_function("node => /hochgeladen|uploaded/.test(node.textContent)", arg=status_node.element_handle())
         assert moto["url"].startswith("http://127.0.0.1:")  # the bytes reached the local bucket, and were checked
+
+
+@pytest.fixture(scope="module")
+def gated_server(tmp_path_factory):
+    """`sharewall serve --parameter WallAccess=employees`: template.yaml's wall gate in front of every page."""
+    from tests.local_serve import ServeProcess
+
+    server = ServeProcess(tmp_path_factory.mktemp("gated-csp-site"), parameters=("WallAccess=employees",))
+    yield server.url
+    server.stop()
+
+
+def test_behind_the_gate_the_dev_sign_in_opens_the_wall_and_every_page_runs_under_the_csp(browser, gated_server):
+    with offline_context(browser) as context:
+        page = context.new_page()
+        refused = context.request.get(gated_server + "stats/?granularity=week", max_redirects=0)
+        assert refused.status == 302  # no session: the gate sends the viewer to sign-in
+        assert refused.headers["location"] == "/signin/?next=%2Fstats%2F%3Fgranularity%3Dweek"
+        # the session cookie comes from the session function, as in production, and opens the gate
+        dev_sign_in(page, gated_server, "gated-clara", ["employee", "comms", "finance"], "/stats/")
+        assert any(cookie["name"] == "__Host-sharewall-session" for cookie in context.cookies())
+        for path in PAGES:
+            response = page.goto(gated_server + path)
+            assert urlsplit(page.url).path == "/" + path.split("?")[0], (path, page.url)
+            assert response.status in (200, 404), path  # the page itself (page/2/ only with enough posts)
+            page.wait_for_load_state("networkidle")
+        context.clear_cookies()
+        refused = context.request.get(gated_server + "finance/", max_redirects=0)
+        assert refused.status == 302 and urlsplit(refused.headers["location"]).path == "/signin/"
