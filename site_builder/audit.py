@@ -4,7 +4,8 @@ Each audit entry of a claim carries `seq` (1, 2, ...), `prev` (the hash of the e
 `hash` (sharewall_common.auditchain, the same code the claims function writes with); the claim
 carries its chain head (the last entry's seq and hash). An entry rewritten in the table no longer
 matches its hash; a deleted entry leaves a gap in the sequence; a deleted last entry leaves the head
-pointing past the end. The check reads only what finance's API returns (GET /claims by status, then
+pointing past the end. An intact trail whose payment was confirmed by a person who approved the claim
+breaks four eyes and is named too. The check reads only what finance's API returns (GET /claims by status, then
 GET /claims/{id}), so it needs a finance token and nothing in AWS.
 """
 
@@ -59,6 +60,18 @@ def first_break(claim_id: str, entries: list[dict], head: dict | None) -> str | 
     return None
 
 
+def four_eyes_break(claim_id: str, entries: list[dict]) -> str | None:
+    """The entry that marked the claim paid by a person who approved it (four eyes), as a line; None when none did.
+
+    A cancelled run putting the claim back to approved (from in_payment) is no approval."""
+    approvers = {entry.get("actor") for entry in entries
+                 if entry.get("to") == "approved" and entry.get("from") != "in_payment" and entry.get("actor")}
+    for entry in entries:
+        if entry.get("to") == "paid" and entry.get("actor") in approvers:
+            return f"claim {claim_id}: entry {entry.get('seq')}: paid by a person who approved it (four eyes)"
+    return None
+
+
 def claim_ids(fetch: Fetch) -> Iterator[str]:
     """Every claim's id, status by status (the statuses the API's totals name), page by page, each once."""
     seen: set[str] = set()
@@ -84,7 +97,7 @@ def verify(fetch: Fetch, progress: Callable[[str], None] = lambda line: None) ->
         for _ in range(2):  # a break seen once may be a decision made between the claim's and its trail's reads
             detail = fetch(f"/claims/{urllib.parse.quote(claim_id, safe='')}")
             trail = detail.get("audit") or []
-            found = first_break(claim_id, trail, detail.get("audit_head"))
+            found = first_break(claim_id, trail, detail.get("audit_head")) or four_eyes_break(claim_id, trail)
             if not found:
                 break
         claims, entries = claims + 1, entries + len(trail)

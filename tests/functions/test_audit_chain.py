@@ -103,3 +103,39 @@ def test_the_first_break_of_a_chain_is_named_with_its_entry():
     assert first_break("c1", [*trail[:2], forged], head) == ("claim c1: entry 3: hash does not match the claim's "
                                                             "chain head (entry 3)")
     assert first_break("c1", trail, None) == "claim c1: entry 3: the claim has no chain head to match"
+
+
+def _trail(*steps: tuple[str | None, str, str]) -> list[dict]:
+    """A chained trail of (from, to, actor) steps, hashed as the function writes them."""
+    entries, prev = [], GENESIS
+    for seq, (frm, to, actor) in enumerate(steps, start=1):
+        entry = {"seq": seq, "at": f"2026-11-27T10:00:0{seq}.000001+00:00", "actor": actor, "to": to, "from": frm,
+                 "role": "finance", "prev": prev}
+        entry["hash"] = entry_hash("c1", entry)
+        entries.append(entry)
+        prev = entry["hash"]
+    return entries
+
+
+def test_audit_verify_names_a_payment_confirmed_by_the_approver():
+    """#17: an intact chain that shows the approver confirming the payment breaks four eyes, and verify says so."""
+    from site_builder.audit import four_eyes_break, verify
+
+    bypass = _trail((None, "submitted", "invite:i"), ("submitted", "approved", "anna"), ("approved", "in_payment", "bert"),
+                    ("in_payment", "paid", "anna"))
+    fine = _trail((None, "submitted", "invite:i"), ("submitted", "approved", "anna"), ("approved", "in_payment", "bert"),
+                  ("in_payment", "approved", "cleo"), ("approved", "in_payment", "bert"), ("in_payment", "paid", "cleo"))
+    assert four_eyes_break("c1", bypass) == "claim c1: entry 4: paid by a person who approved it (four eyes)"
+    assert four_eyes_break("c1", fine) is None  # cleo cancelled a run: that is no approval
+    trails = {"c1": bypass}
+
+    def fetch(path: str) -> dict:
+        if path.startswith("/claims/c1"):
+            return {"audit": trails["c1"], "audit_head": {"seq": len(trails["c1"]), "hash": trails["c1"][-1]["hash"]}}
+        if path == "/claims":
+            return {"totals": {"paid": {}}}
+        return {"claims": [{"id": "c1"}], "next": None}
+
+    assert verify(fetch).broken == ("claim c1: entry 4: paid by a person who approved it (four eyes)",)
+    trails["c1"] = fine
+    assert verify(fetch).broken == ()
