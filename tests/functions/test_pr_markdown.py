@@ -32,6 +32,14 @@ HOSTILE_WHY = "\n".join([
 HOSTILE_NAME = "@octocat <img src=x> #5"
 
 
+@pytest.fixture(autouse=True)
+def fresh_github_tokens(monkeypatch):
+    """githubkit keeps installation tokens per process; the stand-in imported here has a token of its own."""
+    import githubkit.cache
+
+    monkeypatch.setattr(githubkit.cache.DEFAULT_CACHE_STRATEGY, "_cache", None)
+
+
 def render(markdown: str) -> str:
     return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(markdown)
 
