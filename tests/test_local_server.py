@@ -438,3 +438,9 @@ def test_without_node_serve_says_so_in_one_line_and_serves_without_the_gate(tmp_
     lines = [line for line in server.errors.read().splitlines() if "node" in line.lower()]
     assert lines == ["node was not found: serving without the wall gate (WallAccessFunction); "
                      "install Node.js to run it locally"]
+
+
+def test_sub_keeps_cloudformations_escape_for_a_literal_dollar_brace():
+    resources = LocalResources(template={}, parameters={"WallAccess": "employees"})
+    text = "var MODE = '${WallAccess}'; var s = `${!name} and ${!AWS::Region}`;"
+    assert resources.resolve({"Fn::Sub": text}) == "var MODE = 'employees'; var s = `${name} and ${AWS::Region}`;"
