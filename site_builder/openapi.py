@@ -66,8 +66,9 @@ def _security(check) -> list[dict]:
 
 def document(module_name: str) -> dict:
     """The OpenAPI document of one function's resolver, with each operation's callers as its security."""
-    for name, value in {**PLACEHOLDERS, **_template_settings()}.items():
+    for name, value in PLACEHOLDERS.items():
         os.environ.setdefault(name, value)
+    os.environ.update(_template_settings())  # what the deployed functions get, whatever this shell has
     functions_dir = str(ROOT / "functions")
     if functions_dir not in sys.path:
         sys.path.insert(0, functions_dir)
