@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from site_builder import rules, sanitise
+from site_builder import reserved, rules, sanitise
 from site_builder.content import Content, Issue, Post, is_post_file, load_content, load_page, read_page
 from site_builder.networks import NETWORKS
 from site_builder.settings import DEFAULT_DISCLOSURES, Disclosure, Settings, SettingsError, validate_settings
@@ -249,6 +249,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         if not self.config.enabled:
             return None
         uri = page.file.src_uri
+        # a page the wall gate opens without a session (reserved.GATE_PUBLIC): main.html leaves out what it refuses
+        context["sharewall_public"] = reserved.opened_by_gate("/" + self.site.prefix + page.url)
         if uri in self.post_pages:
             card = context["sharewall_post"] = self.post_pages[uri]
             context["sharewall_og_image"] = card.image and self.site.full(card.image)
