@@ -82,7 +82,7 @@ def document(module_name: str) -> dict:
                     '`{"error": {"code", "message"}}` with the statuses each operation lists (4xx; 502/503 when a '
                     "service behind it cannot be reached); any other 5xx is a fault of the service.",
         security_schemes=SECURITY_SCHEMES))
-    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(Error=ERROR_SCHEMA, GatewayMessage=GATEWAY_SCHEMA)
     for route in app._static_routes + app._dynamic_routes:  # Powertools keeps its routes there
         operation = schema["paths"].get(route.openapi_path, {}).get(route.method.lower())
         if operation is not None:
@@ -119,6 +119,11 @@ ERROR_SCHEMA = {
 }
 
 
+# What API Gateway answers itself (the JWT authorizer's 401)
+GATEWAY_SCHEMA = {"type": "object", "required": ["message"], "additionalProperties": False,
+                  "properties": {"message": {"type": "string"}}}
+
+
 # The responses the code can give, replacing Powertools' guess (a 200 and a 422 for every route)
 def _responses(route, generated: dict) -> dict:
     found = route_responses(route)
@@ -134,8 +139,12 @@ def _responses(route, generated: dict) -> dict:
             responses[str(status)] = {"description": SUCCESS.get(status, "success"),
                                       "content": {media: {"schema": {"type": "string"}}}}
     for status, codes in sorted(found.errors.items()):
-        responses[str(status)] = {"description": "error codes: " + ", ".join(f"`{code}`" for code in sorted(codes)),
-                                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        error = {"$ref": "#/components/schemas/Error"}
+        described = "error codes: " + ", ".join(f"`{code}`" for code in sorted(codes))
+        if status in found.gateway:
+            error = {"oneOf": [error, {"$ref": "#/components/schemas/GatewayMessage"}]}
+            described += '; or the HTTP API\'s own `{"message": "Unauthorized"}` when the token is missing or invalid'
+        responses[str(status)] = {"description": described, "content": {"application/json": {"schema": error}}}
     return responses
 
 

@@ -28,6 +28,7 @@ class Responses:
     success: dict[int, str | None] = field(default_factory=dict)  # status -> media type (None: no body)
     errors: dict[int, set[str]] = field(default_factory=dict)  # status -> error codes
     raises: set[tuple[str, int]] = field(default_factory=set)  # (file, line) of every raise reached
+    gateway: set[int] = field(default_factory=set)  # statuses the HTTP API itself may answer, as {"message"}
 
     def error(self, status: int, code: str) -> None:
         self.errors.setdefault(status, set()).add(code)
@@ -46,6 +47,7 @@ def route_responses(route) -> Responses:
     if getattr(check, "security", None) == "staff":  # the JWT authorizer and the roles the route needs
         found.error(401, "unauthorized")
         found.error(403, "forbidden")
+        found.gateway.add(401)  # no or no valid token: the authorizer answers before the function runs
     if check is not None:
         _walk(check, found, set(), ApiError)
     reads_body = bool(route.dependant.body_params) or "json_body" in _source(route.func)
