@@ -9,8 +9,9 @@ A person other than the creator then confirms it `paid` (claims `paid`, with the
 date) or `cancelled` (claims back to `approved`). Four eyes: nobody who approved a claim of the run
 confirms it paid, and (unless PaymentRunCreatorMayApprove, for a finance team of two) nobody puts a
 claim they approved into a run: the audit then names three people. The run records who approved its
-claims (`approvers`, pseudonyms, added in the transactions that move them). Every step is conditioned on the status it leaves,
-so a retry finishes what a first attempt left half done and never applies anything twice.
+claims (`approvers`, pseudonyms, added in the transactions that move them). Every step is conditioned
+on the status it leaves, so a retry finishes what a first attempt left half done and never applies
+anything twice.
 """
 
 from __future__ import annotations
@@ -100,8 +101,9 @@ def create(actor: str, now: datetime, name: str | None = None) -> Created:
             writable.append(claim)
     if not writable:
         if own:
-            raise OwnApprovals(f"you approved {'all' if own > 1 else 'the'} {own} approved claim{'s' * (own > 1)} a run "
-                               "could take; another person in finance must create the run (four eyes)")
+            which = f"all {own} approved claims" if own > 1 else "the one approved claim"
+            raise OwnApprovals(f"you approved {which} a run could take; another person in finance must create the run "
+                               "(four eyes)")
         raise exports.NothingToPay(skipped)
     at = now.isoformat(timespec="microseconds")
     run = {"id": new_id(now), "status": "open", "created_at": at, "creator": actor, "creator_name": name, "count": 0, "total": 0,

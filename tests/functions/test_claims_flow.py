@@ -150,8 +150,9 @@ def test_bad_claims_get_400_naming_the_field_and_write_nothing(fresh_tables, bod
 
 def test_policy_violations_block_submission_with_a_message_per_line(fresh_tables):
     token = invite()["token"]
+    lines = violating_lines(token)  # its uploads take the invite's upload slots
     before = tables_only(fresh_tables)
-    reply = submit(token, violating_lines(token))
+    reply = submit(token, lines)
     assert reply.status == 422
     message = reply.body["error"]["message"]
     assert "lines[1].category: category 'honorarium' is not in the expense policy" in message

@@ -73,8 +73,9 @@ def test_the_function_enforces_the_policy_the_build_published(fresh_tables, monk
         fresh_policy(monkeypatch)
         shown = call("GET", "/claims/invite", token=token).body["policy"]
         assert {"key": "travel", "limit": "50.00"}.items() <= next(c for c in shown["categories"] if c["key"] == "travel").items()
+        lines = [line(upload(token))]  # the upload takes one of the invite's upload slots
         before = tables(fresh_tables)
-        refused = submit(token)
+        refused = submit(token, lines)
         assert refused.status == 422 and "over the limit of 50.00 EUR" in refused.body["error"]["message"]
         assert tables(fresh_tables) == before
     finally:
