@@ -12,7 +12,7 @@ from typing import Any
 from xml.parsers import expat
 
 from site_builder import reserved, sanitise, sharing
-from site_builder.content import Campaign, Issue, Post, Source, Topics, is_post_file
+from site_builder.model import Campaign, Issue, Post, Source, Topics, is_post_file
 from site_builder.frontmatter import Document
 from site_builder.networks import NETWORKS
 from site_builder.settings import MKDOCS_EXTENSIONS, Settings

@@ -15,7 +15,7 @@ import regex
 from site_builder.networks import NETWORKS, Network
 
 if TYPE_CHECKING:
-    from site_builder.content import Post
+    from site_builder.model import Post
     from site_builder.settings import Settings
 
 _URL = regex.compile(r"https?://\S+")

@@ -17,7 +17,7 @@ import regex
 from sharewall_common.clock import zone
 from sharewall_common.postfile import BRIEFING, post_path, post_text, publish_time, slugify
 from suggestions import markdown
-from suggestions.publisher import Draft
+from suggestions.publishing import Draft
 
 SLUG_STEM = 40  # the rest of the slug is the suggestion's id: unique, the same on every retry
 PLAIN_NAME = regex.compile(r"[^\p{L}\p{M}\p{N} .@_'-]+")  # a name, or the user name or e-mail the token has

@@ -21,7 +21,7 @@ from githubkit import AppInstallationAuthStrategy, GitHub
 from githubkit.exception import GitHubException, RequestFailed
 
 from sharewall_common.secret_values import secret_text
-from suggestions.publisher import Draft, PublishFailed, PullRequest
+from suggestions.publishing import Draft, PublishFailed, PullRequest
 
 TIMEOUT = 5  # seconds per request: the function's own timeout bounds the whole accept
 

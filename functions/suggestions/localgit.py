@@ -11,7 +11,7 @@ import os
 import subprocess
 import tempfile
 
-from suggestions.publisher import Draft, PublishFailed, PullRequest
+from suggestions.publishing import Draft, PublishFailed, PullRequest
 
 AUTHOR = {"GIT_AUTHOR_NAME": "Sharewall", "GIT_AUTHOR_EMAIL": "sharewall@localhost",
           "GIT_COMMITTER_NAME": "Sharewall", "GIT_COMMITTER_EMAIL": "sharewall@localhost"}

@@ -9,35 +9,8 @@ repository; otherwise GitHub with the App credentials of the secret in `GITHUB_A
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Protocol
 
-
-@dataclass(frozen=True)
-class Draft:
-    branch: str  # suggestions/<id>: the same for every attempt at one suggestion
-    path: str  # the post file in the repository, e.g. content/posts/2026/my-talk-abc123.md
-    text: str  # the post file
-    title: str  # the pull request's title and the commit message
-    description: str  # the pull request's description
-
-
-@dataclass(frozen=True)
-class PullRequest:
-    branch: str
-    number: int | None = None  # None: a local branch, no pull request
-    url: str | None = None
-
-    def as_dict(self) -> dict:
-        return {"branch": self.branch, "number": self.number, "url": self.url}
-
-
-class PublishFailed(Exception):
-    """The branch, file or pull request could not be made; the message says which step (nothing personal)."""
-
-
-class Publisher(Protocol):
-    def publish(self, draft: Draft) -> PullRequest: ...
+from suggestions.publishing import Publisher
 
 
 def publisher() -> Publisher:

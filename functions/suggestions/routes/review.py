@@ -59,7 +59,8 @@ def decide(suggestion_id: str, decision: DecisionIn) -> dict:
 # open -> accepting (one decision wins) -> publish (idempotent) -> accepted; `accepting` again resumes
 def _accept(suggestion: dict, now: datetime) -> dict:
     from suggestions.draft import draft_of
-    from suggestions.publisher import PublishFailed, publisher
+    from suggestions.publisher import publisher
+    from suggestions.publishing import PublishFailed
 
     if suggestion["status"] == store.OPEN:
         try:
