@@ -23,11 +23,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from site_builder import reserved, rules, sanitise
+from site_builder import catalogue, reserved, rules, sanitise
 from site_builder.content import Content, Issue, Post, is_post_file, load_content, load_page, read_page
 from site_builder.networks import NETWORKS
-from site_builder.settings import DEFAULT_DISCLOSURES, Disclosure, Settings, SettingsError, validate_settings
-from site_builder.strings import ENDONYMS, strings_for
+from site_builder.settings import (DEFAULT_DISCLOSURES, Disclosure, Settings, SettingsError, interface_options,
+                                   validate_settings)
 from site_builder.wall import Card, Site, Wall, browser_config, build_card
 
 log = logging.getLogger("mkdocs.plugins.sharewall")
@@ -78,6 +78,7 @@ class SharewallConfig(Config):
     page_size = opt.Type(int, default=_default("page_size"))
     sign_in = opt.Type(dict, default={})  # the identity provider; settings.SignIn checks its fields
     alternates = opt.DictOfItems(opt.SubConfig(AlternateConfig), default={})  # interface languages beyond the theme's
+    locales = opt.Type(str, default="")  # a folder of the site's own catalogues (<code>.yml), next to mkdocs.yml
 
 
 # -----------------------------------------------------------------------------
@@ -111,13 +112,21 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             if self.config.sign_in and not self.dev_sign_in else None,
             "markdown_extensions": tuple(name for name in config.markdown_extensions if isinstance(name, str)),
             "markdown_configs": dict(config.mdx_configs),
+            **interface_options({"theme": {"language": self.main.language if self.main else config.theme["language"]}},
+                                {"alternates": dict(self.config.alternates), "locales": self.config.locales},
+                                config.config_file_path),
         }
         try:
             self.settings = validate_settings(options, config.config_file_path)
         except SettingsError as error:
             raise PluginError(f"sharewall: {error}") from None
         self.language = (config.theme["language"] or "en").split("-")[0].lower()
-        self.strings = strings_for(self.language)
+        try:  # every interface language has its catalogue, or nothing is built
+            self.strings = catalogue.strings_for(self.language, self.settings.locales)
+            for code in self.settings.interface:
+                catalogue.load(code, self.settings.locales)
+        except catalogue.CatalogueError as error:
+            raise PluginError(f"sharewall: {error}") from None
         self.wall_title = self.strings["wall"]
         self._configure_languages(config)
         config.markdown_extensions.append(_HtmlOutput())
@@ -231,10 +240,12 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         base = self.site.base
         env.autoescape = _autoescape(env.autoescape)
         env.globals["sharewall"] = {
-            "config": browser_config(self.settings, self.strings, sign_in_page=self.sign_in_href,
+            "config": browser_config(self.settings, sign_in_page=self.sign_in_href,
                                      ui={"lang": self.language, "homes": self.homes}),
             "t": self.strings, "home": base, "homes": self.homes, "language": self.language,
             "href": {"css": f"{base}{ASSETS}/sharewall.css", "site": f"{base}{ASSETS}/site.js",
+                     "locale": f"{base}{ASSETS}/locales/{self.language}.js",
+                     "format": f"{base}{ASSETS}/format.js",
                      "composer": f"{base}{ASSETS}/composer.js",
                      "wall": f"{base}{ASSETS}/wall.js", "feed": f"{base}feed.xml"},
         }
@@ -251,6 +262,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         uri = page.file.src_uri
         # a page the wall gate opens without a session (reserved.GATE_PUBLIC): main.html leaves out what it refuses
         context["sharewall_public"] = reserved.opened_by_gate("/" + self.site.prefix + page.url)
+        if uri == SIGN_IN_FILE:  # the one sign-in page speaks the language of the page it leads back to: all of them
+            context["sharewall_locales"] = [f"{self.site.base}{ASSETS}/locales/{code}.js" for code in self.homes]
         if uri in self.post_pages:
             card = context["sharewall_post"] = self.post_pages[uri]
             context["sharewall_og_image"] = card.image and self.site.full(card.image)
@@ -269,6 +282,10 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             target = Path(config.site_dir, path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        for language in self.homes if not self.main else [self.language]:  # the sign-in page speaks every one
+            target = Path(config.site_dir, ASSETS, "locales", f"{language}.js")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(catalogue.script(language, self.settings.locales))
         if not self.main:
             self._build_alternates(config)
 
@@ -310,7 +327,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         languages = [main_language, *self.config.alternates]
         self.homes = {code: self.site.root + ("" if code == main_language else f"{code}/") for code in languages}
         if self.config.alternates:  # partials/alternate.html links each to the same page in that language
-            config.extra["alternate"] = [{"name": ENDONYMS.get(code, code), "link": home, "lang": code}
+            config.extra["alternate"] = [{"name": catalogue.endonym(code), "link": home, "lang": code}
                                          for code, home in self.homes.items()]
 
     # Build the site once more for each alternate interface language, into `<site_dir>/<code>/`, from the same
@@ -325,7 +342,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             nested.theme["language"] = language
             plugin = nested.plugins.get("sharewall")
             plugin.main, plugin.dev_sign_in = self, self.dev_sign_in
-            log.info(f"sharewall: building the {ENDONYMS.get(language, language)} interface into {language}/")
+            log.info(f"sharewall: building the {catalogue.endonym(language)} interface into {language}/")
             build(nested)
 
     # Keep the content pages of this build's interface language: a twin `<name>.<code>.md` stands in for

@@ -101,6 +101,10 @@ class Settings(BaseModel):
     # renders every page as the build does, to report what the sanitiser would remove
     markdown_extensions: tuple[str, ...] = MKDOCS_EXTENSIONS
     markdown_configs: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # the interface's languages (theme.language, then each of `alternates`) and a folder of the site's own
+    # catalogues (`locales`, next to mkdocs.yml), read before the packaged site_builder/locales/
+    interface: tuple[str, ...] = ()
+    locales: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -129,6 +133,11 @@ class Settings(BaseModel):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def catalogued(self) -> tuple[str, ...]:
+        """The languages that need a complete catalogue: the interface's and the posts' (`languages`)."""
+        return tuple(dict.fromkeys((*self.interface, *self.languages)))
 
 
 class SettingsError(ValueError):
@@ -162,7 +171,18 @@ def load_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
         return Settings()
     with path.open(encoding="utf-8") as handle:
         config = yaml.load(handle, Loader=_IgnoreTagsLoader) or {}
-    return validate_settings({**plugin_options(config.get("plugins") or []), **markdown_options(config)}, path)
+    options = plugin_options(config.get("plugins") or [])
+    return validate_settings({**options, **markdown_options(config), **interface_options(config, options, path)}, path)
+
+
+def interface_options(config: dict[str, Any], options: dict[str, Any], config_file: str | Path) -> dict[str, Any]:
+    """The interface's languages (the theme's, then the plugin's `alternates`) and the site's catalogue folder."""
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    main = str(theme.get("language") or "en").split("-")[0].lower()
+    alternates = options.get("alternates") if isinstance(options.get("alternates"), dict) else {}
+    locales = options.get("locales")
+    return {"interface": (main, *(code for code in alternates if code != main)),
+            "locales": str(Path(config_file).parent / locales) if isinstance(locales, str) and locales else None}
 
 
 def markdown_options(config: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from site_builder import sharing
 from site_builder.content import Post, Source
 from site_builder.networks import NETWORKS, Network
 from site_builder.settings import Settings
-from site_builder.strings import SCRIPT_STRINGS, language_name
+from site_builder.catalogue import language_name
 
 FEED_SIZE = 50  # the newest active posts in feed.xml; posts.json holds all of them
 INDEX_PATH = "sharewall/index.json"  # filter facets of every active post, in wall order
@@ -162,9 +162,9 @@ def script_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def browser_config(settings: Settings, strings: dict[str, str], sign_in_page: str = "/signin/",
-                   ui: dict | None = None) -> str:
-    """What every page's scripts need: the API, sign-in, the UI strings and languages, the network table.
+def browser_config(settings: Settings, sign_in_page: str = "/signin/", ui: dict | None = None) -> str:
+    """What every page's scripts need: the API, sign-in, the UI languages, the network table (their strings
+    come from the language's generated catalogue script, assets/sharewall/locales/<code>.js).
 
     `ui` is this build's interface language and where each UI language's site starts:
     `{"lang": "en", "homes": {"de": "/", "en": "/en/"}}` (the same page is at the same path below each home).
@@ -176,7 +176,6 @@ def browser_config(settings: Settings, strings: dict[str, str], sign_in_page: st
         "tokenKey": TOKEN_KEY,
         "signIn": sign_in and sign_in.browser(),
         "signInPage": sign_in_page,
-        "strings": {key: strings[key] for key in SCRIPT_STRINGS},
         "networks": {name: NETWORKS[name].as_json() for name in NETWORKS},
     })
 

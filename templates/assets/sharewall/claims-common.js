@@ -104,6 +104,6 @@
     date: date, dateTime: dateTime, status: status, statusLine: statusLine, table: table, cells: cells,
     refuse: refuse, signInHint: shared.signInHint, download: download, newKey: shared.newKey,
     staffToken: shared.token, campaignName: campaignName,
-    strings: shared.strings, config: shared.config || {},
+    strings: shared.strings, format: shared.format, config: shared.config || {},
   };
 })();

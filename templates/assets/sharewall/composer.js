@@ -79,7 +79,7 @@
   if (!shared || !shared.hasConfig) return;
   var config = shared.config;
   var element = shared.element;
-  var t = config.strings;
+  var t = shared.strings("wall");
   var counter = 0;
   var SYSTEM = "system";  // the device's own share sheet (Web Share API), counted as one network of its own
   var BUSY_MS = 1500;  // a click's button stays busy at least this long and until its request is answered

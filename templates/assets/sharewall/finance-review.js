@@ -7,56 +7,7 @@
   var C = window.SharewallClaims;
   var root = document.querySelector("[data-sw-finance]");
   if (!C || !root) return;
-  var t = C.strings({
-    de: {
-      submitted: "Eingereicht", approved: "Genehmigt", in_payment: "Im Zahlungslauf", rejected: "Abgelehnt", paid: "Bezahlt", loading: "Lädt …",
-      signin: "Melde dich an, um Abrechnungen zu prüfen.", signin_link: "Anmelden",
-      forbidden: "Abrechnungen prüft die Buchhaltung; deinem Konto fehlt diese Rolle.",
-      date: "Eingereicht", payee: "Empfänger", iban: "IBAN", campaign: "Kampagne", total: "Summe", flags: "Hinweise",
-      open: "Öffnen", none: "Keine Abrechnungen in diesem Status.", more: "Weitere laden",
-      count_one: "{count} Abrechnung, {total}", count_other: "{count} Abrechnungen, {total}",
-      export_csv: "CSV (international: Komma als Trenner, Dezimalpunkt)",
-      export_csv_de: "CSV für Excel und LibreOffice auf Deutsch (Semikolon, Dezimalkomma)",
-      exports_intro: "Beide Dateien enthalten alle genehmigten Abrechnungen, eine Zeile je Auslage.", exports: "Exporte",
-      expense_date: "Datum der Auslage", decided_by: "Entschieden von",
-      role_finance: "Buchhaltung", role_influencer: "Influencer", role_comms: "Kommunikation", invite: "Einladung",
-      detail: "Abrechnung", address: "Anschrift", kind: "Art", private: "Privatperson", business: "Unternehmen", vat_id: "USt-IdNr.",
-      lines: "Auslagen", category: "Kategorie", description: "Beschreibung", gross: "Brutto", vat: "USt", receipt: "Beleg",
-      show_receipt: "Beleg ansehen", no_receipt: "ohne Beleg", duplicate: "Mögliches Duplikat", kind_receipt: "gleicher Beleg",
-      kind_payment: "gleicher Empfänger, Tag und Betrag", kind_limit: "Limit der Kategorie über alle Abrechnungen der Einladung überschritten",
-      kind_rate: "Kurs prüfen (vom Einreichenden angegeben)", priced: "Berechnung", per_km: "je km", full_day: "voller Tag",
-      partial_day: "An-/Abreisetag", hours: "Std.", in_claims: "in Abrechnung", same_claim: "in dieser Abrechnung, Auslage",
-      audit: "Verlauf", who: "Wer", when: "Wann", from: "Von", to: "Nach", reason: "Begründung", note: "Notiz",
-      approve: "Genehmigen", reject: "Ablehnen", pay: "Als bezahlt markieren", reason_label: "Begründung (für die Ablehnung nötig)",
-      reason_needed: "Bitte eine Begründung für die Ablehnung angeben.", reason_long: "Zu lang: höchstens 500 Zeichen.",
-      confirm_dup: "Ich habe die Hinweise geprüft (Duplikate, Limits, Kurse).", self_invited: "Du hast die Einladung zu dieser Abrechnung erstellt; genehmigen muss jemand anderes.",
-      decided: "Gespeichert: {status}.", close: "Schließen", line: "Auslage",
-    },
-    en: {
-      submitted: "Submitted", approved: "Approved", in_payment: "In a payment run", rejected: "Rejected", paid: "Paid", loading: "Loading …",
-      signin: "Sign in to review claims.", signin_link: "Sign in",
-      forbidden: "Finance reviews claims; your account lacks that role.",
-      date: "Submitted", payee: "Payee", iban: "IBAN", campaign: "Campaign", total: "Total", flags: "Flags",
-      open: "Open", none: "No claims in this status.", more: "Load more",
-      count_one: "{count} claim, {total}", count_other: "{count} claims, {total}",
-      export_csv: "CSV (international: comma separator, decimal point)",
-      export_csv_de: "CSV for German Excel and LibreOffice (semicolon, decimal comma)",
-      exports_intro: "Both files hold every approved claim, one row per expense.", exports: "Exports",
-      expense_date: "Expense date", decided_by: "Decided by",
-      role_finance: "finance", role_influencer: "influencer", role_comms: "comms", invite: "invitation",
-      detail: "Claim", address: "Address", kind: "Kind", private: "private person", business: "business", vat_id: "VAT id",
-      lines: "Expenses", category: "Category", description: "Description", gross: "Gross", vat: "VAT", receipt: "Receipt",
-      show_receipt: "View receipt", no_receipt: "no receipt", duplicate: "Possible duplicate", kind_receipt: "same receipt",
-      kind_payment: "same payee, day and amount", kind_limit: "category limit passed across the invite's claims",
-      kind_rate: "check the rate (entered by the claimant)", priced: "Computed from", per_km: "per km", full_day: "full day",
-      partial_day: "arrival/departure day", hours: "h", in_claims: "in claim", same_claim: "in this claim, expense",
-      audit: "History", who: "Who", when: "When", from: "From", to: "To", reason: "Reason", note: "Note",
-      approve: "Approve", reject: "Reject", pay: "Mark as paid", reason_label: "Reason (required to reject)",
-      reason_needed: "Please give a reason for the rejection.", reason_long: "Too long: at most 500 characters.",
-      confirm_dup: "I have checked the flags (duplicates, limits, rates).", self_invited: "You created the invite of this claim; someone else must approve it.",
-      decided: "Saved: {status}.", close: "Close", line: "Expense",
-    },
-  });
+  var t = C.strings("finance_review");
   var STATUSES = ["submitted", "approved", "in_payment", "rejected", "paid"];
   var el = C.element;
   // A wide table scrolls inside its own box on a narrow screen instead of widening the page
@@ -70,8 +21,6 @@
   var cursor = null;      // where the next page of `current` starts; null: nothing follows
   var request = 0;        // the latest list request: older answers (another tab, a reload) are dropped
   var loadingMore = false;
-  var plural = new Intl.PluralRules(C.lang);
-  var count = new Intl.NumberFormat(C.lang);
   var categories = {};    // key -> label {de, en}, from the published expense policy
   var claimPage = new URL(root.getAttribute("data-claim-page"), location.href);
   // the site's root (the German build; the English one lives under en/): where the build publishes sharewall/*.json
@@ -143,11 +92,10 @@
       if (!append) tbody.textContent = "";
       STATUSES.forEach(function (name) {
         var totals = reply.body.totals[name];
-        tabButtons[name].textContent = t[name] + " (" + count.format(totals.count) + ")";
+        tabButtons[name].textContent = t[name] + " (" + C.format.number(totals.count) + ")";
       });
       var totals = reply.body.totals[current];
-      summary.textContent = t["count_" + (plural.select(totals.count) === "one" ? "one" : "other")]
-        .replace("{count}", count.format(totals.count)).replace("{total}", C.money(totals.total));
+      summary.textContent = C.format.plural(t.count, totals.count, { total: C.money(totals.total) });
       summary.setAttribute("data-status", current);  // which tab the summary speaks of
       decidedHead.hidden = current === "submitted";
       reply.body.claims.forEach(function (claim) {

@@ -7,40 +7,7 @@
   var C = window.SharewallClaims;
   var root = document.querySelector("[data-sw-finance]");
   if (!C || !root) return;
-  var t = C.strings({
-    de: {
-      runs: "Zahlungsläufe", create: "Zahlungslauf erstellen", creating: "Zahlungslauf wird erstellt …", loading: "Lädt …",
-      intro: "Ein Zahlungslauf nimmt alle genehmigten Abrechnungen auf, die noch in keinem Lauf sind, und erzeugt einmalig die SEPA-Datei dafür. Bestätigen oder stornieren muss ihn jemand anderes.",
-      created: "Zahlungslauf {id}: {count} Abrechnungen, {total}.", created_one: "Zahlungslauf {id}: 1 Abrechnung, {total}.", skipped: "Nicht aufgenommen (Empfängerdaten nicht SEPA-tauglich): {list}",
-      nothing: "Nichts zu bezahlen: keine genehmigten Abrechnungen außerhalb eines Zahlungslaufs.",
-      none: "Noch keine Zahlungsläufe.", more: "Weitere laden",
-      created_at: "Erstellt", status: "Status", count: "Abrechnungen", total: "Summe", files: "Dateien", actions: "",
-      open: "wird erstellt", sealed: "offen", paid: "bezahlt", cancelled: "storniert",
-      sepa: "SEPA-Datei", datev: "DATEV", executed_on: "ausgeführt am {date}", reason: "Grund",
-      confirm: "Als bezahlt bestätigen", cancel: "Stornieren", executed: "Ausführungsdatum der Bank", cancel_reason: "Grund der Stornierung",
-      send_paid: "Bezahlt bestätigen", send_cancel: "Lauf stornieren", back: "Abbrechen", reason_needed: "Bitte einen Grund angeben.",
-      date_needed: "Bitte das Ausführungsdatum angeben.", own: "Von dir erstellt: bestätigen oder stornieren muss jemand anderes.",
-      decided: "Zahlungslauf {id}: {status}.",
-      signin: "Melde dich an, um Abrechnungen zu prüfen.", signin_link: "Anmelden",
-      forbidden: "Zahlungsläufe erstellt die Buchhaltung; deinem Konto fehlt diese Rolle.",
-    },
-    en: {
-      runs: "Payment runs", create: "Create payment run", creating: "Creating the payment run …", loading: "Loading …",
-      intro: "A payment run takes every approved claim not yet in a run and writes its SEPA file once. Someone else must confirm or cancel it.",
-      created: "Payment run {id}: {count} claims, {total}.", created_one: "Payment run {id}: 1 claim, {total}.", skipped: "Left out (payee data a SEPA file cannot hold): {list}",
-      nothing: "Nothing to pay: no approved claims outside a payment run.",
-      none: "No payment runs yet.", more: "Load more",
-      created_at: "Created", status: "Status", count: "Claims", total: "Total", files: "Files", actions: "",
-      open: "being created", sealed: "open", paid: "paid", cancelled: "cancelled",
-      sepa: "SEPA file", datev: "DATEV", executed_on: "executed on {date}", reason: "Reason",
-      confirm: "Confirm paid", cancel: "Cancel", executed: "Bank execution date", cancel_reason: "Reason for cancelling",
-      send_paid: "Confirm paid", send_cancel: "Cancel run", back: "Back", reason_needed: "Please give a reason.",
-      date_needed: "Please give the execution date.", own: "Created by you: someone else must confirm or cancel it.",
-      decided: "Payment run {id}: {status}.",
-      signin: "Sign in to review claims.", signin_link: "Sign in",
-      forbidden: "Finance creates payment runs; your account lacks that role.",
-    },
-  });
+  var t = C.strings("finance_runs");
   var el = C.element;
   // A wide table scrolls inside its own box on a narrow screen instead of widening the page
   function scrolling(table) {
@@ -52,8 +19,6 @@
   var cursor = null;   // where the next page starts; null: nothing follows
   var request = 0;     // the latest list request: an older answer is dropped
   var loadingMore = false;
-  var plural = new Intl.PluralRules(C.lang);
-  var number = new Intl.NumberFormat(C.lang);
 
   var box = el("section", { class: "sw-claims__runs", "data-sw-runs": true });
   var exportsBox = root.querySelector(".sw-claims__exports");
@@ -77,8 +42,7 @@
       createButton.removeAttribute("aria-busy");
       if (reply.status === 422 && reply.body.error && reply.body.error.code === "nothing_to_pay") { C.status(status, t.nothing); return; }
       if (!reply.ok) { C.refuse(reply, status, t); return; }
-      var text = fill(plural.select(reply.body.count) === "one" ? t.created_one : t.created,
-                      { id: reply.body.id, count: number.format(reply.body.count), total: C.money(reply.body.total) });
+      var text = C.format.plural(t.created, reply.body.count, { id: reply.body.id, total: C.money(reply.body.total) });
       if (reply.body.skipped && reply.body.skipped.length) {
         text += " " + fill(t.skipped, { list: reply.body.skipped.map(function (item) { return item.claim.slice(0, 8) + " (" + item.field + ")"; }).join(", ") });
       }
@@ -126,7 +90,7 @@
     if (run.status === "cancelled" && run.reason) state += " – " + t.reason + ": " + run.reason;
     if (run.decided_by) state += " (" + run.decided_by + ")";
     var tr = C.cells(el("tr", { "data-run": run.id, "data-run-status": run.status }),
-                     [C.dateTime(run.created_at) + (run.created_by ? " – " + run.created_by : ""), state, number.format(run.count), C.money(run.total)]);
+                     [C.dateTime(run.created_at) + (run.created_by ? " – " + run.created_by : ""), state, C.format.number(run.count), C.money(run.total)]);
     var files = tr.appendChild(el("td"));
     Object.keys(run.files || {}).forEach(function (kind) {
       var link = files.appendChild(el("button", { type: "button", class: "md-button", "data-sw-run-file": kind }, t[kind] || kind));

@@ -6,44 +6,7 @@
   var C = window.SharewallClaims;
   var root = document.querySelector("[data-sw-invites]");
   if (!C || !root) return;
-  var t = C.strings({
-    de: {
-      heading: "Neue Einladung", name: "Name", email: "E-Mail", campaign: "Kampagne", days: "Gültig (Tage)",
-      campaign_hint: "Laufende Kampagnen mit Erstattung (content/campaigns.yml)", create: "Einladung erstellen",
-      no_campaigns: "Keine laufende Kampagne mit Erstattung: Kampagnen stehen in content/campaigns.yml (reimbursed: true).",
-      created: "Einladung erstellt ({language}). Der Link wird nur jetzt angezeigt – schicke ihn an die eingeladene Person:",
-      copy: "Link kopieren", copied: "Kopiert.", list: "Einladungen", state: "Status", expires: "Gültig bis",
-      revoke: "Zurückziehen", revoked: "zurückgezogen", active: "aktiv", expired: "abgelaufen",
-      confirm: "Einladung wirklich zurückziehen? Der Link funktioniert dann nicht mehr.", none: "Noch keine Einladungen.",
-      signin: "Melde dich an, um Einladungen zu verwalten.", signin_link: "Anmelden",
-      forbidden: "Einladungen verwaltet die Kommunikation; deinem Konto fehlt diese Rolle.", loading: "Lädt …",
-      more: "Weitere laden", actions: "Aktionen", language: "Sprache der Einladung",
-      language_hint: "Die eingeladene Person bekommt die Abrechnungsseite in dieser Sprache.", language_column: "Sprache",
-      de: "Deutsch", en: "Englisch",
-      missing: "Bitte ausfüllen.", bad_email: "Bitte eine E-Mail-Adresse wie name@example.org angeben.",
-      bad_days: "Bitte eine ganze Zahl von 1 bis 90 angeben.", bad_campaign: "Bitte eine laufende Kampagne mit Erstattung wählen.",
-      bad_language: "Bitte Deutsch oder Englisch wählen.", too_long: "Zu lang: höchstens {max} Zeichen.",
-      refused: "Nicht gespeichert – bitte die markierten Felder prüfen.",
-    },
-    en: {
-      heading: "New invitation", name: "Name", email: "E-mail", campaign: "Campaign", days: "Valid (days)",
-      campaign_hint: "Running campaigns with reimbursement (content/campaigns.yml)", create: "Create invitation",
-      no_campaigns: "No running campaign with reimbursement: campaigns are declared in content/campaigns.yml (reimbursed: true).",
-      created: "Invitation created ({language}). The link is shown only now – send it to the invited person:",
-      copy: "Copy link", copied: "Copied.", list: "Invitations", state: "State", expires: "Valid until",
-      revoke: "Revoke", revoked: "revoked", active: "active", expired: "expired",
-      confirm: "Really revoke this invitation? Its link stops working.", none: "No invitations yet.",
-      signin: "Sign in to manage invitations.", signin_link: "Sign in",
-      forbidden: "Comms manages invitations; your account lacks that role.", loading: "Loading …",
-      more: "Load more", actions: "Actions", language: "Language of the invitation",
-      language_hint: "The invited person gets the claim page in this language.", language_column: "Language",
-      de: "German", en: "English",
-      missing: "Please fill this in.", bad_email: "Please give an e-mail address like name@example.org.",
-      bad_days: "Please give a whole number from 1 to 90.", bad_campaign: "Please choose a running campaign with reimbursement.",
-      bad_language: "Please choose German or English.", too_long: "Too long: at most {max} characters.",
-      refused: "Not saved – please check the marked fields.",
-    },
-  });
+  var t = C.strings("invites");
   var claimPage = new URL(root.getAttribute("data-claim-page"), location.href);
   var el = C.element;
   // A wide table scrolls inside its own box on a narrow screen instead of widening the page

@@ -9,26 +9,6 @@
 (function () {
   "use strict";
 
-  var STRINGS = {
-    de: {
-      going: "Weiter zur Anmeldung …", working: "Anmeldung wird abgeschlossen …",
-      refused: "Die Anmeldung wurde abgebrochen:", mismatch: "Diese Anmeldung lässt sich nicht zuordnen (abgelaufen oder in einem anderen Tab begonnen).",
-      failed: "Die Anmeldung konnte nicht abgeschlossen werden.", retry: "Erneut anmelden",
-      none: "Für diese Seite ist keine Anmeldung eingerichtet.", dev: "Lokal anmelden",
-      noSession: "Die Sitzung für die Wall ließ sich nicht starten; ihre Seiten können erneut zur Anmeldung führen.",
-      refusedSession: "Die Wall hat die eben begonnene Sitzung nicht angenommen (ist sie für diese Adresse eingerichtet?).",
-      goOn: "Weiter", signedOut: "Du bist abgemeldet.", leaving: "Abmelden beim Anmeldedienst …",
-    },
-    en: {
-      going: "Going to sign-in …", working: "Finishing sign-in …",
-      refused: "Sign-in was cancelled:", mismatch: "This sign-in cannot be matched (it expired or began in another tab).",
-      failed: "Sign-in could not be finished.", retry: "Sign in again",
-      none: "No sign-in is set up for this site.", dev: "Sign in locally",
-      noSession: "The wall's session could not be started; its pages may ask you to sign in again.",
-      refusedSession: "The wall did not accept the session just started (is it set up for this address?).",
-      goOn: "Continue", signedOut: "You are signed out.", leaving: "Signing out at the sign-in service …",
-    },
-  };
   var PENDING = "sharewall.signin";  // state, PKCE verifier and the page to return to, for the round trip
   var SESSION_TRIED = "sharewall.session-tried";  // {at, ok} of the last session started here: no sign-in loop
   var SIGNED_OUT = "sharewall.signed-out";  // {at, next} while the provider signs out: its way back is no sign-in
@@ -44,7 +24,7 @@
   var back = params.get("next") || [PENDING, SIGNED_OUT].map(function (key) {
     try { return (JSON.parse(sessionStorage.getItem(key) || "null") || {}).next; } catch (error) { return null; }
   }).filter(Boolean)[0];
-  var t = (back && STRINGS[shared.languageOf(back)]) || shared.strings(STRINGS);
+  var t = shared.strings("signin", back && shared.languageOf(back));
   var redirectUri = location.origin + location.pathname;
   var idTokenKey = config.tokenKey + ".id";  // the ID token, kept for the provider's sign-out (id_token_hint)
 

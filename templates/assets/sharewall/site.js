@@ -14,9 +14,12 @@
   var LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
   var lang = (document.documentElement.lang || "en").slice(0, 2).toLowerCase();  // the page's language
 
-  // A script's strings in the page's language, English when it has none for it
-  function strings(table) {
-    return table[lang] || table.en;
+  // One section of the interface's catalogue (site_builder/locales/<code>.yml, loaded before this script as
+  // assets/sharewall/locales/<code>.js) in the page's language or in `language`
+  var locales = window.SharewallLocales || {};
+  function strings(section, language) {
+    var catalogue = (language && locales[language]) || locales[lang] || locales.en || {};
+    return catalogue[section] || {};
   }
 
   // A JWT's claims, or null when the value is not one
@@ -39,22 +42,6 @@
     return value;
   }
 
-  var WHO = {
-    de: {
-      signIn: "Anmelden", signOut: "Abmelden", signedIn: "Angemeldet", signedInAs: "Angemeldet als {name}",
-      forbidden: "Diese Seite ist für {roles}. Du bist als {name} angemeldet.", someone: "jemand ohne Namen",
-      anonymous: "Diese Seite ist für {roles}. Melde dich an, um sie zu nutzen.",
-      home: "Zur Wall", and: " und ",
-      roles: { comms: "die Unternehmenskommunikation", finance: "das Finanzteam", employee: "Mitarbeitende" },
-    },
-    en: {
-      signIn: "Sign in", signOut: "Sign out", signedIn: "Signed in", signedInAs: "Signed in as {name}",
-      forbidden: "This page is for {roles}. You are signed in as {name}.", someone: "someone without a name",
-      anonymous: "This page is for {roles}. Sign in to use it.",
-      home: "Back to the wall", and: " and ",
-      roles: { comms: "the communications team", finance: "the finance team", employee: "employees" },
-    },
-  };
   var ROLES = ["employee", "comms", "finance"];  // the roles the API knows (sharewall_common.identity)
   var GATED = "[data-sw-invites], [data-sw-finance], [data-sw-review], [data-sw-gated]";  // pages' app roots
 
@@ -133,7 +120,7 @@
     var onSignInPage = new URL(config.signInPage, location.href).pathname === location.pathname;
     var back = next || (onSignInPage ? new URLSearchParams(location.search).get("next") || home() : location.pathname);
     // the one sign-in page speaks the language of the page it leads back to
-    var t = WHO[onSignInPage ? languageOf(back) : lang] || WHO.en;
+    var t = strings("site", onSignInPage ? languageOf(back) : lang);
     document.querySelectorAll("[data-sw-who]").forEach(function (box) {
       box.textContent = "";
       if (person) {
@@ -152,7 +139,7 @@
   // nothing to build and calls no API
   function explain() {
     if (allowed()) return;
-    var t = WHO[lang] || WHO.en;
+    var t = strings("site");
     var person = who();
     var names = pageRoles().map(function (role) { return t.roles[role] || role; }).join(t.and);
     document.documentElement.dataset.swAllowed = "no";
@@ -243,7 +230,7 @@
       var read = kind.indexOf("json") >= 0 ? response.json().catch(function () { return {}; }) : response.blob();
       return read.then(function (body) { return { status: response.status, ok: response.ok, body: body, response: response }; });
     }, function () {
-      return { status: 0, ok: false, body: { error: { code: "network", message: lang === "de" ? "Keine Verbindung zum Server." : "The server cannot be reached." } } };
+      return { status: 0, ok: false, body: { error: { code: "network", message: strings("site").network } } };
     });
   }
 

@@ -10,56 +10,6 @@
 (function () {
   "use strict";
 
-  var STRINGS = {
-    de: {
-      granularity: "Zeitraster", day: "Tage", week: "Wochen", month: "Monate", from: "Von", to: "Bis",
-      show: "Anzeigen", loading: "Lädt …", failed: "Die Statistik konnte nicht geladen werden.",
-      signin: "Melde dich an, um die Statistik zu sehen.", signin_link: "Anmelden",
-      forbidden: "Dein Konto darf die Statistik nicht sehen.",
-      range: "Zeitraum: {from} bis {to}",
-      shares: "Geteilte Beiträge", people: "Aktive Personen", people_peak: "Aktive Personen (Spitze je Zeitraum)",
-      personalised: "Mit eigenen Worten", rate: "Anteil mit eigenen Worten",
-      people_chart: "Aktive Personen im Zeitverlauf", shares_chart: "Geteilte Beiträge im Zeitverlauf",
-      networks_chart: "Geteilt nach Netzwerk", sources_chart: "Geteilt nach Quelle", posts_chart: "Meistgeteilte Beiträge",
-      rate_chart: "Eigene Worte statt Vorschlag", period: "Zeitraum", network: "Netzwerk", source: "Quelle",
-      post: "Beitrag", count: "Anzahl", share: "Anteil", suggested: "Vorschlag unverändert", table: "Als Tabelle",
-      none: "In diesem Zeitraum hat noch niemand etwas geteilt.",
-      none_chart: "Nichts zu zeigen: in diesem Zeitraum wurde nichts geteilt.",
-      unknown: "unbekannt", system: "Teilen-Dialog des Geräts",
-      note: "Personen zählen je Zeitraum einmal; über Zeiträume hinweg lassen sie sich nicht addieren.",
-      withheld: "weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen",
-      withheld_all: "In jedem Zeitraum, in dem geteilt wurde, waren es weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen.",
-      withheld_some: { one: "Ohne {k} Zeitraum mit weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen.",
-                       other: "Ohne {k} Zeiträume mit jeweils weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen." },
-      withheld_legend: "Gestrichelt: weniger als {n} Personen – aus Datenschutzgründen nicht ausgewiesen.",
-      withheld_note: "Zeiträume mit weniger als {n} aktiven Personen werden nicht ausgewiesen und zählen in keiner Summe mit, damit keine Zahl eine einzelne Person beschreibt.",
-      week_label: "KW {w}/{y}", week_axis: "KW {w}",
-    },
-    en: {
-      granularity: "Granularity", day: "Days", week: "Weeks", month: "Months", from: "From", to: "To",
-      show: "Show", loading: "Loading …", failed: "The statistics could not be loaded.",
-      signin: "Sign in to see the statistics.", signin_link: "Sign in",
-      forbidden: "Your account may not see the statistics.",
-      range: "Period: {from} to {to}",
-      shares: "Shares", people: "Active people", people_peak: "Active people (peak per period)",
-      personalised: "In their own words", rate: "Share in own words",
-      people_chart: "Active people over time", shares_chart: "Shares over time",
-      networks_chart: "Shares by network", sources_chart: "Shares by source", posts_chart: "Most shared posts",
-      rate_chart: "Own words instead of the suggestion", period: "Period", network: "Network", source: "Source",
-      post: "Post", count: "Count", share: "Share", suggested: "Suggestion unchanged", table: "As a table",
-      none: "Nobody has shared anything in this period yet.",
-      none_chart: "Nothing to show: nothing was shared in this period.",
-      unknown: "unknown", system: "The device's share sheet",
-      note: "People count once per period; they cannot be added up across periods.",
-      withheld: "fewer than {n} people – not shown to protect privacy",
-      withheld_all: "Every period in which something was shared had fewer than {n} people – not shown to protect privacy.",
-      withheld_some: { one: "Without {k} period with fewer than {n} people – not shown to protect privacy.",
-                       other: "Without {k} periods with fewer than {n} people each – not shown to protect privacy." },
-      withheld_legend: "Dashed: fewer than {n} people – not shown to protect privacy.",
-      withheld_note: "Periods with fewer than {n} active people are not shown and count in no total, so that no figure describes a single person.",
-      week_label: "Week {w}, {y}", week_axis: "W{w}",
-    },
-  };
   var SVG = "http://www.w3.org/2000/svg";
 
   var root = document.querySelector("[data-sw-stats]");
@@ -68,7 +18,7 @@
   var config = shared.config;
   var element = shared.element;
   var lang = shared.lang;
-  var t = shared.strings(STRINGS);
+  var t = shared.strings("stats");
   var numbers = new Intl.NumberFormat(lang);
   var percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
   var plural = new Intl.PluralRules(lang);

@@ -8,42 +8,7 @@
   var S = window.SharewallSuggestions;
   var root = document.querySelector("[data-sw-suggest]");
   if (!C || !S || !root) return;
-  var t = C.strings({
-    de: {
-      signin: "Melde dich an, um einen Beitrag vorzuschlagen und deine Vorschläge zu sehen.",
-      heading: "Dein Vorschlag", link: "Link", link_hint: "Dein eigener Blogbeitrag, Fachartikel oder Vortrag, öffentlich erreichbar (https://…)",
-      title: "Titel", why: "Warum sollten Kolleginnen und Kollegen das teilen?", why_hint: "Höchstens 300 Zeichen; wird die Zusammenfassung auf der Karte.",
-      text: "Erster Teiltext (optional)", text_hint: "Höchstens 200 Zeichen: ein Vorschlag, wie man den Beitrag teilen könnte; die Kommunikation überarbeitet ihn.",
-      topics: "Themen", topics_none: "Die Wall kennt noch keine Themen.", language: "Sprache des Beitrags",
-      rights: "Der Beitrag ist öffentlich, und er gehört mir oder ich darf ihn teilen.",
-      name_me: "Nennt mich als Autorin oder Autor.", name_me_hint: "Sonst sieht nur die Kommunikation, dass der Vorschlag von dir kommt.",
-      submit: "Vorschlag senden", sending: "Wird gesendet …",
-      sent: "Danke! Dein Vorschlag ist eingegangen. Die Kommunikation meldet sich hier mit ihrer Entscheidung.",
-      mine: "Deine Vorschläge", none: "Du hast noch nichts vorgeschlagen.",
-      forbidden: "Dein Konto darf keine Beiträge vorschlagen.",
-      team: "Vorschläge aus dem Team", team_caption: "Vorschläge je Monat, nur als Summen",
-      month: "Monat", received: "eingegangen", accepted: "angenommen",
-      withheld: "zu wenige Personen", team_total: "Zusammen: {received} eingegangen, {accepted} angenommen.",
-      team_rule: "Monate, in denen weniger als {minimum} Personen etwas vorgeschlagen haben, zeigen wir nicht.",
-    },
-    en: {
-      signin: "Sign in to suggest a post and to see your suggestions.",
-      heading: "Your suggestion", link: "Link", link_hint: "Your own blog post, article or talk, publicly reachable (https://…)",
-      title: "Title", why: "Why would colleagues want to share it?", why_hint: "At most 300 characters; becomes the summary on the card.",
-      text: "First share text (optional)", text_hint: "At most 200 characters: a suggestion how to share it; comms will rework it.",
-      topics: "Topics", topics_none: "The wall has no topics yet.", language: "Language of the post",
-      rights: "The post is public, and it is mine or mine to share.",
-      name_me: "Name me as the author.", name_me_hint: "Otherwise only comms see that the suggestion is yours.",
-      submit: "Send suggestion", sending: "Sending …",
-      sent: "Thank you! Your suggestion has arrived. Comms will post their decision here.",
-      mine: "Your suggestions", none: "You have not suggested anything yet.",
-      forbidden: "Your account may not suggest posts.",
-      team: "Suggestions from the team", team_caption: "Suggestions per month, totals only",
-      month: "Month", received: "received", accepted: "accepted",
-      withheld: "too few people", team_total: "Altogether: {received} received, {accepted} accepted.",
-      team_rule: "Months in which fewer than {minimum} people suggested something are not shown.",
-    },
-  });
+  var t = C.strings("suggest_form");
   var el = C.element;
   var names = S.languages(root);
 

@@ -8,34 +8,7 @@
   var S = window.SharewallSuggestions;
   var root = document.querySelector("[data-sw-review]");
   if (!C || !S || !root) return;
-  var t = C.strings({
-    de: {
-      signin: "Melde dich an, um Vorschläge zu prüfen.",
-      forbidden: "Über Vorschläge entscheidet die Unternehmenskommunikation; deinem Konto fehlt diese Rolle.",
-      own: "Du möchtest selbst etwas vorschlagen?", own_link: "Beitrag vorschlagen",
-      filters: "Filter", status: "Status", language: "Sprache", topic: "Thema", all: "Alle",
-      none: "Keine Vorschläge für diese Auswahl.", count: "{count} angezeigt", count_more: "{count} angezeigt, weitere vorhanden",
-      accept: "Annehmen", accept_again: "Erneut annehmen", accepting: "Wird angenommen …", decline: "Ablehnen", reason: "Begründung für die vorschlagende Person",
-      reason_hint: "Höchstens 500 Zeichen. Die Person sieht die Begründung bei ihren Vorschlägen.",
-      confirm_decline: "Ablehnung senden", cancel: "Abbrechen", declining: "Wird abgelehnt …",
-      accepted: "Angenommen. Der Entwurf liegt im Pull-Request.", accepted_local: "Angenommen. Der Entwurf liegt im lokalen Branch.",
-      declined: "Abgelehnt. Die Person sieht die Begründung.",
-      actions: "Entscheidung zu „{title}“",
-    },
-    en: {
-      signin: "Sign in to review suggestions.",
-      forbidden: "Comms decide on suggestions; your account lacks that role.",
-      own: "Want to suggest something yourself?", own_link: "Suggest a post",
-      filters: "Filters", status: "Status", language: "Language", topic: "Topic", all: "All",
-      none: "No suggestions match this selection.", count: "{count} shown", count_more: "{count} shown, more available",
-      accept: "Accept", accept_again: "Accept again", accepting: "Accepting …", decline: "Decline", reason: "Reason for the suggester",
-      reason_hint: "At most 500 characters. The suggester sees it with their suggestions.",
-      confirm_decline: "Send decline", cancel: "Cancel", declining: "Declining …",
-      accepted: "Accepted. The draft is in the pull request.", accepted_local: "Accepted. The draft is in the local branch.",
-      declined: "Declined. The suggester sees the reason.",
-      actions: "Decision on “{title}”",
-    },
-  });
+  var t = C.strings("suggestions_review");
   var el = C.element;
   var names = S.languages(root);
   var STATUSES = ["open", "accepted", "declined"];

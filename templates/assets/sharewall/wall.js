@@ -16,7 +16,7 @@
     if (!stateElement || !shared || !shared.hasConfig || !list || list.dataset.ready) return;
     list.dataset.ready = "1";
     var state = JSON.parse(stateElement.textContent);
-    var t = shared.config.strings;
+    var t = shared.strings("wall");
     var form = document.querySelector("[data-sw-filters]");
     var pager = document.querySelector("[data-sw-pager]");
     var more = document.querySelector("[data-sw-more]");
@@ -134,7 +134,7 @@
           matches.push(position);
         });
         return restart(matches, !matches.length ? t.none
-                                : matches.length === 1 ? t.count_one : t.count.replace("{count}", matches.length));
+                                : shared.format.plural(t.count, matches.length));
       });
     }
 

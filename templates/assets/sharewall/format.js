@@ -1,0 +1,56 @@
+/* Numbers, amounts, dates, plural forms and placeholders in the page's language: the one place page scripts
+   format what they show (Intl, by the language's CLDR rules: German 120,5 km × 0,30 €, English dates with the
+   month's name). Loaded on every page right after site.js; the strings themselves come from the catalogue. */
+(function () {
+  "use strict";
+
+  var shared = window.Sharewall;
+  if (!shared) return;
+  var lang = shared.lang;
+  var numbers = new Intl.NumberFormat(lang);
+  var euros = new Intl.NumberFormat(lang, { style: "currency", currency: "EUR" });
+  var plurals = new Intl.PluralRules(lang);
+  var days = new Intl.DateTimeFormat(lang, { dateStyle: "medium" });
+  var moments = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+  var AMOUNT = /^-?\d{1,12}(\.\d{1,2})?$/;
+
+  // A number (or a decimal string, which Intl formats without a float in between); `options` as Intl's
+  function number(value, options) {
+    return (options ? new Intl.NumberFormat(lang, options) : numbers).format(value);
+  }
+
+  // An amount the API sends as a decimal string: euros by the language's rules, another currency as sent
+  function money(text, currency) {
+    if (!AMOUNT.test(String(text))) return text;
+    return currency && currency !== "EUR" ? number(String(text), { minimumFractionDigits: 2 }) + " " + currency
+                                          : euros.format(String(text));
+  }
+
+  // A date (ISO text or Date): German 05.12.2026, English Dec 5, 2026; the text itself when it is none
+  function date(value, options) {
+    var moment = value instanceof Date ? value : new Date(value);
+    if (!value || isNaN(moment)) return value || "";
+    return (options ? new Intl.DateTimeFormat(lang, options) : days).format(moment);
+  }
+
+  // A date with its time of day
+  function dateTime(value) {
+    return date(value, null) && moments.format(value instanceof Date ? value : new Date(value));
+  }
+
+  // `text` with each {name} replaced by values[name] (left as it is when values has no such name)
+  function fill(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
+  // The plural form of a catalogue entry ({one, other, …}) for `count`, filled with `values` and
+  // `{count}` as a formatted number
+  function plural(forms, count, values) {
+    var text = typeof forms === "string" ? forms : forms[plurals.select(count)] || forms.other;
+    return fill(text, Object.assign({ count: number(count) }, values));
+  }
+
+  shared.format = { number: number, money: money, date: date, dateTime: dateTime, fill: fill, plural: plural };
+})();
