@@ -64,7 +64,7 @@ BROKEN: dict[str, tuple[str | bytes, int, str]] = {
     "http-link": (post(link="http://example.com/x"), 3, "link must start with https://"),
     "javascript-link": (post(link="javascript:alert(1)"), 3, "link must start with https://, got a script URL"),
     "unknown-source": (post(source="marketing"), 5, "source 'marketing' is unknown; known sources in sources.yml: comms"),
-    "unknown-language": (post(language="fr"), 6, "language 'fr' is not configured; allowed: de, en"),
+    "unknown-language": (post(language="pl"), 6, "language 'pl' is not configured; allowed: de, en"),
     "bad-disclosure": (post(disclosure="secret"), 2, "disclosure must be one of 'employee', 'sponsored' or 'none'"),
     "sponsored-no-campaign": (post(disclosure="sponsored"), 2, "campaign is required when disclosure is sponsored"),
     "missing-image": (post(image="images/nope.png", image_alt="A picture"), 2, "image 'images/nope.png' does not exist"),
@@ -237,13 +237,13 @@ def test_github_format_prints_annotations(broken: Path) -> None:
 
 def test_settings_come_from_the_given_config(broken: Path, tmp_path: Path) -> None:
     config = tmp_path / "site.yml"
-    config.write_text("plugins:\n  - sharewall:\n      languages: [de, fr]\n      disclosures:\n"
+    config.write_text("plugins:\n  - sharewall:\n      languages: [de, pl]\n      disclosures:\n"
                       "        de: {sponsored: 'Werbung |', employee: '#Mitarbeiter'}\n"
-                      "        fr: {sponsored: 'Publicité |', employee: '#salarié'}\n")
-    assert load_settings(config).languages == ("de", "fr")
+                      "        pl: {sponsored: 'Reklama |', employee: '#pracownik'}\n")
+    assert load_settings(config).languages == ("de", "pl")
     result = run_check(str(broken), "--config", str(config))
     assert "unknown-language.md" not in result.stdout
-    assert "valid-post.md:6: language 'en' is not configured; allowed: de, fr" in result.stdout
+    assert "valid-post.md:6: language 'en' is not configured; allowed: de, pl" in result.stdout
 
 
 def test_naive_times_are_in_the_site_timezone(tmp_path: Path) -> None:

@@ -338,11 +338,12 @@ def test_the_source_language_is_used_when_the_feed_has_none(server, tmp_path):
     content = make_content(tmp_path, {})
     (content / "sources.yml").write_text(
         f"en-blog: {{name: Blog, kind: management, feed: {json.dumps(server.url('/en.xml'))}, language: en}}\n"
-        f"fr-blog: {{name: Blog, kind: management, feed: {json.dumps(server.url('/en.xml'))}, language: fr}}\n",
+        f"pl-blog: {{name: Blog, kind: management, feed: {json.dumps(server.url('/en.xml'))}, language: pl}}\n",
         encoding="utf-8")
     outcomes = feeds.import_feeds(content, load_settings(CONFIG), NOW)
     assert str(outcomes[0]) == "en-blog: 1 new, 0 known, 0 skipped"
-    assert outcomes[1].error == "language 'fr' of sources.yml is not configured; allowed: de, en"
+    allowed = ", ".join(load_settings(CONFIG).languages)
+    assert outcomes[1].error == f"language 'pl' of sources.yml is not configured; allowed: {allowed}"
     assert drafts(content)["posts/2026/hello.md"]["language"] == "en"
 
 

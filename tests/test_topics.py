@@ -15,7 +15,7 @@ from mkdocs.exceptions import Abort
 
 from site_builder.content import load_content
 from site_builder.plugin import build_site
-from site_builder.settings import Settings
+from site_builder.settings import Settings, load_settings
 from tests.test_check import VALID, post, run_check
 from tests.test_plugin import POSTS, all_text, make_project
 
@@ -64,7 +64,9 @@ def test_declared_topics_pass_and_give_their_labels(tmp_path: Path) -> None:
 ])
 def test_topics_yml_errors_name_file_line_and_topic(tmp_path: Path, topics: str, line: int, message: str) -> None:
     root = content_with(tmp_path / "content", topics, {"ok": post(topics="[news]")})
-    result = run_check(str(root))
+    config = tmp_path / "mkdocs.yml"  # two languages, whichever the site configures
+    config.write_text("plugins:\n  - sharewall:\n      languages: [de, en]\n", encoding="utf-8")
+    result = run_check(str(root), "--config", str(config))
     assert result.returncode == 1
     errors = [item for item in result.stdout.splitlines() if item.startswith("content/") and ": warning: " not in item]
     assert any(item.startswith(f"content/topics.yml:{line}: ") and message in item for item in errors), result.stdout
@@ -103,7 +105,7 @@ def test_an_empty_topics_yml_declares_none(tmp_path: Path) -> None:
 
 def test_the_demo_declares_every_topic_its_posts_name() -> None:
     root = Path(__file__).resolve().parents[1] / "content"
-    content = load_content(root, Settings(languages=("de", "en")))
+    content = load_content(root, load_settings(root.parent / "mkdocs.yml"))  # the site's languages
     used = {topic for p in content.posts for topic in p.topics}
     assert content.errors == [] and used and used <= set(content.topic_labels("de"))
 

@@ -89,7 +89,7 @@ def git(repo, *args) -> str:
     ({"topics": ["Not A Slug"]}, "topics"),
     ({"topics": ["a"] * 11}, "topics"),
     ({"topics": ["a", "a"]}, "topics"),
-    ({"language": "fr"}, "language"),
+    ({"language": "pl"}, "language"),
     ({"rights": False}, "rights"),
     ({"rights": "true"}, "rights"),
     ({"rights": 1}, "rights"),
@@ -218,7 +218,7 @@ def test_the_queue_filters_and_pages_with_signed_cursors(fresh_tables):
     status, body = call("GET", "/suggestions", claims=COMMS, query="cursor=" + cursor_of_another_list())
     assert status == 400 and body["error"]["code"] == "bad_cursor"
     assert call("GET", "/suggestions", claims=COMMS, query="status=maybe")[0] == 400
-    assert call("GET", "/suggestions", claims=COMMS, query="language=fr")[0] == 400
+    assert call("GET", "/suggestions", claims=COMMS, query="language=pl")[0] == 400
 
 
 def cursor_of_another_list() -> str:
