@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from site_builder import scaffold
+from site_builder import rules, scaffold
 from site_builder.invites import invite
 from site_builder.content import Issue, load_content
 from site_builder.settings import Settings, SettingsError, load_settings
@@ -44,7 +44,9 @@ def check(content_dir: Path, output: str, no_drafts: bool, config_file: Path) ->
     """Validate every post, sources.yml and expenses.yml; exit 1 on any error."""
     if not content_dir.is_dir():
         raise click.UsageError(f"content folder {content_dir} does not exist")
-    content = load_content(content_dir, settings_of(config_file), refuse_drafts=no_drafts)
+    settings = settings_of(config_file)
+    content = load_content(content_dir, settings, refuse_drafts=no_drafts)
+    content.issues += rules.catalogues(settings)  # the interface's strings (site_builder/locales/)
     for issue in content.issues:
         click.echo(_format(issue, output), err=issue.severity == "warning" and output == "text")
     errors, warnings = len(content.errors), len(content.warnings)

@@ -112,7 +112,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             if self.config.sign_in and not self.dev_sign_in else None,
             "markdown_extensions": tuple(name for name in config.markdown_extensions if isinstance(name, str)),
             "markdown_configs": dict(config.mdx_configs),
-            **interface_options({"theme": {"language": self.main.language if self.main else config.theme["language"]}},
+            **interface_options({"theme": {"language": self.main.language if self.main else config.theme["language"],
+                                           "custom_dir": config.theme.custom_dir}},
                                 {"alternates": dict(self.config.alternates), "locales": self.config.locales},
                                 config.config_file_path),
         }
@@ -306,6 +307,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     # Load and validate the content like `sharewall check`; every error at once, or nothing
     def _load(self, config: MkDocsConfig) -> Content:
         content = load_content(config.docs_dir, self.settings, self.now, markup=False)  # see on_page_content
+        content.issues += rules.catalogues(self.settings)  # the interface's strings, as `sharewall check` reads them
         for issue in content.warnings:
             log.info(str(issue))
         if content.errors:

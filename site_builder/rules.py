@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from site_builder import reserved, sanitise, sharing
+from site_builder import catalogue_check, reserved, sanitise, sharing
 from site_builder.model import Campaign, Issue, Post, Source, Topics, is_post_file
 from site_builder.frontmatter import Document
 from site_builder.networks import NETWORKS
@@ -273,3 +273,8 @@ def _active_svg(file: Path) -> Iterator[tuple[int, str]]:
     except expat.ExpatError as error:
         found.append((error.lineno, f"SVG image is not well-formed XML ({expat.errors.messages[error.code]}); export it again"))
     yield from found
+
+
+# The interface catalogues of the configured languages: complete, used, the same placeholders (catalogue_check)
+def catalogues(settings: Settings) -> list[Issue]:
+    return catalogue_check.check(settings.catalogued, settings.locales, [settings.templates] if settings.templates else [])

@@ -105,6 +105,7 @@ class Settings(BaseModel):
     # catalogues (`locales`, next to mkdocs.yml), read before the packaged site_builder/locales/
     interface: tuple[str, ...] = ()
     locales: str | None = None
+    templates: str | None = None  # the theme's custom_dir: templates and page scripts, searched for the strings' uses
 
     @field_validator("timezone")
     @classmethod
@@ -180,9 +181,11 @@ def interface_options(config: dict[str, Any], options: dict[str, Any], config_fi
     theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
     main = str(theme.get("language") or "en").split("-")[0].lower()
     alternates = options.get("alternates") if isinstance(options.get("alternates"), dict) else {}
-    locales = options.get("locales")
+    folder = Path(config_file).parent
+    locales, templates = options.get("locales"), theme.get("custom_dir")
     return {"interface": (main, *(code for code in alternates if code != main)),
-            "locales": str(Path(config_file).parent / locales) if isinstance(locales, str) and locales else None}
+            "locales": str(folder / locales) if isinstance(locales, str) and locales else None,
+            "templates": str(folder / templates) if isinstance(templates, str) and templates else None}
 
 
 def markdown_options(config: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@
   var root = document.querySelector("[data-sw-finance]");
   if (!C || !root) return;
   var t = C.strings("finance_review");
+  var refusal = { signin: t.signin, signin_link: t.signin_link, forbidden: t.forbidden };  // for C.refuse
   var STATUSES = ["submitted", "approved", "in_payment", "rejected", "paid"];
   var el = C.element;
   // A wide table scrolls inside its own box on a narrow screen instead of widening the page
@@ -87,7 +88,7 @@
       if (mine !== request) return;  // another tab or a reload was asked for since
       loadingMore = false;
       more.disabled = false;
-      if (!reply.ok) { C.refuse(reply, status, t); return; }
+      if (!reply.ok) { C.refuse(reply, status, refusal); return; }
       C.status(status, "");
       if (!append) tbody.textContent = "";
       STATUSES.forEach(function (name) {
@@ -129,7 +130,7 @@
 
   function show(id) {
     C.api("GET", "/claims/" + encodeURIComponent(id)).then(function (reply) {
-      if (!reply.ok) { C.refuse(reply, status, t); return; }
+      if (!reply.ok) { C.refuse(reply, status, refusal); return; }
       render(reply.body);
     });
   }
@@ -142,7 +143,7 @@
     var facts = detail.appendChild(el("dl", { class: "sw-claims__facts" }));
     var payee = claim.payee;
     definition(facts, t.payee, payee.holder);
-    definition(facts, t.kind, t[payee.kind] + (payee.vat_id ? " (" + t.vat_id + " " + payee.vat_id + ")" : ""));
+    definition(facts, t.kind, t.kinds[payee.kind] + (payee.vat_id ? " (" + t.vat_id + " " + payee.vat_id + ")" : ""));
     definition(facts, t.address, [payee.address.street, payee.address.postcode + " " + payee.address.town, payee.address.country].join(", "));
     definition(facts, t.iban, claim.iban);
     definition(facts, t.campaign, claim.campaign_name ? C.campaignName(claim.campaign_name) + " (" + claim.campaign + ")" : claim.campaign || "");
@@ -262,7 +263,7 @@
             reasonProblem(onReason.code === "too_long" ? t.reason_long : t.reason_needed);
             return;
           }
-          if (!reply.ok) { C.refuse(reply, note, t); return; }
+          if (!reply.ok) { C.refuse(reply, note, refusal); return; }
           C.status(status, t.decided.replace("{status}", t[reply.body.status]), "ok");
           show(claim.id);
           load(false);

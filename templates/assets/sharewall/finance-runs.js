@@ -8,6 +8,7 @@
   var root = document.querySelector("[data-sw-finance]");
   if (!C || !root) return;
   var t = C.strings("finance_runs");
+  var refusal = { signin: t.signin, signin_link: t.signin_link, forbidden: t.forbidden };  // for C.refuse
   var el = C.element;
   // A wide table scrolls inside its own box on a narrow screen instead of widening the page
   function scrolling(table) {
@@ -41,7 +42,7 @@
       createButton.disabled = false;
       createButton.removeAttribute("aria-busy");
       if (reply.status === 422 && reply.body.error && reply.body.error.code === "nothing_to_pay") { C.status(status, t.nothing); return; }
-      if (!reply.ok) { C.refuse(reply, status, t); return; }
+      if (!reply.ok) { C.refuse(reply, status, refusal); return; }
       var text = C.format.plural(t.created, reply.body.count, { id: reply.body.id, total: C.money(reply.body.total) });
       if (reply.body.skipped && reply.body.skipped.length) {
         text += " " + fill(t.skipped, { list: reply.body.skipped.map(function (item) { return item.claim.slice(0, 8) + " (" + item.field + ")"; }).join(", ") });
@@ -69,7 +70,7 @@
       if (mine !== request) return;
       loadingMore = false;
       more.disabled = false;
-      if (!reply.ok) { C.refuse(reply, status, t); return; }
+      if (!reply.ok) { C.refuse(reply, status, refusal); return; }
       if (!append) list.body.textContent = "";
       reply.body.runs.forEach(function (run) {
         if (!list.body.querySelector('tr[data-run="' + CSS.escape(run.id) + '"]')) list.body.appendChild(row(run));
@@ -93,7 +94,7 @@
                      [C.dateTime(run.created_at) + (run.created_by ? " – " + run.created_by : ""), state, C.format.number(run.count), C.money(run.total)]);
     var files = tr.appendChild(el("td"));
     Object.keys(run.files || {}).forEach(function (kind) {
-      var link = files.appendChild(el("button", { type: "button", class: "md-button", "data-sw-run-file": kind }, t[kind] || kind));
+      var link = files.appendChild(el("button", { type: "button", class: "md-button", "data-sw-run-file": kind }, t.files[kind] || kind));
       link.addEventListener("click", function () {
         C.status(status, t.loading);
         C.download(run.files[kind], run.id + "-" + kind).then(function (reply) {

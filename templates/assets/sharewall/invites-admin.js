@@ -7,6 +7,7 @@
   var root = document.querySelector("[data-sw-invites]");
   if (!C || !root) return;
   var t = C.strings("invites");
+  var refusal = { signin: t.signin, signin_link: t.signin_link, forbidden: t.forbidden };  // for C.refuse
   var claimPage = new URL(root.getAttribute("data-claim-page"), location.href);
   var el = C.element;
   // A wide table scrolls inside its own box on a narrow screen instead of widening the page
@@ -16,7 +17,9 @@
     box.appendChild(table);
     return box;
   }
-  var LANGUAGES = ["de", "en"];
+  var LANGUAGES = Object.keys((C.config.ui && C.config.ui.homes) || { de: "/", en: "/en/" });  // the interface's
+  var languageNames = new Intl.DisplayNames([C.lang], { type: "language" });  // CLDR's names, in the page's language
+  function languageName(code) { return (code && languageNames.of(code)) || code; }
 
   // The claim page of `language`: the browser config's homes when it has them, else derived from this
   // build's own claim page (German at the site's root, English under en/ with the same paths)
@@ -36,7 +39,7 @@
   var days = el("input", { name: "days", type: "number", min: "1", max: "90", step: "1", value: "30", required: true });
   var language = el("select", { name: "language", required: true });
   LANGUAGES.forEach(function (code) {
-    language.appendChild(el("option", { value: code, selected: code === C.lang }, t[code]));
+    language.appendChild(el("option", { value: code, selected: code === C.lang }, languageName(code)));
   });
   var controls = { name: name, email: email, campaign: campaign, days: days, language: language };
   var errors = {};  // field -> its error line, right below the control
@@ -88,7 +91,7 @@
   function row(invite) {
     var tr = C.cells(el("tr", { "data-invite": invite.id }),
                      [invite.name, invite.email, C.campaignName((campaigns[invite.campaign] || {}).name, invite.campaign),
-                      t[invite.language || "de"] || invite.language, t[invite.state] || invite.state, C.date(invite.expires_at)]);
+                      languageName(invite.language || "de"), t.states[invite.state] || invite.state, C.date(invite.expires_at)]);
     var actions = tr.appendChild(el("td"));
     if (invite.state === "active") {
       var button = el("button", { type: "button", class: "md-button", "data-sw-revoke": invite.id }, t.revoke);
@@ -97,7 +100,7 @@
         if (!window.confirm(t.confirm)) return;
         button.disabled = true;
         C.api("DELETE", "/invites/" + encodeURIComponent(invite.id)).then(function (reply) {
-          if (!reply.ok) { button.disabled = false; C.refuse(reply, listStatus, t); return; }
+          if (!reply.ok) { button.disabled = false; C.refuse(reply, listStatus, refusal); return; }
           tr.replaceWith(row(reply.body));
         });
       });
@@ -119,7 +122,7 @@
       if (mine !== request) return;  // a newer request (a reload after creating) answers instead
       loadingMore = false;
       more.disabled = false;
-      if (!reply.ok) { C.refuse(reply, listStatus, t); if (reply.status === 403) form.hidden = true; return; }
+      if (!reply.ok) { C.refuse(reply, listStatus, refusal); if (reply.status === 403) form.hidden = true; return; }
       if (!append) body.textContent = "";
       reply.body.invites.forEach(function (invite) {
         if (!body.querySelector('tr[data-invite="' + CSS.escape(invite.id) + '"]')) body.appendChild(row(invite));
@@ -190,14 +193,14 @@
           C.status(formStatus, t.refused, "error");
           controls[named[0][0]].focus();
         } else {
-          C.refuse(reply, formStatus, t);
+          C.refuse(reply, formStatus, refusal);
         }
         return;
       }
       C.status(formStatus, "");
       var link = new URL("#invite=" + reply.body.token, claimPageFor(reply.body.language || chosen)).href;
       result.textContent = "";
-      result.appendChild(el("p", {}, t.created.replace("{language}", t[reply.body.language || chosen])));
+      result.appendChild(el("p", {}, t.created.replace("{language}", languageName(reply.body.language || chosen))));
       var output = el("input", { type: "text", readonly: true, value: link, "data-sw-invite-link": true, "aria-label": "Link" });
       result.appendChild(output);
       var copy = el("button", { type: "button", class: "md-button" }, t.copy);

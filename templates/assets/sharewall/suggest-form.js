@@ -9,12 +9,13 @@
   var root = document.querySelector("[data-sw-suggest]");
   if (!C || !S || !root) return;
   var t = C.strings("suggest_form");
+  var common = C.strings("suggestions");  // what both suggestion pages say
   var el = C.element;
   var names = S.languages(root);
 
   var intro = root.appendChild(C.statusLine({ "data-sw-suggest-intro": true }));
   if (!C.staffToken()) {
-    C.signInHint(intro, t.signin, S.t.signin_link);
+    C.signInHint(intro, t.signin, common.signin_link);
     return;
   }
 
@@ -80,7 +81,7 @@
   root.appendChild(el("h2", {}, t.mine));
   var mineStatus = root.appendChild(C.statusLine({ "data-sw-mine-status": true }));
   var mineBox = root.appendChild(el("div", { class: "sw-suggest__list", "data-sw-mine": true }));
-  var more = root.appendChild(el("button", { type: "button", class: "md-button", hidden: true, "data-sw-more": true }, S.t.more));
+  var more = root.appendChild(el("button", { type: "button", class: "md-button", hidden: true, "data-sw-more": true }, common.more));
   var cursor = null;
 
   // One key per suggestion being sent: a retry of the same body is the same suggestion, a changed body
@@ -112,11 +113,11 @@
     var first = null;
     names.forEach(function (name) {
       if (!fields[name]) return;
-      S.markField(fields[name], S.t["rule_" + name]);
+      S.markField(fields[name], common["rule_" + name]);
       first = first || fields[name];
     });
     if (!first) return false;
-    C.status(formStatus, S.t.fix_fields, "error");
+    C.status(formStatus, common.fix_fields, "error");
     var focus = first.control.tagName === "FIELDSET" ? first.control.querySelector("input") : first.control;
     if (focus) focus.focus();
     return true;
@@ -158,7 +159,7 @@
         loadMine(false);
         return;
       }
-      if (reply.status === 401) { C.signInHint(formStatus, t.signin, S.t.signin_link); return; }
+      if (reply.status === 401) { C.signInHint(formStatus, t.signin, common.signin_link); return; }
       if (reply.status === 403) { C.status(formStatus, t.forbidden, "error"); return; }
       if (S.codeOf(reply) === "conflict") { key = null; sentBody = null; }
       if (showFields(S.invalidFields(reply))) return;
@@ -172,7 +173,7 @@
   function loadMine(append) {
     var mine = ++mineGeneration;
     more.disabled = true;
-    C.status(mineStatus, S.t.loading);
+    C.status(mineStatus, common.loading);
     // with the topics' labels at hand (fetched once; a failed index leaves the slugs)
     Promise.all([C.api("GET", "/suggestions/mine" + (append && cursor ? "?cursor=" + encodeURIComponent(cursor) : "")),
                  S.topics(root)]).then(function (both) {
@@ -180,7 +181,7 @@
       if (mine !== mineGeneration) return;
       more.disabled = false;
       if (!reply.ok) {
-        if (reply.status === 401) C.signInHint(mineStatus, t.signin, S.t.signin_link);
+        if (reply.status === 401) C.signInHint(mineStatus, t.signin, common.signin_link);
         else C.status(mineStatus, reply.status === 403 ? t.forbidden : S.codeText(reply), "error");
         return;
       }

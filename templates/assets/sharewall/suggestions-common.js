@@ -179,7 +179,7 @@
   }
 
   window.SharewallSuggestions = {
-    t: t, fill: fill, codeOf: codeOf, invalidFields: invalidFields, codeText: codeText, checkedField: checkedField,
+    fill: fill, codeOf: codeOf, invalidFields: invalidFields, codeText: codeText, checkedField: checkedField,
     markField: markField, safeHref: safeHref, languages: languages, topics: topics, topicName: topicName, languageName: languageName,
     badge: badge, card: card, pullRequest: pullRequest,
   };

@@ -9,13 +9,14 @@
   var root = document.querySelector("[data-sw-review]");
   if (!C || !S || !root) return;
   var t = C.strings("suggestions_review");
+  var common = C.strings("suggestions");  // what both suggestion pages say
   var el = C.element;
   var names = S.languages(root);
   var STATUSES = ["open", "accepted", "declined"];
   var PAGE = 20;  // suggestions per request; "load more" appends the next 20
 
   var intro = root.appendChild(C.statusLine({ "data-sw-review-intro": true }));
-  if (!C.staffToken()) { C.signInHint(intro, t.signin, S.t.signin_link); return; }
+  if (!C.staffToken()) { C.signInHint(intro, t.signin, common.signin_link); return; }
 
   // The filters: status, language and topic, each a labelled select; a change loads the first page again
   var filters = root.appendChild(el("form", { class: "sw-filters sw-suggest__filters", "data-sw-review-filters": true,
@@ -28,7 +29,7 @@
     control.addEventListener("change", function () { load(false); });
     return control;
   }
-  var statusFilter = select("status", t.status, STATUSES.map(function (status) { return [status, S.t["status_" + status]]; }));
+  var statusFilter = select("status", t.status, STATUSES.map(function (status) { return [status, common["status_" + status]]; }));
   var languageFilter = select("language", t.language, [["", t.all]].concat(names));
   var topicFilter = select("topic", t.topic, [["", t.all]]);
   filters.addEventListener("submit", function (event) { event.preventDefault(); });
@@ -39,7 +40,7 @@
   var listStatus = root.appendChild(C.statusLine({ "data-sw-review-status": true }));
   var announce = root.appendChild(C.statusLine({ class: "sw-visually-hidden", "data-sw-announce": true }));
   var list = root.appendChild(el("div", { class: "sw-suggest__list", "data-sw-review-list": true }));
-  var more = root.appendChild(el("button", { type: "button", class: "md-button", hidden: true, "data-sw-more": true }, S.t.more));
+  var more = root.appendChild(el("button", { type: "button", class: "md-button", hidden: true, "data-sw-more": true }, common.more));
   var cursor = null;
   var generation = 0;  // a reply to an older filter choice is dropped
 
@@ -72,7 +73,7 @@
     var mine = ++generation;
     var shown = 0;
     more.disabled = true;
-    C.status(listStatus, S.t.loading);
+    C.status(listStatus, common.loading);
     if (!append) cursor = null;
 
     function round(count) {
@@ -81,7 +82,7 @@
         if (mine !== generation) return;
         if (!reply.ok) {
           more.disabled = false;
-          if (reply.status === 401) { filters.hidden = true; C.signInHint(intro, t.signin, S.t.signin_link); C.status(listStatus, ""); }
+          if (reply.status === 401) { filters.hidden = true; C.signInHint(intro, t.signin, common.signin_link); C.status(listStatus, ""); }
           else if (reply.status === 403) notComms();
           else C.status(listStatus, S.codeText(reply), "error");
           return;
@@ -146,9 +147,9 @@
     }
 
     function refused(reply) {
-      if (reply.status === 401) { C.signInHint(status, t.signin, S.t.signin_link); return; }
+      if (reply.status === 401) { C.signInHint(status, t.signin, common.signin_link); return; }
       if (reply.status === 403) { notComms(); return; }
-      if (S.invalidFields(reply).indexOf("reason") >= 0) { S.markField(reason, S.t.rule_reason); reason.control.focus(); return; }
+      if (S.invalidFields(reply).indexOf("reason") >= 0) { S.markField(reason, common.rule_reason); reason.control.focus(); return; }
       C.status(status, S.codeText(reply), "error");
     }
 
@@ -181,7 +182,7 @@
       if (busy) return;
       S.markField(reason, "");
       var text = reason.control.value.trim();
-      if (!text) { S.markField(reason, S.t.rule_reason); reason.control.focus(); return; }
+      if (!text) { S.markField(reason, common.rule_reason); reason.control.focus(); return; }
       setBusy(true, send, t.declining, t.confirm_decline);
       C.status(status, t.declining);
       C.api("POST", "/suggestions/" + encodeURIComponent(item.id) + "/decision", { body: { action: "decline", reason: text } }).then(function (reply) {
