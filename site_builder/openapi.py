@@ -56,7 +56,7 @@ def _template_settings(template_path: Path = ROOT / "template.yaml") -> dict[str
     return {name: values[name] for values in variables for name in DOCUMENTED_SETTINGS if isinstance(values.get(name), str)}
 
 
-DOCUMENTED_SETTINGS = ("LANGUAGES",)
+DOCUMENTED_SETTINGS = ("LANGUAGES", "INTERFACE_LANGUAGES")
 
 
 def _security(check) -> list[dict]:

@@ -138,3 +138,14 @@ def test_a_source_without_any_name_is_refused(tmp_path: Path) -> None:
     (content / "sources.yml").write_text("comms: {name: {}, kind: department}\n", encoding="utf-8")
     found = load_content(content, Settings(), markup=False)
     assert any(issue.path.endswith("sources.yml") and "name" in issue.message for issue in found.errors), found.errors
+
+
+def test_invites_may_open_the_claim_page_of_every_interface_language() -> None:
+    # the claims function's INTERFACE_LANGUAGES (template.yaml) are mkdocs.yml's: the theme's language, then
+    # each alternate; adding a language to mkdocs.yml without it here fails this test
+    from site_builder.local.template import load_template
+    from tests.interface_languages import MKDOCS_YML, interface_languages
+
+    template = load_template(MKDOCS_YML.with_name("template.yaml"))
+    variables = template["Resources"]["ClaimsFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["INTERFACE_LANGUAGES"].split(",") == interface_languages()

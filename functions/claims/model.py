@@ -7,6 +7,7 @@ Pure: no boto3. The API layer validates request bodies with these models (Powert
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -240,6 +241,25 @@ class RunDecisionIn(BaseModel):
         return self
 
 
+def interface_languages() -> tuple[str, ...]:
+    """The site's interface languages (env INTERFACE_LANGUAGES: mkdocs.yml's theme language, then its alternates;
+    a test keeps them equal): the claim pages an invite may open, the first at the site's root."""
+    return tuple(part.strip() for part in os.environ.get("INTERFACE_LANGUAGES", "de,en").split(",") if part.strip())
+
+
+# An invite's language must be one of the interface languages; refused naming the field otherwise
+def _interface_language(value: str) -> str:
+    if value not in interface_languages():
+        raise refusal("not_allowed", f"must be one of {', '.join(interface_languages())}, got {value[:10]!r}")
+    return value
+
+
+# Documented as the enum of the interface languages (as template.yaml gives them)
+InterfaceLanguage = Annotated[str, Field(max_length=10, json_schema_extra=lambda schema: schema.update(
+    enum=list(interface_languages())), description="the claim page's language; when not given the first, at the "
+    "site's root"), AfterValidator(_interface_language)]
+
+
 class InviteIn(BaseModel):
     """The body of POST /invites: who is invited, for which campaign, for how long, in which language
     (of the claim page the link opens; German when not given)."""
@@ -250,4 +270,4 @@ class InviteIn(BaseModel):
     email: Text = Field(max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
     campaign: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")
     days: StrictInt = Field(default=30, ge=1, le=90)
-    language: Literal["de", "en"] = "de"
+    language: InterfaceLanguage = Field(default_factory=lambda: interface_languages()[0])

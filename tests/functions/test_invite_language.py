@@ -19,15 +19,18 @@ def test_an_invite_keeps_its_language_and_links_to_that_claim_page(fresh_tables)
     assert english["language"] == "en" and english["link"] == f"{site}/en/claim/#invite={english['token']}"
     assert german["language"] == "de" and german["link"] == f"{site}/claim/#invite={german['token']}"
     assert default["language"] == "de" and "/en/" not in default["link"]
+    french = invite(language="fr")  # a further interface language is allowed by configuration (INTERFACE_LANGUAGES)
+    assert french["language"] == "fr" and french["link"] == f"{site}/fr/claim/#invite={french['token']}"
+    assert call("GET", "/claims/invite", token=french["token"]).body["language"] == "fr"
     listed = {item["id"]: item["language"] for item in call("GET", "/invites", claims=COMMS).body["invites"]}
-    assert listed == {english["id"]: "en", german["id"]: "de", default["id"]: "de"}
+    assert listed == {english["id"]: "en", german["id"]: "de", default["id"]: "de", french["id"]: "fr"}
     # the claim page reads it with the influencer's token
     assert call("GET", "/claims/invite", token=english["token"]).body["language"] == "en"
     assert call("GET", "/claims/invite", token=german["token"]).body["language"] == "de"
 
 
-def test_a_language_other_than_de_or_en_is_refused_naming_the_field(fresh_tables):
-    for value in ("fr", "EN", "", 1, None):
+def test_a_language_other_than_the_interface_languages_is_refused_naming_the_field(fresh_tables):
+    for value in ("pl", "EN", "", 1, None):
         reply = call("POST", "/invites", {"name": "Lena", "email": "lena@example.org", "campaign": "fair-2026",
                                           "days": 30, "language": value}, claims=COMMS)
         assert reply.status in (400, 422), (value, reply.body)

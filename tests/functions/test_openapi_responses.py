@@ -21,8 +21,10 @@ from unittest import mock
 import pytest
 
 from site_builder.openapi import OUT_DIR, app_modules, document
+from site_builder.settings import load_settings
 from tests.functions.invoke import invoke
 from tests.functions.test_suggestions_api import COMMS, EMPLOYEE, GOOD, repo  # noqa: F401 (fixture)
+from tests.interface_languages import interface_languages
 
 ROOT = Path(__file__).resolve().parents[2]
 # Raised before any route runs and documented for every route from api.RESOLVER_REFUSALS
@@ -80,11 +82,14 @@ def test_amounts_and_languages_are_documented_as_the_api_reads_them():
     claims = json.loads((OUT_DIR / "claims.json").read_text(encoding="utf-8"))
     gross = json.dumps(claims["components"]["schemas"]["Line"]["properties"]["gross"])
     assert '"type": "integer"' not in gross and '"pattern"' in gross and "euros" in gross
+    languages = list(load_settings(ROOT / "mkdocs.yml").languages)  # the posts' languages
     suggestions = json.loads((OUT_DIR / "suggestions.json").read_text(encoding="utf-8"))
-    assert suggestions["components"]["schemas"]["SuggestionIn"]["properties"]["language"]["enum"] == ["de", "en"]
+    assert suggestions["components"]["schemas"]["SuggestionIn"]["properties"]["language"]["enum"] == languages
     query = next(parameter for parameter in suggestions["paths"]["/suggestions"]["get"]["parameters"]
                  if parameter["name"] == "language")
-    assert query["schema"]["enum"] == ["de", "en"]
+    assert query["schema"]["enum"] == languages
+    # an invite's language: one of the interface's (its claim page), as mkdocs.yml builds them
+    assert claims["components"]["schemas"]["InviteIn"]["properties"]["language"]["enum"] == interface_languages()
 
 
 def _raises_of(module) -> set[tuple[str, int]]:

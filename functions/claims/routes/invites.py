@@ -14,20 +14,20 @@ from sharewall_common.callers import allow, current_caller
 from sharewall_common.errors import NotFound
 
 from claims import access, campaigns, store, views
-from claims.model import InviteIn
+from claims.model import InviteIn, interface_languages
 
 router = Router()
 logger = Logger(service="claims", child=True)
 
 
-# The link carries the token in the fragment: it never reaches a server log. It opens the claim page of
-# the invite's language: the German build at the site's root, the English one under /en/ (same paths).
-CLAIM_PAGES = {"de": "/claim/", "en": "/en/claim/"}
 PAGE = 50
 
 
+# The link carries the token in the fragment: it never reaches a server log. It opens the claim page of
+# the invite's language: the first interface language's at the site's root, each other one's under /<code>/
 def _link(token: str, language: str) -> str:
-    return f"{os.environ.get('SITE_URL', '').rstrip('/')}{CLAIM_PAGES[language]}#invite={token}"
+    folder = "" if language == interface_languages()[0] else f"{language}/"
+    return f"{os.environ.get('SITE_URL', '').rstrip('/')}/{folder}claim/#invite={token}"
 
 
 @router.post("/invites")
