@@ -17,11 +17,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from site_builder import sharing
+from site_builder import formats, sharing
 from site_builder.content import Post, Source
 from site_builder.networks import NETWORKS, Network
 from site_builder.settings import Settings
-from site_builder.catalogue import language_name
+from site_builder.catalogue import Strings, language_name
 
 FEED_SIZE = 50  # the newest active posts in feed.xml; posts.json holds all of them
 INDEX_PATH = "sharewall/index.json"  # filter facets of every active post, in wall order
@@ -116,7 +116,7 @@ class Card:
     topics: tuple[tuple[str, str], ...] = ()  # (slug, label in the UI language) of each topic, as the post orders them
 
 
-def build_card(post: Post, settings: Settings, sources: dict[str, Source], site: Site, strings: dict[str, str],
+def build_card(post: Post, settings: Settings, sources: dict[str, Source], site: Site, strings: Strings,
                image_url: str | None, topics: dict[str, str] | None = None) -> Card:
     """The view of one post: labels, share links and the composer's data.
 
@@ -136,7 +136,7 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
         image=image_url,
         source=sources[post.source].name if post.source in sources else post.source,
         language=language_name(strings, post.language),
-        date=post.publish.astimezone(settings.zone).strftime(strings["date_format"]),
+        date=formats.date(post.publish.astimezone(settings.zone), strings.language),  # the day where the site is
         label=settings.disclosures[post.language].label if post.disclosure == "sponsored" else None,
         text=text,
         networks=prepared.networks,
@@ -191,11 +191,11 @@ class Wall:
     page_size: int
     site: Site
     sources: dict[str, Source]
-    strings: dict[str, str]
+    strings: Strings  # the interface language's, which also formats counts
     now: datetime
     title: str = "Sharewall"
     topics: dict[str, str] = field(default_factory=dict)  # slug -> label in the UI language (topics.yml), else the slug
-    facets: dict[str, list[tuple[str, str, int]]] = field(init=False)
+    facets: dict[str, list[tuple[str, str, str]]] = field(init=False)  # facet -> (key, name, formatted count)
 
     def __post_init__(self) -> None:
         self.facets = self._facets()
@@ -215,8 +215,8 @@ class Wall:
     def pager(self, number: int) -> dict[str, Any]:
         """Links to the neighbouring pages of the static wall."""
         return {
-            "number": number,
-            "count": self.page_count,
+            "number": formats.number(number, self.strings.language),
+            "count": formats.number(self.page_count, self.strings.language),
             "newer": self.page_href(number - 1) if number > 1 else None,
             "older": self.page_href(number + 1) if number < self.page_count else None,
         }
@@ -238,7 +238,7 @@ class Wall:
         return files
 
     # Topics, sources and languages present on the wall, with counts, for the filter controls
-    def _facets(self) -> dict[str, list[tuple[str, str, int]]]:
+    def _facets(self) -> dict[str, list[tuple[str, str, str]]]:
         posts = [card.post for card in self.cards]
         counts = {
             "topic": Counter(topic for post in posts for topic in post.topics),
@@ -251,7 +251,8 @@ class Wall:
             "language": lambda key: language_name(self.strings, key),
         }
         return {
-            facet: sorted(((key, names[facet](key), count) for key, count in found.items()), key=lambda f: f[1].lower())
+            facet: sorted(((key, names[facet](key), formats.number(count, self.strings.language))
+                           for key, count in found.items()), key=lambda f: f[1].lower())
             for facet, found in counts.items()
         }
 
