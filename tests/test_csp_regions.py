@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUCKET = "sharewall-receiptsbucket-1x2y3z4a5b6c"  # as CloudFormation names a bucket without BucketName
 ISSUER = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0"
 SITE = "https://wall.example.com"
-# Every commercial region (the stack may go to any: README, "What you need"), eu-central-1 its example
+# Every commercial region (the stack may go to any: docs/operators.md, "What you need"), eu-central-1 its example
 REGIONS = get_session().get_available_regions("s3", partition_name="aws")
 
 

@@ -61,7 +61,7 @@ def test_without_the_parameters_the_site_reads_the_functions_defaults(tmp_path):
 
 
 def test_a_groups_claim_in_mkdocs_yml_that_differs_from_the_stacks_is_refused(tmp_path):
-    # the README's old Entra ID steps: SHAREWALL_GROUPS_CLAIM=roles for the stack, nothing for the site
+    # the operators guide's old Entra ID steps: SHAREWALL_GROUPS_CLAIM=roles for the stack, nothing for the site
     stale = SIGN_IN.replace("client_id: wall", "client_id: wall, groups_claim: groups")
     result = sharewall("build", "--production", "--config", str(project(tmp_path / "a", stale)), *OWN_PAYER, *ENTRA)
     assert result.exit_code == 1
@@ -103,10 +103,9 @@ def test_the_functions_the_workflow_and_the_site_share_one_source():
     assert env["PARAMETER_RoleGroups"] == "${{ vars.SHAREWALL_ROLE_GROUPS }}"
 
 
-def test_the_readme_sets_the_roles_in_one_place():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    deploy = readme[readme.index("\n## Deploy\n"):readme.index("\n## Security")]
-    entra = deploy[deploy.index("### The identity provider"):deploy.index("### The one-time bootstrap")]
+def test_the_operators_guide_sets_the_roles_in_one_place():
+    guide = (ROOT / "docs" / "operators.md").read_text(encoding="utf-8")
+    entra = guide[guide.index("\n### The identity provider"):guide.index("\n### The one-time bootstrap")]
     assert "`SHAREWALL_GROUPS_CLAIM` = `roles`" in entra
     assert "groups_claim" not in entra.split("Repository variables")[0]  # mkdocs.yml's sign_in names no roles
     assert "sharewall build --production" in entra  # which carries them into the site

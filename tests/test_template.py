@@ -375,9 +375,9 @@ def test_every_table_of_data_that_cannot_be_derived_is_restorable():
 
 
 def test_the_restore_drill_is_documented_for_every_restorable_table():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    deploy = readme[readme.index("\n## Deploy\n"):readme.index("\n## Security")]
-    drill = deploy[deploy.index("### Restoring the data"):]
+    guide = (ROOT / "docs" / "operators.md").read_text(encoding="utf-8")
+    start = guide.index("\n## Restoring the data")
+    drill = guide[start:guide.index("\n## ", start + 1)]
     assert "aws dynamodb restore-table-to-point-in-time" in drill
     assert "--change-set-type IMPORT" in drill  # the stack adopts the restored table
     for name in resources_of_type(load_template(TEMPLATE), "AWS::DynamoDB::Table"):

@@ -160,12 +160,13 @@ def test_triggers():
 
 
 def deploy_chapter() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    return readme[readme.index("\n## Deploy\n"):readme.index("\n## Security")]
+    guide = (ROOT / "docs" / "operators.md").read_text(encoding="utf-8")
+    start = guide.index("\n## Deploy\n")
+    return guide[start:guide.index("\n## ", start + 1)]
 
 
 def required_checks() -> list[tuple[str, str]]:
-    """(job name, workflow) of every status check the README asks to make required."""
+    """(job name, workflow) of every status check the operators guide asks to make required."""
     sentence = re.search(r"the status checks (.+?)\.", deploy_chapter(), re.DOTALL).group(1)
     return re.findall(r"`([^`]+)` \(`([\w-]+)`\)", sentence)
 
