@@ -1,4 +1,4 @@
-"""axe-core on every page of the real `sharewall serve`, in German and English, as each kind of person.
+"""axe-core on every page of the real `sharewall serve`, in every interface language, as each kind of person.
 
 Each page is checked as it looks once its scripts have finished (the API's answers shown): signed out,
 as an employee, as comms and as finance; the claim page as the influencer with an invite. No serious or
@@ -13,13 +13,15 @@ import urllib.request
 import pytest
 
 from tests.browser.support import axe_violations, dev_sign_in, offline_context
+from tests.interface_languages import interface_languages
 
 pytestmark = pytest.mark.browser
 
 PAGES = ("", "guidelines/", "stats/", "suggest/", "suggestions/", "invites/", "finance/", "claim/", "no-such-page/")
 ROLES = {"signed-out": None, "employee": ["employee"], "comms": ["employee", "comms"],
          "finance": ["employee", "finance"]}
-HOMES = {"de": "", "en": "en/"}
+# each interface language below the site: the theme's at the root, every alternate in its folder
+HOMES = {code: "" if position == 0 else f"{code}/" for position, code in enumerate(interface_languages())}
 
 
 def first_post(base: str) -> str:
@@ -63,11 +65,10 @@ def test_no_serious_violation_on_the_claim_form_with_an_invite(browser, local_se
         comms.fill("input[name=name]", "Axel Axe")
         comms.fill("input[name=email]", "axel@example.org")
         comms.select_option("select[name=campaign]", "creator-programme")
-        language_choice = comms.locator("select[name=language]")
-        if language_choice.count():
-            language_choice.select_option(language)
+        comms.select_option("select[name=language]", language)
         comms.click("[data-sw-invite-form] button[type=submit]")
         link = comms.locator("[data-sw-invite-link]").input_value()
+    assert f"/{HOMES[language]}claim/#invite=" in link  # the invite opens the claim page of its language
     with offline_context(browser) as context:
         influencer = context.new_page()
         influencer.goto(link)
