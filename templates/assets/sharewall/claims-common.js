@@ -25,24 +25,10 @@
     return wrapper;
   }
 
-  var moneyFormat = new Intl.NumberFormat(lang, { style: "currency", currency: "EUR" });
-  function money(text, currency) {
-    // the API sends amounts as decimal strings; Intl formats the string itself, no float in between
-    if (!/^-?\d{1,12}(\.\d{1,2})?$/.test(String(text))) return text;
-    return currency && currency !== "EUR" ? text + " " + currency : moneyFormat.format(String(text));
-  }
-
-  function date(iso) {
-    if (!iso) return "";
-    var value = new Date(iso);
-    return isNaN(value) ? iso : value.toLocaleDateString(lang, { year: "numeric", month: "2-digit", day: "2-digit" });
-  }
-
-  function dateTime(iso) {
-    if (!iso) return "";
-    var value = new Date(iso);
-    return isNaN(value) ? iso : value.toLocaleString(lang, { dateStyle: "short", timeStyle: "short" });
-  }
+  // Money and dates as format.js writes them in the page's language
+  var money = shared.format.money;
+  var date = function (iso) { return shared.format.date(iso); };
+  var dateTime = shared.format.dateTime;
 
   function status(node, text, kind) {
     node.textContent = text || "";

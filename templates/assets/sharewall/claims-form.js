@@ -25,12 +25,11 @@
 
   // a decimal example as the page's language writes it (12,50 or 12.50; the form accepts both)
   function decimal(text) {
-    return C.lang === "de" ? text : text.replace(",", ".");
+    var places = (text.split(",")[1] || "").length;
+    return C.format.number(Number(text.replace(",", ".")), { minimumFractionDigits: places, useGrouping: false });
   }
 
-  function fill(text, values) {
-    return text.replace(/\{(\w+)\}/g, function (whole, name) { return values[name] === undefined ? whole : values[name]; });
-  }
+  var fill = C.format.fill;
 
   // --- the invite: from the link once, then from this tab's session (or another open tab of ours) ---------
 

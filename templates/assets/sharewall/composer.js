@@ -83,7 +83,7 @@
   var counter = 0;
   var SYSTEM = "system";  // the device's own share sheet (Web Share API), counted as one network of its own
   var BUSY_MS = 1500;  // a click's button stays busy at least this long and until its request is answered
-  var number = new Intl.NumberFormat(shared.lang);
+  var number = { format: shared.format.number };  // in the page's language (format.js)
 
   // Apple platforms paste with ⌘V, all others with Ctrl+V (Strg+V on German keyboards)
   function apple() {

@@ -53,9 +53,7 @@
     });
   });
 
-  function fill(text, values) {
-    return text.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
-  }
+  var fill = C.format.fill;
 
   // The first page (append false: replaces the rows) or the page after the last one shown; a click while
   // that page is on its way, or with nothing following, does nothing: no run twice

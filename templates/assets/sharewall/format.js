@@ -38,6 +38,25 @@
     return date(value, null) && moments.format(value instanceof Date ? value : new Date(value));
   }
 
+  // A calendar day (a Date at UTC midnight, so no timezone moves it) as the language writes dates, or without
+  // its year when `short` (German 27.11.2026 and 27.11., English Nov 27, 2026 and Nov 27)
+  function day(value, short) {
+    var parts = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).formatToParts(value);
+    if (!short) return parts.map(function (part) { return part.value; }).join("");
+    return parts.filter(function (part) { return part.type !== "year"; })
+      .map(function (part) { return part.value; }).join("").replace(/[\s,\/-]+$/, "").replace(/^[\s,\/-]+/, "");
+  }
+
+  // A language's name in the page's language (CLDR: `Englisch` on a German page); its code when unknown
+  function language(code) {
+    try { return (code && new Intl.DisplayNames([lang], { type: "language" }).of(code)) || code; } catch (error) { return code; }
+  }
+
+  // A share of a whole (0.25) as a percentage
+  function percent(value) {
+    return number(value, { style: "percent", maximumFractionDigits: 1 });
+  }
+
   // `text` with each {name} replaced by values[name] (left as it is when values has no such name)
   function fill(text, values) {
     return String(text).replace(/\{(\w+)\}/g, function (whole, name) {
@@ -45,12 +64,16 @@
     });
   }
 
-  // The plural form of a catalogue entry ({one, other, …}) for `count`, filled with `values` and
-  // `{count}` as a formatted number
-  function plural(forms, count, values) {
-    var text = typeof forms === "string" ? forms : forms[plurals.select(count)] || forms.other;
-    return fill(text, Object.assign({ count: number(count) }, values));
+  // The form of a catalogue entry's plural forms ({one, other, …}) that the language's rules pick for `count`
+  function form(forms, count) {
+    return typeof forms === "string" ? forms : forms[plurals.select(count)] || forms.other;
   }
 
-  shared.format = { number: number, money: money, date: date, dateTime: dateTime, fill: fill, plural: plural };
+  // That form filled with `values` and `{count}` as a formatted number
+  function plural(forms, count, values) {
+    return fill(form(forms, count), Object.assign({ count: number(count) }, values));
+  }
+
+  shared.format = { number: number, money: money, date: date, dateTime: dateTime, day: day, language: language, percent: percent,
+                    fill: fill, form: form, plural: plural };
 })();

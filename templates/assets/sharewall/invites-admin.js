@@ -18,8 +18,7 @@
     return box;
   }
   var LANGUAGES = Object.keys((C.config.ui && C.config.ui.homes) || { de: "/", en: "/en/" });  // the interface's
-  var languageNames = new Intl.DisplayNames([C.lang], { type: "language" });  // CLDR's names, in the page's language
-  function languageName(code) { return (code && languageNames.of(code)) || code; }
+  var languageName = C.format.language;  // CLDR's names, in the page's language
 
   // The claim page of `language`: the browser config's homes when it has them, else derived from this
   // build's own claim page (German at the site's root, English under en/ with the same paths)

@@ -19,27 +19,20 @@
   var element = shared.element;
   var lang = shared.lang;
   var t = shared.strings("stats");
-  var numbers = new Intl.NumberFormat(lang);
-  var percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
-  var plural = new Intl.PluralRules(lang);
+  var format = shared.format;  // numbers, dates and plural forms in the page's language (format.js)
+  var numbers = { format: format.number };
+  var percent = { format: format.percent };
   // Dates of period keys, read as UTC calendar days so no timezone moves them; German 27.11.2026
-  var dayFull = new Intl.DateTimeFormat(lang, lang === "de"
-    ? { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" }
-    : { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-  var dayShort = new Intl.DateTimeFormat(lang, lang === "de"
-    ? { day: "2-digit", month: "2-digit", timeZone: "UTC" } : { day: "numeric", month: "short", timeZone: "UTC" });
-  var monthFull = new Intl.DateTimeFormat(lang, { month: "long", year: "numeric", timeZone: "UTC" });
-  var monthShort = new Intl.DateTimeFormat(lang, { month: "short", year: "2-digit", timeZone: "UTC" });
+  var dayFull = { format: function (value) { return format.day(value); } };
+  var dayShort = { format: function (value) { return format.day(value, true); } };
+  var monthFull = { format: function (value) { return format.date(value, { month: "long", year: "numeric", timeZone: "UTC" }); } };
+  var monthShort = { format: function (value) { return format.date(value, { month: "short", year: "2-digit", timeZone: "UTC" }); } };
   var titles = {};  // post slug -> {title, url} from posts.json, for readable top posts
   var sourceNames = {};  // source key -> name, from content/sources.yml by way of the template
   try { sourceNames = JSON.parse(root.getAttribute("data-sources") || "{}"); } catch (error) { sourceNames = {}; }
   var lastMinimum = 1;  // the API's min_people: periods with fewer active people come withheld
 
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (whole, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
-    });
-  }
+  var fill = format.fill;
 
   function svgElement(tag, attributes, text) {
     var node = document.createElementNS(SVG, tag);
@@ -252,7 +245,7 @@
       // zeros are true here (nothing was withheld), but say it in words, and draw nothing below
       if (!totals.shares) output.appendChild(element("p", { class: "sw-stats__empty", "data-sw-stats-empty": "" }, t.none));
       if (withheld) {
-        var some = t.withheld_some[plural.select(withheld)] || t.withheld_some.other;
+        var some = format.form(t.withheld_some, withheld);
         output.appendChild(element("p", { class: "sw-stats__withheld", "data-sw-stats-withheld-some": withheld },
                                    withheldText(some, { k: numbers.format(withheld) })));
       }

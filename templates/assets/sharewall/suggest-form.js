@@ -202,7 +202,7 @@
   var teamStatus = team.appendChild(C.statusLine({ "data-sw-team-status": true }));
   function month(key) {
     var value = new Date(key + "-01T12:00:00");
-    return isNaN(value) ? key : value.toLocaleDateString(C.lang, { month: "long", year: "numeric" });
+    return isNaN(value) ? key : C.format.date(value, { month: "long", year: "numeric" });
   }
   function loadTeam() {
     C.api("GET", "/suggestions/stats?granularity=month").then(function (reply) {

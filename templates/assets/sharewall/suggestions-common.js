@@ -10,9 +10,7 @@
   var el = C.element;
   var t = C.strings("suggestions");
 
-  function fill(text, values) {
-    return text.replace(/\{(\w+)\}/g, function (_, name) { return values[name] === undefined ? "" : values[name]; });
-  }
+  var fill = C.format.fill;
 
   // The error code of a refused reply ("network" when the server was not reached)
   function codeOf(reply) {

@@ -1,0 +1,24 @@
+"""Building the site like `mkdocs build` would: what `sharewall build` and `sharewall serve` call."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+# Build `config_file`'s site (into `site_dir` when given); `dev_sign_in` for `sharewall serve` (sign in on the local
+# dev page, not at the provider), `identity` for `build --production` (roles read as the functions read them)
+def build_site(config_file: str | os.PathLike = "mkdocs.yml", site_dir: str | os.PathLike | None = None,
+               *, dev_sign_in: bool = False, identity: dict[str, str] | None = None) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    options = {"site_dir": str(Path(site_dir).resolve())} if site_dir else {}
+    config = load_config(str(config_file), **options)
+    plugin = config.plugins.get("sharewall")
+    if dev_sign_in and hasattr(plugin, "dev_sign_in"):  # the sharewall plugin (a site may leave it out)
+        plugin.dev_sign_in = True
+    if identity and hasattr(plugin, "identity"):
+        plugin.identity = dict(identity)
+    build(config)
+    return Path(config.site_dir)

@@ -1,0 +1,71 @@
+"""The `sharewall` plugin's options in mkdocs.yml, typed for MkDocs, and the content core's Settings made of them."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+from site_builder import rules
+from site_builder.networks import NETWORKS
+from site_builder.settings import (DEFAULT_DISCLOSURES, Disclosure, Settings, SettingsError, interface_options,
+                                   validate_settings)
+
+
+# The defaults of `Settings`, so the plugin's options and `sharewall check` cannot drift apart
+def _default(name: str):
+    return Settings.model_fields[name].default
+
+
+# The locked disclosure texts of one language
+class DisclosureConfig(Config):
+    sponsored = opt.Type(str)
+    employee = opt.Type(str)
+    label = opt.Type(str, default=Disclosure.model_fields["label"].default)
+
+
+# One more interface language, built into `<site>/<code>/`: the nav's titles in it (content pages
+# have twins `<name>.<code>.md`; posts are the same in every interface language)
+class AlternateConfig(Config):
+    nav = opt.Type(dict, default={})
+
+
+# The plugin's options: the same fields as `Settings`, typed for MkDocs
+class SharewallConfig(Config):
+    enabled = opt.Type(bool, default=True)
+    timezone = opt.Type(str, default=_default("timezone"))
+    languages = opt.ListOfItems(opt.Type(str), default=list(_default("languages")))
+    networks = opt.ListOfItems(opt.Choice(tuple(NETWORKS)), default=list(_default("networks")))
+    disclosures = opt.DictOfItems(
+        opt.SubConfig(DisclosureConfig),
+        default={language: value.model_dump() for language, value in DEFAULT_DISCLOSURES.items()},
+    )
+    utm_medium = opt.Type(str, default=_default("utm_medium"))
+    api = opt.Type(str, default=_default("api"))
+    page_size = opt.Type(int, default=_default("page_size"))
+    sign_in = opt.Type(dict, default={})  # the identity provider; settings.SignIn checks its fields
+    alternates = opt.DictOfItems(opt.SubConfig(AlternateConfig), default={})  # interface languages beyond the theme's
+    locales = opt.Type(str, default="")  # a folder of the site's own catalogues (<code>.yml), next to mkdocs.yml
+
+
+# The settings the content core understands, from the typed options and MkDocs' config; `main_language` is the
+# theme's (the main build's) and `sign_in` the provider's settings with the deploy's roles, None to sign in locally
+def settings_of(options: SharewallConfig, config: MkDocsConfig, main_language: str, sign_in: dict | None) -> Settings:
+    config.mdx_configs.update(rules.markdown_configs(config.mdx_configs))  # headings never get a site id
+    values = {
+        **{key: options[key] for key in ("timezone", "utm_medium", "api", "page_size")},
+        "languages": tuple(options.languages),
+        "networks": tuple(options.networks),
+        "disclosures": {lang: dict(value) for lang, value in options.disclosures.items()},
+        "sign_in": sign_in,
+        "markdown_extensions": tuple(name for name in config.markdown_extensions if isinstance(name, str)),
+        "markdown_configs": dict(config.mdx_configs),
+        **interface_options({"theme": {"language": main_language, "custom_dir": config.theme.custom_dir}},
+                            {"alternates": dict(options.alternates), "locales": options.locales},
+                            config.config_file_path),
+    }
+    try:
+        return validate_settings(values, config.config_file_path)
+    except SettingsError as error:
+        raise PluginError(f"sharewall: {error}") from None

@@ -1,0 +1,42 @@
+"""What the build writes next to the HTML: the wall's files (filter index, posts.json, feed), the published expense
+policy and campaigns the functions read, and each interface language's strings for the page scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_builder import catalogue
+from site_builder.content import Content
+from site_builder.settings import Settings
+
+ASSETS = "assets/sharewall"  # templates/assets/sharewall: the wall's own scripts and styles
+
+
+# The generated script of each language's catalogue (assets/sharewall/locales/<code>.js), by site path
+def locale_scripts(languages, settings: Settings) -> dict[str, bytes]:
+    return {f"{ASSETS}/locales/{code}.js": catalogue.script(code, settings.locales) for code in languages}
+
+
+# The expense policy the claims function enforces, published next to the catalogue (validated in on_pre_build)
+def published_policy(docs_dir: str) -> dict[str, bytes]:
+    from sharewall_common.expenses import PUBLISHED_NAME, published_policy
+    from sharewall_common.published import PREFIX
+
+    source = Path(docs_dir, "expenses.yml")
+    return {PREFIX + PUBLISHED_NAME: published_policy(source.read_text(encoding="utf-8"))} if source.is_file() else {}
+
+
+# The campaigns invites may name, published next to the catalogue (validated with the content in on_pre_build)
+def published_campaigns(content: Content, settings: Settings) -> dict[str, bytes]:
+    from sharewall_common.campaigns import PUBLISHED_NAME, published_campaigns
+    from sharewall_common.published import PREFIX
+
+    return {PREFIX + PUBLISHED_NAME: published_campaigns(content.campaigns, settings.zone)}
+
+
+# Write files (site path -> bytes) below the site folder
+def write(site_dir: str, files: dict[str, bytes]) -> None:
+    for path, data in files.items():
+        target = Path(site_dir, path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
