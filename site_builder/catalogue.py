@@ -47,11 +47,14 @@ class Catalogue:
 
 
 class Strings(dict):
-    """One section's strings (key -> text) that knows its language: what templates and Python read as `t`."""
+    """One section's strings (key -> text) that knows its language (`code`): what templates and Python read as `t`.
+
+    No attribute is named like a key: Jinja reads `t.language` as an attribute before it looks up the key.
+    """
 
     def __init__(self, values: dict[str, Any], language: str) -> None:
         super().__init__(values)
-        self.language = language
+        self.code = language
 
 
 # Where to look for catalogues: the site's own folder first, then the packaged one
@@ -127,7 +130,7 @@ def strings_for(language: str, extra: str | Path | None = None) -> Strings:
 # A language's name in the interface language (`Englisch` on the German wall) from CLDR; its code when unknown
 def language_name(strings: Strings, code: str) -> str:
     try:
-        name = Locale.parse(strings.language).languages.get(code)
+        name = Locale.parse(strings.code).languages.get(code)
     except (UnknownLocaleError, ValueError):
         name = None
     return name or code

@@ -136,7 +136,7 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
         image=image_url,
         source=sources[post.source].name if post.source in sources else post.source,
         language=language_name(strings, post.language),
-        date=formats.date(post.publish.astimezone(settings.zone), strings.language),  # the day where the site is
+        date=formats.date(post.publish.astimezone(settings.zone), strings.code),  # the day where the site is
         label=settings.disclosures[post.language].label if post.disclosure == "sponsored" else None,
         text=text,
         networks=prepared.networks,
@@ -215,8 +215,8 @@ class Wall:
     def pager(self, number: int) -> dict[str, Any]:
         """Links to the neighbouring pages of the static wall."""
         return {
-            "number": formats.number(number, self.strings.language),
-            "count": formats.number(self.page_count, self.strings.language),
+            "number": formats.number(number, self.strings.code),
+            "count": formats.number(self.page_count, self.strings.code),
             "newer": self.page_href(number - 1) if number > 1 else None,
             "older": self.page_href(number + 1) if number < self.page_count else None,
         }
@@ -251,7 +251,7 @@ class Wall:
             "language": lambda key: language_name(self.strings, key),
         }
         return {
-            facet: sorted(((key, names[facet](key), formats.number(count, self.strings.language))
+            facet: sorted(((key, names[facet](key), formats.number(count, self.strings.code))
                            for key, count in found.items()), key=lambda f: f[1].lower())
             for facet, found in counts.items()
         }

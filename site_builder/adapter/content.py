@@ -32,7 +32,7 @@ def load(docs_dir: str, settings: Settings, now: datetime) -> Content:
 # The cards of the active posts, newest first, in the interface language of `strings`
 def wall_of(content: Content, active: list[Post], files: Files, config: MkDocsConfig, settings: Settings, site: Site,
             strings, now: datetime) -> Wall:
-    sources = {key: source.named(strings.language) for key, source in content.sources.items()}
-    topics = content.topic_labels(strings.language)
+    sources = {key: source.named(strings.code) for key, source in content.sources.items()}
+    topics = content.topic_labels(strings.code)
     cards = [build_card(post, settings, sources, site, strings, image_url(files, post, site), topics) for post in active]
     return Wall(cards, settings.page_size, site, sources, strings, now, title=config.site_name, topics=topics)
