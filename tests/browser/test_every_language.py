@@ -20,7 +20,7 @@ from site_builder.catalogue import strings_for
 from site_builder.frontmatter import parse as parse_page
 from site_builder.local.server import serve_directory
 from site_builder.settings import load_settings
-from tests.browser.support import offline_context, repository_site, site_headers
+from tests.browser.support import dev_sign_in, offline_context, repository_site, site_headers
 from tests.interface_languages import MKDOCS_YML, interface_languages
 
 pytestmark = pytest.mark.browser
@@ -139,3 +139,18 @@ def test_the_search_index_knows_every_language_posts_are_written_in(demo, page) 
     for language in LANGUAGES:
         index = page.goto(f"{demo}{home(language)}search/search_index.json").json()
         assert set(load_settings(MKDOCS_YML).languages) <= set(index["config"]["lang"]), language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_statistics_write_dates_as_the_python_side_does(browser, local_server, language: str) -> None:
+    # stats.js formats with Intl, the build with Babel: both by CLDR, so today's date reads the same from either
+    zone = load_settings(MKDOCS_YML).zone
+    before = datetime.now(zone).date()
+    with offline_context(browser) as context:
+        page = context.new_page()
+        dev_sign_in(page, local_server, f"reader-{language}", ["employee"], f"{home(language)}stats/")
+        period = page.locator("[data-sw-stats-range]")
+        period.wait_for()
+        assert page.locator("html").get_attribute("lang") == language
+        days = {formats.date(day, language) for day in (before, datetime.now(zone).date())}  # midnight may pass
+        assert any(period.inner_text().strip().endswith(day) for day in days), period.inner_text()
