@@ -113,15 +113,29 @@ def _plain_length(network: Network, text: str) -> int:
 
 def share_href(network: Network, message: str, url: str, subject: str) -> str:
     """The link that opens the network's own share dialog, prefilled where the network allows."""
-    text = f"{message} {url}" if network.url_in_text else message
-    template = network.share_url  # encode only what the network's URL has a place for
-    return template.format(text=_encode(text) if "{text}" in template else "",
-                           url=_encode(url) if "{url}" in template else "",
-                           subject=_encode(subject) if "{subject}" in template else "")
+    return _share_href(network, _encode(message), _encode(url), _encode(subject))
+
+
+def share_hrefs(networks: tuple[str, ...], message: str, slot_link: str, subject: str) -> dict[str, str]:
+    """`share_href` of each of `networks` for the link `slot_link` filled with the network (`fill_slot`), quoted
+    once for them all: quoting is per character, so the network's name goes into the quoted link's slot."""
+    text, link, subject = _encode(message), _encode(slot_link), _encode(subject)
+    return {name: _share_href(NETWORKS[name], text, link.replace(_ENCODED_SLOT, _encode(quote(name, safe=""))), subject)
+            for name in networks}
+
+
+# The network's share URL from the message, link and subject already quoted (the link is part of the text where
+# the network wants it there: quote(f"{message} {url}") is the two quoted with a quoted space between them)
+def _share_href(network: Network, message: str, url: str, subject: str) -> str:
+    return network.share_url.format(text=f"{message}%20{url}" if network.url_in_text else message, url=url,
+                                    subject=subject)
 
 
 def _encode(value: str) -> str:
     return quote(value, safe="")
+
+
+_ENCODED_SLOT = _encode(_SLOT)  # the network's slot in a quoted slot link
 
 
 def limit_error(network_name: str, message: str, url: str) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 
@@ -59,3 +59,18 @@ def test_share_links_prefill_where_the_network_allows() -> None:
     assert mail.scheme == "mailto" and parse_qs(mail.query) == {"subject": ["Lesetipp"], "body": [f"Hallo {LINK}"]}
     linkedin = sharing.share_href(NETWORKS["linkedin"], "ignored", LINK, "")
     assert parse_qs(urlsplit(linkedin).query) == {"url": [LINK]}
+
+
+def test_share_links_of_a_post_quote_its_link_once_and_match_each_networks_own() -> None:
+    message = "Werbung | Grüße & 100 % – ok? #Sharewall 😀"
+    slot = sharing.utm_link("https://news.example.com/a%20b/ü?q=1&x=%7Bnetwork%7D#top", sharing.NETWORK_SLOT,
+                            "employee advocacy", "Kampagne/2026 & mehr")
+    hrefs = sharing.share_hrefs(tuple(NETWORKS), message, slot, "Betreff: ä & ö")
+    assert list(hrefs) == list(NETWORKS)
+    for name, network in NETWORKS.items():
+        link = sharing.fill_slot(slot, name)
+        assert hrefs[name] == sharing.share_href(network, message, link, "Betreff: ä & ö")
+        text = quote(f"{message} {link}" if network.url_in_text else message, safe="")  # the whole text quoted at once
+        assert hrefs[name] == network.share_url.format(text=text, url=quote(link, safe=""),
+                                                       subject=quote("Betreff: ä & ö", safe=""))
+    assert "utm_source%3Dbluesky" in hrefs["bluesky"] and "utm_source%3Dx%26" in hrefs["x"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from site_builder.adapter.outputs import ASSETS
 from site_builder.adapter.pages import SIGN_IN_FILE, composer
+from site_builder.fragments import Fragments
 from site_builder.settings import Settings
 from site_builder.wall import Card, Site, Wall, browser_config
 
@@ -14,7 +15,7 @@ ESCAPED_PARTIALS = "partials/sharewall/"
 
 
 # The `sharewall` global of every template: the browser configuration, the interface's strings (`t`), the homes
-# of the languages and the site-absolute links of the wall's own assets
+# of the languages, the site-absolute links of the wall's own assets and the build's fragments (HTML many pages share)
 def globals_for(settings: Settings, site: Site, language: str, homes: dict[str, str], strings, sign_in_href: str) -> dict:
     base = site.base
     return {
@@ -23,6 +24,7 @@ def globals_for(settings: Settings, site: Site, language: str, homes: dict[str, 
         "href": {"css": f"{base}{ASSETS}/sharewall.css", "site": f"{base}{ASSETS}/site.js",
                  "locale": f"{base}{ASSETS}/locales/{language}.js", "format": f"{base}{ASSETS}/format.js",
                  "composer": f"{base}{ASSETS}/composer.js", "wall": f"{base}{ASSETS}/wall.js", "feed": f"{base}feed.xml"},
+        "fragments": Fragments(),  # rendered once a build: templates/partials/sharewall/cached.html
     }
 
 
