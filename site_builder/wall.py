@@ -124,7 +124,8 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
     """
     prepared = sharing.prepare(post, settings)
     text = prepared.lock.wrap(prepared.suggestions[0])
-    shares = tuple(_share(NETWORKS[name], text, prepared.link(name), post.title) for name in prepared.networks)
+    hrefs = sharing.share_hrefs(prepared.networks, text, prepared.slot_link, post.title)  # quoted once a post
+    shares = tuple(_share(NETWORKS[name], hrefs[name]) for name in prepared.networks)
     composer = {
         "post": post.slug, "subject": post.title, "prefix": prepared.lock.prefix, "suffix": prepared.lock.suffix,
         "networks": prepared.networks, "suggestions": prepared.suggestions,
@@ -146,9 +147,9 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
     )
 
 
-def _share(network: Network, text: str, link: str, subject: str) -> Share:
-    """The plain share link, as the composer would make it from the first suggestion."""
-    return Share(network.name, network.label, sharing.share_href(network, text, link, subject), network.takes_text)
+def _share(network: Network, href: str) -> Share:
+    """The plain share link (`sharing.share_hrefs`), as the composer would make it from the first suggestion."""
+    return Share(network.name, network.label, href, network.takes_text)
 
 
 def compact_json(data: Any) -> str:
