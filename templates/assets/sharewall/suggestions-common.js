@@ -71,8 +71,7 @@
   // The root's site facts: the languages [[code, name]...] and the topics of the wall (a promise)
   function languages(root) {
     var codes = (root.getAttribute("data-languages") || "").split(" ").filter(Boolean);
-    var names = (root.getAttribute("data-language-names") || "").split("|");
-    return codes.map(function (code, i) { return [code, names[i] || code]; });
+    return codes.map(function (code) { return [code, C.format.language(code)]; });  // CLDR's names (format.js)
   }
 
   // The topics as [[slug, label]...] by label: the label in the page's language (topics.yml, written into the
