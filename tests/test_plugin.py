@@ -256,3 +256,31 @@ def test_the_build_publishes_the_campaigns_with_their_running_window(site: Path)
     assert heron.starts_at.isoformat() == "2026-01-01T00:00:00+01:00"  # midnight in the site timezone
     assert heron.ends_at.isoformat() == "2027-01-01T00:00:00+01:00"  # the last day counts whole
     assert not (site / "campaigns.yml").exists()
+
+
+def test_parts_rendered_once_a_build_are_the_pages_own(tmp_path, monkeypatch) -> None:
+    # every post page and further wall page, in both interface languages, byte for byte as when each page renders
+    # its navigation, header, stylesheets, configuration, scripts and footer itself (no `sharewall.fragments`)
+    from site_builder.adapter import templates
+    from site_builder.fragments import Fragments
+
+    def built(root: Path) -> dict[str, str]:
+        config = make_project(root, POSTS, page_size=1)
+        config.write_text(config.read_text(encoding="utf-8").replace("nav: [index.md]", "nav: [index.md, guide.md]")
+                          + "      alternates:\n        en: {nav: {}}\n", encoding="utf-8")
+        (root / "content" / "guide.md").write_text("---\nroles: [finance]\n---\n# Guide\n\nText.\n", encoding="utf-8")
+        site = build_site(config)
+        return {path.relative_to(site).as_posix(): path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
+
+    asked, rendered = [], []
+    once_of = Fragments.once
+    monkeypatch.setattr(Fragments, "once", lambda self, key, caller: asked.append(key) or once_of(
+        self, key, lambda: rendered.append(key) or caller()))
+    once = built(tmp_path / "once")
+    assert "search" in rendered and len(asked) > len(rendered) + 10  # fragments rendered once and reused
+    with_fragments = templates.globals_for
+    monkeypatch.setattr(templates, "globals_for",
+                        lambda *args: {key: value for key, value in with_fragments(*args).items() if key != "fragments"})
+    every = built(tmp_path / "every")
+    assert [page for page in once if page.startswith("en/posts/")] and "en/page/2/index.html" in once
+    assert once == every
