@@ -76,3 +76,6 @@ def test_no_serious_violation_on_the_claim_form_with_an_invite(browser, local_se
         influencer.wait_for_load_state("networkidle")
         assert influencer.locator("html").get_attribute("lang") == language
         assert not axe_violations(influencer)
+        # on a phone the form fits the screen, however long the language's labels (French categories once did not)
+        influencer.set_viewport_size({"width": 390, "height": 900})
+        assert influencer.evaluate("() => document.documentElement.scrollWidth") <= 390
