@@ -285,7 +285,8 @@ def decide(claim: dict, to: str, audit: dict, changes: dict) -> None:
 # (and run) it leaves, so a claim lost to a concurrent run is simply not this run's.
 
 RUN_FIELDS = ("id", "status", "created_at", "creator", "creator_name", "count", "total", "execution_date",
-              "file_key", "executed", "decided_at", "decided_by", "decided_by_name", "reason", "skipped")
+              "file_key", "executed", "decided_at", "decided_by", "decided_by_name", "reason", "skipped",
+              "approvers")  # who approved its claims (a few pseudonyms): the list tells the caller their part
 RUN_KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")  # read to continue the list after a run, never returned
 
 

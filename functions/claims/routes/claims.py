@@ -76,8 +76,11 @@ def detail(claim_id: str):
     claim = _claim(claim_id)
     links = {index: uploads.link(line["receipt_key"], line.get("content_type"))
              for index, line in enumerate(claim["lines"]) if line.get("receipt_key")}
-    detail = views.detail(claim, store.audit_of(claim_id), links, filing.current_flags(claim))
-    return {**_named(detail), "self_invited": claim.get("creator") == caller.actor}
+    audit = store.audit_of(claim_id)
+    detail = views.detail(claim, audit, links, filing.current_flags(claim))
+    # what the caller may not do to it (four eyes): approve a claim of their invite, mark paid one they approved
+    return {**_named(detail), "self_invited": claim.get("creator") == caller.actor,
+            "you_approved": claim["status"] == "approved" and caller.actor in rules.approvers(audit)}
 
 
 @router.post("/claims/<claim_id>/decision")

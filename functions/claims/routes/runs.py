@@ -132,6 +132,16 @@ def _summary(run: dict, actor: str) -> dict:
             "total": money_text(run.get("total", 0)), "execution_date": run.get("execution_date"),
             "executed": run.get("executed"), "decided_at": run.get("decided_at"), "reason": run.get("reason"),
             "own": run.get("creator") == actor, "created_by": run.get("creator_name"),
+            "you_approved": _you_approved(run, actor),
             "decided_by": run.get("decided_by_name"),
             "files": {"sepa": f"/payment-runs/{run['id']}/sepa.xml",
                       "datev": f"/payment-runs/{run['id']}/datev.csv"} if sealed else {}}
+
+
+# Whether the caller approved a claim of a sealed run, so may not confirm it paid (four eyes): the page offers only
+# what the caller may do; a run listed without its approvers (older runs) is read whole
+def _you_approved(run: dict, actor: str) -> bool:
+    if run["status"] != "sealed":
+        return False
+    whole = run if "approvers" in run or "claims" in run else (store.get_run(run["id"]) or run)
+    return actor in runs.approvers(whole)
