@@ -148,7 +148,8 @@ def test_invite_claim_upload_approve_and_pay_in_a_run(new_context, local_server)
     row = finance.locator(f"[data-sw-runs-list] tr[data-run='{run_id}']")
     row.wait_for()
     assert len(posts) == 1 and finance.locator("[data-sw-run-create]").is_enabled()  # busy while it ran, once
-    assert row.locator("[data-sw-run-action=confirm]").is_disabled()  # four eyes: not by its creator
+    assert row.locator("[data-sw-run-action]").count() == 0  # four eyes: not offered to its creator, who reads why
+    assert row.locator("[data-sw-why-not]").is_visible()
     assert not axe_violations(finance)
     with finance.expect_download() as download:
         row.locator("[data-sw-run-file=sepa]").click()

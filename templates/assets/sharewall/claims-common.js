@@ -1,13 +1,13 @@
 /* Sharewall claims pages (invites, claim form, finance): what the three share. Calls the API (site.js)
-   with the signed-in user's token (sessionStorage) or the influencer's invite token, shows the API's
-   own error messages, builds status lines and tables, formats money from the API's decimal strings.
+   with the signed-in user's token (sessionStorage) or the influencer's invite token, says a refusal's
+   code in the page's language (never the API's English message), builds status lines and tables,
+   formats money from the API's decimal strings.
    No framework, no third party. */
 (function () {
   "use strict";
 
   var shared = window.Sharewall;
   var element = shared.element;
-  var errorText = shared.errorText;
   var lang = shared.lang;
 
   // Label + control, the control's id tied to the label for screen readers
@@ -55,12 +55,26 @@
     return row;
   }
 
-  // A refused call in `node`: signed out -> the way to sign in, lacking the role -> the page's
-  // `t.forbidden` (unless it is the own-invite rule, which says itself), else the API's message
-  function refuse(reply, node, t) {
-    if (reply.status === 401) shared.signInHint(node, t.signin, t.signin_link);
-    else if (reply.status === 403) status(node, reply.body && reply.body.error && reply.body.error.code === "own_invite" ? errorText(reply) : t.forbidden, "error");
-    else status(node, errorText(reply), "error");
+  // The code of a refused reply: "network" when the server was not reached, "unauthorized" for the HTTP API's
+  // own 401 (a bare {"message"}), else the function's `error.code` ("" when it gave none)
+  function refusalCode(reply) {
+    if (reply.status === 0) return "network";
+    var code = (reply.body && reply.body.error && reply.body.error.code) || "";
+    return !code && reply.status === 401 ? "unauthorized" : code;
+  }
+
+  // A refused call in the page's language: its code's sentence from the page's catalogue table `refusals`,
+  // the table's one generic sentence (`fallback`) for a code it lacks; never the API's English `message`
+  function refusalText(reply, refusals) {
+    var code = refusalCode(reply);
+    var known = code !== "fallback" && Object.prototype.hasOwnProperty.call(refusals, code);
+    return known ? refusals[code] : shared.format.fill(refusals.fallback, { status: reply.status || "–" });
+  }
+
+  // A refused call in `node`, in the page's language; signed out, with a link (`signInLink` its text) to sign in again
+  function refuse(reply, node, refusals, signInLink) {
+    if (refusalCode(reply) === "unauthorized") shared.signInHint(node, refusalText(reply, refusals), signInLink);
+    else status(node, refusalText(reply, refusals), "error");
   }
 
   // Download a file the API only gives with the bearer token: fetch it, then save the blob;
@@ -86,9 +100,9 @@
   }
 
   window.SharewallClaims = {
-    lang: lang, element: element, field: field, api: shared.api, errorText: errorText, money: money,
+    lang: lang, element: element, field: field, api: shared.api, money: money,
     date: date, dateTime: dateTime, status: status, statusLine: statusLine, table: table, cells: cells,
-    refuse: refuse, signInHint: shared.signInHint, download: download, newKey: shared.newKey,
+    refuse: refuse, refusalText: refusalText, refusalCode: refusalCode, signInHint: shared.signInHint, download: download, newKey: shared.newKey,
     staffToken: shared.token, campaignName: campaignName,
     strings: shared.strings, format: shared.format, config: shared.config || {},
   };

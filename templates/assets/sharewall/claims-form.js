@@ -71,10 +71,9 @@
     return there + location.pathname.slice(here.length);
   }
 
-  // A refused call said in the page's language: a known code, else the API's status
+  // A refused call said in the page's language: its code's sentence, else one generic sentence
   function refusalText(reply) {
-    var code = reply.body && reply.body.error && reply.body.error.code;
-    return t.refusals[code] || fill(t.refusals.fallback, { status: reply.status || "–" });
+    return C.refusalText(reply, t.refusals);
   }
 
   var intro = root.appendChild(C.statusLine());

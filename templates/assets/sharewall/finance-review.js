@@ -8,7 +8,6 @@
   var root = document.querySelector("[data-sw-finance]");
   if (!C || !root) return;
   var t = C.strings("finance_review");
-  var refusal = { signin: t.signin, signin_link: t.signin_link, forbidden: t.forbidden };  // for C.refuse
   var STATUSES = ["submitted", "approved", "in_payment", "rejected", "paid"];
   var el = C.element;
   // A wide table scrolls inside its own box on a narrow screen instead of widening the page
@@ -63,7 +62,7 @@
   function exportFile(path, name) {
     C.status(exportStatus, t.loading);
     C.download(path, name).then(function (reply) {
-      if (reply.ok) C.status(exportStatus, ""); else C.status(exportStatus, C.errorText(reply), "error");
+      if (reply.ok) C.status(exportStatus, ""); else C.refuse(reply, exportStatus, t.refusals, t.signin_link);
     });
   }
 
@@ -88,7 +87,7 @@
       if (mine !== request) return;  // another tab or a reload was asked for since
       loadingMore = false;
       more.disabled = false;
-      if (!reply.ok) { C.refuse(reply, status, refusal); return; }
+      if (!reply.ok) { C.refuse(reply, status, t.refusals, t.signin_link); return; }
       C.status(status, "");
       if (!append) tbody.textContent = "";
       STATUSES.forEach(function (name) {
@@ -130,7 +129,7 @@
 
   function show(id) {
     C.api("GET", "/claims/" + encodeURIComponent(id)).then(function (reply) {
-      if (!reply.ok) { C.refuse(reply, status, refusal); return; }
+      if (!reply.ok) { C.refuse(reply, status, t.refusals, t.signin_link); return; }
       render(reply.body);
     });
   }
@@ -212,6 +211,8 @@
     return "";
   }
 
+  // The decisions the person may take on the claim (four eyes: not approving a claim of their own invite,
+  // not marking paid a claim they approved); in place of one they may not, a sentence saying why
   function decisions(claim) {
     if (claim.status !== "submitted" && claim.status !== "approved") return;
     var form = el("form", { class: "sw-claims__decision", "data-sw-decision": true });
@@ -229,9 +230,11 @@
         label.appendChild(document.createTextNode(" " + t.confirm_dup));
         form.appendChild(label);
       }
-      if (claim.self_invited) form.appendChild(el("p", { class: "sw-claims__status sw-claims__status--error" }, t.self_invited));
-      form.appendChild(button("approve"));
+      if (claim.self_invited) form.appendChild(whyNot(t.self_invited));
+      else form.appendChild(button("approve"));
       form.appendChild(button("reject"));
+    } else if (claim.you_approved) {
+      form.appendChild(whyNot(t.you_approved));
     } else {
       form.appendChild(button("pay"));
     }
@@ -247,7 +250,6 @@
 
     function button(action) {
       var node = el("button", { type: "button", class: "md-button" + (action === "reject" ? "" : " md-button--primary"), "data-sw-action": action }, t[action]);
-      if (action === "approve" && claim.self_invited) node.disabled = true;
       node.addEventListener("click", function () {
         reasonProblem("");
         if (action === "reject" && !reason.value.trim()) { C.status(note, ""); reasonProblem(t.reason_needed); reason.focus(); return; }
@@ -263,7 +265,7 @@
             reasonProblem(onReason.code === "too_long" ? t.reason_long : t.reason_needed);
             return;
           }
-          if (!reply.ok) { C.refuse(reply, note, refusal); return; }
+          if (!reply.ok) { C.refuse(reply, note, t.refusals, t.signin_link); return; }
           C.status(status, t.decided.replace("{status}", t[reply.body.status]), "ok");
           show(claim.id);
           load(false);
@@ -271,6 +273,11 @@
       });
       return node;
     }
+  }
+
+  // Why a decision is not offered to this person, where its button would be
+  function whyNot(text) {
+    return el("p", { class: "sw-claims__status", "data-sw-why-not": true }, text);
   }
 
   // A category's label from the published expense policy in the page's language, else English, else its key

@@ -1,6 +1,7 @@
 /* Finance page, payment runs: create a run of the approved claims (count and total, or 'nothing to
    pay'), list runs with status, count, total, date and their files, confirm a run paid with the bank's
-   execution date or cancel it with a reason (both by someone other than its creator). */
+   execution date or cancel it with a reason (four eyes: its creator does neither, an approver of one of
+   its claims does not confirm it; their row says why instead of offering it). */
 (function () {
   "use strict";
 
@@ -8,7 +9,6 @@
   var root = document.querySelector("[data-sw-finance]");
   if (!C || !root) return;
   var t = C.strings("finance_runs");
-  var refusal = { signin: t.signin, signin_link: t.signin_link, forbidden: t.forbidden };  // for C.refuse
   var el = C.element;
   // A wide table scrolls inside its own box on a narrow screen instead of widening the page
   function scrolling(table) {
@@ -41,8 +41,8 @@
     C.api("POST", "/payment-runs").then(function (reply) {
       createButton.disabled = false;
       createButton.removeAttribute("aria-busy");
-      if (reply.status === 422 && reply.body.error && reply.body.error.code === "nothing_to_pay") { C.status(status, t.nothing); return; }
-      if (!reply.ok) { C.refuse(reply, status, refusal); return; }
+      if (C.refusalCode(reply) === "nothing_to_pay") { C.status(status, C.refusalText(reply, t.refusals)); return; }  // no fault
+      if (!reply.ok) { C.refuse(reply, status, t.refusals, t.signin_link); return; }
       var text = C.format.plural(t.created, reply.body.count, { id: reply.body.id, total: C.money(reply.body.total) });
       if (reply.body.skipped && reply.body.skipped.length) {
         text += " " + fill(t.skipped, { list: reply.body.skipped.map(function (item) { return item.claim.slice(0, 8) + " (" + item.field + ")"; }).join(", ") });
@@ -68,7 +68,7 @@
       if (mine !== request) return;
       loadingMore = false;
       more.disabled = false;
-      if (!reply.ok) { C.refuse(reply, status, refusal); return; }
+      if (!reply.ok) { C.refuse(reply, status, t.refusals, t.signin_link); return; }
       if (!append) list.body.textContent = "";
       reply.body.runs.forEach(function (run) {
         if (!list.body.querySelector('tr[data-run="' + CSS.escape(run.id) + '"]')) list.body.appendChild(row(run));
@@ -96,23 +96,31 @@
       link.addEventListener("click", function () {
         C.status(status, t.loading);
         C.download(run.files[kind], run.id + "-" + kind).then(function (reply) {
-          if (reply.ok) C.status(status, ""); else C.status(status, C.errorText(reply), "error");
+          if (reply.ok) C.status(status, ""); else C.refuse(reply, status, t.refusals, t.signin_link);
         });
       });
     });
-    var actions = tr.appendChild(el("td"));
-    if (run.status === "sealed" || run.status === "open") {
-      if (run.own) actions.appendChild(el("p", { class: "sw-claims__status" }, t.own));
-      if (run.status === "sealed") actions.appendChild(action(run, "confirm", actions));
-      actions.appendChild(action(run, "cancel", actions));
-    }
+    decisions(run, tr.appendChild(el("td")));
     return tr;
+  }
+
+  // The decisions the person may take on an undecided run, four eyes: its creator neither confirms nor cancels
+  // it, whoever approved one of its claims does not confirm it; in place of what they may not, why not
+  function decisions(run, cell) {
+    if (run.status !== "sealed" && run.status !== "open") return;
+    if (run.own) { cell.appendChild(whyNot(t.own)); return; }
+    if (run.status === "sealed") cell.appendChild(run.you_approved ? whyNot(t.you_approved) : action(run, "confirm", cell));
+    cell.appendChild(action(run, "cancel", cell));
+  }
+
+  // Why a decision is not offered to this person, where its button would be
+  function whyNot(text) {
+    return el("p", { class: "sw-claims__status", "data-sw-why-not": true }, text);
   }
 
   // A button that opens the small form of one decision in the run's row
   function action(run, kind, cell) {
     var button = el("button", { type: "button", class: "md-button", "data-sw-run-action": kind }, t[kind]);
-    if (run.own) button.disabled = true;
     button.addEventListener("click", function () { cell.textContent = ""; cell.appendChild(decisionForm(run, kind)); });
     return button;
   }
@@ -146,7 +154,7 @@
       C.status(note, t.loading);
       C.api("POST", "/payment-runs/" + encodeURIComponent(run.id) + "/decision", { body: body }).then(function (reply) {
         send.disabled = false;
-        if (!reply.ok) { C.status(note, C.errorText(reply), "error"); return; }
+        if (!reply.ok) { C.refuse(reply, note, t.refusals, t.signin_link); return; }
         C.status(status, fill(t.decided, { id: run.id, status: t[reply.body.status] || reply.body.status }), "ok");
         load(false);
         document.dispatchEvent(new CustomEvent("sharewall:claims-changed"));

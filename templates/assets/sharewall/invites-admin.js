@@ -7,7 +7,6 @@
   var root = document.querySelector("[data-sw-invites]");
   if (!C || !root) return;
   var t = C.strings("invites");
-  var refusal = { signin: t.signin, signin_link: t.signin_link, forbidden: t.forbidden };  // for C.refuse
   var claimPage = new URL(root.getAttribute("data-claim-page"), location.href);
   var el = C.element;
   // A wide table scrolls inside its own box on a narrow screen instead of widening the page
@@ -84,7 +83,7 @@
         }
       });
       if (!campaign.options.length) { C.status(formStatus, t.no_campaigns, "error"); form.querySelector("button[type=submit]").disabled = true; }
-    }).catch(function (error) { C.status(formStatus, t.no_campaigns + " (" + error.message + ")", "error"); });
+    }).catch(function () { C.status(formStatus, t.refusals.campaigns_unavailable, "error"); });  // the file, unread
   }
 
   function row(invite) {
@@ -99,7 +98,7 @@
         if (!window.confirm(t.confirm)) return;
         button.disabled = true;
         C.api("DELETE", "/invites/" + encodeURIComponent(invite.id)).then(function (reply) {
-          if (!reply.ok) { button.disabled = false; C.refuse(reply, listStatus, refusal); return; }
+          if (!reply.ok) { button.disabled = false; C.refuse(reply, listStatus, t.refusals, t.signin_link); return; }
           tr.replaceWith(row(reply.body));
         });
       });
@@ -121,7 +120,7 @@
       if (mine !== request) return;  // a newer request (a reload after creating) answers instead
       loadingMore = false;
       more.disabled = false;
-      if (!reply.ok) { C.refuse(reply, listStatus, refusal); if (reply.status === 403) form.hidden = true; return; }
+      if (!reply.ok) { C.refuse(reply, listStatus, t.refusals, t.signin_link); if (reply.status === 403) form.hidden = true; return; }
       if (!append) body.textContent = "";
       reply.body.invites.forEach(function (invite) {
         if (!body.querySelector('tr[data-invite="' + CSS.escape(invite.id) + '"]')) body.appendChild(row(invite));
@@ -192,7 +191,7 @@
           C.status(formStatus, t.refused, "error");
           controls[named[0][0]].focus();
         } else {
-          C.refuse(reply, formStatus, refusal);
+          C.refuse(reply, formStatus, t.refusals, t.signin_link);
         }
         return;
       }

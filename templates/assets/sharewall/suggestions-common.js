@@ -14,7 +14,7 @@
 
   // The error code of a refused reply ("network" when the server was not reached)
   function codeOf(reply) {
-    return (reply.body && reply.body.error && reply.body.error.code) || "";
+    return C.refusalCode(reply);
   }
 
   // The fields a 400 `invalid_request` names: "title: …; topics.3: …" -> ["title", "topics"] (the API's
@@ -32,10 +32,10 @@
     return fields;
   }
 
-  // A refusal that is no field's: its meaning in the page's language
+  // A refusal that is no field's: its code's meaning in the page's language (one generic sentence for a code
+  // the catalogue lacks, never the API's English message)
   function codeText(reply) {
-    var code = reply.status === 0 ? "network" : codeOf(reply);
-    return t["code_" + code] || fill(t.code_other, { status: reply.status });
+    return C.refusalText(reply, t.refusals);
   }
 
   // A field with its rule shown below when refused: the control gets aria-invalid and aria-describedby
