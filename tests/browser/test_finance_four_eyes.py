@@ -64,6 +64,8 @@ def test_the_approver_is_not_offered_to_confirm_their_run_paid_and_reads_why(new
     assert row.locator("[data-sw-run-action=confirm]").count() == 0
     assert RUNS["confirm"] not in row.inner_text() and "Als bezahlt markieren" not in row.inner_text()
     assert row.locator("[data-sw-run-action=cancel]").is_visible()  # what they may do stays offered
+    headers = page.locator("[data-sw-runs-list] thead th").all_inner_texts()
+    assert headers[4] == RUNS["files_column"] == "Dateien"  # the files' column was headed [object Object]
 
     # the claim they approved: no "Als bezahlt markieren", the reason instead
     page.click("[data-sw-status=approved]")

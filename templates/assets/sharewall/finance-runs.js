@@ -28,7 +28,7 @@
   box.appendChild(el("p", {}, t.intro));
   var createButton = box.appendChild(el("button", { type: "button", class: "md-button md-button--primary", "data-sw-run-create": true }, t.create));
   var status = box.appendChild(C.statusLine({ "data-sw-runs-status": true }));
-  var list = C.table({ class: "sw-claims__table", "data-sw-runs-list": true }, [t.created_at, t.status, t.count, t.total, t.files, t.actions]);
+  var list = C.table({ class: "sw-claims__table", "data-sw-runs-list": true }, [t.created_at, t.status, t.count, t.total, t.files_column, t.actions]);
   box.appendChild(scrolling(list.table));
   var more = box.appendChild(el("button", { type: "button", class: "md-button", hidden: true, "data-sw-runs-more": true }, t.more));
 
