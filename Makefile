@@ -8,9 +8,11 @@ SAM := .tools/sam/bin/sam
 CHECKOV := .tools/checkov/bin/checkov
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
+AWS_PORT ?= 0  # the local AWS (moto) of `make serve`; 0: a free one (e.g. AWS_PORT=5000 for `publish --endpoint-url`)
+TESTS ?=  # what `make test` runs, as pytest takes it, e.g. TESTS="tests/test_sharing.py -q"; default: every test
 SERVE_ARGS ?=  # more options for `sharewall serve`, e.g. SERVE_ARGS="--parameter StatsMinimumPeople=1"
 
-.PHONY: install install-serve install-test serve test check build bench clean
+.PHONY: install install-serve install-test serve test run check build bench clean
 
 ## install: everything both need; a no-op when done
 install: install-serve install-test
@@ -59,13 +61,17 @@ $(CHECKOV):
 	.tools/checkov/bin/pip install --quiet --upgrade pip
 	.tools/checkov/bin/pip install --quiet checkov==3.3.30
 
-## serve: build the demo wall and serve it with the local API on http://localhost:$(PORT)/
+## serve: build the demo wall and serve it with the local API on http://127.0.0.1:$(PORT)/
 serve: install-serve
-	$(BIN)/sharewall serve --port $(PORT) $(SERVE_ARGS)
+	$(BIN)/sharewall serve --port $(PORT) --aws-port $(AWS_PORT) $(SERVE_ARGS)
 
-## test: every test — content rules, functions against moto over HTTP, template and workflow lint, browser
+## test: every test — content rules, functions against moto over HTTP, template and workflow lint, browser (or TESTS=)
 test: install-test
-	PATH="$(CURDIR)/.tools/sam/bin:$$PATH" $(BIN)/python -m pytest
+	PATH="$(CURDIR)/.tools/sam/bin:$$PATH" $(BIN)/python -m pytest $(TESTS)
+
+## run: a module of the project with the virtualenv's Python, e.g. make run ARGS="-m site_builder.openapi --check"
+run: install-serve
+	$(BIN)/python $(ARGS)
 
 ## check: validate the content like the pull-request gate does
 check: install-serve

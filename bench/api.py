@@ -18,6 +18,7 @@ Run: .venv/bin/python bench/api.py
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -194,7 +195,13 @@ def _exists(dynamodb, table: str, key: tuple[str, str]) -> bool:
     return "Item" in dynamodb.get_item(TableName=table, Key={"pk": {"S": key[0]}, "sk": {"S": key[1]}})
 
 
+# The command line: no options, but `--help` prints what the benchmark measures instead of starting it
+def options() -> argparse.Namespace:
+    return argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
+
+
 def main() -> int:
+    options()  # --help says what runs, and runs nothing
     server, endpoint = start_moto()
     set_local_env(endpoint)
     folder = tempfile.TemporaryDirectory()

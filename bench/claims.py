@@ -13,6 +13,7 @@ exits 1 when a ratio is over its target.
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import statistics
@@ -142,7 +143,13 @@ def approvals_then_run() -> tuple[float, float]:
     return approving, running
 
 
+# The command line: no options, but `--help` prints what the benchmark measures instead of starting it
+def options() -> argparse.Namespace:
+    return argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
+
+
 def main() -> None:
+    options()  # --help says what runs, and runs nothing
     import logging
 
     from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto

@@ -231,6 +231,9 @@ def active_posts(content_dir: Path, config_file: Path, revision: str, bucket: st
 @CONFIG
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port on 127.0.0.1; 0 lets the system pick a free one.")
+@click.option("--aws-port", default=0, show_default=True, type=click.IntRange(0, 65535),
+              help="Port of the local AWS (moto) on 127.0.0.1, for `publish`/`active-posts --endpoint-url`; "
+                   "0 lets the system pick a free one.")
 @click.option("--data", "data_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Keep the local data (tables, receipts) in this file across restarts; default: in memory.")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -238,14 +241,15 @@ def active_posts(content_dir: Path, config_file: Path, revision: str, bucket: st
 @click.option("--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
               help="Set a parameter of template.yaml for the local functions and the wall gate, e.g. "
                    "StatsMinimumPeople=1 or WallAccess=employees (locally public by default); repeatable.")
-def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path | None,
+def serve(config_file: Path, port: int, aws_port: int, data_file: Path | None, site_dir: Path | None,
           parameters: tuple[str, ...]) -> None:
     """Build the site and serve it with the real functions behind /api and local AWS (moto)."""
-    from site_builder.local.server import SIGNIN_PATH, ServeError, bind_server, start_stack
+    from site_builder.local.server import SIGNIN_PATH, ServeError, api_prefix, aws_port_free, bind_server, start_stack
     from site_builder.plugin import build_site
 
     project, template, overrides = _template_parameters(config_file, parameters)
     try:  # the port first: a taken one is one line, not a traceback after a whole build
+        aws_port_free(aws_port)
         server = bind_server(port=port)
     except ServeError as error:
         raise click.ClickException(str(error)) from None
@@ -255,17 +259,49 @@ def serve(config_file: Path, port: int, data_file: Path | None, site_dir: Path |
     try:
         stack = start_stack(project, site_dir, data_file=data_file, api_setting=settings.api, parameters=overrides,
                             template=template, server=server,
-                            sign_in_urls=(sign_in.authorize_url, sign_in.token_url) if sign_in else ())
+                            sign_in_urls=(sign_in.authorize_url, sign_in.token_url) if sign_in else (),
+                            aws_port=aws_port)
     except ServeError as error:
+        server.server_close()
         raise click.ClickException(str(error)) from None
     for note in stack.notes:  # e.g. no Node: served without the wall gate
         click.echo(note, err=True)
     click.echo(f"Sharewall is running at {stack.url}  (dev sign-in: {stack.url.rstrip('/')}{SIGNIN_PATH})")
+    # what `sharewall publish`, `active-posts` and `dev-token` need to talk to this stack
+    click.echo(f"local AWS (moto): {stack.aws_endpoint}  (site bucket: {stack.site_bucket}); "
+               f"API: {stack.url}{api_prefix(settings.api).strip('/')}", err=True)
     click.echo("Press Ctrl+C to stop.", err=True)
     try:
         stack.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+@main.command("dev-token")
+@click.option("--role", "roles", multiple=True, default=("employee",), show_default=True,
+              help="A role of the token: employee, comms or finance; repeatable (--role comms --role finance).")
+@click.option("--user", default="dev", show_default=True, help="The token's user (its subject).")
+@click.option("--api", envvar="SHAREWALL_API", default="http://127.0.0.1:8000/api", show_default=True,
+              help="The API the token is for (or SHAREWALL_API): only the local one of `sharewall serve`.")
+def dev_token(roles: tuple[str, ...], user: str, api: str) -> None:
+    """Print a token of the local dev sign-in, for `invite` and `audit verify` against `sharewall serve`:
+    export SHAREWALL_TOKEN=$(sharewall dev-token --role finance)."""
+    from urllib.parse import urlsplit
+
+    from sharewall_common.identity import ROLES
+    from site_builder.local.devauth import dev_token as unsigned_token
+    from site_builder.local.server import LOOPBACK_NAMES
+
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)} is not a role; use {', '.join(ROLES)}", param_hint="--role")
+    parts = urlsplit(api)
+    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname
+    if parts.scheme != "http" or host not in LOOPBACK_NAMES:
+        raise click.ClickException(
+            f"{api} is not the local API: dev tokens are unsigned and only `sharewall serve` "
+            f"(http://127.0.0.1:PORT/api) takes them; on AWS, sign in at your identity provider")
+    click.echo(unsigned_token(user, list(dict.fromkeys(roles)), name=user.capitalize()))
 
 
 @main.command()

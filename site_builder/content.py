@@ -266,6 +266,7 @@ def load_post(file: Path, root: Path, settings: Settings, sources: dict[str, Sou
     reserved = [key for key in document.meta if key in DERIVED]
     data = {key: value for key, value in document.meta.items() if key not in DERIVED}
     issues += [Issue(path, document.line_of(key), _unknown_field(key)) for key in reserved]
+    issues += [Issue(path, line, message) for line, message in rules.placeholder_briefing(document)]
     try:
         post = Post.model_validate(
             {**data, "slug": file.stem, "path": path, "body": document.body, "body_line": document.body_line},

@@ -50,7 +50,7 @@ def invite() -> None:
 @invite.command()
 @click.option("--name", required=True, help="Who is invited (shown to finance and on the claim form).")
 @click.option("--email", required=True, help="Their e-mail address, to send the link to.")
-@click.option("--campaign", required=True, help="The campaign slug the expenses belong to, e.g. fair-2026.")
+@click.option("--campaign", required=True, help="The campaign the expenses belong to: a running, reimbursed key of content/campaigns.yml, e.g. creator-programme.")
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 90), help="How long the link is valid.")
 @click.option("--site", default=None, help="Site URL to build the link with when the API does not know it.")
 @API

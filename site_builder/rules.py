@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+from sharewall_common.postfile import BRIEFING  # the placeholder body `sharewall new` writes
 from site_builder import catalogue_check, reserved, sanitise, sharing
 from site_builder.model import Campaign, Issue, Post, Source, Topics, is_post_file
 from site_builder.frontmatter import Document
@@ -47,6 +48,20 @@ def for_post(post: Post, document: Document, root: Path, settings: Settings, sou
     yield from _suggestion_rules(post, line, settings)
     if markup:
         yield from unsafe_markup(post.body, post.body_line, settings)
+
+
+def placeholder_briefing(document: Document) -> Iterator[tuple[int, str]]:
+    """The body of a post `sharewall new` wrote, still holding its placeholder line: it would be published as the
+    briefing (a draft awaiting comms, e.g. an accepted suggestion, may hold it until comms publish it)."""
+    if document.meta.get("draft") is True or not document.body_line:
+        return
+    placeholder = BRIEFING.strip()
+    for number, text in enumerate(document.body.splitlines()):
+        if text.strip() == placeholder:
+            yield document.body_line + number, (
+                f"the body still holds the placeholder of `sharewall new` ({placeholder!r}): replace it with the "
+                "briefing for employees: background, talking points, what not to claim")
+            return
 
 
 def disclosure(post: Post, document: Document, sources: dict[str, Source],

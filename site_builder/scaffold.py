@@ -1,4 +1,5 @@
-"""`sharewall new`: a correctly named post skeleton that passes `check` once its text is filled in.
+"""`sharewall new`: a correctly named post skeleton that passes `check` once its text is filled in
+(`check` refuses each placeholder left: the link, summary, suggestion and the briefing line).
 
 The file itself is written by sharewall_common.postfile, the writer accepted suggestions use too.
 """
@@ -39,7 +40,9 @@ def write_post(content_dir: Path, settings: Settings, title: str, source: str, l
         "topics": [],
         "suggestions": [""],
     }
-    body = BRIEFING + "Fill in link (the public https:// page), summary and at least one suggestion, then run `sharewall check`.\n"
+    # `check` refuses the BRIEFING line until it is replaced (rules.placeholder_briefing)
+    body = BRIEFING + ("Fill in link (the public https:// page), summary and at least one suggestion, replace these "
+                       "two lines with the briefing, then run `sharewall check`.\n")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(post_text(fields, body), encoding="utf-8")
     return path

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sharewall_common.postfile import BRIEFING
 from site_builder.content import load_content
 from site_builder.settings import Settings, load_settings
 
@@ -266,12 +267,42 @@ def test_new_writes_a_skeleton_that_passes_once_filled(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     path = Path(made.stdout.strip())
     assert path.parent.parent.name == "posts" and path.name == "gruesse-aus-koeln-re-publica.md"
-    assert run_check(str(root), "--config", str(ROOT / "mkdocs.yml")).returncode == 1  # placeholders fail
+    untouched = run_check(str(root), "--config", str(ROOT / "mkdocs.yml"))
+    assert untouched.returncode == 1  # every placeholder is refused, each at its line, in one run
+    lines = path.read_text().splitlines()
+    briefing_line = lines.index(BRIEFING.strip()) + 1
+    relative = path.relative_to(tmp_path).as_posix()
+    for field, message in [("link: https://", "link must be filled in: the public https:// address of the page"),
+                           ("summary: ''", "summary must not be empty"),
+                           ("suggestions:", "suggestions must not contain an empty text")]:
+        assert f"{relative}:{lines.index(field) + 1}: {message}" in untouched.stdout, untouched.stdout
+    assert f"{relative}:{briefing_line}: the body still holds the placeholder of `sharewall new`" in untouched.stdout
+    assert "must start with https://" not in untouched.stdout
     text = path.read_text().replace("link: https://\n", "link: https://example.com/koeln\n")
     text = text.replace("summary: ''", "summary: Wir waren da.").replace("- ''", "- Schön war's!")
     path.write_text(text)
+    fields_filled = run_check(str(root), "--config", str(ROOT / "mkdocs.yml"))
+    assert fields_filled.returncode == 1  # the placeholder briefing would be published: refused
+    assert fields_filled.stdout.strip().splitlines() == [
+        f"{relative}:{briefing_line}: the body still holds the placeholder of `sharewall new` "
+        f"({BRIEFING.strip()!r}): replace it with the briefing for employees: background, talking points, "
+        "what not to claim"]
+    body_start = text.index(BRIEFING)
+    path.write_text(text[:body_start] + "Wir zeigen das Surface Studio; keine Preise nennen.\n")
     result = run_check(str(root), "--config", str(ROOT / "mkdocs.yml"))
     assert result.returncode == 0, result.stdout
+
+
+def test_a_draft_may_keep_the_placeholder_briefing_until_comms_publish_it(tmp_path: Path) -> None:
+    # an accepted suggestion's draft starts with the same line; only publishing it (no `draft: true`) is refused
+    root = tmp_path / "content"
+    (root / "posts" / "2026").mkdir(parents=True)
+    (root / "sources.yml").write_text("comms: {name: Comms, kind: department}\n")
+    (root / "posts" / "2026" / "a.md").write_text(post(draft="true") + BRIEFING)
+    assert [issue.severity for issue in load_content(root, Settings(), now=_now()).issues] == ["warning"]
+    (root / "posts" / "2026" / "a.md").write_text(post() + BRIEFING)
+    (issue,) = load_content(root, Settings(), now=_now()).issues
+    assert issue.severity == "error" and issue.message.startswith("the body still holds the placeholder")
 
 
 def _now():

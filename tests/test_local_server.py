@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
 import socket
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from site_builder.local.aws import LocalResources
+from site_builder.local.aws import LocalResources, start_moto
 from site_builder.local.headers import (POLICY_TYPE, HeadersPolicyError, deep_resolve, local_security_headers,
                                         policy_config, policy_headers)
 from site_builder.local.server import ServeError, bind_server
@@ -307,15 +308,39 @@ def test_a_taken_port_is_one_clear_line_and_exit_1():
         result = subprocess.run([str(Path(sys.executable).parent / "sharewall"), "serve", "--port", str(port)],
                                 capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 1
-    assert result.stderr.strip() == f"Error: port {port} is in use: stop the other server or pass --port"
+    assert result.stderr.strip() == (f"Error: port {port} is in use: stop the other server, or choose another "
+                                     "with `sharewall serve --port N` (with make: `make serve PORT=N`)")
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_taken_aws_port_is_one_line_naming_the_make_variable_before_any_build(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([str(Path(sys.executable).parent / "sharewall"), "serve", "--port", "0",
+                                 "--aws-port", str(port), "--site-dir", str(tmp_path / "site")],
+                                capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"Error: AWS port {port} is in use: stop the other server, or choose another "
+                                     "with `sharewall serve --aws-port N` (with make: `make serve AWS_PORT=N`)")
+    assert not (tmp_path / "site").exists()  # refused before the build
+
+
+def test_moto_on_a_taken_port_raises_instead_of_waiting_for_ever():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(OSError) as error:
+            start_moto(taken.getsockname()[1])
+    assert error.value.errno == errno.EADDRINUSE
 
 
 def test_bind_server_names_the_port_it_cannot_have():
     first = bind_server("127.0.0.1", 0)
     try:
         port = first.server_address[1]
-        with pytest.raises(ServeError, match=f"^port {port} is in use: stop the other server or pass --port$"):
+        with pytest.raises(ServeError, match=f"^port {port} is in use: .*`make serve PORT=N`"):
             bind_server("127.0.0.1", port)
         assert first.request_queue_size >= 128 and first.daemon_threads
     finally:

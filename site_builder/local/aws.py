@@ -59,11 +59,17 @@ def set_local_env(endpoint: str) -> None:
     os.environ.pop("AWS_PROFILE", None)
 
 
-def start_moto():
-    """A ThreadedMotoServer on 127.0.0.1 with a port the OS picks; returns (server, endpoint URL)."""
+def start_moto(port: int = 0):
+    """A ThreadedMotoServer on 127.0.0.1, on `port` (0: one the OS picks); returns (server, endpoint URL).
+
+    OSError when the port cannot be bound (taken, or privileged), instead of moto's wait for ever.
+    """
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per AWS call
-    server = _serialised_moto_server()(ip_address="127.0.0.1", port=0, verbose=False)
+    server = _serialised_moto_server()(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
+    if server.bind_error is not None:
+        server._thread.join()
+        raise server.bind_error
     host, port = server.get_host_and_port()
     return server, f"http://{host}:{port}"
 
@@ -120,6 +126,8 @@ def _serialised_moto_server():
 
     _backup_tables_once_per_transaction()
     class SerialisedMotoServer(ThreadedMotoServer):
+        bind_error: OSError | None = None  # the port could not be bound: start() returns, start_moto raises it
+
         def _server_entry(self) -> None:
             app = DomainDispatcherApplication(create_backend_app)
             lock = threading.Lock()
@@ -128,8 +136,14 @@ def _serialised_moto_server():
                 with lock:
                     return list(app(environ, start_response))
 
-            self._server = make_server(self._ip_address, self._port, serialised, True,
-                                       request_handler=MotoRequestHandler)
+            try:
+                self._server = make_server(self._ip_address, self._port, serialised, True,
+                                           request_handler=MotoRequestHandler)
+            except (OSError, SystemExit) as error:  # werkzeug prints why and exits on a port it cannot bind
+                cause = error if isinstance(error, OSError) else error.__context__
+                self.bind_error = cause if isinstance(cause, OSError) else OSError(f"cannot listen on port {self._port}")
+                self._server_ready_event.set()
+                return
             self._server_ready_event.set()
             self._server.serve_forever()
 

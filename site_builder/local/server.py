@@ -339,12 +339,29 @@ def bind_server(host: str = "127.0.0.1", port: int = 8000) -> LocalServer:
     try:
         return LocalServer((host, port), LocalRequestHandler)
     except OSError as error:
-        if error.errno == errno.EADDRINUSE:
-            raise ServeError(f"port {port} is in use: stop the other server or pass --port") from None
-        if error.errno == errno.EACCES:
-            raise ServeError(f"port {port} needs privileges to listen on: pass --port with a number "
-                             "above 1023") from None
-        raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        raise ServeError(port_problem(error, host, port, "port", "--port", "PORT")) from None
+
+
+# One line for a port `sharewall serve` cannot listen on: the option to change it, and the make variable
+# (`make serve` users set PORT=/AWS_PORT=, not the option)
+def port_problem(error: OSError, host: str, port: int, what: str, option: str, make_variable: str) -> str:
+    how = f"`sharewall serve {option} N` (with make: `make serve {make_variable}=N`)"
+    if error.errno == errno.EADDRINUSE:
+        return f"{what} {port} is in use: stop the other server, or choose another with {how}"
+    if error.errno == errno.EACCES:
+        return f"{what} {port} needs privileges to listen on: choose one above 1023 with {how}"
+    return f"cannot listen on {host}:{port} ({what}): {error.strerror or error}"
+
+
+def aws_port_free(port: int, host: str = "127.0.0.1") -> None:
+    """ServeError when the local AWS (moto) port is taken; checked before the build, like the site's port."""
+    if port == 0:
+        return
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise ServeError(port_problem(error, host, port, "AWS port", "--aws-port", "AWS_PORT")) from None
 
 
 @dataclass
@@ -357,6 +374,8 @@ class LocalStack:
     moto: object
     gate: NodeGate | None = None
     notes: list[str] = field(default_factory=list)  # one line each, for the developer (e.g. no Node: no gate)
+    aws_endpoint: str = ""  # the moto server's URL: `--endpoint-url` of `sharewall publish` and `active-posts`
+    site_bucket: str = ""  # the local name of the template's SiteBucket, for `sharewall publish --bucket`
 
     def serve_forever(self) -> None:
         try:
@@ -417,12 +436,13 @@ def api_prefix(api_setting: str) -> str:
 def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = "127.0.0.1",
                 data_file: Path | None = None, api_setting: str = "/api",
                 parameters: dict[str, str] | None = None, template: dict | None = None,
-                server: LocalServer | None = None, sign_in_urls: tuple[str, ...] = ()) -> LocalStack:
+                server: LocalServer | None = None, sign_in_urls: tuple[str, ...] = (), aws_port: int = 0) -> LocalStack:
     """Bind the HTTP server (unless `server` is bound already), start moto, create template.yaml's resources
     (and restore --data).
 
     `template` is the project's template.yaml when the caller has read it already; `sign_in_urls` are the
-    identity provider's endpoints when the site signs in there (mkdocs.yml's `sign_in`), for the CSP.
+    identity provider's endpoints when the site signs in there (mkdocs.yml's `sign_in`), for the CSP;
+    `aws_port` is moto's (0: one the system picks).
     """
     handler = type("BoundHandler", (LocalRequestHandler,), {"api_prefix": api_prefix(api_setting)})
     server = server or bind_server(host, port)
@@ -430,7 +450,10 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     bound_host, bound_port = server.server_address[:2]
     url = f"http://{bound_host}:{bound_port}/"
     handler.hosts = frozenset(f"{name}:{bound_port}" for name in LOOPBACK_NAMES)
-    server_moto, endpoint = start_moto()
+    try:
+        server_moto, endpoint = start_moto(aws_port)
+    except OSError as error:
+        raise ServeError(port_problem(error, host, aws_port, "AWS port", "--aws-port", "AWS_PORT")) from None
     set_local_env(endpoint)
     if template is None:
         template = load_template(project / "template.yaml")
@@ -460,7 +483,8 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
         handler.gate = start_gate(template, resources.resolve, partial(_secret_value, resources), shutil.which("node"))
     except GateError as error:  # no Node: one line, and the site is served without the gate
         notes.append(str(error))
-    return LocalStack(url=url, server=server, api=handler.api, moto=server_moto, gate=handler.gate, notes=notes)
+    return LocalStack(url=url, server=server, api=handler.api, moto=server_moto, gate=handler.gate, notes=notes,
+                      aws_endpoint=endpoint, site_bucket=resources.buckets.get("SiteBucket", ""))
 
 
 def _secret_value(resources: LocalResources, logical_id: str) -> str:
