@@ -11,13 +11,20 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from sharewall_common.postfile import BRIEFING  # the placeholder body `sharewall new` writes
+from sharewall_common.postfile import BRIEFING  # the body's placeholder line (`sharewall new`, suggestions)
 from site_builder import catalogue_check, reserved, sanitise, sharing
 from site_builder.model import Campaign, Issue, Post, Source, Topics, is_post_file
 from site_builder.frontmatter import Document
 from site_builder.networks import NETWORKS
 from site_builder.settings import MKDOCS_EXTENSIONS, Settings
 
+# The instruction line `sharewall new` writes under BRIEFING (site_builder/scaffold.py), and the one it wrote before:
+# a body holding one is the untouched skeleton, which `check` refuses
+NEW_POST_HINTS = (
+    "Fill in link (the public https:// page), summary and at least one suggestion, replace these two lines with "
+    "the briefing, then run `sharewall check`.",
+    "Fill in link (the public https:// page), summary and at least one suggestion, then run `sharewall check`.",
+)
 # Markdown without these writes only what the sanitiser keeps (text, lists, headings, admonitions):
 # raw HTML, attr_list braces, inline and reference links and images
 MARKUP = re.compile(r"[<{]|\]\s*[(:]")
@@ -51,17 +58,18 @@ def for_post(post: Post, document: Document, root: Path, settings: Settings, sou
 
 
 def placeholder_briefing(document: Document) -> Iterator[tuple[int, str]]:
-    """The body of a post `sharewall new` wrote, still holding its placeholder line: it would be published as the
-    briefing (a draft awaiting comms, e.g. an accepted suggestion, may hold it until comms publish it)."""
+    """The body `sharewall new` wrote, left as it was (its instruction line, or its placeholder line alone): it would
+    be published as the briefing. A draft awaiting comms may hold it until comms publish it."""
     if document.meta.get("draft") is True or not document.body_line:
         return
+    lines = [text.strip() for text in document.body.splitlines()]
     placeholder = BRIEFING.strip()
-    for number, text in enumerate(document.body.splitlines()):
-        if text.strip() == placeholder:
-            yield document.body_line + number, (
-                f"the body still holds the placeholder of `sharewall new` ({placeholder!r}): replace it with the "
-                "briefing for employees: background, talking points, what not to claim")
-            return
+    if not any(hint in lines for hint in NEW_POST_HINTS) and [text for text in lines if text] != [placeholder]:
+        return
+    first = next(number for number, text in enumerate(lines) if text == placeholder or text in NEW_POST_HINTS)
+    yield document.body_line + first, (
+        f"the body is still the placeholder of `sharewall new` ({lines[first]!r}): replace it with the "
+        "briefing for employees: background, talking points, what not to claim")
 
 
 def disclosure(post: Post, document: Document, sources: dict[str, Source],

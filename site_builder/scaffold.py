@@ -1,5 +1,5 @@
 """`sharewall new`: a correctly named post skeleton that passes `check` once its text is filled in
-(`check` refuses each placeholder left: the link, summary, suggestion and the briefing line).
+(`check` refuses each placeholder left: the link, summary, suggestion and the briefing).
 
 The file itself is written by sharewall_common.postfile, the writer accepted suggestions use too.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sharewall_common.postfile import BRIEFING, post_path, post_text, publish_time, slugify
 from site_builder.content import load_sources
+from site_builder.rules import NEW_POST_HINTS
 from site_builder.settings import Settings
 
 __all__ = ["ScaffoldError", "slugify", "write_post"]
@@ -40,9 +41,7 @@ def write_post(content_dir: Path, settings: Settings, title: str, source: str, l
         "topics": [],
         "suggestions": [""],
     }
-    # `check` refuses the BRIEFING line until it is replaced (rules.placeholder_briefing)
-    body = BRIEFING + ("Fill in link (the public https:// page), summary and at least one suggestion, replace these "
-                       "two lines with the briefing, then run `sharewall check`.\n")
+    body = f"{BRIEFING}{NEW_POST_HINTS[0]}\n"  # `check` refuses these lines until replaced (rules.placeholder_briefing)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(post_text(fields, body), encoding="utf-8")
     return path

@@ -276,7 +276,7 @@ def test_new_writes_a_skeleton_that_passes_once_filled(tmp_path: Path) -> None:
                            ("summary: ''", "summary must not be empty"),
                            ("suggestions:", "suggestions must not contain an empty text")]:
         assert f"{relative}:{lines.index(field) + 1}: {message}" in untouched.stdout, untouched.stdout
-    assert f"{relative}:{briefing_line}: the body still holds the placeholder of `sharewall new`" in untouched.stdout
+    assert f"{relative}:{briefing_line}: the body is still the placeholder of `sharewall new`" in untouched.stdout
     assert "must start with https://" not in untouched.stdout
     text = path.read_text().replace("link: https://\n", "link: https://example.com/koeln\n")
     text = text.replace("summary: ''", "summary: Wir waren da.").replace("- ''", "- Schön war's!")
@@ -284,7 +284,7 @@ def test_new_writes_a_skeleton_that_passes_once_filled(tmp_path: Path) -> None:
     fields_filled = run_check(str(root), "--config", str(ROOT / "mkdocs.yml"))
     assert fields_filled.returncode == 1  # the placeholder briefing would be published: refused
     assert fields_filled.stdout.strip().splitlines() == [
-        f"{relative}:{briefing_line}: the body still holds the placeholder of `sharewall new` "
+        f"{relative}:{briefing_line}: the body is still the placeholder of `sharewall new` "
         f"({BRIEFING.strip()!r}): replace it with the briefing for employees: background, talking points, "
         "what not to claim"]
     body_start = text.index(BRIEFING)
@@ -294,15 +294,19 @@ def test_new_writes_a_skeleton_that_passes_once_filled(tmp_path: Path) -> None:
 
 
 def test_a_draft_may_keep_the_placeholder_briefing_until_comms_publish_it(tmp_path: Path) -> None:
-    # an accepted suggestion's draft starts with the same line; only publishing it (no `draft: true`) is refused
+    # the skeleton's placeholder alone: a draft may hold it; publishing it (no `draft: true`) is refused
     root = tmp_path / "content"
     (root / "posts" / "2026").mkdir(parents=True)
     (root / "sources.yml").write_text("comms: {name: Comms, kind: department}\n")
-    (root / "posts" / "2026" / "a.md").write_text(post(draft="true") + BRIEFING)
+    (root / "posts" / "2026" / "a.md").write_text(post(draft="true").replace("Body.\n", BRIEFING))
     assert [issue.severity for issue in load_content(root, Settings(), now=_now()).issues] == ["warning"]
-    (root / "posts" / "2026" / "a.md").write_text(post() + BRIEFING)
+    (root / "posts" / "2026" / "a.md").write_text(post().replace("Body.\n", BRIEFING))
     (issue,) = load_content(root, Settings(), now=_now()).issues
-    assert issue.severity == "error" and issue.message.startswith("the body still holds the placeholder")
+    assert issue.severity == "error" and issue.message.startswith("the body is still the placeholder")
+    # an accepted suggestion's body (the same first line, then its credit) is comms' to judge, not a skeleton
+    (root / "posts" / "2026" / "a.md").write_text(
+        post().replace("Body.\n", BRIEFING + "Suggested by a colleague through the wall.\n"))
+    assert load_content(root, Settings(), now=_now()).issues == []
 
 
 def _now():
