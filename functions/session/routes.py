@@ -19,7 +19,7 @@ router = APIGatewayHttpRouter()
 AUDIENCE = origin_of(os.environ.get("SITE_URL", ""))
 TTL = parse_ttl(os.environ.get("SESSION_TTL", "3600"))
 MIN_KEY_LENGTH = 32  # HS256 wants a key at least as long as its hash; the template generates 64 characters
-KEY_MAX_AGE = 300  # a rotated key is in use everywhere five minutes later (README: rotating the session key)
+KEY_MAX_AGE = 300  # a rotated key is in use everywhere five minutes later (docs/operators.md, job Stack)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
