@@ -138,6 +138,8 @@ def upload_url(bucket: str, region: str) -> str:
     from sharewall_common.aws import S3_CONFIG
 
     session = get_session()
+    # production's URL whatever the environment points AWS at (AWS_ENDPOINT_URL of a local stack or a test)
+    session.set_config_variable("ignore_configured_endpoint_urls", True)
     session.set_credentials("SMOKEEXAMPLE", "smoke-example-secret")
     s3 = session.create_client("s3", region_name=region, config=S3_CONFIG)
     return s3.generate_presigned_post(Bucket=bucket, Key="pending/smoke/smoke")["url"]
