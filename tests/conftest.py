@@ -92,6 +92,16 @@ def local_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def gated_server(tmp_path_factory):
+    """`sharewall serve --parameter WallAccess=employees` of the repository's site, production's gate in front;
+    (base URL, the built site it serves). Read-only users: the gate, smoke and public-page tests."""
+    site = tmp_path_factory.mktemp("gated-site")
+    server = ServeProcess(site, parameters=("WallAccess=employees",))
+    yield server.url, site
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def sparse_server(tmp_path_factory):
     """A second `sharewall serve` where only two colleagues have shared today: fewer than the five people
     template.yaml requires, so today is withheld (tests may add people, as long as they stay under five)."""

@@ -21,7 +21,6 @@ from site_builder import reserved
 from site_builder.local.devauth import dev_token
 from site_builder.local.gate import NodeGate, viewer_request
 from site_builder.smoke import page_parts
-from tests.local_serve import ServeProcess
 from tests.test_wall_access import STORE_ID, function_code
 
 NODE = shutil.which("node")
@@ -52,15 +51,6 @@ def ends_at_sign_in(base: str, path: str) -> bool:
             return to_sign_in(answer)
         path = answer[1]["location"]
     return False
-
-
-@pytest.fixture(scope="module")
-def gated_server(tmp_path_factory):
-    """`sharewall serve --parameter WallAccess=employees` of the repository's site; (base URL, built site)."""
-    site = tmp_path_factory.mktemp("gated-site")
-    server = ServeProcess(site, parameters=("WallAccess=employees",))
-    yield server.url, site
-    server.stop()
 
 
 def site_path(site: Path, file: Path) -> str:

@@ -10,17 +10,7 @@ from click.testing import CliRunner
 
 from site_builder.cli import main
 from site_builder.local.server import serve_directory
-from tests.local_serve import ServeProcess
 from tests.test_csp_regions import BUCKET, production_csp
-
-
-@pytest.fixture(scope="module")
-def gated(tmp_path_factory):
-    """`sharewall serve --parameter WallAccess=employees`; (base URL, the built site it serves)."""
-    site = tmp_path_factory.mktemp("smoke-site")
-    server = ServeProcess(site, parameters=("WallAccess=employees",))
-    yield server.url, site
-    server.stop()
 
 
 def smoke(*args: str):
@@ -31,23 +21,23 @@ def failed_lines(result) -> list[str]:
     return [line for line in result.stdout.splitlines() if line]
 
 
-def test_the_local_stack_with_productions_gate_passes(gated):
-    url, _ = gated
+def test_the_local_stack_with_productions_gate_passes(gated_server):
+    url, _ = gated_server
     result = smoke("--url", url)
     assert result.exit_code == 0, result.output
     passed = int(result.stderr.split("smoke: ")[1].split()[0])
     assert passed >= 20, result.stderr  # the gate, two claim pages with everything they load, the API
 
 
-def test_a_public_wall_expected_but_a_gated_one_found_fails_with_one_line(gated):
-    url, _ = gated
+def test_a_public_wall_expected_but_a_gated_one_found_fails_with_one_line(gated_server):
+    url, _ = gated_server
     result = smoke("--url", url, "--wall-access", "public")
     assert result.exit_code == 1
     assert failed_lines(result) == ["/: expected 200 on a public wall, got 302"]
 
 
-def test_a_plain_file_server_of_the_built_site_fails(gated):
-    _, site = gated
+def test_a_plain_file_server_of_the_built_site_fails(gated_server):
+    _, site = gated_server
     url, server = serve_directory(Path(site))
     try:
         result = smoke("--url", url)
@@ -60,8 +50,8 @@ def test_a_plain_file_server_of_the_built_site_fails(gated):
     assert lines[-1] == "/api/stats: expected 401 without a token, got 404"
 
 
-def test_with_a_region_the_csp_must_allow_the_upload_url_of_that_region(gated):
-    _, site = gated
+def test_with_a_region_the_csp_must_allow_the_upload_url_of_that_region(gated_server):
+    _, site = gated_server
     # the built site with production's headers for a stack in eu-central-1 (no gate, no API: those lines fail too)
     url, server = serve_directory(Path(site), headers={"Content-Security-Policy": production_csp("eu-central-1")})
     try:

@@ -20,17 +20,6 @@ from tests.browser.support import offline_context
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def gated(tmp_path_factory):
-    """`sharewall serve --parameter WallAccess=employees` of the repository's site; (base URL, built site)."""
-    from tests.local_serve import ServeProcess
-
-    site = tmp_path_factory.mktemp("gated-public-site")
-    server = ServeProcess(site, parameters=("WallAccess=employees",))
-    yield server.url, site
-    server.stop()
-
-
 def claim_pages(site: Path) -> list[str]:
     """Every interface language's claim page: claim/ and <lang>/claim/ (paths below the base URL)."""
     return ["claim/"] + sorted(f"{folder.name}/claim/" for folder in site.iterdir()
@@ -107,8 +96,8 @@ def assert_public(recorder: Recorder, facts: dict, path: str) -> None:
     assert not facts["alternates"], (path, facts["alternates"])  # Material reads a sitemap for each
 
 
-def test_the_claim_page_in_every_language_loads_nothing_the_gate_refuses(browser, gated):
-    base, site = gated
+def test_the_claim_page_in_every_language_loads_nothing_the_gate_refuses(browser, gated_server):
+    base, site = gated_server
     pages = claim_pages(site)
     assert len(pages) >= 2, pages  # German at /, English at /en/
     languages = set()
@@ -121,18 +110,18 @@ def test_the_claim_page_in_every_language_loads_nothing_the_gate_refuses(browser
     assert len(languages) == len(pages), languages
 
 
-def test_the_sign_in_page_loads_nothing_the_gate_refuses(browser, gated):
-    base, _ = gated
+def test_the_sign_in_page_loads_nothing_the_gate_refuses(browser, gated_server):
+    base, _ = gated_server
     visit(browser, base, "signin/")
 
 
-def test_the_404_page_of_a_public_path_loads_nothing_the_gate_refuses(browser, gated):
-    base, _ = gated
+def test_the_404_page_of_a_public_path_loads_nothing_the_gate_refuses(browser, gated_server):
+    base, _ = gated_server
     visit(browser, base, "claim/no-such-page/", status=404)
 
 
-def test_the_language_selector_on_the_claim_page_switches_without_a_session(browser, gated):
-    base, site = gated
+def test_the_language_selector_on_the_claim_page_switches_without_a_session(browser, gated_server):
+    base, site = gated_server
     other = claim_pages(site)[1]
     with offline_context(browser) as context:
         recorder = Recorder(context, base)
@@ -147,11 +136,11 @@ def test_the_language_selector_on_the_claim_page_switches_without_a_session(brow
         assert not recorder.gated_paths(), recorder.gated_paths()
 
 
-def test_behind_the_gate_the_wall_keeps_its_search(browser, gated):
+def test_behind_the_gate_the_wall_keeps_its_search(browser, gated_server):
     """A signed-in employee's page still has Material's search: its worker in __config, its box, its index."""
     from tests.browser.support import dev_sign_in
 
-    base, _ = gated
+    base, _ = gated_server
     with offline_context(browser) as context:
         page = context.new_page()
         dev_sign_in(page, base, "public-pages-clara", ["employee"], "/guidelines/")
