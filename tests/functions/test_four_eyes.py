@@ -5,15 +5,14 @@ never the confirmer."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from sharewall_common.clock import today as site_today
 from site_builder.local.aws import snapshot
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import call, invite, line, submit, upload
 
-TODAY = date.today().isoformat()
+TODAY = site_today().isoformat()  # the site's day: the function refuses a later execution date
 ANNA = {"sub": "anna-finance", "groups": ["employee", "finance"], "name": "Anna Approver"}
 BERT = {"sub": "bert-finance", "groups": ["employee", "finance"], "name": "Bert Builder"}
 CLEO = {"sub": "cleo-finance", "groups": ["employee", "finance"], "name": "Cleo Confirmer"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -12,6 +12,7 @@ import pytest
 import sepaxml
 import xmlschema
 
+from sharewall_common.clock import today as site_today
 from site_builder.local.aws import snapshot
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import COMMS_AND_FINANCE, FINANCE, IBAN_A, call, concurrently, payee
@@ -180,7 +181,7 @@ def test_nothing_to_pay_is_a_422_and_leaves_no_run(fresh_tables):
 def test_the_creator_cannot_confirm_or_cancel_their_own_run(fresh_tables):
     plant("approved", 2)
     run = create_run().body
-    today = date.today().isoformat()
+    today = site_today().isoformat()
     for body in ({"action": "paid", "executed": today}, {"action": "cancel", "reason": "typo"}):
         reply = decide(run["id"], body, claims=FINANCE)
         assert reply.status == 403 and reply.body["error"]["code"] == "own_run"
@@ -190,7 +191,10 @@ def test_the_creator_cannot_confirm_or_cancel_their_own_run(fresh_tables):
 def test_paid_marks_every_claim_paid_with_the_execution_date_once(fresh_tables):
     approved = plant("approved", 60)
     run = create_run({**FINANCE, "name": "Finn Finance"}).body
-    executed = (date.today() - timedelta(days=1)).isoformat()
+    from tests.functions.test_paid_date import backdate
+
+    backdate(run["id"], (datetime.now(timezone.utc) - timedelta(days=3)).isoformat())  # executed after its creation
+    executed = (site_today() - timedelta(days=1)).isoformat()
     reply = decide(run["id"], {"action": "paid", "executed": executed}, claims={**OTHER_FINANCE, "name": "Kim Both"})
     assert reply.status == 200 and reply.body["status"] == "paid" and reply.body["executed"] == executed
     assert (reply.body["created_by"], reply.body["decided_by"]) == ("Finn Finance", "Kim Both")  # attributable
@@ -203,7 +207,7 @@ def test_paid_marks_every_claim_paid_with_the_execution_date_once(fresh_tables):
     retry = decide(run["id"], {"action": "paid", "executed": executed})  # a retry after a lost answer
     assert retry.status == 200 and retry.body["status"] == "paid"
     assert snapshot(fresh_tables)["tables"] == before and len(audit(approved[0])) == entries
-    for body in ({"action": "paid", "executed": date.today().isoformat()}, {"action": "cancel", "reason": "late"}):
+    for body in ({"action": "paid", "executed": site_today().isoformat()}, {"action": "cancel", "reason": "late"}):
         refused = decide(run["id"], body)
         assert refused.status == 409 and refused.body["error"]["code"] == "run_changed"
     totals = call("GET", "/claims", claims=FINANCE, query="status=paid").body["totals"]
@@ -215,8 +219,8 @@ def test_a_retry_finishes_a_decision_a_crash_left_half_done(fresh_tables):
     run = create_run().body
     from claims import store
 
-    store.set_run_status(run["id"], ("sealed",), "paid", {"executed": date.today().isoformat()})  # run moved, claims not
-    reply = decide(run["id"], {"action": "paid", "executed": date.today().isoformat()})
+    store.set_run_status(run["id"], ("sealed",), "paid", {"executed": site_today().isoformat()})  # run moved, claims not
+    reply = decide(run["id"], {"action": "paid", "executed": site_today().isoformat()})
     assert reply.status == 200
     assert [claim(claim_id)["status"] for claim_id in approved] == ["paid"] * 3
 
@@ -238,15 +242,15 @@ def test_cancel_puts_the_claims_back_to_approved_and_into_a_later_run(fresh_tabl
     assert sorted(node.text for node in again.findall(".//p:EndToEndId", SEPA)) == sorted(
         claim_id + end_to_end(later.body["id"]) for claim_id in approved)
     assert end_to_end(later.body["id"]) != end_to_end(run["id"])
-    paid = decide(run["id"], {"action": "paid", "executed": date.today().isoformat()})
+    paid = decide(run["id"], {"action": "paid", "executed": site_today().isoformat()})
     assert paid.status == 409  # a cancelled run is never paid
 
 
 @pytest.mark.parametrize(("body", "status", "text"), [
     ({"action": "paid"}, 400, "executed"),
     ({"action": "paid", "executed": "27.11.2026"}, 400, "executed"),
-    ({"action": "paid", "executed": (date.today() + timedelta(days=5)).isoformat()}, 422, "executed"),
-    ({"action": "pay", "executed": date.today().isoformat()}, 400, "action"),
+    ({"action": "paid", "executed": (site_today() + timedelta(days=5)).isoformat()}, 400, "executed"),
+    ({"action": "pay", "executed": site_today().isoformat()}, 400, "action"),
 ])
 def test_a_wrong_decision_is_refused_and_changes_nothing(fresh_tables, body, status, text):
     plant("approved")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Annotated
 
 import regex
@@ -12,7 +12,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from sharewall_common.callers import allow, current_caller
-from sharewall_common.errors import ApiError, Conflict, Forbidden, NotFound, ServiceUnavailable
+from sharewall_common.clock import zone
+from sharewall_common.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable
 from sharewall_common.expenses import money_text
 
 from claims import access, datev, exports, runs, store
@@ -105,9 +106,8 @@ def decide(run_id: str, decision: RunDecisionIn):
         raise Forbidden("you approved a claim of this payment run; another person in finance must confirm it paid "
                         "(four eyes)", code="own_approval")
     now = datetime.now(timezone.utc)
-    if decision.executed and not now.date() - timedelta(days=366) <= decision.executed <= now.date() + timedelta(days=1):
-        raise Unprocessable("executed: the bank's execution date must lie within the last year, not in the future",
-                                  code="executed_out_of_range")
+    if decision.action == "paid":
+        _check_executed(decision.executed, run, now)
     try:
         decided = runs.decide(run, caller.actor, decision.action, executed=decision.executed, reason=decision.reason,
                               now=now, name=caller.name)
@@ -116,6 +116,21 @@ def decide(run_id: str, decision: RunDecisionIn):
                        code="run_changed") from None
     logger.info("payment run decided", extra={"run": run_id, "to": decided["status"]})
     return _summary(decided, caller.actor)
+
+
+# The bank cannot have executed a run before it existed, nor later than today (both days in the site's timezone):
+# a coded field error on `executed`, raised before anything is written
+def _check_executed(executed: date, run: dict, now: datetime) -> None:
+    created = datetime.fromisoformat(run["created_at"]).astimezone(zone()).date()
+    today = now.astimezone(zone()).date()
+    if executed < created:
+        raise BadRequest(f"executed: the bank's execution date cannot lie before the run was created ({created.isoformat()})",
+                         code="executed_before_run",
+                         fields=[{"field": "executed", "code": "executed_before_run", "earliest": created.isoformat()}])
+    if executed > today:
+        raise BadRequest(f"executed: the bank's execution date cannot lie in the future (after {today.isoformat()})",
+                         code="executed_in_future",
+                         fields=[{"field": "executed", "code": "executed_in_future", "latest": today.isoformat()}])
 
 
 def _run(run_id: str) -> dict:
