@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import NamedTuple
+from xml.etree import ElementTree
 
 import regex
 from pydantic import TypeAdapter, ValidationError
@@ -21,6 +23,9 @@ from claims.model import Payee, SepaText
 from sharewall_common.expenses import money_text
 
 SEPA_SCHEMA = "pain.001.001.09"
+CHARSETS = ("dk", "basic")  # SEPA_CHARSET: the DK's German set (umlauts and ß), or the EPC's basic Latin
+# EPC basic Latin for the only letters the DK set adds (payee and payer text is limited to the DK set: claims.model)
+BASIC_LATIN = str.maketrans({"Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 MAX_CENTS = 999_999_999_99  # the largest amount a pain.001 transaction holds
 CSV_COLUMNS = (
     "claim", "status", "submitted", "campaign", "payee", "kind", "vat_id", "iban", "street", "postcode",
@@ -138,6 +143,33 @@ def unwritable(claim: dict) -> tuple[str, str] | None:
     return None
 
 
+# SEPA_CHARSET (template parameter SepaCharset): German banks take the DK character set, so umlauts and ß stay
+# unless the bank wants EPC basic Latin; anything else is a setting nobody meant
+def charset() -> str:
+    value = os.environ.get("SEPA_CHARSET", "dk").strip().lower() or "dk"
+    if value not in CHARSETS:
+        raise DebtorInvalid(f"SEPA_CHARSET is {value[:20]!r}; set the stack's SepaCharset to dk or basic")
+    return value
+
+
+# One rule for every text field of the file: kept as it is (DK), or transliterated whole (basic), cut to the
+# field's length afterwards (ß -> ss may lengthen a name)
+def sepa_text(value: str, limit: int, chosen: str = "dk") -> str:
+    return (value.translate(BASIC_LATIN) if chosen == "basic" else value)[:limit]
+
+
+class _Transfer(SepaTransfer):
+    """sepaxml's credit transfer, whose debtor agent without a BIC is `Othr/Id` NOTPROVIDED (EPC), never empty."""
+
+    # sepaxml builds each PmtInf from these nodes; an empty FinInstnId is what the EPC rules forbid
+    def _create_PmtInf_node(self):
+        nodes = super()._create_PmtInf_node()
+        if "BIC" not in self._config:
+            other = ElementTree.SubElement(nodes["FinInstnId_DbtrAgt_Node"], "Othr")
+            ElementTree.SubElement(other, "Id").text = "NOTPROVIDED"
+        return nodes
+
+
 def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date, *, message: str | None = None,
             created: datetime | None = None, end_to_end: str = "") -> tuple[bytes, list[Skipped]]:
     """A pain.001.001.09 credit transfer paying each claim's total to its payee, schema-validated.
@@ -148,7 +180,8 @@ def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date, *, messa
     claim paid again after a cancelled run never repeats an EndToEndId); 35 characters at most.
 
     A claim that cannot be written is left out and listed, never failing the file for all others.
-    `debtor`: name, IBAN and optionally BIC of the company account the money leaves from.
+    `debtor`: name, IBAN and optionally BIC of the company account the money leaves from (the debtor agent is
+    NOTPROVIDED without one). Text is written in the character set SEPA_CHARSET names (charset()).
     """
     writable, skipped = [], []
     for claim in claims:
@@ -160,6 +193,7 @@ def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date, *, messa
     if not writable:
         raise NothingToPay(skipped)
     check_debtor(debtor)
+    charset()  # a setting nobody meant is the payer's configuration, not a claim's fault
     try:
         return _sepa(writable, debtor, execution_date, message, created, end_to_end), skipped
     except Exception:  # noqa: BLE001 (a claim the checks let through broke the file: find it by writing each alone)
@@ -177,22 +211,26 @@ def to_sepa(claims: Iterable[dict], debtor: dict, execution_date: date, *, messa
 
 def _sepa(claims: list[dict], debtor: dict, execution_date: date, message: str | None = None,
           created: datetime | None = None, end_to_end: str = "") -> bytes:
-    transfer = SepaTransfer(
-        {"name": debtor["name"], "IBAN": debtor["IBAN"], **({"BIC": debtor["BIC"]} if debtor.get("BIC") else {}),
-         "batch": True, "currency": "EUR"},
-        schema=SEPA_SCHEMA,
+    chosen = charset()
+    # clean=False: sepaxml would transliterate names and descriptions only (unidecode: Müller -> Muller), never
+    # addresses; sepa_text applies the one rule to every text field instead
+    transfer = _Transfer(
+        {"name": sepa_text(debtor["name"], 70, chosen), "IBAN": debtor["IBAN"],
+         **({"BIC": debtor["BIC"]} if debtor.get("BIC") else {}), "batch": True, "currency": "EUR"},
+        schema=SEPA_SCHEMA, clean=False,
     )
     for claim in claims:
         payee, address = claim["payee"], claim["payee"]["address"]
         transfer.add_payment({
-            "name": payee["holder"],
+            "name": sepa_text(payee["holder"], 70, chosen),
             "IBAN": payee["iban"],
             "amount": int(claim["total"]),
             "execution_date": execution_date,
-            "description": f"Sharewall expense claim {claim['id']}",
+            "description": sepa_text(f"Sharewall expense claim {claim['id']}", 140, chosen),
             "endtoend_id": (claim["id"].replace("-", "") + end_to_end)[:35],
-            "address": {"street_name": address["street"], "postcode": address["postcode"],
-                        "town": address["town"], "country": address["country"]},
+            "address": {"street_name": sepa_text(address["street"], 70, chosen),
+                        "postcode": sepa_text(address["postcode"], 16, chosen),
+                        "town": sepa_text(address["town"], 35, chosen), "country": address["country"]},
         })
     if message:  # set where sepaxml builds the header (MsgId, CreDtTm); PmtInfId it draws at export
         transfer._xml.find("CstmrCdtTrfInitn/GrpHdr/MsgId").text = message

@@ -222,6 +222,15 @@ class DecisionIn(BaseModel):
         return self
 
 
+class RunIn(BaseModel):
+    """The body of POST /payment-runs (optional): the execution date the run asks the bank for."""
+
+    model_config = STRICT
+
+    execution_date: dt.date | None = Field(default=None, description="YYYY-MM-DD, a TARGET2 business day after today "
+                                           "(the site's timezone); default the next one")
+
+
 class RunDecisionIn(BaseModel):
     """The body of POST /payment-runs/{id}/decision: the bank executed the run (and when), or it is cancelled."""
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import NamedTuple
 
-from claims import datev, exports, policy, records, rules, store
+from sharewall_common.clock import zone
+
+from claims import datev, exports, policy, records, rules, store, target2
 
 BATCH = 48  # claims per transaction: 2 items each (claim, audit entry) + 2 status totals + the run = 99 of 100
 SEPA_NAME = "sepa.xml"
@@ -39,6 +41,22 @@ class RunConflict(Exception):
 
 class OwnApprovals(Exception):
     """Every approved claim a run could take was approved by the one creating it (four eyes)."""
+
+
+class ExecutionDateRefused(ValueError):
+    """The requested execution date cannot be asked of the bank; `day` is the one to ask instead (YYYY-MM-DD)."""
+
+    def __init__(self, message: str, day: date):
+        super().__init__(message)
+        self.day = day.isoformat()
+
+
+class ExecutionTooEarly(ExecutionDateRefused):
+    """The requested execution date is today or past; `day` is the earliest one."""
+
+
+class NotBusinessDay(ExecutionDateRefused):
+    """The requested execution date is a weekend day or a TARGET2 holiday; `day` is the next business day."""
 
 
 OWN_APPROVAL = "approved by you: another person in finance puts it into a run (four eyes)"
@@ -68,6 +86,22 @@ def payer() -> dict:
     return {"name": os.environ.get("PAYER_NAME"), "IBAN": os.environ.get("PAYER_IBAN"), "BIC": os.environ.get("PAYER_BIC")}
 
 
+def execution_date(requested: date | None, today: date) -> date:
+    """The date the run asks the bank to execute it: a TARGET2 business day after `today` (the site's), by
+    default the next one. Raises ExecutionTooEarly or NotBusinessDay for any other."""
+    earliest = target2.next_business_day(today)
+    if requested is None:
+        return earliest
+    if requested <= today:
+        raise ExecutionTooEarly(f"execution_date: {requested.isoformat()} is not after today; the earliest is "
+                                f"{earliest.isoformat()}", earliest)
+    if not target2.is_business_day(requested):
+        following = target2.next_business_day(requested)
+        raise NotBusinessDay(f"execution_date: {requested.isoformat()} is no TARGET2 business day (a weekend or bank "
+                             f"holiday); the next is {following.isoformat()}", following)
+    return requested
+
+
 def new_id(now: datetime) -> str:
     """`YYYYMMDD-<12 hex>`: sortable by day, unique, a valid SEPA MsgId (at most 35 characters)."""
     return f"{now:%Y%m%d}-{secrets.token_hex(6)}"
@@ -77,16 +111,20 @@ def file_key(run_id: str, name: str = SEPA_NAME) -> str:
     return f"runs/{run_id}/{name}"
 
 
-def create(actor: str, now: datetime, name: str | None = None) -> Created:
+def create(actor: str, now: datetime, name: str | None = None, execution: date | None = None) -> Created:
     """A run of every approved claim a SEPA file can hold that no other run took first.
 
-    `actor`: the creator's pseudonym (the four-eyes check compares it); `name`: their token's display name.
+    `actor`: the creator's pseudonym (the four-eyes check compares it); `name`: their token's display name;
+    `execution`: the requested execution date (checked by execution_date(); default the next business day).
 
-    Raises exports.DebtorInvalid (payer not configured), exports.NothingToPay (no claim moved) and
-    OwnApprovals (every claim it could take was approved by `actor`, who may not put it into a run).
+    Raises ExecutionTooEarly and NotBusinessDay (the requested date), exports.DebtorInvalid (payer not configured),
+    exports.NothingToPay (no claim moved) and OwnApprovals (every claim it could take was approved by `actor`,
+    who may not put it into a run).
     """
+    executes = execution_date(execution, now.astimezone(zone()).date())
     debtor = payer()
     exports.check_debtor(debtor)
+    exports.charset()
     writable, skipped, approved_by, own = [], [], {}, 0
     for claim in store.all_by_status("approved"):
         problem = exports.unwritable(claim)
@@ -107,7 +145,7 @@ def create(actor: str, now: datetime, name: str | None = None) -> Created:
         raise exports.NothingToPay(skipped)
     at = now.isoformat(timespec="microseconds")
     run = {"id": new_id(now), "status": "open", "created_at": at, "creator": actor, "creator_name": name, "count": 0, "total": 0,
-           "execution_date": (now.date() + timedelta(days=1)).isoformat(),
+           "execution_date": executes.isoformat(),
            "skipped": [claim for claim, _, _ in skipped] or None}
     store.put_run(run)
     moved: list[str] = []

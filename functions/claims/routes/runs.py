@@ -17,7 +17,7 @@ from sharewall_common.errors import ApiError, BadRequest, Conflict, Forbidden, N
 from sharewall_common.expenses import money_text
 
 from claims import access, datev, exports, runs, store
-from claims.model import RunDecisionIn
+from claims.model import RunDecisionIn, RunIn
 
 router = Router()
 logger = Logger(service="claims", child=True)
@@ -31,10 +31,17 @@ class Unprocessable(ApiError):
 
 @router.post("/payment-runs")
 @allow(access.staff_with("finance"))
-def create():
+def create(body: RunIn | None = None):
     caller = current_caller(router)
     try:
-        created = runs.create(caller.actor, datetime.now(timezone.utc), caller.name)
+        created = runs.create(caller.actor, datetime.now(timezone.utc), caller.name,
+                              execution=body.execution_date if body else None)
+    except runs.ExecutionTooEarly as error:  # coded field errors, before anything is written
+        raise BadRequest(str(error), code="execution_too_early",
+                         fields=[{"field": "execution_date", "code": "execution_too_early", "earliest": error.day}]) from None
+    except runs.NotBusinessDay as error:
+        raise BadRequest(str(error), code="execution_not_business_day",
+                         fields=[{"field": "execution_date", "code": "execution_not_business_day", "next": error.day}]) from None
     except exports.DebtorInvalid as error:
         raise ServiceUnavailable(str(error), code="payer_not_configured") from None
     except exports.NothingToPay as error:
@@ -46,8 +53,8 @@ def create():
     run = created.run
     logger.info("payment run created", extra={"run": run["id"], "claims": len(created.claims), "skipped": len(created.skipped)})
     return {"id": run["id"], "claims": created.claims, "count": run["count"], "total": money_text(run["total"]),
-            "status": run["status"], "skipped": [{"claim": item.claim, "field": item.field, "reason": item.reason}
-                                                 for item in created.skipped]}, 201
+            "status": run["status"], "execution_date": run["execution_date"],
+            "skipped": [{"claim": item.claim, "field": item.field, "reason": item.reason} for item in created.skipped]}, 201
 
 
 @router.get("/payment-runs")
@@ -87,6 +94,8 @@ def datev_file(run_id: str, fiscal_year: Annotated[int | None, Query(ge=2000, le
         data = runs.datev_file(run, fiscal_year)
     except datev.SpansFiscalYears as error:
         raise Conflict(str(error), code="fiscal_years") from None
+    except store.AccountsExhausted as error:  # DatevCreditorAccounts has no free account for a new payee
+        raise Conflict(str(error), code="creditor_accounts_exhausted") from None
     except datev.DatevError as error:
         raise Conflict(str(error), code="datev_unwritable") from None
     name = f"EXTF_Buchungsstapel_{run_id}" + (f"_{fiscal_year}" if fiscal_year else "")
