@@ -8,10 +8,13 @@ The file, as DATEV's format description defines it:
           fiscal year start, account length, period, label, initials, 1, 0, lock, "EUR", …, chart)
   line 2  the 125 column names of format version 13
   line 3+ one booking per expense line: gross (decimal comma) debit on the category's expense account
-          against the payable account, tax key by the line's VAT rate, Belegdatum DDMM (the receipt's
+          against the payee's creditor account (Personenkonto, claims.creditors; else the payable account),
+          tax key by the line's VAT rate, Belegdatum DDMM (the receipt's
           date; DATEV takes the year from the header's period), Belegfeld 1 = claim id, Buchungstext =
           category and description (60 characters at most), KOST1 = the campaign's cost centre, Beleglink
-          = where the receipt is kept.
+          = where the receipt is kept, Festschreibung (field 114) written explicitly: 0, or 1 when the
+          DatevFestschreibung setting or the accounting section's `lock` says so (the header's flag is the same;
+          left empty, DATEV would lock the batch on import).
 Fields are separated by ';', text fields are in double quotes (even empty), numbers bare, lines end
 CR LF. The file is Windows-1252 ("ANSI", what DATEV imports by default): characters outside it are
 transliterated to their base letter where Unicode decomposes them (ő → o) and written as '?' otherwise;
@@ -23,6 +26,7 @@ the time of download), so the same run gives the same bytes.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, tzinfo
@@ -125,6 +129,14 @@ def amount(cents: int) -> str:
     return f"{cents // 100},{cents % 100:02d}"
 
 
+# DatevFestschreibung (0 or 1, default 0): whether the bookings are locked (festgeschrieben) once imported
+def festschreibung_setting() -> bool:
+    value = os.environ.get("DATEV_FESTSCHREIBUNG", "0").strip() or "0"
+    if value not in ("0", "1"):
+        raise DatevError(f"DATEV_FESTSCHREIBUNG (the stack's DatevFestschreibung) is {value[:10]!r}; it takes 0 or 1")
+    return value == "1"
+
+
 def fiscal_year(day: date, accounting: Accounting) -> int:
     """The fiscal year (by the year it begins in) that `day` belongs to."""
     month, first = (int(part) for part in accounting.fiscal_year_start.split("-"))
@@ -151,12 +163,18 @@ class Booking(NamedTuple):
     note: str  # Zusatzinformation: why the tax key is empty although the line has VAT
 
 
-def bookings(claims: Iterable[dict], policy: ExpensePolicy, receipt_link: Callable[[str], str] | None = None) -> list[Booking]:
-    """One booking per expense line of the claims, in claim id and line order; DatevError naming what is missing."""
+def bookings(claims: Iterable[dict], policy: ExpensePolicy, receipt_link: Callable[[str], str] | None = None,
+             creditor: Callable[[dict], str] | None = None) -> list[Booking]:
+    """One booking per expense line of the claims, in claim id and line order; DatevError naming what is missing.
+
+    `creditor`: the payee's creditor account for a claim (claims.creditors); without it every line is booked
+    against the accounting section's `payable`.
+    """
     accounting = _accounting(policy)
     rows = []
     for claim in sorted(claims, key=lambda item: item["id"]):
         centre = accounting.cost_centre(claim.get("campaign"))
+        contra = creditor_account(creditor(claim), accounting) if creditor else accounting.payable
         for number, line in enumerate(claim["lines"], start=1):
             category = policy.categories.get(line["category"])
             if category is None or not category.account:
@@ -168,7 +186,7 @@ def bookings(claims: Iterable[dict], policy: ExpensePolicy, receipt_link: Callab
             label = category.label.get("de") or next(iter(category.label.values()))
             key_of_receipt = line.get("receipt_key")
             rows.append(Booking(
-                cents=gross, account=category.account, contra=accounting.payable, tax_key=key or "",
+                cents=gross, account=category.account, contra=contra, tax_key=key or "",
                 day=date.fromisoformat(str(line["date"])[:10]), claim=claim["id"],
                 text=f"{label}: {line['description']}", cost_centre=centre,
                 link=receipt_link(key_of_receipt) if receipt_link and key_of_receipt else "", note=note))
@@ -176,14 +194,17 @@ def bookings(claims: Iterable[dict], policy: ExpensePolicy, receipt_link: Callab
 
 
 def to_datev(run: dict, claims: Iterable[dict], policy: ExpensePolicy, zone: tzinfo,
-             receipt_link: Callable[[str], str] | None = None, year: int | None = None) -> bytes:
+             receipt_link: Callable[[str], str] | None = None, year: int | None = None,
+             creditor: Callable[[dict], str] | None = None, lock: bool = False) -> bytes:
     """The run's Buchungsstapel as the bytes of the file (Windows-1252).
 
     `run`: its `id` and `created_at` (ISO 8601; written as the header's created timestamp in `zone`).
     `year`: the fiscal year to write when the run's expenses span more than one (SpansFiscalYears otherwise).
+    `creditor`: a claim's creditor account (see `bookings`). `lock`: the DatevFestschreibung setting; the batch
+    is locked (header and field 114 say 1) when it or the accounting section's `lock` is set.
     """
     accounting = _accounting(policy)
-    rows = bookings(claims, policy, receipt_link)
+    rows = bookings(claims, policy, receipt_link, creditor)
     years = sorted({fiscal_year(row.day, accounting) for row in rows})
     if not rows:
         raise DatevError("the run holds no expense line")
@@ -193,8 +214,9 @@ def to_datev(run: dict, claims: Iterable[dict], policy: ExpensePolicy, zone: tzi
     rows = [row for row in rows if fiscal_year(row.day, accounting) == chosen]
     if not rows:
         raise DatevError(f"no expense of the run lies in the fiscal year {chosen} (the run's: {', '.join(map(str, years))})")
-    lines = [_header(run, accounting, rows, chosen, zone), ";".join(column.name for column in COLUMNS)]
-    lines += [_row(row, str(run["id"])) for row in rows]
+    locked = lock or accounting.lock
+    lines = [_header(run, accounting, rows, chosen, zone, locked), ";".join(column.name for column in COLUMNS)]
+    lines += [_row(row, str(run["id"]), locked) for row in rows]
     return ("\r\n".join(lines) + "\r\n").encode(ENCODING)
 
 
@@ -205,11 +227,20 @@ def _accounting(policy: ExpensePolicy) -> Accounting:
     return policy.accounting
 
 
+# A Personenkonto has one digit more than the Sachkonten (account_length): DATEV refuses any other length
+def creditor_account(account: str, accounting: Accounting) -> str:
+    if not (account.isdigit() and len(account) == accounting.account_length + 1):
+        raise DatevError(f"creditor account {account[:12]!r} (the stack's DatevCreditorAccounts) needs "
+                         f"{accounting.account_length + 1} digits: one more than expenses.yml's account_length "
+                         f"{accounting.account_length}")
+    return account
+
+
 def _quoted(value: str) -> str:
     return f'"{value}"'
 
 
-def _header(run: dict, accounting: Accounting, rows: list[Booking], year: int, zone: tzinfo) -> str:
+def _header(run: dict, accounting: Accounting, rows: list[Booking], year: int, zone: tzinfo, locked: bool) -> str:
     created = datetime.fromisoformat(str(run["created_at"]).replace("Z", "+00:00"))
     created = (created if created.tzinfo else created.replace(tzinfo=zone)).astimezone(zone)
     first, last = min(row.day for row in rows), max(row.day for row in rows)
@@ -221,20 +252,20 @@ def _header(run: dict, accounting: Accounting, rows: list[Booking], year: int, z
         fiscal_year_start(year, accounting).strftime("%Y%m%d"), str(accounting.account_length),
         first.strftime("%Y%m%d"), last.strftime("%Y%m%d"),
         _quoted(text(f"Zahllauf {run['id']}", 30)), _quoted(accounting.initials),
-        "1", "0", "1" if accounting.lock else "0", _quoted("EUR"),  # Finanzbuchführung, Rechnungslegungszweck
+        "1", "0", "1" if locked else "0", _quoted("EUR"),  # Finanzbuchführung, Rechnungslegungszweck
         "", _quoted(""), "", "", _quoted(CHARTS[accounting.chart]), "", "", _quoted(""), _quoted(APPLICATION),
     ]
     assert len(fields) == HEADER_FIELDS
     return ";".join(fields)
 
 
-def _row(row: Booking, run_id: str) -> str:
+def _row(row: Booking, run_id: str, locked: bool) -> str:
     values = {
         "Umsatz (ohne Soll/Haben-Kz)": amount(row.cents), "Soll/Haben-Kennzeichen": "S", "WKZ Umsatz": "EUR",
         "Konto": row.account, "Gegenkonto (ohne BU-Schlüssel)": row.contra, "BU-Schlüssel": row.tax_key,
         "Belegdatum": row.day.strftime("%d%m"), "Belegfeld 1": _reference(row.claim), "Buchungstext": row.text,
         "Beleglink": row.link, "Beleginfo - Art 1": "Zahllauf", "Beleginfo - Inhalt 1": run_id,
-        "KOST1 - Kostenstelle": row.cost_centre,
+        "KOST1 - Kostenstelle": row.cost_centre, "Festschreibung": "1" if locked else "0",
     }
     if row.note:
         values["Zusatzinformation - Art 1"] = "USt-Hinweis"

@@ -198,9 +198,12 @@ def build_datev(run: dict, year: int | None = None) -> bytes:
     """The Buchungsstapel from the run record and its claims; the Beleglink names each receipt's object."""
     from sharewall_common.clock import zone
 
-    bucket = records.bucket()
-    return datev.to_datev(run, store.claims_by_id(run["claims"]), policy.current(), zone(),
-                          receipt_link=lambda key: f"s3://{bucket}/{key}", year=year)
+    from claims import creditors
+
+    bucket, current = records.bucket(), policy.current()
+    return datev.to_datev(run, store.claims_by_id(run["claims"]), current, zone(),
+                          receipt_link=lambda key: f"s3://{bucket}/{key}", year=year,
+                          creditor=creditors.accounts(current.accounting), lock=datev.festschreibung_setting())
 
 
 def end_to_end(run_id: str) -> str:

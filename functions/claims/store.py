@@ -12,6 +12,7 @@ Items (pk / sk):
   CLAIMSTATS  / <status>       count and total cents per status, and the status's newest claims:
                                `r_<claim>` = its list key, `floor` = the newest key trimmed off;
                                all kept in the same transactions as the claims themselves
+  DATEVCREDITOR#<payee key> / ACCOUNT, DATEVACCOUNT#<number> / PAYEE   a payee's DATEV creditor account (see there)
 Indexes: gsi1 lists claims by status (CLAIMS#<status>) and invites (INVITES), newest first;
 gsi2 lists the claims of one invite (INVITE#<id>). No Scan anywhere.
 
@@ -516,3 +517,67 @@ def _one_ahead(request: dict, limit: int, key_names: tuple[str, ...]) -> tuple[l
 
 def _strip(item: dict) -> dict:
     return {key: value for key, value in item.items() if key not in {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}}
+
+
+# --- DATEV creditor accounts (claims.creditors) ---------------------------------------------------
+# DATEVCREDITOR#<payee key> / ACCOUNT   the payee's creditor account, once given never changed
+# DATEVACCOUNT#<number>     / PAYEE     the account taken (by which payee key): no number is given twice
+# DATEVCREDITORS            / NEXT      where the next search starts (a hint; the two items above decide)
+
+
+class AccountsExhausted(Exception):
+    """Every account of the configured range is given to a payee."""
+
+
+def creditor_account(payee_key: str, low: int, high: int, at: str) -> int:
+    """The payee's creditor account: the one it has, else the lowest free one from the hint on in [low, high].
+
+    Exact under concurrency: the payee's item and the account's item are written in one transaction, each
+    conditioned on not existing; a lost race for the payee returns the winner's account, for the account tries
+    the next number.
+    """
+    dynamodb = client("dynamodb")
+    found = _creditor_of(payee_key)
+    if found is not None:
+        return found
+    hint = dynamodb.get_item(TableName=table(), Key=_item({"pk": "DATEVCREDITORS", "sk": "NEXT"}),
+                             ConsistentRead=True).get("Item")
+    number = int(_plain(hint)["next"]) if hint else low
+    number = number if low <= number <= high else low
+    while number <= high:
+        try:
+            _transact([
+                {"Put": {"TableName": table(), "ConditionExpression": "attribute_not_exists(pk)",
+                         "Item": _item({"pk": f"DATEVCREDITOR#{payee_key}", "sk": "ACCOUNT", "account": number, "at": at})}},
+                {"Put": {"TableName": table(), "ConditionExpression": "attribute_not_exists(pk)",
+                         "Item": _item({"pk": f"DATEVACCOUNT#{number}", "sk": "PAYEE", "payee": payee_key, "at": at})}},
+            ])
+        except ClientError as error:
+            if _cancelled_by_condition(error, 0):  # a concurrent download gave this payee its account
+                return _creditor_of(payee_key)
+            if not _cancelled_by_condition(error, 1):
+                raise
+            number += 1  # taken meanwhile (or before a range change): the next one
+            continue
+        _raise_hint(number + 1)
+        return number
+    raise AccountsExhausted(f"every creditor account of {low}-{high} (the stack's DatevCreditorAccounts) is given to a "
+                            "payee: widen the range or give a new one, then download again")
+
+
+def _creditor_of(payee_key: str) -> int | None:
+    found = client("dynamodb").get_item(TableName=table(), Key=_item({"pk": f"DATEVCREDITOR#{payee_key}", "sk": "ACCOUNT"}),
+                                        ConsistentRead=True).get("Item")
+    return int(_plain(found)["account"]) if found else None
+
+
+# The hint only moves up; losing the race to a higher one is fine
+def _raise_hint(number: int) -> None:
+    try:
+        client("dynamodb").update_item(
+            TableName=table(), Key=_item({"pk": "DATEVCREDITORS", "sk": "NEXT"}), UpdateExpression="SET #n = :n",
+            ConditionExpression="attribute_not_exists(#n) OR #n < :n", ExpressionAttributeNames={"#n": "next"},
+            ExpressionAttributeValues=_values(n=number))
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise

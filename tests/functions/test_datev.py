@@ -1,6 +1,7 @@
 """The DATEV Buchungsstapel of a payment run: the pure writer (header, columns, numbers, dates, texts,
 encoding), the file parsed back with the column definitions and summed against the run, and the route
-against the moto server (written once: the same bytes on every download)."""
+against the moto server (written once: the same bytes on every download; one creditor account per payee,
+kept across runs and given exactly once under concurrency; field 114 as configured)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ import pytest
 from claims import datev
 from sharewall_common.expenses import ExpensePolicy, load_policy
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
-from tests.functions.claims_client import COMMS_AND_FINANCE, EMPLOYEE, FINANCE, call
+from tests.functions.claims_client import COMMS_AND_FINANCE, EMPLOYEE, FINANCE, IBAN_A, IBAN_B, call, payee
+from tests.functions.invoke import in_containers
 
 ROOT = Path(__file__).resolve().parents[2]
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -137,6 +139,23 @@ def test_a_default_cost_centre_and_a_creditor_account():
     _, _, rows = parse(write(accounting_policy=policy(default_cost_centre="9000", payable="70001")))
     assert {row["KOST1 - Kostenstelle"] for row in rows} == {"1100", "1200", "9000"}
     assert {row["Gegenkonto (ohne BU-Schlüssel)"] for row in rows} == {"70001"}
+
+
+def test_each_claim_is_booked_against_its_payees_creditor_account():
+    accounts = {"a" * 24: "70000", "b" * 24: "70001", "c" * 24: "70000"}
+    _, _, rows = parse(write(creditor=lambda item: accounts[item["id"]]))
+    assert {(row["Belegfeld 1"], row["Gegenkonto (ohne BU-Schlüssel)"]) for row in rows} == set(accounts.items())
+    with pytest.raises(datev.DatevError, match="needs 5 digits"):  # account_length 4: creditors have 5
+        write(creditor=lambda item: "7000")
+
+
+def test_field_114_festschreibung_is_written_explicitly_as_configured():
+    for options, accounting, expected in (({}, {}, "0"), ({"lock": True}, {}, "1"), ({}, {"lock": True}, "1")):
+        header, _, rows = parse(write(accounting_policy=policy(**accounting), **options))
+        assert header[20] == expected  # the batch's flag says the same as every booking's
+        assert {row["Festschreibung"] for row in rows} == {expected}
+    raw = write().decode("cp1252").split("\r\n")[2].split(";")
+    assert raw[113] == "0"  # field 114: a bare number, never left empty (DATEV would lock the batch)
 
 
 def test_vat_that_fits_no_rate_is_booked_without_key_and_says_so():
@@ -307,3 +326,105 @@ def test_datev_file_refusals(fresh_tables):
     assert cancelled.status == 200, cancelled.body
     reply = _download(run_id)
     assert reply.status == 409 and reply.body["error"]["code"] == "run_cancelled"
+
+
+# --- creditor accounts and Festschreibung, against moto -------------------------------------------------
+
+
+def _run_of(*payees: dict) -> str:
+    """A sealed run of one approved claim per payee."""
+    from tests.functions.test_payment_runs import plant
+
+    for each in payees:
+        plant("approved", payee={**each, "vat_id": None})
+    reply = call("POST", "/payment-runs", claims=FINANCE)
+    assert reply.status == 201, reply.body
+    return reply.body["id"]
+
+
+def _creditors(run_id: str) -> dict[str, str]:
+    """Claim id -> the creditor account its bookings are made against (one per claim), sums checked."""
+    from claims import store
+
+    _, _, rows = parse(_file(_download(run_id))[0])
+    accounts = {row["Belegfeld 1"]: row["Gegenkonto (ohne BU-Schlüssel)"] for row in rows}
+    assert len(accounts) == len(rows)  # planted claims have one line
+    assert sum(cents(row["Umsatz (ohne Soll/Haben-Kz)"]) for row in rows) == store.get_run(run_id)["total"]
+    return accounts
+
+
+def _payee_of(claim_id: str) -> tuple[str, str]:
+    from claims import store
+
+    stored = store.get_claim(claim_id)["payee"]
+    return stored["iban"], stored["holder"]
+
+
+def test_one_creditor_account_per_payee_kept_across_runs(fresh_tables):
+    first = _creditors(_run_of(payee(IBAN_A), payee(IBAN_A)))
+    assert set(first.values()) == {"70000"}  # the range's first account (DatevCreditorAccounts 70000-79999)
+    # the same payee (holder spelled with other case and spacing) in a later run; another IBAN, another holder
+    second = _creditors(_run_of(payee(IBAN_A, holder=" lena  LETTERING"), payee(IBAN_B), payee(IBAN_A, holder="Max Muster")))
+    by_payee = {_payee_of(claim_id): account for claim_id, account in second.items()}
+    assert by_payee[(IBAN_A, " lena  LETTERING")] == "70000"  # the first run's payee keeps its account
+    assert {by_payee[(IBAN_B, "Lena Lettering")], by_payee[(IBAN_A, "Max Muster")]} == {"70001", "70002"}
+    items = boto3.client("dynamodb").scan(TableName=fresh_tables.function_environment()["APP_TABLE"])["Items"]
+    kept = [item for item in items if item["pk"]["S"].startswith(("DATEVCREDITOR#", "DATEVACCOUNT#"))]
+    assert len(kept) == 6  # three payees: their account and the account's owner
+    assert not any(iban in str(item) for item in kept for iban in (IBAN_A, IBAN_B))  # a keyed hash, never the IBAN
+
+
+def _give(key: str) -> int:
+    from claims import store
+
+    return store.creditor_account(key, 70000, 79999, "2026-12-01T00:00:00+00:00")
+
+
+def _fresh_clients() -> None:
+    from sharewall_common.aws import client
+
+    client.cache_clear()  # a forked container opens its own connections
+
+
+def test_concurrent_first_bookings_give_each_payee_exactly_one_account(fresh_tables):
+    import claims.store  # noqa: F401  (imported before forking, like a warm container)
+
+    keys = [f"payee-{number % 4}" for number in range(8)]  # four payees, each asked by two containers at once
+    given = in_containers(_give, [(key,) for key in keys], prepare=_fresh_clients)
+    assert len(given) == 8 and sorted(set(given)) == [70000, 70001, 70002, 70003]
+    assert {key: _give(key) for key in keys} == {key: _give(key) for key in sorted(set(keys))}  # stable afterwards
+    assert sorted(_give(key) for key in set(keys)) == [70000, 70001, 70002, 70003]
+
+
+def test_an_exhausted_range_is_refused_clearly_and_writes_no_file(fresh_tables, monkeypatch):
+    monkeypatch.setenv("DATEV_CREDITOR_ACCOUNTS", "70000-70001")
+    run_id = _run_of(payee(IBAN_A), payee(IBAN_B), payee(IBAN_A, holder="Max Muster"))
+    reply = _download(run_id)
+    assert reply.status == 409 and reply.body["error"]["code"] == "creditor_accounts_exhausted"
+    assert "70000-70001" in reply.body["error"]["message"]
+    bucket = fresh_tables.function_environment()["RECEIPTS_BUCKET"]
+    assert boto3.client("s3").list_objects_v2(Bucket=bucket, Prefix=f"runs/{run_id}/datev").get("KeyCount", 0) == 0
+    monkeypatch.setenv("DATEV_CREDITOR_ACCOUNTS", "70000-70009")  # widened: the two payees keep theirs
+    assert sorted(set(_creditors(run_id).values())) == ["70000", "70001", "70002"]
+
+
+def test_a_range_datev_would_refuse_gives_no_account(fresh_tables, monkeypatch):
+    monkeypatch.setenv("DATEV_CREDITOR_ACCOUNTS", "700000-799999")  # six digits: account_length 4 wants five
+    run_id = _run_of(payee(IBAN_A))
+    reply = _download(run_id)
+    assert reply.status == 409 and reply.body["error"]["code"] == "datev_unwritable"
+    assert "needs 5 digits" in reply.body["error"]["message"]
+    items = boto3.client("dynamodb").scan(TableName=fresh_tables.function_environment()["APP_TABLE"])["Items"]
+    assert not [item for item in items if item["pk"]["S"].startswith("DATEV")]
+
+
+def test_without_a_range_every_booking_goes_against_the_payable_account(fresh_tables, monkeypatch):
+    monkeypatch.setenv("DATEV_CREDITOR_ACCOUNTS", "")
+    assert set(_creditors(_run_of(payee(IBAN_A), payee(IBAN_B))).values()) == {"1700"}
+
+
+@pytest.mark.parametrize("setting", ["0", "1"])
+def test_field_114_follows_the_datev_festschreibung_setting(fresh_tables, monkeypatch, setting):
+    monkeypatch.setenv("DATEV_FESTSCHREIBUNG", setting)
+    header, _, rows = parse(_file(_download(_run_of(payee(IBAN_A), payee(IBAN_B))))[0])
+    assert header[20] == setting and [row["Festschreibung"] for row in rows] == [setting, setting]
