@@ -10,16 +10,18 @@ import io
 import re
 import uuid
 from contextlib import ExitStack
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
+from site_builder.settings import load_settings
 from tests.browser.support import axe_violations, dev_sign_in, offline_context
 from tests.functions.claims_client import IBAN_A as IBAN
 from tests.functions.claims_client import PDF, PNG
 
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 
 
@@ -169,7 +171,8 @@ def test_invite_claim_upload_approve_and_pay_in_a_run(new_context, local_server)
     form = row.locator("[data-sw-run-decision=confirm]")
     form.locator("button[type=submit]").click()
     assert re.search(r"Ausführungsdatum|execution date", form.inner_text())  # no date: said so, nothing sent
-    form.locator("input[name=executed]").fill(date.today().isoformat())
+    # the bank's execution date: today in the site timezone (the API refuses a day after it)
+    form.locator("input[name=executed]").fill(datetime.now(load_settings(ROOT / "mkdocs.yml").zone).date().isoformat())
     form.locator("button[type=submit]").click()
     second.locator(f"[data-sw-runs-list] tr[data-run='{run_id}'][data-run-status=paid]").wait_for()
     second.click("[data-sw-status=paid]")
