@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 import regex
 from pydantic import TypeAdapter, ValidationError
-from schwifty import IBAN
+from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
 
@@ -113,11 +113,17 @@ class Skipped(NamedTuple):
 
 
 def check_debtor(debtor: dict) -> None:
-    """DebtorInvalid unless the payer's name and IBAN are ones a bank takes (same rules as a payee's)."""
+    """DebtorInvalid unless the payer's name and IBAN (and BIC, when given) are ones a bank takes (a payee's rules)."""
     try:
         IBAN(debtor.get("IBAN") or "")
     except SchwiftyException:
         raise DebtorInvalid("the payer account (PAYER_IBAN) is not a valid IBAN; set the stack's PayerIban") from None
+    if debtor.get("BIC"):
+        try:
+            BIC(debtor["BIC"])
+        except SchwiftyException:
+            raise DebtorInvalid("the payer's BIC (PAYER_BIC) is not a valid BIC; set the stack's PayerBic or leave it "
+                                "empty") from None
     name = debtor.get("name") or ""
     try:
         if not 1 <= len(name) <= 70:

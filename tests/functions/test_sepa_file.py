@@ -89,6 +89,18 @@ def test_the_debtor_agent_is_notprovided_without_a_bic_and_the_bic_with_one(fres
     assert document.find(".//p:DbtrAgt/p:FinInstnId/p:Othr", P) is None
 
 
+def test_a_payer_bic_no_bank_has_is_a_503_before_anything_moves(fresh_tables, monkeypatch):
+    monkeypatch.setenv("PAYER_BIC", "COBA1EFF")
+    [claim_id] = plant("approved")
+    reply = call("POST", "/payment-runs", claims=FINANCE)
+    assert reply.status == 503 and reply.body["error"]["code"] == "payer_not_configured"
+    assert "PayerBic" in reply.body["error"]["message"]
+    assert call("GET", "/payment-runs", claims=FINANCE).body["runs"] == []
+    from claims import store
+
+    assert store.get_claim(claim_id)["status"] == "approved"
+
+
 def test_a_requested_execution_date_is_stored_listed_and_written(fresh_tables):
     plant("approved", payee=MUELLER)
     wanted = next_business_day(next_business_day(site_today()) + timedelta(days=6))
