@@ -75,7 +75,7 @@ def quiet_handler():
 def post_event(key: str, user: str, n: int) -> dict:
     body = {"post": f"post-{n % POSTS}", "network": "linkedin", "personalised": n % 2 == 0}
     return http_event("POST", "/shares", headers={"content-type": "application/json", "idempotency-key": key},
-                      body=json.dumps(body), claims={"sub": user, "groups": "[employee]"})
+                      body=json.dumps(body), claims={"sub": user, "groups": ["employee"]})
 
 
 def warm_post(handler, sink, local, runs: int = 200) -> tuple[float, float]:
@@ -118,7 +118,7 @@ def stats_median(handler, sink, runs: int = 40) -> float:
     context, times = LambdaContext(), []
     for _ in range(runs):
         event = http_event("GET", "/stats", query="granularity=day",
-                           claims={"sub": "bench-reader", "groups": "[employee]"})
+                           claims={"sub": "bench-reader", "groups": ["employee"]})
         with contextlib.redirect_stdout(sink):
             start = time.perf_counter()
             result = handler(event, context)
@@ -230,7 +230,7 @@ def main() -> int:
 
     first = (today() - timedelta(days=DAYS + 1)).isoformat()
     check = handler(http_event("GET", "/stats", query=f"granularity=month&from={first}",
-                               claims={"sub": "bench-reader", "groups": "[employee]"}), LambdaContext())
+                               claims={"sub": "bench-reader", "groups": ["employee"]}), LambdaContext())
     assert json.loads(check["body"])["totals"]["shares"] == 50_000, "the bulk phase did not add up to 50,000"
     ratios["GET /stats 50k vs 1k"] = (after_50k, after_1k, after_50k / after_1k)
     server.stop()
