@@ -30,7 +30,10 @@ LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "loc
 
 # A command of the recipes, from the repository, with the environment a developer's shell has (no AWS settings)
 def run(*command: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "SHAREWALL_"))}
+    # as typed in a shell: no AWS or Sharewall settings, and not as a sub-make of `make test` (which would add
+    # "make[1]: Entering directory" lines to what make prints)
+    clean = {key: value for key, value in os.environ.items()
+             if not key.startswith(("AWS_", "SHAREWALL_")) and key not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout, env={**clean, **(env or {})})
 
 
