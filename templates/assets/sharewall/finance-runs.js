@@ -8,12 +8,6 @@
   var C = window.SharewallClaims;
   var root = document.querySelector("[data-sw-finance]");
   if (!C || !root) return;
-  // Today where the person is (the site's day for finance at home), as a date input writes it: not the UTC day
-  function localToday() {
-    var now = new Date();
-    return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-  }
-
   var t = C.strings("finance_runs");
   var el = C.element;
   // A wide table scrolls inside its own box on a narrow screen instead of widening the page
@@ -134,7 +128,7 @@
   function decisionForm(run, kind) {
     var form = el("form", { class: "sw-claims__decision", "data-sw-run-decision": kind });
     var input = kind === "confirm"
-      ? el("input", { type: "date", name: "executed", required: true, max: localToday() })
+      ? el("input", { type: "date", name: "executed", required: true, max: C.format.isoDay(new Date()) })
       : el("textarea", { name: "reason", rows: "2", maxlength: "500", required: true });
     var wrapper = form.appendChild(C.field(kind === "confirm" ? t.executed : t.cancel_reason, input));
     var problem = wrapper.appendChild(C.statusLine({ id: input.id + "-error" }));  // the field's problem, below it

@@ -74,6 +74,11 @@
     return fill(form(forms, count), Object.assign({ count: number(count) }, values));
   }
 
+  // A day where the person is, as date inputs and the API write it (YYYY-MM-DD): not the UTC day
+  function isoDay(moment) {
+    return new Date(moment.getTime() - moment.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  }
+
   shared.format = { number: number, money: money, date: date, dateTime: dateTime, day: day, language: language, percent: percent,
-                    fill: fill, form: form, plural: plural };
+                    fill: fill, form: form, plural: plural, isoDay: isoDay };
 })();

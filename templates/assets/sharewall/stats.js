@@ -41,10 +41,7 @@
     return node;
   }
 
-  function isoDay(date) {
-    var shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
-    return shifted.toISOString().slice(0, 10);
-  }
+  var isoDay = format.isoDay;  // today where the person is, for the date inputs
 
   function utcDay(iso) {
     var parts = iso.split("-").map(Number);
