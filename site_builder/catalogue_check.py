@@ -6,7 +6,8 @@ A key counts as used in one well-defined form per kind of source:
   used as `.key`, as the string `"key"` (e.g. `t[name]` over a list of names) or through a prefix,
   `t["status_" + status]`, which uses every key beginning with `status_`;
 - templates (`*.html`) read the `wall` section as `t.key` or `sharewall.t.key`;
-- Python reads the `wall` section as `strings["key"]`.
+- Python reads the `wall` section as `strings["key"]`, and a section it publishes for a function (the invite
+  e-mail) as scripts do: `strings("section", …)` then the key as a string.
 A table (a mapping looked up by a code, like `errors`) counts as used with its key; its codes come from data.
 """
 
@@ -168,12 +169,14 @@ def _uses(folders: list[Path]) -> dict[str, _Uses]:
             if path.suffix not in {".js", ".html", ".py"} or "locales" in path.parts or not path.is_file():
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
-            if path.suffix == ".js":
+            if path.suffix in {".js", ".py"}:  # Python too: a section the build publishes for a function
                 for section in re.findall(r"strings\(\s*[\"'](\w+)[\"']", text):
                     found = uses.setdefault(section, _Uses())
                     found.keys |= set(re.findall(r"\.(\w+)\b", text)) | set(re.findall(r"[\"'](\w+)[\"']", text))
                     found.prefixes |= set(re.findall(r"\[\s*[\"'](\w+)[\"']\s*\+", text))
-            elif path.suffix == ".html":
+            if path.suffix == ".js":
+                continue
+            if path.suffix == ".html":
                 found = uses.setdefault(TEMPLATE_SECTION, _Uses())
                 found.keys |= set(re.findall(r"(?<![\w.])(?:sharewall\.)?t\.(\w+)", text))
             else:

@@ -157,6 +157,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         outputs.write(config.site_dir, {
             **self.wall.outputs(), **outputs.published_policy(config.docs_dir),
             **outputs.published_campaigns(self.content, self.settings),
+            **(outputs.published_invite_mail(self.homes, self.settings.locales) if not self.main else {}),  # the root build, read by the function
             # the main build's sign-in page speaks every language
             **outputs.locale_scripts([self.language] if self.main else self.homes, self.settings)})
         if not self.main:

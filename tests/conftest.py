@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.adapter.outputs import published_invite_mail
 from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto
 from site_builder.local.server import serve_catalogue
 from site_builder.networks import NETWORKS
 from sharewall_common.campaigns import Campaign, published_campaigns
 from sharewall_common.expenses import published_policy
+from tests.interface_languages import interface_languages
 from tests.local_serve import ServeProcess, crowd_today
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +60,9 @@ def site_origin(tmp_path_factory):
         published_policy((ROOT / "content" / "expenses.yml").read_text(encoding="utf-8")))
     # and the campaigns invites may name, as the build publishes them (dates around today: the tests never age)
     (root / "sharewall" / "campaigns.json").write_bytes(published_campaigns(TEST_CAMPAIGNS, timezone.utc))
+    # and the invite e-mail's texts in every interface language, as the build publishes them from the catalogues
+    for path, data in published_invite_mail(interface_languages()).items():
+        (root / path).write_bytes(data)
     yield origin
     server.shutdown()
 

@@ -271,12 +271,21 @@ InterfaceLanguage = Annotated[str, Field(max_length=10, json_schema_extra=lambda
 
 class InviteIn(BaseModel):
     """The body of POST /invites: who is invited, for which campaign, for how long, in which language
-    (of the claim page the link opens; German when not given)."""
+    (of the claim page the link opens; German when not given), and whether the link is mailed to `email`
+    (the address is used to send and never stored)."""
 
     model_config = STRICT
 
     name: Text = Field(min_length=1, max_length=80)
-    email: Text = Field(max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+    email: Text | None = Field(default=None, max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+    send_email: StrictBool = False
     campaign: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")
     days: StrictInt = Field(default=30, ge=1, le=90)
     language: InterfaceLanguage = Field(default_factory=lambda: interface_languages()[0])
+
+    # Mailing the link needs somewhere to send it: refused naming `email`, not mailed to nobody
+    @model_validator(mode="after")
+    def _address_to_mail(self) -> InviteIn:
+        if self.send_email and not self.email:
+            raise refusal("required", "email is required to send the invite by e-mail", at="email")
+        return self

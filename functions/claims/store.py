@@ -1,7 +1,8 @@
 """Invites, claims, audit entries, duplicate markers and status totals in the application table.
 
 Items (pk / sk):
-  INVITE#<id> / INVITE         the invite: name, e-mail, campaign, expiry, hash of its token, creator pseudonym
+  INVITE#<id> / INVITE         the invite: name, campaign, language, expiry, hash of its token, creator pseudonym
+                               and name (never the e-mail address it was mailed to; invites from before #20 kept one)
   CLAIM#<id>  / CLAIM          the claim as submitted (never edited), plus status and decision fields
   CLAIM#<id>  / AUDIT#<seq>     one per transition: who (pseudonym), when, from, to, reason; hash-chained (claims.audit),
                                the chain head (audit_seq, audit_head) on the claim item; never deleted
@@ -68,6 +69,20 @@ def get_invite(invite_id: str) -> dict | None:
 
 def list_invites(limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
     return _page("gsi1", "gsi1pk", "INVITES", limit, cursor)
+
+
+def claim_statuses_of_invite(invite_id: str) -> list[str]:
+    """The status of every claim filed with the invite (gsi2, statuses only: no amounts read)."""
+    request = {"TableName": table(), "IndexName": "gsi2", "KeyConditionExpression": "gsi2pk = :v",
+               "ExpressionAttributeValues": _values(v=f"INVITE#{invite_id}"), "ProjectionExpression": "#s",
+               "ExpressionAttributeNames": {"#s": "status"}}
+    statuses: list[str] = []
+    while True:
+        response = client("dynamodb").query(**request)
+        statuses += [item["status"]["S"] for item in response.get("Items", []) if "status" in item]
+        if not response.get("LastEvaluatedKey"):
+            return statuses
+        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
 def revoke_invite(invite_id: str, at: str) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sharewall_common.expenses import money_text
 
 from claims import audit as chain
@@ -66,8 +68,14 @@ def history(audit: list[dict]) -> list[dict]:
 
 
 def invite(item: dict, now_iso: str) -> dict:
+    """An invite as comms see it: never an e-mail address (older invites stored one; it is not shown)."""
     state = "revoked" if item.get("revoked_at") else "expired" if item["expires_at"] <= now_iso else "active"
-    return {"id": item["id"], "name": item["name"], "email": item["email"], "campaign": item["campaign"],
+    return {"id": item["id"], "name": item["name"], "campaign": item["campaign"],
             "language": item.get("language") or "de",  # invites from before the choice were German
             "created_at": item["created_at"], "expires_at": item["expires_at"], "state": state,
-            "revoked_at": item.get("revoked_at")}
+            "revoked_at": item.get("revoked_at"), "created_by_name": item.get("creator_name")}
+
+
+def invite_claims(statuses: list[str]) -> dict:
+    """Whether claims came in with an invite: how many, how many per status; never an amount."""
+    return {"count": len(statuses), "statuses": dict(Counter(statuses))}

@@ -1,8 +1,9 @@
 """What the build writes next to the HTML: the wall's files (filter index, posts.json, feed), the published expense
-policy and campaigns the functions read, and each interface language's strings for the page scripts."""
+policy, campaigns and invite e-mail texts the functions read, and each interface language's strings for the page scripts."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from site_builder import catalogue
@@ -32,6 +33,18 @@ def published_campaigns(content: Content, settings: Settings) -> dict[str, bytes
     from sharewall_common.published import PREFIX
 
     return {PREFIX + PUBLISHED_NAME: published_campaigns(content.campaigns, settings.zone)}
+
+
+# The invite e-mail's subject and body in every interface language, for the claims function (claims.mail):
+# the catalogues' invite_mail section, published next to the campaigns (the function cannot read the catalogues)
+def published_invite_mail(languages, locales: str | Path | None = None) -> dict[str, bytes]:
+    from sharewall_common.published import PREFIX
+
+    def strings(section: str, code: str) -> dict:
+        return catalogue.load(code, locales).sections.get(section, {})
+
+    texts = {code: {key: strings("invite_mail", code)[key] for key in ("subject", "body")} for code in languages}
+    return {PREFIX + "invite-mail.json": json.dumps(texts, ensure_ascii=False, sort_keys=True).encode("utf-8")}
 
 
 # Write files (site path -> bytes) below the site folder

@@ -32,6 +32,7 @@ LOCAL_PARAMETERS = {
     "JwtAudience": DEV_AUDIENCE,
     "SiteOrigin": "http://127.0.0.1",
     "WallAccess": "public",  # locally the wall is open unless `--parameter WallAccess=employees`
+    "InviteEmailFrom": "invites@sharewall.example",  # invites by e-mail land in moto's SES (verified below)
 }
 # CloudFormation-only table properties the DynamoDB API does not take on create_table
 _TABLE_ONLY_IN_CFN = {"PointInTimeRecoverySpecification", "TimeToLiveSpecification", "SSESpecification",
@@ -353,6 +354,10 @@ def create_resources(template: dict | str | Path = "template.yaml",
         value = props.get("SecretString") if isinstance(props.get("SecretString"), str) else secrets.token_hex(32)
         arn = manager.create_secret(Name=logical_id, SecretString=value)["ARN"]
         local.secrets[logical_id] = arn
+
+    # SES sends only from a verified identity: the operator verifies InviteEmailFrom once, locally moto's is verified here
+    if values.get("InviteEmailFrom"):
+        boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=values["InviteEmailFrom"])
     return local
 
 

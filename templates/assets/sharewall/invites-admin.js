@@ -1,5 +1,6 @@
-/* Invites page (comms): create an invite link for an influencer, list invites, revoke one.
-   The link holds a secret token: it is shown once, right after creating it. */
+/* Invites page (comms): create an invite link for an influencer (mailed by the API through SES when ticked: the
+   address is only used to send it, never stored), list invites with who created them and their claims (count
+   and status, no amounts), revoke one. The link holds a secret token: it is shown once, right after creating it. */
 (function () {
   "use strict";
 
@@ -9,13 +10,6 @@
   var t = C.strings("invites");
   var claimPage = new URL(root.getAttribute("data-claim-page"), location.href);
   var el = C.element;
-  // A wide table scrolls inside its own box on a narrow screen instead of widening the page
-  function scrolling(table) {
-    var box = C.element("div", { class: "sw-claims__scroll" });
-    box.style.overflowX = "auto";  // CSSOM, not a style attribute: the pages' CSP allows it
-    box.appendChild(table);
-    return box;
-  }
   var LANGUAGES = Object.keys((C.config.ui && C.config.ui.homes) || { de: "/", en: "/en/" });  // the interface's
   var languageName = C.format.language;  // CLDR's names, in the page's language
 
@@ -32,7 +26,8 @@
   var form = el("form", { class: "sw-claims__form", "data-sw-invite-form": true, novalidate: true });
   form.appendChild(el("h2", {}, t.heading));
   var name = el("input", { name: "name", required: true, maxlength: "80", autocomplete: "off" });
-  var email = el("input", { name: "email", type: "email", required: true, maxlength: "254", autocomplete: "off" });
+  var email = el("input", { name: "email", type: "email", maxlength: "254", autocomplete: "off" });
+  var sendEmail = el("input", { name: "send_email", type: "checkbox", "data-sw-send-email": true });
   var campaign = el("select", { name: "campaign", required: true });  // filled from the published campaigns.json
   var days = el("input", { name: "days", type: "number", min: "1", max: "90", step: "1", value: "30", required: true });
   var language = el("select", { name: "language", required: true });
@@ -41,12 +36,17 @@
   });
   var controls = { name: name, email: email, campaign: campaign, days: days, language: language };
   var errors = {};  // field -> its error line, right below the control
-  [C.field(t.name, name), C.field(t.email, email), C.field(t.campaign, campaign, t.campaign_hint), C.field(t.days, days),
-   C.field(t.language, language, t.language_hint)].forEach(function (node) {
+  var sendLabel = el("label", { class: "sw-field--choice" });
+  sendLabel.appendChild(sendEmail);
+  sendLabel.appendChild(document.createTextNode(" " + t.send_email));
+  [C.field(t.name, name), C.field(t.email, email, t.email_hint), sendLabel, C.field(t.campaign, campaign, t.campaign_hint),
+   C.field(t.days, days), C.field(t.language, language, t.language_hint)].forEach(function (node) {
     var control = node.querySelector("input, select");
-    errors[control.name] = node.appendChild(C.statusLine({ id: control.id + "-error" }));
+    if (control !== sendEmail) errors[control.name] = node.appendChild(C.statusLine({ id: control.id + "-error" }));
     form.appendChild(node);
   });
+  // Ticked, the address is needed (the browser says so at once); unticked, it is not sent at all
+  sendEmail.addEventListener("change", function () { email.required = sendEmail.checked; });
   var submit = form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary" }, t.create));
   var formStatus = form.appendChild(C.statusLine());
   var result = el("div", { class: "sw-claims__created", "data-sw-invite-created": true, hidden: true });
@@ -56,11 +56,11 @@
   root.appendChild(el("h2", {}, t.list));
   var listStatus = C.statusLine();
   var list = C.table({ class: "sw-claims__table", "data-sw-invite-list": true },
-                     [t.name, t.email, t.campaign, t.language_column, t.state, t.expires, t.actions]);
+                     [t.name, t.campaign, t.language_column, t.created_by, t.claims, t.state, t.expires, t.actions]);
   var body = list.body;
   var more = el("button", { type: "button", class: "md-button", hidden: true, "data-sw-more": true }, t.more);
   root.appendChild(listStatus);
-  root.appendChild(scrolling(list.table));
+  root.appendChild(C.scrolling(list.table));
   root.appendChild(more);
   var cursor = null;    // where the next page starts; null: nothing follows
   var request = 0;      // the latest list request: an older answer is dropped
@@ -86,10 +86,28 @@
     }).catch(function () { C.status(formStatus, t.refusals.campaigns_unavailable, "error"); });  // the file, unread
   }
 
+  // Whether claims came in with an invite: how many, and how many of each status (never an amount)
+  function claimsOf(invite) {
+    var claims = invite.claims || { count: 0, statuses: {} };
+    var cell = el("td", { "data-sw-invite-claims": claims.count });
+    if (!claims.count) { cell.textContent = t.no_claims; return cell; }
+    cell.appendChild(el("span", {}, C.format.plural(t.claim_count, claims.count)));
+    var states = el("ul", { class: "sw-claims__counts" });
+    Object.keys(t.claim_states).concat(Object.keys(claims.statuses)).forEach(function (status, index, all) {
+      if (!claims.statuses[status] || all.indexOf(status) !== index) return;  // each status once, in the catalogue's order
+      states.appendChild(el("li", { "data-status": status }, C.format.fill(t.claim_state, {
+        count: C.format.number(claims.statuses[status]), state: t.claim_states[status] || status })));
+    });
+    cell.appendChild(states);
+    return cell;
+  }
+
   function row(invite) {
     var tr = C.cells(el("tr", { "data-invite": invite.id }),
-                     [invite.name, invite.email, C.campaignName((campaigns[invite.campaign] || {}).name, invite.campaign),
-                      languageName(invite.language || "de"), t.states[invite.state] || invite.state, C.date(invite.expires_at)]);
+                     [invite.name, C.campaignName((campaigns[invite.campaign] || {}).name, invite.campaign),
+                      languageName(invite.language || "de"), invite.created_by_name || t.creator_unknown]);
+    tr.appendChild(claimsOf(invite));
+    C.cells(tr, [t.states[invite.state] || invite.state, C.date(invite.expires_at)]);
     var actions = tr.appendChild(el("td"));
     if (invite.state === "active") {
       var button = el("button", { type: "button", class: "md-button", "data-sw-revoke": invite.id }, t.revoke);
@@ -99,7 +117,8 @@
         button.disabled = true;
         C.api("DELETE", "/invites/" + encodeURIComponent(invite.id)).then(function (reply) {
           if (!reply.ok) { button.disabled = false; C.refuse(reply, listStatus, t.refusals, t.signin_link); return; }
-          tr.replaceWith(row(reply.body));
+          tr.replaceWith(row(Object.assign({ claims: invite.claims }, reply.body)));  // DELETE's answer has no claims
+          C.cards(list.table);
         });
       });
       actions.appendChild(button);
@@ -125,6 +144,7 @@
       reply.body.invites.forEach(function (invite) {
         if (!body.querySelector('tr[data-invite="' + CSS.escape(invite.id) + '"]')) body.appendChild(row(invite));
       });
+      C.cards(list.table);  // on a phone each invite is a card: Revoke stays on screen
       cursor = reply.body.next || null;
       more.hidden = !cursor;
       C.status(listStatus, body.children.length ? "" : t.none);
@@ -150,7 +170,7 @@
   // What the browser knows is wrong with a control, said by the page
   function problemOf(field) {
     var control = controls[field], validity = control.validity;
-    if (field !== "days" && validity.valueMissing || field === "campaign" && !control.value) {
+    if (field !== "days" && validity.valueMissing || field === "campaign" && !control.value) {  // email: only when ticked
       return field === "campaign" ? t.bad_campaign : t.missing;
     }
     if (field === "email" && !validity.valid) return t.bad_email;
@@ -181,8 +201,9 @@
     var chosen = language.value;
     submit.disabled = true;
     C.status(formStatus, t.loading);
-    C.api("POST", "/invites", { body: { name: name.value.trim(), email: email.value.trim(), campaign: campaign.value.trim(),
-                                        days: Number(days.value), language: chosen } }).then(function (reply) {
+    var body = { name: name.value.trim(), campaign: campaign.value.trim(), days: Number(days.value), language: chosen };
+    if (sendEmail.checked) { body.email = email.value.trim(); body.send_email = true; }  // else the address stays here
+    C.api("POST", "/invites", { body: body }).then(function (reply) {
       submit.disabled = false;
       if (!reply.ok) {
         var named = ((reply.body && reply.body.error && reply.body.error.fields) || []).map(apiProblem).filter(Boolean);
@@ -198,6 +219,10 @@
       C.status(formStatus, "");
       var link = new URL("#invite=" + reply.body.token, claimPageFor(reply.body.language || chosen)).href;
       result.textContent = "";
+      if (reply.body.mail === "sent" || reply.body.mail === "failed") {  // the invite exists either way
+        var mailed = result.appendChild(C.statusLine({ "data-sw-mail": reply.body.mail }));
+        C.status(mailed, reply.body.mail === "sent" ? t.mail_sent : t.mail_failed, reply.body.mail === "sent" ? "" : "error");
+      }
       result.appendChild(el("p", {}, t.created.replace("{language}", languageName(reply.body.language || chosen))));
       var output = el("input", { type: "text", readonly: true, value: link, "data-sw-invite-link": true, "aria-label": "Link" });
       result.appendChild(output);
@@ -211,7 +236,8 @@
       result.appendChild(copy);
       result.appendChild(copied);
       result.hidden = false;
-      form.reset();  // the language goes back to the page's (its option is the default)
+      form.reset();  // the language goes back to the page's (its option is the default), the tick goes
+      email.required = false;
       load(false);
     });
   });
