@@ -22,7 +22,8 @@ CLIENT_CODES = {"network"}  # what site.js's api() answers when the server was n
 # the payment runs' files are fetched from the URLs GET /payment-runs gives (run.files)
 PAGES = {
     "finance_review": (["finance-review.js"],
-                       ["GET /claims", "GET /claims/export.csv", "GET /claims/{claim_id}", "POST /claims/{claim_id}/decision"]),
+                       ["GET /claims", "GET /claims/export.csv", "GET /claims/{claim_id}", "POST /claims/{claim_id}/decision",
+                        "POST /claims/decisions"]),
     "finance_runs": (["finance-runs.js"],
                      ["GET /payment-runs", "POST /payment-runs", "GET /payment-runs/{run_id}/sepa.xml",
                       "GET /payment-runs/{run_id}/datev.csv", "POST /payment-runs/{run_id}/decision"]),

@@ -7,9 +7,12 @@ transition (a half-faded title read as a serious color-contrast finding, a flake
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import pytest
 
-from tests.browser.support import CHROMIUM_ARGS, SettledBrowser
+from tests.browser.support import CHROMIUM_ARGS, SettledBrowser, offline_context
+from tests.local_serve import ServeProcess
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +23,18 @@ def browser():
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield SettledBrowser(chromium)
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def claims_server(tmp_path_factory):
+    """A `sharewall serve` of the test module's own (so its row counts are exact): its base URL."""
+    process = ServeProcess(tmp_path_factory.mktemp("claims-site"))
+    yield process.url
+    process.stop()
+
+
+@pytest.fixture
+def claims_page(browser, claims_server):
+    """Opens a new page in an offline context of its own (downloads accepted) each time it is called."""
+    with ExitStack() as stack:
+        yield lambda **options: stack.enter_context(offline_context(browser, accept_downloads=True, **options)).new_page()

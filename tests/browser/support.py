@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,3 +152,34 @@ def repository_site(folder: Path, **plugin_options) -> Path:
             plugin["sharewall"].update(plugin_options)
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return build_site(folder / "mkdocs.yml", folder / "site")
+
+
+def staff(role: str, user: str | None = None) -> dict:
+    """The local stack's dev headers of an employee with `role` (a fresh user unless `user` is given)."""
+    return {"X-Sharewall-Dev-User": user or f"{role}-{uuid.uuid4().hex[:6]}", "X-Sharewall-Dev-Roles": f"employee,{role}"}
+
+
+def make_invite(base: str, name: str, creator: str = "carla-comms", **extra) -> dict:
+    """An invite to the creator programme made through the local API by `creator` (comms); the API's answer."""
+    from tests.local_serve import request
+
+    status, _, body = request(base + "api/invites", "POST", {"name": name, "email": f"{uuid.uuid4().hex[:8]}@example.org",
+                                                           "campaign": "creator-programme", "days": 30, **extra},
+                              staff("comms", creator))
+    assert status == 201, body
+    return json.loads(body)
+
+
+def make_claim(base: str, gross: str, holder: str = "Lena Lettering", description: str = "Taxi zur Messe",
+               creator: str = "carla-comms") -> str:
+    """A claim of one taxi line submitted through the local API on a new invite of `creator`; its id."""
+    from tests.local_serve import request
+
+    token = make_invite(base, holder, creator)["token"]
+    claim = {"payee": {"kind": "private", "holder": holder, "iban": "DE89370400440532013000",
+                       "address": {"street": "Kastanienallee 12", "postcode": "10435", "town": "Berlin", "country": "DE"}},
+             "lines": [{"date": (date.today() - timedelta(days=2)).isoformat(), "category": "local-transport",
+                        "description": description, "gross": gross, "vat": "0", "currency": "EUR"}]}
+    status, _, body = request(base + "api/claims", "POST", claim, {"X-Invite-Token": token, "Idempotency-Key": uuid.uuid4().hex})
+    assert status == 201, body
+    return json.loads(body)["id"]

@@ -8,31 +8,16 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from contextlib import ExitStack
 
 import pytest
 
 from site_builder.catalogue import load as load_catalogue
-from tests.browser.support import dev_sign_in, offline_context
-from tests.browser.test_finance_screens import make_claim, staff
-from tests.local_serve import ServeProcess, request
+from tests.browser.support import dev_sign_in, make_claim, staff
+from tests.local_serve import request
 
 pytestmark = pytest.mark.browser
 GERMAN = load_catalogue("de").sections
 RUNS, REVIEW = GERMAN["finance_runs"], GERMAN["finance_review"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    process = ServeProcess(tmp_path_factory.mktemp("finance-four-eyes-site"))
-    yield process.url
-    process.stop()
-
-
-@pytest.fixture
-def new_page(browser, server):
-    with ExitStack() as stack:
-        yield lambda: stack.enter_context(offline_context(browser)).new_page()
 
 
 def approve(base: str, claim_id: str, user: str) -> None:
@@ -47,17 +32,17 @@ def create_run(base: str, user: str) -> dict:
     return json.loads(body)
 
 
-def test_the_approver_is_not_offered_to_confirm_their_run_paid_and_reads_why(new_page, server):
+def test_the_approver_is_not_offered_to_confirm_their_run_paid_and_reads_why(claims_page, claims_server):
     approver, creator = f"anna-{uuid.uuid4().hex[:6]}", f"bert-{uuid.uuid4().hex[:6]}"
-    claim_id = make_claim(server, "21.00", holder="Vier Augen")
-    approve(server, claim_id, approver)
-    run = create_run(server, creator)
+    claim_id = make_claim(claims_server, "21.00", holder="Vier Augen")
+    approve(claims_server, claim_id, approver)
+    run = create_run(claims_server, creator)
     assert claim_id in run["claims"]
-    held = make_claim(server, "7.00", holder="Noch Offen")  # approved by the same person, in no run yet
-    approve(server, held, approver)
+    held = make_claim(claims_server, "7.00", holder="Noch Offen")  # approved by the same person, in no run yet
+    approve(claims_server, held, approver)
 
-    page = new_page()
-    dev_sign_in(page, server, approver, ["employee", "finance"], "/finance/")
+    page = claims_page()
+    dev_sign_in(page, claims_server, approver, ["employee", "finance"], "/finance/")
     row = page.locator(f"[data-sw-runs-list] tr[data-run='{run['id']}']")
     row.locator("[data-sw-why-not]").wait_for()
     assert row.locator("[data-sw-why-not]").inner_text() == RUNS["you_approved"]  # why not, in German
@@ -65,7 +50,7 @@ def test_the_approver_is_not_offered_to_confirm_their_run_paid_and_reads_why(new
     assert RUNS["confirm"] not in row.inner_text() and "Als bezahlt markieren" not in row.inner_text()
     assert row.locator("[data-sw-run-action=cancel]").is_visible()  # what they may do stays offered
     headers = page.locator("[data-sw-runs-list] thead th").all_inner_texts()
-    assert headers[4] == RUNS["files_column"] == "Dateien"  # the files' column was headed [object Object]
+    assert headers[5] == RUNS["files_column"] == "Dateien"  # the files' column was headed [object Object]
 
     # the claim they approved: no "Als bezahlt markieren", the reason instead
     page.click("[data-sw-status=approved]")
@@ -77,20 +62,20 @@ def test_the_approver_is_not_offered_to_confirm_their_run_paid_and_reads_why(new
     assert decision.locator("[data-sw-why-not]").inner_text() == REVIEW["you_approved"]
 
     # the run's creator is offered neither confirm nor cancel, and reads why
-    other = new_page()
-    dev_sign_in(other, server, creator, ["employee", "finance"], "/finance/")
+    other = claims_page()
+    dev_sign_in(other, claims_server, creator, ["employee", "finance"], "/finance/")
     mine = other.locator(f"[data-sw-runs-list] tr[data-run='{run['id']}']")
     mine.locator("[data-sw-why-not]").wait_for()
     assert mine.locator("[data-sw-run-action]").count() == 0
     assert mine.locator("[data-sw-why-not]").inner_text() == RUNS["own"]
 
 
-def test_refusals_are_said_in_german_never_in_the_apis_english(new_page, server):
+def test_refusals_are_said_in_german_never_in_the_apis_english(claims_page, claims_server):
     # a flagged claim (a second one with the same payee, day and amount) approved without the confirmation
-    make_claim(server, "33.30", holder="Doppelt Eingereicht")
-    flagged = make_claim(server, "33.30", holder="Doppelt Eingereicht")
-    page = new_page()
-    dev_sign_in(page, server, f"clara-{uuid.uuid4().hex[:6]}", ["employee", "finance"], "/finance/")
+    make_claim(claims_server, "33.30", holder="Doppelt Eingereicht")
+    flagged = make_claim(claims_server, "33.30", holder="Doppelt Eingereicht")
+    page = claims_page()
+    dev_sign_in(page, claims_server, f"clara-{uuid.uuid4().hex[:6]}", ["employee", "finance"], "/finance/")
     page.click(f"[data-sw-open='{flagged}']")
     detail = page.locator(f"[data-sw-detail][data-claim='{flagged}']")
     detail.locator("[data-sw-flags]").wait_for()

@@ -10,54 +10,16 @@ import io
 import json
 import re
 import uuid
-from contextlib import ExitStack
-from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
-from tests.browser.support import dev_sign_in, offline_context
+from tests.browser.support import dev_sign_in, make_claim, make_invite
 from tests.interface_languages import interface_languages
-from tests.local_serve import ServeProcess, request
+from tests.local_serve import request
 
 pytestmark = pytest.mark.browser
 PAGE = 2  # the page size the tests ask the API for (the pages ask for its default)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    process = ServeProcess(tmp_path_factory.mktemp("finance-screens-site"))
-    yield process.url
-    process.stop()
-
-
-@pytest.fixture
-def new_page(browser, server):
-    with ExitStack() as stack:
-        yield lambda: stack.enter_context(offline_context(browser, accept_downloads=True)).new_page()
-
-
-def staff(role: str, user: str | None = None) -> dict:
-    return {"X-Sharewall-Dev-User": user or f"{role}-{uuid.uuid4().hex[:6]}", "X-Sharewall-Dev-Roles": f"employee,{role}"}
-
-
-def make_invite(base: str, name: str, **extra) -> dict:
-    status, _, body = request(base + "api/invites", "POST", {"name": name, "email": f"{uuid.uuid4().hex[:8]}@example.org",
-                                                           "campaign": "creator-programme", "days": 30, **extra},
-                              staff("comms", "carla-comms"))
-    assert status == 201, body
-    return json.loads(body)
-
-
-def make_claim(base: str, gross: str, holder: str = "Lena Lettering") -> str:
-    token = make_invite(base, holder)["token"]
-    claim = {"payee": {"kind": "private", "holder": holder, "iban": "DE89370400440532013000",
-                       "address": {"street": "Kastanienallee 12", "postcode": "10435", "town": "Berlin", "country": "DE"}},
-             "lines": [{"date": (date.today() - timedelta(days=2)).isoformat(), "category": "local-transport",
-                        "description": "Taxi zur Messe", "gross": gross, "vat": "0", "currency": "EUR"}]}
-    status, _, body = request(base + "api/claims", "POST", claim, {"X-Invite-Token": token, "Idempotency-Key": uuid.uuid4().hex})
-    assert status == 201, body
-    return json.loads(body)["id"]
 
 
 def small_pages(page, path: str) -> list[str]:
@@ -101,11 +63,11 @@ def wait_rows(page, selector: str, count: int) -> None:
     page.wait_for_timeout(300)  # a second (wrong) append would land now
 
 
-def test_invites_load_more_appends_the_next_page_and_disappears_at_the_end(new_page, server):
-    made = [make_invite(server, f"Gast {n}")["id"] for n in range(3)]
-    page = new_page()
+def test_invites_load_more_appends_the_next_page_and_disappears_at_the_end(claims_page, claims_server):
+    made = [make_invite(claims_server, f"Gast {n}")["id"] for n in range(3)]
+    page = claims_page()
     asked = small_pages(page, "/invites")
-    sign_in(page, server, "comms", "/invites/")
+    sign_in(page, claims_server, "comms", "/invites/")
     more = page.locator("[data-sw-more]")
     wait_rows(page, "[data-sw-invite-list]", 2)
     assert more.is_visible()
@@ -115,7 +77,7 @@ def test_invites_load_more_appends_the_next_page_and_disappears_at_the_end(new_p
     assert more.is_hidden()  # nothing follows
     assert len(asked) == 2
 
-    made.append(make_invite(server, "Gast 3")["id"])  # 4: the second page ends the list exactly
+    made.append(make_invite(claims_server, "Gast 3")["id"])  # 4: the second page ends the list exactly
     page.reload()
     wait_rows(page, "[data-sw-invite-list]", 2)
     more.dblclick()
@@ -125,9 +87,9 @@ def test_invites_load_more_appends_the_next_page_and_disappears_at_the_end(new_p
     assert page.locator("[data-sw-invite-list] thead th").all_inner_texts()[3] == "Sprache"
 
 
-def test_an_invite_in_english_links_to_the_english_claim_page(new_page, server):
-    page = new_page()
-    sign_in(page, server, "comms", "/invites/")
+def test_an_invite_in_english_links_to_the_english_claim_page(claims_page, claims_server):
+    page = claims_page()
+    sign_in(page, claims_server, "comms", "/invites/")
     language = page.locator("select[name=language]")
     assert language.input_value() == "de"  # the page's language
     assert language.locator("option").evaluate_all("options => options.map(o => o.value)") == interface_languages()
@@ -150,27 +112,27 @@ def test_an_invite_in_english_links_to_the_english_claim_page(new_page, server):
     language.select_option("en")
     page.click("[data-sw-invite-form] button[type=submit]")
     link = page.locator("[data-sw-invite-link]").input_value()
-    assert re.fullmatch(re.escape(server) + r"en/claim/#invite=[0-9a-f]{16}\.[\w-]{43}", link), link
+    assert re.fullmatch(re.escape(claims_server) + r"en/claim/#invite=[0-9a-f]{16}\.[\w-]{43}", link), link
     row = page.locator("[data-sw-invite-list] tr:has-text('Jo English')")
     row.wait_for()
     assert "Englisch" in row.inner_text()
     assert language.input_value() == "de"  # the form starts over in the page's language
     token = link.split("#invite=")[1]
-    status, _, body = request(server + "api/claims/invite", headers={"X-Invite-Token": token})
+    status, _, body = request(claims_server + "api/claims/invite", headers={"X-Invite-Token": token})
     assert status == 200 and json.loads(body)["language"] == "en"
 
     page.fill("input[name=name]", "Jana Deutsch")
     page.fill("input[name=email]", "jana@example.org")
     page.click("[data-sw-invite-form] button[type=submit]")
     page.locator("[data-sw-invite-list] tr:has-text('Jana Deutsch')").wait_for()
-    assert re.fullmatch(re.escape(server) + r"claim/#invite=.+", page.locator("[data-sw-invite-link]").input_value())
+    assert re.fullmatch(re.escape(claims_server) + r"claim/#invite=.+", page.locator("[data-sw-invite-link]").input_value())
 
 
-def test_finance_pages_exactly_reads_right_and_offers_both_csv_files(new_page, server):
-    made = [make_claim(server, amount) for amount in ("12.50", "3.00", "4.25")]
-    page = new_page()
+def test_finance_pages_exactly_reads_right_and_offers_both_csv_files(claims_page, claims_server):
+    made = [make_claim(claims_server, amount) for amount in ("12.50", "3.00", "4.25")]
+    page = claims_page()
     asked = small_pages(page, "/claims")
-    sign_in(page, server, "finance", "/finance/", name="Clara Finanz")
+    sign_in(page, claims_server, "finance", "/finance/", name="Clara Finanz")
     more = page.locator("[data-sw-more]")
     wait_rows(page, "[data-sw-claims]", 2)
     assert page.locator("[data-sw-summary]").inner_text() == "3 Abrechnungen, 19,75\u00a0€"
@@ -201,7 +163,7 @@ def test_finance_pages_exactly_reads_right_and_offers_both_csv_files(new_page, s
     page.locator(f"[data-sw-claims] tr[data-claim='{first}']").wait_for()
     assert page.locator("[data-sw-summary]").inner_text() == "1 Abrechnung, 12,50\u00a0€"
     assert "Clara Finanz" in page.locator(f"[data-sw-claims] tr[data-claim='{first}']").inner_text()
-    assert "Entschieden von" in page.locator("[data-sw-claims] thead").inner_text()
+    assert page.locator("[data-sw-claims] thead th").all_inner_texts()[6] == "Genehmigt von"  # which decision it names
     assert "Clara Finanz (Buchhaltung)" in page.locator("[data-sw-audit]").inner_text()
 
     # both exports, each labelled; the German one parses back with ';', '12,50' and a BOM
@@ -221,9 +183,9 @@ def test_finance_pages_exactly_reads_right_and_offers_both_csv_files(new_page, s
     assert [(row["claim"], row["gross"]) for row in rows] == [(first, "12.50")]
 
 
-def test_english_finance_says_claim_and_claims(new_page, server):
-    page = new_page()
-    sign_in(page, server, "finance", "/en/finance/")
+def test_english_finance_says_claim_and_claims(claims_page, claims_server):
+    page = claims_page()
+    sign_in(page, claims_server, "finance", "/en/finance/")
     page.locator("[data-sw-summary][data-status=submitted]").wait_for()
     page.locator("[data-sw-status=approved]").click()
     text = page.locator("[data-sw-summary][data-status=approved]").inner_text()  # once the approved tab answered
@@ -231,9 +193,9 @@ def test_english_finance_says_claim_and_claims(new_page, server):
     assert text.startswith(f"{count} claim{'' if count == 1 else 's'}, €"), text
 
 
-def test_english_invites_default_to_english_and_link_each_language_right(new_page, server):
-    page = new_page()
-    sign_in(page, server, "comms", "/en/invites/")
+def test_english_invites_default_to_english_and_link_each_language_right(claims_page, claims_server):
+    page = claims_page()
+    sign_in(page, claims_server, "comms", "/en/invites/")
     language = page.locator("select[name=language]")
     assert language.input_value() == "en"
     assert language.locator("option").evaluate_all("options => options.map(o => o.value)") == interface_languages()
@@ -247,4 +209,4 @@ def test_english_invites_default_to_english_and_link_each_language_right(new_pag
         page.click("[data-sw-invite-form] button[type=submit]")
         page.locator(f"[data-sw-invite-list] tr:has-text('Guest {chosen}')").wait_for()
         link = page.locator("[data-sw-invite-link]").input_value()
-        assert re.fullmatch(re.escape(server + claim_page) + r"#invite=.+", link), link
+        assert re.fullmatch(re.escape(claims_server + claim_page) + r"#invite=.+", link), link

@@ -49,6 +49,32 @@
     return { table: node, body: node.appendChild(element("tbody")) };
   }
 
+  // A wide table in a box that scrolls sideways on a narrow screen instead of widening the page
+  function scrolling(tableNode) {
+    var box = element("div", { class: "sw-claims__scroll" });
+    box.style.overflowX = "auto";  // CSSOM, not a style attribute: the pages' CSP allows it
+    box.appendChild(tableNode);
+    return box;
+  }
+
+  // On a phone a table shows each row as a card (claims.css's sw-claims__table--cards), every cell under its
+  // column's name, so no action (Open, Revoke, History) lies off screen: call again after adding rows
+  function cards(tableNode) {
+    tableNode.classList.add("sw-claims__table--cards");
+    var names = Array.prototype.map.call(tableNode.tHead.rows[0].cells, function (head) { return head.textContent.trim(); });
+    Array.prototype.forEach.call(tableNode.tBodies[0].rows, function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, index) {
+        if (!cell.hasAttribute("colspan")) cell.setAttribute("data-label", names[index] || "");
+      });
+    });
+    return tableNode;
+  }
+
+  // A calendar day the API sends as YYYY-MM-DD in the page's language, whatever the person's timezone
+  function day(iso) {
+    return /^\d{4}-\d{2}-\d{2}$/.test(String(iso)) ? shared.format.day(new Date(iso + "T00:00:00Z")) : date(iso);
+  }
+
   // One text cell in `row` per item of `texts`; the row
   function cells(row, texts) {
     texts.forEach(function (text) { row.appendChild(element("td", {}, text)); });
@@ -66,9 +92,13 @@
   // A refused call in the page's language: its code's sentence from the page's catalogue table `refusals`,
   // the table's one generic sentence (`fallback`) for a code it lacks; never the API's English `message`
   function refusalText(reply, refusals) {
-    var code = refusalCode(reply);
+    return codeText(refusalCode(reply), refusals, reply.status);
+  }
+
+  // One refusal code's sentence from `refusals` (also a code of one item of a bulk answer), else the generic one
+  function codeText(code, refusals, httpStatus) {
     var known = code !== "fallback" && Object.prototype.hasOwnProperty.call(refusals, code);
-    return known ? refusals[code] : shared.format.fill(refusals.fallback, { status: reply.status || "–" });
+    return known ? refusals[code] : shared.format.fill(refusals.fallback, { status: httpStatus || "–" });
   }
 
   // A refused call in `node`, in the page's language; signed out, with a link (`signInLink` its text) to sign in again
@@ -102,7 +132,7 @@
   window.SharewallClaims = {
     lang: lang, element: element, field: field, api: shared.api, money: money,
     date: date, dateTime: dateTime, status: status, statusLine: statusLine, table: table, cells: cells,
-    refuse: refuse, refusalText: refusalText, refusalCode: refusalCode, signInHint: shared.signInHint, download: download, newKey: shared.newKey,
+    refuse: refuse, refusalText: refusalText, refusalCode: refusalCode, codeText: codeText, scrolling: scrolling, cards: cards, day: day, signInHint: shared.signInHint, download: download, newKey: shared.newKey,
     staffToken: shared.token, campaignName: campaignName,
     strings: shared.strings, format: shared.format, config: shared.config || {},
   };
