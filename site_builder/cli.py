@@ -323,6 +323,39 @@ def smoke(url: str, wall_access: str, region: str | None) -> None:
     click.echo(f"smoke: {result.passed} checks passed", err=True)
 
 
+
+@main.command()
+@CONFIG
+@click.option("--preview", is_flag=True, help="Print what the next run would send (required: nothing is sent).")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True,
+              help="The built site (sharewall build).")
+@click.option("--language", "languages", multiple=True, metavar="CODE",
+              help="Only this interface language; repeatable. Default: every one the site has.")
+@click.option("--email-to", default="<DigestEmailTo>", show_default=True, help="The list address the mail's footer names.")
+@click.option("--max-posts", default=5, show_default=True, type=click.IntRange(1, 20), help="DigestMaxPosts.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None,
+              help="The posts that became active since this day or time (site timezone) instead of the last 24 hours.")
+def digest(config_file: Path, preview: bool, site_dir: Path, languages: tuple[str, ...], email_to: str,
+           max_posts: int, since: datetime | None) -> None:
+    """The daily digest: with --preview, the Teams card (JSON) and the e-mail text the DigestFunction's next run
+    would send, from a built site (as a first run picks: what became active in the last 24 hours)."""
+    from site_builder import digest as digests
+    from site_builder.production import ProductionError, site_settings
+
+    if not preview:
+        raise click.UsageError("the DigestFunction sends the digest (locally: POST /_local/run/DigestFunction of "
+                               "sharewall serve); this command only previews it: sharewall digest --preview")
+    try:
+        site_url = site_settings(config_file)[0] or "http://127.0.0.1:8000/"
+        zone = settings_of(config_file).zone
+        previews = digests.preview(site_dir, config_file.resolve().parent / "functions", site_url,
+                                   tuple(dict.fromkeys(languages)), address=email_to, max_posts=max_posts,
+                                   since=since.replace(tzinfo=zone) if since else None)
+    except (ProductionError, digests.PreviewError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(digests.printed(previews))
+
+
 main.add_command(invite)  # sharewall invite create|list|revoke
 
 

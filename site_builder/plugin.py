@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from site_builder import reserved, sanitise
+from site_builder import digest, reserved, sanitise
 from site_builder.adapter import languages, outputs, pages, templates
 from site_builder.adapter.content import load, wall_of
 from site_builder.adapter.build import build_site  # noqa: F401  (what `sharewall build` and `serve` call)
@@ -157,6 +157,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         outputs.write(config.site_dir, {
             **self.wall.outputs(), **outputs.published_policy(config.docs_dir),
             **outputs.published_campaigns(self.content, self.settings),
+            **(digest.published(self.homes, self.site, self.content, self.settings) if not self.main else {}),  # the root's
             **(outputs.published_invite_mail(self.homes, self.settings.locales) if not self.main else {}),  # the root build, read by the function
             # the main build's sign-in page speaks every language
             **outputs.locale_scripts([self.language] if self.main else self.homes, self.settings)})

@@ -37,10 +37,15 @@ def location(name: str, environ: Mapping[str, str] = os.environ) -> str:
 
 def read(name: str, environ: Mapping[str, str] = os.environ) -> bytes:
     """The bytes of the published file `name` (at most MAX_BYTES + 1); OSError when it cannot be read."""
+    return read_site_file(PREFIX + name, environ)
+
+
+def read_site_file(path: str, environ: Mapping[str, str] = os.environ) -> bytes:
+    """The bytes of any file of the built site (`posts.json`, `en/posts.json`) as `read` reads its own files."""
     bucket = environ.get("SITE_BUCKET")
     if bucket:
-        return _from_bucket(bucket, PREFIX + name)
-    return _over_http(location(name, environ))
+        return _from_bucket(bucket, path)
+    return _over_http(f"{environ.get('SITE_URL', '').rstrip('/')}/{path}")
 
 
 def _from_bucket(bucket: str, key: str) -> bytes:

@@ -1,0 +1,91 @@
+"""Sending a digest: the Teams Workflow's webhook over HTTPS, the e-mail through Amazon SES.
+
+Each send ends one of three ways: delivered; `SendFailed` when it certainly did not go out (no connection,
+or an answer that refused it), which may be retried; `OutcomeUnknown` when it may have gone out (the
+request left and no answer came), which must not be repeated. The webhook's URL is a secret: no message
+here names it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+from functools import lru_cache
+from ipaddress import ip_address
+from urllib.parse import urlsplit
+
+CONNECT_SECONDS = 5
+ANSWER_SECONDS = 15  # Teams' Workflows answer 202 within seconds
+
+
+class SendFailed(Exception):
+    """Certainly not delivered: retrying is safe."""
+
+
+class OutcomeUnknown(Exception):
+    """Perhaps delivered: never repeated."""
+
+
+# POST the message to the Workflow's URL (https; http only to a loopback address, for the local stack)
+def post_to_teams(url: str, message: dict) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname or (parts.scheme == "http" and not _loopback(parts.hostname)):
+        raise SendFailed("the Teams webhook secret holds no https URL")
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = kind(parts.hostname, parts.port, timeout=CONNECT_SECONDS)
+    try:
+        try:
+            connection.connect()
+        except OSError as error:  # nothing was sent
+            raise SendFailed(f"the Teams Workflow cannot be reached ({type(error).__name__})") from None
+        connection.sock.settimeout(ANSWER_SECONDS)
+        target = parts.path or "/"
+        target += f"?{parts.query}" if parts.query else ""
+        body = json.dumps(message, ensure_ascii=False).encode("utf-8")
+        try:
+            connection.request("POST", target, body, {"Content-Type": "application/json; charset=utf-8"})
+            response = connection.getresponse()
+            response.read(65536)
+        except (OSError, http.client.HTTPException) as error:  # sent, perhaps received: no answer
+            raise OutcomeUnknown(f"the Teams Workflow did not answer ({type(error).__name__})") from None
+    finally:
+        connection.close()
+    if not 200 <= response.status < 300:
+        raise SendFailed(f"the Teams Workflow refused the message with HTTP {response.status}")
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+@lru_cache(maxsize=1)
+def _ses():
+    # no retries of its own: a repeated SendEmail after a timeout could deliver twice
+    from botocore.config import Config
+    from botocore.session import get_session
+
+    return get_session().create_client("sesv2", config=Config(
+        connect_timeout=CONNECT_SECONDS, read_timeout=ANSWER_SECONDS, retries={"total_max_attempts": 1}))
+
+
+# One multipart mail (text and HTML) from `sender` to the list `to` through SES
+def send_mail(sender: str, to: str, subject: str, text: str, html: str) -> None:
+    from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError,
+                                     ReadTimeoutError)
+
+    def part(value: str) -> dict:
+        return {"Data": value, "Charset": "UTF-8"}
+
+    try:
+        _ses().send_email(FromEmailAddress=sender, Destination={"ToAddresses": [to]},
+                          Content={"Simple": {"Subject": part(subject),
+                                              "Body": {"Text": part(text), "Html": part(html)}}})
+    except ClientError as error:  # SES answered: it refused (unverified sender, sandbox, throttling)
+        raise SendFailed(f"SES refused the mail: {error.response['Error'].get('Code', 'error')}") from None
+    except (EndpointConnectionError, ConnectTimeoutError) as error:  # never reached SES
+        raise SendFailed(f"SES cannot be reached ({type(error).__name__})") from None
+    except (ReadTimeoutError, BotoCoreError) as error:
+        raise OutcomeUnknown(f"SES did not answer ({type(error).__name__})") from None
