@@ -114,6 +114,7 @@ class FrontMatter(BaseModel):
     hashtags: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = Field(min_length=1, max_length=SUGGESTIONS_MAX)
     draft: bool = Field(default=False, strict=True)  # imported or suggested, awaiting comms: in no output
+    track: bool = Field(default=True, strict=True)  # false: shares its plain UTM link, no /go/ link counting clicks
 
     @field_validator("link")
     @classmethod

@@ -46,7 +46,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self.language = (config.theme["language"] or "en").split("-")[0].lower()
         main_language = self.main.language if self.main else self.language
         self.settings = settings_of(self.config, config, main_language,
-                                    sign_in if self.config.sign_in and not self.dev_sign_in else None)
+                                    sign_in if self.config.sign_in and not self.dev_sign_in else None,
+                                    site_url=self.main.site.url if self.main else config.site_url or None)
         self.strings = languages.strings_of(self.language, self.settings)  # every language has its catalogue
         self.site = Site(url=self.main.site.url if self.main else config.site_url or None,
                          directory_urls=config.use_directory_urls, prefix=f"{self.language}/" if self.main else "")

@@ -95,6 +95,7 @@ class Settings(BaseModel):
     disclosures: dict[str, Disclosure] = Field(default_factory=lambda: dict(DEFAULT_DISCLOSURES))
     utm_medium: str = "employee-advocacy"
     api: str = "/api"
+    site_url: str | None = None  # mkdocs.yml's site_url (the main language's): tracked share links start there
     page_size: int = Field(default=24, ge=1, le=500)
     sign_in: SignIn | None = None  # None: locally the dev sign-in, elsewhere no sign-in link
     # mkdocs.yml's markdown_extensions (with MkDocs' built-in ones) and their options: `sharewall check`
@@ -173,7 +174,8 @@ def load_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
     with path.open(encoding="utf-8") as handle:
         config = yaml.load(handle, Loader=_IgnoreTagsLoader) or {}
     options = plugin_options(config.get("plugins") or [])
-    return validate_settings({**options, **markdown_options(config), **interface_options(config, options, path)}, path)
+    site_url = config.get("site_url") if isinstance(config.get("site_url"), str) else None
+                              "site_url": site_url}, path)
 
 
 def interface_options(config: dict[str, Any], options: dict[str, Any], config_file: str | Path) -> dict[str, Any]:

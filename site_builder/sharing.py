@@ -1,4 +1,8 @@
-"""Sharing rules: the locked disclosure, the UTM-tagged link, each network's count and share link.
+"""Sharing rules: the locked disclosure, the UTM-tagged link, the `/go/` link, each network's count and share link.
+
+A post's shares carry `/go/{post}/{network}` on the wall's own domain (the shares function counts a click
+and redirects to the post's UTM link, which the build publishes in the catalogue); `track: false` shares
+the UTM link itself.
 
 `templates/assets/sharewall/composer.js` does the same in the browser from `NETWORKS` as JSON;
 `tests/test_sharing.py` pins both to the same examples.
@@ -67,6 +71,14 @@ def fill_slot(slot_link: str, network: str) -> str:
     return slot_link.replace(_SLOT, quote(network, safe=""))
 
 
+GO_PATH = "go/"  # below the site's root: CloudFront's /go/* behaviour sends it to the shares function
+
+
+def go_slot_path(root: str, slug: str) -> str:
+    """The site path of a post's `/go/` link with `NETWORK_SLOT` as the network (`root`: the site's own path)."""
+    return f"{root}{GO_PATH}{quote(slug, safe='')}/{_SLOT}"
+
+
 @dataclass(frozen=True)
 class Prepared:
     """What every share of one post starts from; the wall's cards and the length rules of `check` alike."""
@@ -74,9 +86,20 @@ class Prepared:
     lock: Locked
     networks: tuple[str, ...]  # the post's networks that the site has configured, in the post's order
     suggestions: tuple[str, ...]  # with the post's hashtags, without the disclosure
-    slot_link: str  # the UTM link with `NETWORK_SLOT` as the network
+    slot_link: str  # the UTM link with `NETWORK_SLOT` as the network: where `/go/` redirects to
+    go_slot: str | None = None  # the `/go/` link with the slot (full URL when site_url is known); None: `track: false`
+
+    @property
+    def shared_slot(self) -> str:
+        """The link shares carry, with the slot: the `/go/` link, or the UTM link of an untracked post."""
+        return self.go_slot or self.slot_link
 
     def link(self, network: str) -> str:
+        """The link a share on `network` carries (and a network that counts URLs in full counts)."""
+        return fill_slot(self.shared_slot, network)
+
+    def utm(self, network: str) -> str:
+        """The post's own link with `network`'s UTM parameters: the redirect's target."""
         return fill_slot(self.slot_link, network)
 
 
@@ -87,7 +110,13 @@ def prepare(post: Post, settings: Settings) -> Prepared:
     networks = tuple(name for name in post.networks or settings.networks if name in settings.networks)
     suggestions = tuple(with_hashtags(text, post.hashtags) for text in post.suggestions)
     slot_link = utm_link(post.link, NETWORK_SLOT, settings.utm_medium, post.campaign_or_slug)
-    return Prepared(lock, networks, suggestions, slot_link)
+    go_slot = None
+    if post.track:
+        site = urlsplit(settings.site_url or "/")
+        root = site.path if site.path.endswith("/") else f"{site.path}/"
+        origin = f"{site.scheme}://{site.netloc}" if site.netloc else ""
+        go_slot = origin + go_slot_path(root, post.slug)
+    return Prepared(lock, networks, suggestions, slot_link, go_slot)
 
 
 def length(network: Network, message: str, url: str) -> int:

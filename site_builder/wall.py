@@ -25,7 +25,8 @@ from site_builder.catalogue import Strings, language_name
 
 FEED_SIZE = 50  # the newest active posts in feed.xml; posts.json holds all of them
 INDEX_PATH = "sharewall/index.json"  # filter facets of every active post, in wall order
-CATALOGUE_PATH = "sharewall/catalogue.json"  # what the shares function accepts: slug, source, networks
+CATALOGUE_PATH = "sharewall/catalogue.json"  # what the shares function accepts: slug, source, networks, redirects
+SYSTEM_SHEET = "system"  # the device's share sheet: counted and redirected like a network (shares/models.py SYSTEM)
 ATOM = "http://www.w3.org/2005/Atom"
 TOKEN_KEY = "sharewall.token"  # sessionStorage key of the signed-in user's bearer token (site JS, dev sign-in)
 
@@ -114,6 +115,8 @@ class Card:
     shares: tuple[Share, ...]
     composer: str  # script-safe JSON for composer.js
     topics: tuple[tuple[str, str], ...] = ()  # (slug, label in the UI language) of each topic, as the post orders them
+    targets: tuple[tuple[str, str], ...] = ()  # (network, UTM link) where `/go/` redirects, the share sheet's too
+    tracked: bool = True  # shares carry the `/go/` link (false: `track: false`, the UTM link)
 
 
 def build_card(post: Post, settings: Settings, sources: dict[str, Source], site: Site, strings: Strings,
@@ -124,12 +127,14 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
     """
     prepared = sharing.prepare(post, settings)
     text = prepared.lock.wrap(prepared.suggestions[0])
-    hrefs = sharing.share_hrefs(prepared.networks, text, prepared.slot_link, post.title)  # quoted once a post
+    hrefs = sharing.share_hrefs(prepared.networks, text, prepared.shared_slot, post.title)  # quoted once a post
     shares = tuple(_share(NETWORKS[name], hrefs[name]) for name in prepared.networks)
     composer = {
         "post": post.slug, "subject": post.title, "prefix": prepared.lock.prefix, "suffix": prepared.lock.suffix,
         "networks": prepared.networks, "suggestions": prepared.suggestions,
-        "link": prepared.slot_link,  # one UTM link for all networks: composer.js fills in the network's name
+        # one link for all networks, composer.js fills in the network's name: the `/go/` link as a site path (the
+        # page's own origin goes before it), or the UTM link of an untracked post
+        "link": sharing.go_slot_path(site.root, post.slug) if prepared.go_slot else prepared.slot_link,
     }
     return Card(
         post=post,
@@ -144,6 +149,8 @@ def build_card(post: Post, settings: Settings, sources: dict[str, Source], site:
         shares=shares,
         composer=script_json(composer),
         topics=tuple((topic, (topics or {}).get(topic, topic)) for topic in post.topics),
+        targets=tuple((name, prepared.utm(name)) for name in (*prepared.networks, SYSTEM_SHEET)),
+        tracked=prepared.go_slot is not None,
     )
 
 
@@ -274,10 +281,14 @@ class Wall:
 
 
 def catalogue_json(cards: list[Card], now: datetime) -> str:
-    """The active posts as the shares function checks shares against them: a few bytes a post."""
+    """The active posts as the shares function checks shares and redirects `/go/` links with them: where each
+    network's link leads (the UTM links of `sharing`), when the post leaves the wall, its campaign."""
     return compact_json({
         "generated": now.isoformat(timespec="seconds"),
-        "posts": [{"slug": card.post.slug, "source": card.post.source, "networks": list(card.networks)}
+        "posts": [{"slug": card.post.slug, "source": card.post.source, "networks": list(card.networks),
+                   "links": dict(card.targets), "track": card.tracked, "campaign": card.post.campaign,
+                   "publish": card.post.publish.isoformat(),
+                   "expires": card.post.expires.isoformat() if card.post.expires else None}
                   for card in cards],
     })
 

@@ -214,13 +214,21 @@ def test_the_distribution_serves_the_wall_and_the_api_on_one_origin():
     assert wall["CachePolicyId"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"  # CachingOptimized: honours Cache-Control
     assert wall["FunctionAssociations"] == [{"EventType": "viewer-request",
                                              "FunctionARN": {"Fn::GetAtt": ["WallAccessFunction", "FunctionARN"]}}]
-    api, = config["CacheBehaviors"]
-    assert api["PathPattern"] == "/api/*" and api["TargetOriginId"] == "api"
+    behaviours = {behaviour["PathPattern"]: behaviour for behaviour in config["CacheBehaviors"]}
+    assert set(behaviours) == {"/api/*", "/go/*"}
+    api = behaviours["/api/*"]
+    assert api["TargetOriginId"] == "api"
     assert set(api["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}
     assert api["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # CachingDisabled
     assert api["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # AllViewerExceptHostHeader
     assert "FunctionAssociations" not in api  # the API checks its callers itself
-    for behaviour in (wall, api):
+    # shared links reach the API's stage `api` (OriginPath) past the wall gate, uncached, every viewer header along
+    go = behaviours["/go/*"]
+    assert go["TargetOriginId"] == "api-go" and origins["api-go"]["OriginPath"] == "/api"
+    assert origins["api-go"]["DomainName"] == origins["api"]["DomainName"]
+    assert set(go["AllowedMethods"]) == {"GET", "HEAD"} and "FunctionAssociations" not in go
+    assert go["CachePolicyId"] == api["CachePolicyId"] and go["OriginRequestPolicyId"] == api["OriginRequestPolicyId"]
+    for behaviour in (wall, api, go):
         assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SiteHeadersPolicy"}
 
 

@@ -5,8 +5,6 @@ Pure: no boto3. Claims come as the dicts `claims.store` returns (money in intege
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -20,6 +18,7 @@ from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
 
 from claims.model import Payee, SepaText
+from sharewall_common.csv_text import csv_text, german_date
 from sharewall_common.expenses import money_text
 
 SEPA_SCHEMA = "pain.001.001.09"
@@ -32,15 +31,6 @@ CSV_COLUMNS = (
     "town", "country", "line", "date", "category", "description", "gross", "vat", "currency", "receipt",
     "duplicate_suspected",
 )
-# A cell starting with one of these is a formula to Excel and LibreOffice (OWASP "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
-
-
-def cell(value: object) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
 
 class CsvDialect(NamedTuple):
     """How one spreadsheet world writes the same rows: headings, separator, dates, amounts and yes/no."""
@@ -52,13 +42,6 @@ class CsvDialect(NamedTuple):
     yes_no: tuple[str, str]
 
 
-def _german_date(value: str) -> str:
-    try:
-        return date.fromisoformat(str(value)).strftime("%d.%m.%Y")
-    except ValueError:
-        return str(value)
-
-
 # Amounts as '12.50', dates as ISO, English headings: the international file
 INTERNATIONAL = CsvDialect(CSV_COLUMNS, ",", str, money_text, ("yes", "no"))
 # The same rows for German spreadsheet programs (Excel, LibreOffice with a German locale): ';' between
@@ -68,27 +51,27 @@ GERMAN = CsvDialect(
     ("Abrechnung", "Status", "Eingereicht", "Kampagne", "Empfänger", "Art", "USt-IdNr.", "IBAN", "Straße", "PLZ",
      "Ort", "Land", "Position", "Datum", "Kategorie", "Beschreibung", "Brutto", "USt", "Währung", "Beleg",
      "Duplikat vermutet"),
-    ";", _german_date, lambda cents: money_text(cents).replace(".", ","), ("ja", "nein"),
+    ";", german_date, lambda cents: money_text(cents).replace(".", ","), ("ja", "nein"),
 )
 
 
 def to_csv(claims: Iterable[dict], dialect: CsvDialect = INTERNATIONAL) -> str:
     """One row per claim line, formulas escaped, in `dialect`; UTF-8 with a BOM for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=dialect.delimiter, lineterminator="\r\n")
-    writer.writerow(dialect.columns)
+    return csv_text(dialect.columns, _rows(claims, dialect), dialect.delimiter)
+
+
+def _rows(claims: Iterable[dict], dialect: CsvDialect) -> Iterable[tuple]:
     for claim in claims:
         payee, address = claim["payee"], claim["payee"]["address"]
         flagged = dialect.yes_no[0] if claim.get("flags") else dialect.yes_no[1]
         for index, line in enumerate(claim["lines"]):
-            writer.writerow([cell(value) for value in (
+            yield (
                 claim["id"], claim["status"], claim["submitted_at"], claim.get("campaign", ""), payee["holder"],
                 payee["kind"], payee.get("vat_id") or "", payee["iban"], address["street"], address["postcode"],
                 address["town"], address["country"], index + 1, dialect.date(line["date"]), line["category"],
                 line["description"], dialect.amount(int(line["gross"])), dialect.amount(int(line["vat"])),
                 line["currency"], line.get("receipt_key") or "", flagged,
-            )])
-    return "\ufeff" + out.getvalue()
+            )
 
 
 class NothingToPay(ValueError):

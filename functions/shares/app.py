@@ -10,7 +10,7 @@ with cold_start():
     from aws_lambda_powertools import Logger, Metrics
     from aws_lambda_powertools.logging import correlation_paths
 
-    from shares.routes import shares, stats
+    from shares.routes import go, shares, stats
     from sharewall_common.api import make_resolver
     from sharewall_common.aws import client
 
@@ -21,6 +21,7 @@ with cold_start():
     app = make_resolver(logger)
     app.include_router(shares.router)
     app.include_router(stats.router)
+    app.include_router(go.router)
     client("dynamodb")  # created during the cold start, reused by every invocation
 
 

@@ -1,7 +1,8 @@
 """The wall's catalogue: which posts can be shared, where they come from and on which networks.
 
-Every build publishes it as `sharewall/catalogue.json` (the active posts' slug, source and networks;
-`posts.json` has the same shape with more fields); the function reads it with the one reader of
+Every build publishes it as `sharewall/catalogue.json` (the active posts' slug, source, networks, the UTM
+link each network's `/go/` link redirects to, whether the post counts clicks, its campaign and when it
+leaves the wall); the function reads it with the one reader of
 published files (`sharewall_common.published`: the site bucket in production, the site over HTTP
 locally) and keeps it for a few minutes. So a share names a post the wall shows, its source is
 the post's own (not what a browser claims) and the statistics' counters stay bounded by the
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
 
 from sharewall_common.published import PREFIX, Published, Unavailable, read
 
@@ -25,14 +28,36 @@ CatalogueUnavailable = Unavailable  # the catalogue could not be read and no ear
 class Entry:
     source: str
     networks: frozenset[str]
+    links: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # network -> UTM link (https)
+    track: bool = True  # false: the post opted out of click counting (`track: false`)
+    campaign: str | None = None
+    publish: datetime | None = None
+    expires: datetime | None = None
+
+    # On the wall at `now`: published and not expired (the catalogue is rebuilt hourly; expiry is checked here too)
+    def active(self, now: datetime) -> bool:
+        return (self.publish is None or self.publish <= now) and (self.expires is None or now < self.expires)
+
+
+def _instant(value) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _links(value) -> MappingProxyType:
+    # only https links: the redirect never leads anywhere else, whatever the file holds
+    return MappingProxyType({str(name): link for name, link in (value or {}).items()
+                             if isinstance(link, str) and link.startswith("https://")})
 
 
 def parse(data: bytes) -> dict[str, Entry]:
     """Slug -> entry from the bytes of a catalogue; ValueError when they are not one."""
     document = json.loads(data)
     try:
-        return {post["slug"]: Entry(str(post["source"]), frozenset(post["networks"])) for post in document["posts"]}
-    except (KeyError, TypeError) as error:
+        return {post["slug"]: Entry(str(post["source"]), frozenset(post["networks"]), _links(post.get("links")),
+                                    post.get("track", True) is not False, post.get("campaign") or None,
+                                    _instant(post.get("publish")), _instant(post.get("expires")))
+                for post in document["posts"]}
+    except (KeyError, TypeError, AttributeError) as error:
         raise ValueError(f"not a catalogue ({error!r})") from None
 
 

@@ -3,7 +3,8 @@
 Items (one application table, `pk`/`sk`):
 - `SHARE#<Idempotency-Key>` / `SHARE`: the share record, put only if absent, expiring; no identity.
 - `STATS#<day|week|month>` / `<period>`: counters `shares`, `personalised`, `people`, and one counter
-  per network (`net:<name>`), source (`src:<key>`) and post (`post:<slug>`), bounded by the catalogue.
+  per network (`net:<name>`), source (`src:<key>`), post (`post:<slug>`) and the post's campaign
+  (`camp:<key>`, for campaign goals), bounded by the catalogue.
 - `PEOPLE#<granularity>#<period>` / `<HMAC(period, subject)>`: a person was active in that period; put
   only if absent, expiring after the period. Different periods give different pseudonyms.
 
@@ -25,7 +26,7 @@ from datetime import date, datetime, timezone
 from botocore.exceptions import ClientError
 
 from sharewall_common.periods import GRANULARITIES, Granularity, period_end_epoch, period_key
-from shares.stats import NETWORK, POST, SOURCE
+from shares.stats import CAMPAIGN, NETWORK, POST, SOURCE
 from sharewall_common.pseudonym import pseudonym
 
 RECORD_DAYS = 7  # how long a key is remembered: retries come within minutes, replays within days
@@ -39,6 +40,7 @@ class Share:
     network: str
     personalised: bool
     source: str
+    campaign: str | None = None  # the post's (from the catalogue): counted for the campaign's goal; not in the fingerprint
 
     # Same key with a different share is a client bug, told apart from a replay by this fingerprint
     @property
@@ -75,6 +77,9 @@ def record_item(table: str, key: str, share: Share, day: str, now: float) -> dic
 def counter_item(table: str, granularity: Granularity, period: str, share: Share, new_person: bool) -> dict:
     names = {"#net": f"{NETWORK}{share.network}", "#src": f"{SOURCE}{share.source}", "#post": f"{POST}{share.post}"}
     additions = "shares :one, personalised :personalised, #net :one, #src :one, #post :one"
+    if share.campaign:
+        names["#camp"] = f"{CAMPAIGN}{share.campaign}"
+        additions += ", #camp :one"
     if new_person:
         additions += ", people :one"
     return {"Update": {

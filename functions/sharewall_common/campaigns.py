@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import regex
-from pydantic import BaseModel, ConfigDict, StrictBool, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, PositiveInt, StrictBool, ValidationInfo, field_validator, model_validator
 
 PUBLISHED_NAME = "campaigns.json"  # the build writes sharewall/campaigns.json; the claims function reads it
 KEY = regex.compile(r"[a-z0-9][a-z0-9-]{0,59}")  # the slug posts and invites name a campaign by
@@ -20,8 +20,23 @@ LANGUAGE = regex.compile(r"[a-z]{2}")
 DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+class Goal(BaseModel):
+    """What the campaign aims for together, shown as shared progress (never per person): shares, clicks or both."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    shares: PositiveInt | None = None
+    clicks: PositiveInt | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Goal:
+        if self.shares is None and self.clicks is None:
+            raise ValueError("give shares, clicks or both, like {shares: 500}")
+        return self
+
+
 class Campaign(BaseModel):
-    """One campaign: its name (one text, or one per language), first and last day, reimbursed or not."""
+    """One campaign: its name (one text, or one per language), first and last day, reimbursed or not, a goal."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -29,6 +44,7 @@ class Campaign(BaseModel):
     start: date
     end: date  # the last day, inclusive
     reimbursed: StrictBool
+    goal: Goal | None = None  # shown on the campaign's posts and the statistics page from aggregate counts
 
     # one check before pydantic's union of the two forms, so a wrong name is one clear error
     @field_validator("name", mode="before")
@@ -90,6 +106,7 @@ def published_campaigns(campaigns: dict[str, Campaign], zone: tzinfo) -> bytes:
         ends = datetime.combine(campaign.end + timedelta(days=1), time(), zone)
         items.append({"key": key, "name": campaign.name, "start": campaign.start.isoformat(),
                       "end": campaign.end.isoformat(), "reimbursed": campaign.reimbursed,
+                      "goal": campaign.goal.model_dump(exclude_none=True) if campaign.goal else None,
                       "starts_at": starts.isoformat(), "ends_at": ends.isoformat()})
     return json.dumps({"campaigns": items}, ensure_ascii=False).encode("utf-8")
 

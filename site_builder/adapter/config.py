@@ -51,7 +51,7 @@ class SharewallConfig(Config):
 
 # The settings the content core understands, from the typed options and MkDocs' config; `main_language` is the
 # theme's (the main build's) and `sign_in` the provider's settings with the deploy's roles, None to sign in locally
-def settings_of(options: SharewallConfig, config: MkDocsConfig, main_language: str, sign_in: dict | None) -> Settings:
+                site_url: str | None = None) -> Settings:
     config.mdx_configs.update(rules.markdown_configs(config.mdx_configs))  # headings never get a site id
     values = {
         **{key: options[key] for key in ("timezone", "utm_medium", "api", "page_size")},
@@ -59,6 +59,7 @@ def settings_of(options: SharewallConfig, config: MkDocsConfig, main_language: s
         "networks": tuple(options.networks),
         "disclosures": {lang: dict(value) for lang, value in options.disclosures.items()},
         "sign_in": sign_in,
+        "site_url": site_url,
         "markdown_extensions": tuple(name for name in config.markdown_extensions if isinstance(name, str)),
         "markdown_configs": dict(config.mdx_configs),
         **interface_options({"theme": {"language": main_language, "custom_dir": config.theme.custom_dir}},

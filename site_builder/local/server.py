@@ -36,6 +36,7 @@ from site_builder.local.template import Route, find_route, http_routes, load_tem
 from site_builder.wall import CATALOGUE_PATH, TOKEN_KEY
 
 SIGNIN_PATH = "/_dev/signin"
+GO_PREFIX = "/go/"  # shared links, routed to the API like template.yaml's /go/* behaviour (never through the gate)
 NOT_FOUND_PAGE = "404.html"  # CloudFront's ResponsePagePath for 404 (template.yaml), at the site's root
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")  # the Host names the local server answers to
@@ -163,6 +164,8 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if self._is_api():
             return self._api()
+        if self._is_go():
+            return self._api(go=True)
         if not self._through_gate():
             return None
         parts = urlsplit(self.path)
@@ -177,6 +180,8 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
         self._unread_body()
         if self._is_api():
             return self._send(405, {"content-type": "application/json"}, b"")
+        if self._is_go():
+            return self._api(go=True)
         if not self._through_gate():
             return None
         return super().do_HEAD()
@@ -232,6 +237,10 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
         path = urlsplit(self.path).path
         return path == self.api_prefix or path.startswith(self.api_prefix + "/")
 
+    # Shared links: CloudFront's /go/* behaviour sends them to the API past the wall gate, as this does
+    def _is_go(self) -> bool:
+        return urlsplit(self.path).path.startswith(GO_PREFIX)
+
     # The dev sign-in page, returning to `next` only when it is a page of this origin
     def _signin_page(self, query: str) -> None:
         origin = f"http://{self.headers['host'].strip().lower()}"
@@ -255,7 +264,7 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
             return None
         return length
 
-    def _api(self) -> None:
+    def _api(self, go: bool = False) -> None:
         parts = urlsplit(self.path)
         length = self._body_length()
         if length is None:
@@ -265,12 +274,15 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
             self.close_connection = True
             return
         headers = {key.lower(): value for key, value in self.headers.items()}
-        path = parts.path[len(self.api_prefix):] or "/"
+        path = parts.path if go else parts.path[len(self.api_prefix):] or "/"
         try:
             status, out_headers, data = self.api.invoke(self.command, path, parts.query, headers, body)
         except Exception as error:  # a handler that raised: API Gateway answers 500, the log says why
             self.log_error("handler failed: %r", error)
             status, out_headers, data = _json(500, {"message": "Internal Server Error"})
+        page = Path(self.directory, NOT_FOUND_PAGE)
+        if go and status == 404 and page.is_file():  # CloudFront's 404 response page covers the /go/* behaviour too
+            out_headers, data = {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"}, page.read_bytes()
         self._send(status, out_headers, data)
 
     # HEAD and OPTIONS never read a body: one that was sent must not be read as the next request

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from sharewall_common.callers import allow
+from sharewall_common.csv_text import Dialect
 from claims import access, exports, store
 
 router = Router()
@@ -20,7 +21,7 @@ logger = Logger(service="claims", child=True)
 @router.get("/claims/export.csv")
 @allow(access.staff_with("finance"))
 def csv_file(status: Annotated[Literal["approved", "paid"], Query()] = "approved",
-             dialect: Annotated[Literal["standard", "de"], Query()] = "standard"):
+             dialect: Annotated[Dialect, Query()] = "standard"):
     """`dialect=de`: the same rows for German spreadsheets (';', decimal comma, TT.MM.JJJJ, German headings)."""
     claims = list(store.all_by_status(status))
     logger.info("csv exported", extra={"status": status, "claims": len(claims), "dialect": dialect})

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
-from shares.catalogue import Catalogue, CatalogueUnavailable
+from shares.catalogue import Catalogue, CatalogueUnavailable, Entry
 from shares.counting import KeyReused, Share, count_share
 from sharewall_common.api import IDEMPOTENCY_KEY
 from shares.models import SYSTEM, ShareRequest, ShareResponse
@@ -37,7 +37,8 @@ def post_share(
                                            description="8-128 letters, digits, - or _; one per share")],
 ) -> Response[ShareResponse]:
     caller = current_caller(router)
-    share = Share(body.post, body.network, body.personalised, _source_on_the_wall(body.post, body.network))
+    entry = _on_the_wall(body.post, body.network)
+    share = Share(body.post, body.network, body.personalised, entry.source, entry.campaign)
     try:
         outcome = count_share(client("dynamodb"), TABLE, idempotency_key, share, caller.subject, today())
     except KeyReused:
@@ -52,8 +53,9 @@ def post_share(
                     body=answer)
 
 
-# Only posts the wall shows, on the networks they offer (or the share sheet): the counters stay bounded by the catalogue
-def _source_on_the_wall(post: str, network: str) -> str:
+# Only posts the wall shows, on the networks they offer (or the share sheet): the counters stay bounded by the catalogue;
+# the post's entry gives its source and campaign
+def _on_the_wall(post: str, network: str) -> Entry:
     try:
         entry = catalogue.entry(post)
     except CatalogueUnavailable:
@@ -62,4 +64,4 @@ def _source_on_the_wall(post: str, network: str) -> str:
         raise BadRequest(f"post: {post!r} is not on the wall", code="unknown_post")
     if network != SYSTEM and network not in entry.networks:
         raise BadRequest(f"network: {post!r} is not offered on {network}", code="network_not_offered")
-    return entry.source
+    return entry

@@ -1,4 +1,4 @@
-"""GET /stats: aggregates over a range of days, weeks or months; nothing per person."""
+"""GET /stats and GET /stats/export.csv: aggregates over a range of days, weeks or months; nothing per person."""
 
 from __future__ import annotations
 
@@ -6,21 +6,30 @@ import os
 from datetime import date
 from typing import Annotated
 
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from sharewall_common.periods import Granularity, zone
+from shares.export import stats_csv
+from shares.goals import goals
+from sharewall_common.periods import Granularity, today, zone
 from shares.stats import read_buckets, summarise
 from sharewall_common.aws import client
+from sharewall_common.campaigns import PUBLISHED_NAME, campaigns_from_published
+from sharewall_common.csv_text import Dialect
 from sharewall_common.errors import BadRequest
 from sharewall_common.callers import allow, roles
 from sharewall_common.identity import STAFF
+from sharewall_common.published import Published, Unavailable
 from sharewall_common.stats_query import DAYS, date_range, min_people
 
 router = APIGatewayHttpRouter()
+logger = Logger(service="shares", child=True)
 TABLE = os.environ.get("APP_TABLE", "")
 MAX_DAYS = {"day": 400, "week": 7 * 260, "month": 31 * 120}  # about 400 days, 5 years, 10 years
 MIN_PEOPLE = min_people()  # periods with fewer active people are withheld (1 shows all)
+campaigns = Published(PUBLISHED_NAME, campaigns_from_published, service="shares")  # their goals, as the build published them
 
 
 # Defaults to the last 30 days, 12 weeks or 12 months up to today
@@ -31,9 +40,39 @@ def get_stats(
     first: Annotated[date | None, Query(alias="from", description=f"first day, {DAYS}")] = None,
     last: Annotated[date | None, Query(alias="to", description=f"last day, {DAYS}")] = None,
 ) -> dict:
+    return _summary(granularity, first, last)
+
+
+# The page's aggregates for spreadsheets; `dialect=de` as the claims export (';', decimal comma, TT.MM.JJJJ)
+@router.get("/stats/export.csv")
+@allow(roles("comms"))
+def export_stats(
+    granularity: Annotated[Granularity, Query()] = "day",
+    first: Annotated[date | None, Query(alias="from", description=f"first day, {DAYS}")] = None,
+    last: Annotated[date | None, Query(alias="to", description=f"last day, {DAYS}")] = None,
+    dialect: Annotated[Dialect, Query()] = "standard",
+) -> Response:
+    summary = _summary(granularity, first, last)
+    name = f"sharewall-stats-{summary['from']}-{summary['to']}-{granularity}{'-de' if dialect == 'de' else ''}.csv"
+    return Response(200, "text/csv; charset=utf-8", stats_csv(summary, dialect),
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+# Shares, clicks and the running campaigns' goals of one range, under the small-group rule
+def _summary(granularity: Granularity, first: date | None, last: date | None) -> dict:
     first, last = date_range(first, last, granularity)
     if (last - first).days > MAX_DAYS[granularity]:
         raise BadRequest(f"from/to: more than {MAX_DAYS[granularity]} days by {granularity}; "
                          "ask for a shorter range or a coarser granularity")
     buckets = read_buckets(client("dynamodb"), TABLE, first, last, granularity)
-    return summarise(buckets, first, last, granularity, zone().key, MIN_PEOPLE)
+    summary = summarise(buckets, first, last, granularity, zone().key, MIN_PEOPLE)
+    summary["goals"] = goals(client("dynamodb"), TABLE, _campaigns(), first, last, today(), MIN_PEOPLE)
+    return summary
+
+
+# The published campaigns; without them (not published yet, unreadable) the statistics come without goals
+def _campaigns() -> dict:
+    try:
+        return campaigns.get()
+    except Unavailable:
+        return {}

@@ -64,7 +64,7 @@
       .replaceAll("{subject}", function () { return encode(subject); });
   }
 
-  // The post's UTM link for one network: the plugin leaves the utm_source value as a slot
+  // The post's /go/ link (or UTM link) for one network: the plugin leaves the network's name as a slot
   function networkLink(link, name) {
     return link.replaceAll(encode("{network}"), function () { return encode(name); });
   }
@@ -96,6 +96,8 @@
     if (!root || root.dataset.ready) return;
     root.dataset.ready = "1";
     var data = JSON.parse(root.querySelector(".sw-composer__data").textContent);
+    // a tracked post's /go/ link comes as a site path: shared from this page's own origin, as CloudFront serves it
+    if (data.link.charAt(0) === "/") data.link = location.origin + data.link;
     var id = "sw-" + (++counter) + "-" + data.post;
     var preview = root.querySelector(".sw-composer__text");
     var status = root.querySelector(".sw-composer__status");
