@@ -38,7 +38,7 @@ _NETWORKS = frozenset(NETWORKS) | {SYSTEM}
 # A shared link: redirect first in importance, count when it is a person's click
 @router.route("/go/<post>/<network>", method=["GET", "HEAD"])
 @allow(anyone)
-def follow(post: str, network: str) -> Response:
+def follow(post: str, network: str):
     target = _target(post, network)
     event = router.current_event
     if counts_as_click(event.http_method, {key.lower(): value for key, value in (event.headers or {}).items()}):

@@ -51,7 +51,7 @@ def export_stats(
     first: Annotated[date | None, Query(alias="from", description=f"first day, {DAYS}")] = None,
     last: Annotated[date | None, Query(alias="to", description=f"last day, {DAYS}")] = None,
     dialect: Annotated[Dialect, Query()] = "standard",
-) -> Response:
+):
     summary = _summary(granularity, first, last)
     name = f"sharewall-stats-{summary['from']}-{summary['to']}-{granularity}{'-de' if dialect == 'de' else ''}.csv"
     return Response(200, "text/csv; charset=utf-8", stats_csv(summary, dialect),
