@@ -15,7 +15,9 @@ Items (pk / sk):
                                all kept in the same transactions as the claims themselves
   DATEVCREDITOR#<payee key> / ACCOUNT, DATEVACCOUNT#<number> / PAYEE   a payee's DATEV creditor account (see there)
 Indexes: gsi1 lists claims by status (CLAIMS#<status>) and invites (INVITES), newest first;
-gsi2 lists the claims of one invite (INVITE#<id>). No Scan anywhere.
+gsi2 lists the claims of one invite (INVITE#<id>); gsi3 the claims of a status in one campaign (its partition
+key is gsi1pk and `campaign` together, its sort key gsi1sk: every claim is in it as filed, nothing to keep up).
+A claim's `search` holds its folded search text (find_claims). No Scan anywhere.
 
 Finance's first page is read from the CLAIMSTATS item (one GetItem, then one BatchGetItem of the
 claims), so it costs the same with 100 or 100,000 claims; later pages page through gsi1. Every
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import os
 import time
+import unicodedata
 from collections.abc import Iterator
 
 from botocore.exceptions import ClientError
@@ -43,6 +46,7 @@ STATS = "CLAIMSTATS"
 RECENT = "r_"  # attribute prefix of the newest claims of a status, in the CLAIMSTATS item
 KEEP = 50  # trimmed back to this many once over twice as many
 TOTAL = "c_"  # attribute prefix of a category's total in an invite's TOTALS item
+SEARCH_READ = 500  # the most claims one page of a text search reads (DynamoDB stops at 1 MB before)
 
 
 def table() -> str:
@@ -136,15 +140,16 @@ def invite_totals(invite_id: str) -> dict[str, int]:
 
 
 def claim_items(claim: dict, audit: dict, duplicates: list[tuple[str, str]],
-                caps: dict[str, int] | None = None) -> list[dict]:
+                caps: dict[str, int] | None = None, invite_name: str = "") -> list[dict]:
     """The transaction that files a new claim: the claim, the invite's totals, its first audit entry, markers, totals.
 
-    `caps`: category -> the most the invite's total may be before this claim (the write fails above it).
+    `caps`: category -> the most the invite's total may be before this claim (the write fails above it);
+    `invite_name` goes into the claim's search text (finance's `q`).
     """
     claim, first_entry = chain.first(claim, audit)
     keys = {"pk": f"CLAIM#{claim['id']}", "sk": "CLAIM", "gsi1pk": f"CLAIMS#{claim['status']}",
             "gsi1sk": f"{claim['submitted_at']}#{claim['id']}", "gsi2pk": f"INVITE#{claim['invite_id']}",
-            "gsi2sk": f"{claim['submitted_at']}#{claim['id']}"}
+            "gsi2sk": f"{claim['submitted_at']}#{claim['id']}", "search": search_text(claim, invite_name)}
     items = [
         {"Put": {"TableName": table(), "Item": _item({**claim, **keys}), "ConditionExpression": "attribute_not_exists(pk)"}},
         _totals_update(claim["invite_id"], claim.get("invite_totals") or {}, caps or {}),
@@ -161,8 +166,9 @@ def put_claim(claim: dict, audit: dict, duplicates: list[tuple[str, str]], caps:
 
     Raises TotalsChanged (nothing written) when the invite's totals went past a cap meanwhile.
     """
+    invite_name = (get_invite(claim["invite_id"]) or {}).get("name", "")  # searchable by the invite's name too
     try:
-        _transact(claim_items(claim, audit, duplicates, caps))
+        _transact(claim_items(claim, audit, duplicates, caps, invite_name))
     except ClientError as error:
         if _cancelled_by_condition(error):
             return
@@ -205,6 +211,60 @@ def audit_of(claim_id: str) -> list[dict]:
 
 def claims_by_status(status: str, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
     return _page("gsi1", "gsi1pk", f"CLAIMS#{status}", limit, cursor)
+
+
+def search_text(claim: dict, invite_name: str = "") -> str:
+    """What finance's text search (`q`) looks in: payee, invite name, reference and line descriptions, folded
+    (NFKC, casefold) as `find_claims` folds the query, so 'MÜLLER' finds 'Müller' and 'strasse' 'Straße'."""
+    parts = [claim["payee"]["holder"], invite_name, claim["id"], *(line.get("description") or "" for line in claim["lines"])]
+    return fold("\n".join(part for part in parts if part))
+
+
+def fold(text: str) -> str:
+    """Text as the search compares it: one Unicode form, case folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def find_claims(status: str, limit: int, cursor: str | None, *, campaign: str | None = None,
+                since: str | None = None, until: str | None = None, text: str | None = None) -> tuple[list[dict], str | None]:
+    """Claims of a status, newest first, narrowed by key conditions, then by text as they are read.
+
+    The campaign picks gsi3 (partition: gsi1pk and campaign, sort: gsi1sk), the submission instants
+    [`since`, `until`) (UTC ISO, as `submitted_at`) bound the sort key, so neither reads a claim outside
+    them. `text` is matched (FilterExpression) in the claims' folded `search`; claims filed before it was
+    kept are matched by payee name or reference as written. A text search reads at most SEARCH_READ claims
+    per page: a page may then hold fewer than `limit` claims while `next` goes on.
+    """
+    index = "gsi3" if campaign else "gsi1"
+    condition, values = "gsi1pk = :status", {"status": f"CLAIMS#{status}"}
+    if campaign:
+        condition, values["campaign"] = condition + " AND campaign = :campaign", campaign
+    if since and until:
+        condition, values["since"], values["until"] = condition + " AND gsi1sk BETWEEN :since AND :until", since, until
+    elif since:
+        condition, values["since"] = condition + " AND gsi1sk >= :since", since
+    elif until:
+        condition, values["until"] = condition + " AND gsi1sk < :until", until  # `<until>#<id>` sorts after it
+    request = {"TableName": table(), "IndexName": index, "KeyConditionExpression": condition, "ScanIndexForward": False}
+    if text:
+        request["FilterExpression"] = ("contains(#search, :text) OR (attribute_not_exists(#search) "
+                                       "AND (contains(#payee.#holder, :raw) OR contains(#id, :raw)))")
+        request["ExpressionAttributeNames"] = {"#search": "search", "#payee": "payee", "#holder": "holder", "#id": "id"}
+        values.update(text=fold(text), raw=text)
+    request["ExpressionAttributeValues"] = _values(**values)
+    scope = "|".join((index, f"CLAIMS#{status}", campaign or "", since or "", until or "", text or ""))
+    if cursor:
+        request["ExclusiveStartKey"] = cursors.decode(cursor, scope)
+    key_names = ("pk", "sk", "gsi1pk", "gsi1sk", *(("campaign",) if campaign else ()))
+    if not text:
+        items, last = _one_ahead(request, limit, key_names)
+    else:
+        response = client("dynamodb").query(**request, Limit=SEARCH_READ)
+        items, last = response.get("Items", []), response.get("LastEvaluatedKey")
+        if len(items) > limit:
+            items = items[:limit]
+            last = {name: items[-1][name] for name in key_names}
+    return [_strip(_plain(item)) for item in items], cursors.encode(last, scope) if last else None
 
 
 def all_by_status(status: str) -> Iterator[dict]:
@@ -531,7 +591,8 @@ def _one_ahead(request: dict, limit: int, key_names: tuple[str, ...]) -> tuple[l
 
 
 def _strip(item: dict) -> dict:
-    return {key: value for key, value in item.items() if key not in {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}}
+    return {key: value for key, value in item.items()
+            if key not in {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "search"}}
 
 
 # --- DATEV creditor accounts (claims.creditors) ---------------------------------------------------

@@ -11,10 +11,11 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from sharewall_common.callers import allow, current_caller
+from sharewall_common.clock import zone
 from sharewall_common.errors import BadRequest, Conflict, Forbidden, NotFound
 from sharewall_common.expenses import money_text
 
-from claims import access, campaigns, filing, policy, rules, store, uploads, views
+from claims import access, campaigns, filing, finding, policy, rules, store, uploads, views
 from claims.model import ClaimIn, DecisionIn
 
 router = Router()
@@ -55,12 +56,19 @@ def mine():
 
 @router.get("/claims")
 @allow(access.staff_with("finance"))
-def listing(status: Annotated[Literal["submitted", "approved", "in_payment", "rejected", "paid"], Query()] = "submitted",
+def listing(status: Annotated[Literal[rules.STATUSES], Query()] = "submitted",
+            q: Annotated[str | None, Query(max_length=100)] = None,  # payee, invite name, reference, descriptions
+            campaign: Annotated[str | None, Query(max_length=64)] = None,
+            first_day: Annotated[str | None, Query(alias="from", max_length=10)] = None,  # YYYY-MM-DD, site days
+            last_day: Annotated[str | None, Query(alias="to", max_length=10)] = None,  # inclusive
             cursor: Annotated[str | None, Query(max_length=600)] = None,
             limit: Annotated[int | None, Query(ge=1, le=100)] = None):  # default: PAGE
+    narrowed = finding.filters(q, campaign, first_day, last_day, zone())  # first: a bad filter reads nothing
     stats = store.status_items(rules.STATUSES)
     limit = limit or PAGE
-    if cursor:
+    if narrowed:
+        claims, next_cursor = store.find_claims(status, limit, cursor, **narrowed)
+    elif cursor:
         claims, next_cursor = store.claims_by_status(status, limit, cursor)
     else:
         claims, next_cursor = store.first_page(status, stats[status], limit)
