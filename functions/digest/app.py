@@ -48,8 +48,9 @@ def lambda_handler(event, context) -> dict:
     outcomes = run(settings, scheduled_time(event), SENDERS, Ledger(settings.table))
     failed = 0
     for outcome in outcomes:
-        logger.info("digest", extra={"channel": outcome.channel, "language": outcome.language,
-                                     "result": outcome.result, "posts": list(outcome.posts), "reason": outcome.reason})
+        log = logger.info if outcome.result in ("sent", "nothing new", "sent already") else logger.warning
+        log("digest", extra={"channel": outcome.channel, "language": outcome.language, "result": outcome.result,
+                             "posts": list(outcome.posts), "reason": outcome.reason})
         if outcome.result == "sent":
             metrics.add_metric(name="DigestSent", unit=MetricUnit.Count, value=1)
         elif outcome.result == "unknown":

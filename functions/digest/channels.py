@@ -71,18 +71,28 @@ def _ses():
         connect_timeout=CONNECT_SECONDS, read_timeout=ANSWER_SECONDS, retries={"total_max_attempts": 1}))
 
 
+# The MIME message: multipart/alternative of the text and the HTML, nothing remote, no tracking header
+def mime(sender: str, to: str, subject: str, text: str, html: str, language: str) -> bytes:
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
+    message = EmailMessage(policy=SMTP)
+    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message["Content-Language"] = language
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to the sender
+    message.set_content(text, charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    return message.as_bytes()
+
+
 # One multipart mail (text and HTML) from `sender` to the list `to` through SES
-def send_mail(sender: str, to: str, subject: str, text: str, html: str) -> None:
+def send_mail(sender: str, to: str, subject: str, text: str, html: str, language: str) -> None:
     from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError,
                                      ReadTimeoutError)
 
-    def part(value: str) -> dict:
-        return {"Data": value, "Charset": "UTF-8"}
-
     try:
         _ses().send_email(FromEmailAddress=sender, Destination={"ToAddresses": [to]},
-                          Content={"Simple": {"Subject": part(subject),
-                                              "Body": {"Text": part(text), "Html": part(html)}}})
+                          Content={"Raw": {"Data": mime(sender, to, subject, text, html, language)}})
     except ClientError as error:  # SES answered: it refused (unverified sender, sandbox, throttling)
         raise SendFailed(f"SES refused the mail: {error.response['Error'].get('Code', 'error')}") from None
     except (EndpointConnectionError, ConnectTimeoutError) as error:  # never reached SES

@@ -37,7 +37,7 @@ class Senders:
     """How the channels send (the real ones by default; tests and the preview may swap them)."""
 
     teams: Callable[[str, dict], None]
-    mail: Callable[[str, str, str, str, str], None]
+    mail: Callable[[str, str, str, str, str, str], None]
     teams_url: Callable[[], str]
 
 
@@ -94,4 +94,4 @@ def _send(channel: str, selection: Selection, language: site.Language, settings:
         return
     address = settings.email_to[language.code]
     mail = mails.mail(selection, language, address)
-    senders.mail(settings.email_from, address, mail.subject, mail.text, mail.html)
+    senders.mail(settings.email_from, address, mail.subject, mail.text, mail.html, language.code)
