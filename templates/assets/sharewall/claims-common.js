@@ -107,21 +107,6 @@
     else status(node, refusalText(reply, refusals), "error");
   }
 
-  // Download a file the API only gives with the bearer token: fetch it, then save the blob;
-  // resolves the API's reply, so the caller can report a refusal
-  function download(path, fallbackName) {
-    return shared.api("GET", path).then(function (reply) {
-      if (!reply.ok) return reply;
-      var disposition = reply.response.headers.get("content-disposition") || "";
-      var match = /filename="([^"]+)"/.exec(disposition);
-      var link = element("a", { href: URL.createObjectURL(reply.body), download: match ? match[1] : fallbackName });
-      document.body.appendChild(link);
-      link.click();
-      setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
-      return reply;
-    });
-  }
-
   // A campaign's name as campaigns.yml gives it (one text, or one per language) in the page's language
   function campaignName(name, key) {
     if (!name) return key || "";
@@ -132,7 +117,7 @@
   window.SharewallClaims = {
     lang: lang, element: element, field: field, api: shared.api, money: money,
     date: date, dateTime: dateTime, status: status, statusLine: statusLine, table: table, cells: cells,
-    refuse: refuse, refusalText: refusalText, refusalCode: refusalCode, codeText: codeText, scrolling: scrolling, cards: cards, day: day, signInHint: shared.signInHint, download: download, newKey: shared.newKey,
+    refuse: refuse, refusalText: refusalText, refusalCode: refusalCode, codeText: codeText, scrolling: scrolling, cards: cards, day: day, signInHint: shared.signInHint, download: shared.download, newKey: shared.newKey,
     staffToken: shared.token, campaignName: campaignName,
     strings: shared.strings, format: shared.format, config: shared.config || {},
   };

@@ -239,10 +239,25 @@
     return (reply.body && reply.body.error && reply.body.error.message) || ("HTTP " + reply.status);
   }
 
+  // Download a file the API only gives with the bearer token (a CSV export): fetch it, then save the blob;
+  // resolves the API's reply, so the caller can report a refusal
+  function download(path, fallbackName) {
+    return api("GET", path).then(function (reply) {
+      if (!reply.ok) return reply;
+      var disposition = reply.response.headers.get("content-disposition") || "";
+      var match = /filename="([^"]+)"/.exec(disposition);
+      var link = element("a", { href: URL.createObjectURL(reply.body), download: match ? match[1] : fallbackName });
+      document.body.appendChild(link);
+      link.click();
+      setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+      return reply;
+    });
+  }
+
   window.Sharewall = Object.assign(window.Sharewall || {}, {
     config: config, hasConfig: Boolean(configElement), lang: lang, strings: strings, token: token,
     authHeaders: authHeaders, signInUrl: signInUrl, element: element, signInHint: signInHint, newKey: newKey,
-    api: api, errorText: errorText, who: who, allowed: allowed, showWho: showWho, signOutUrl: signOutUrl,
+    api: api, errorText: errorText, download: download, who: who, allowed: allowed, showWho: showWho, signOutUrl: signOutUrl,
     languageOf: languageOf,
   });
 

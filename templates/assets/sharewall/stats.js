@@ -1,6 +1,7 @@
 /* Sharewall statistics page: reads GET {api}/stats with the signed-in user's token and shows each
    aggregate as a small chart (inline SVG columns over time, bars as a list) with a table of the same
-   numbers under it. No chart library, no per-person data: the API has none.
+   numbers under it: shares, clicks on shared links (and clicks per share), the campaigns' goals; comms
+   download the same as CSV. No chart library, no per-person data: the API has none.
 
    What the page says: a period the API withheld (fewer people than its `min_people`) is named as such,
    never as "nothing shared"; a chart without anything to draw is a sentence, not an empty axis; sources
@@ -81,6 +82,15 @@
     form.appendChild(label);
   });
   form.appendChild(element("button", { type: "submit", class: "sw-stats__submit" }, t.show));
+  // comms download the same aggregates as CSV (GET /stats/export.csv is theirs), in either spreadsheet dialect
+  var exports = element("div", { class: "sw-stats__exports", "data-sw-roles": "comms", "data-sw-stats-exports": "" });
+  [["standard", t.export_csv], ["de", t.export_csv_de]].forEach(function (pair) {
+    var button = exports.appendChild(element("button", { type: "button", class: "md-button", "data-sw-export": pair[0] }, pair[1]));
+    button.addEventListener("click", function () { exportCsv(pair[0]); });
+  });
+  var person = shared.who();
+  exports.hidden = !person || person.roles.indexOf("comms") < 0;
+  form.appendChild(exports);
   var status = element("p", { class: "sw-stats__status", role: "status", "aria-live": "polite" });
   var output = element("div", { class: "sw-stats__output", "data-sw-stats-output": "" });
   root.appendChild(form);
@@ -216,6 +226,85 @@
     return drawn;
   }
 
+  // "312 von 500 Teilungen": a campaign's progress towards its goal, or why it is not shown yet
+  function goals(list) {
+    if (!list || !list.length) return null;
+    var part = section("goals", t.goals_chart);
+    var items = element("ul", { class: "sw-goals" });
+    list.forEach(function (goal) {
+      var item = element("li", { class: "sw-goal", "data-sw-goal": goal.campaign });
+      item.appendChild(element("h3", { class: "sw-goal__name" }, campaignName(goal.name, goal.campaign)));
+      item.appendChild(element("p", { class: "sw-goal__until" }, fill(t.goal_until, { end: dayFull.format(utcDay(goal.end)) })));
+      if (goal.withheld) {
+        item.appendChild(element("p", { class: "sw-goal__withheld", "data-sw-withheld": "" }, withheldText(t.goal_withheld)));
+      } else {
+        [["shares", t.goal_shares], ["clicks", t.goal_clicks]].forEach(function (kind) {
+          var target = goal.goal[kind[0]];
+          if (!target) return;
+          var reached = goal.progress[kind[0]];
+          var text = fill(kind[1], { count: numbers.format(reached), goal: numbers.format(target) });
+          var line = element("p", { class: "sw-goal__line", "data-sw-goal-kind": kind[0] });
+          line.appendChild(element("span", {}, text));
+          line.appendChild(element("progress", { max: String(target), value: String(Math.min(reached, target)), "aria-label": text }));
+          item.appendChild(line);
+        });
+      }
+      items.appendChild(item);
+    });
+    part.appendChild(items);
+    return part;
+  }
+
+  // A campaign's name as campaigns.yml gives it (one text, or one per language) in the page's language
+  function campaignName(name, key) {
+    if (!name) return key;
+    if (typeof name === "string") return name;
+    return name[lang] || name.en || name[Object.keys(name)[0]] || key;
+  }
+
+  function ratio(value) {
+    return value === null || value === undefined ? "–" : format.number(value, { maximumFractionDigits: 2 });
+  }
+
+  // Clicks on shared links: over time, then by network and post next to the shares they came from
+  function clickSections(clicks, axis, periodCell) {
+    var parts = [];
+    var over = section("clicks", t.clicks_chart);
+    var withheld = clicks.series.some(function (row) { return row.withheld; });
+    overTime(over, clicks.series.map(function (row) { return row.clicks; }), axis, withheld);
+    over.appendChild(element("p", {}, t.clicks_note));
+    over.appendChild(table("clicks", t.clicks_chart, [t.period, t.clicks], clicks.series.map(function (row) {
+      return [periodCell(row)].concat(counts(row, ["clicks"]));
+    })));
+    parts.push(over);
+    [{ name: "clicks-networks", heading: t.clicks_networks_chart, column: t.network, rows: clicks.by_network, key: "network", label: networkLabel },
+     { name: "clicks-posts", heading: t.clicks_posts_chart, column: t.post, rows: clicks.by_post, key: "post", label: postLabel, cell: postCell }]
+      .forEach(function (spec) {
+        var part = section(spec.name, spec.heading);
+        if (spec.rows.length) {
+          part.appendChild(bars(spec.rows.map(function (row) { return [spec.label(row[spec.key]), row.clicks]; })));
+          part.appendChild(table(spec.name, spec.heading, [spec.column, t.clicks, t.shares, t.clicks_per_share], spec.rows.map(function (row) {
+            return [(spec.cell || spec.label)(row[spec.key]), numbers.format(row.clicks), numbers.format(row.shares), ratio(row.per_share)];
+          })));
+        } else {
+          part.appendChild(nothing(t.none_clicks));
+        }
+        parts.push(part);
+      });
+    return parts;
+  }
+
+  // Download the statistics of the form's range as CSV in `dialect` (the API gives it only with the token)
+  function exportCsv(dialect) {
+    var query = new URLSearchParams({ granularity: granularity.value, dialect: dialect });
+    if (from.value) query.set("from", from.value);
+    if (to.value) query.set("to", to.value);
+    status.textContent = t.loading;
+    shared.download("/stats/export.csv?" + query.toString(), "sharewall-stats.csv").then(function (reply) {
+      status.textContent = reply.ok ? "" : t.export_failed + (reply.body && reply.body.error ? " " + shared.errorText(reply) : "");
+    });
+  }
+
   function render(data) {
     output.textContent = "";
     lastMinimum = data.min_people || 1;
@@ -232,6 +321,8 @@
       [[t.shares, numbers.format(totals.shares), "shares"],
        [t.people_peak, numbers.format(totals.people_peak), "people"],
        [t.rate, totals.personalised_rate === null ? "–" : percent.format(totals.personalised_rate), "rate"]]
+        .concat(data.clicks ? [[t.clicks, numbers.format(data.clicks.total), "clicks"],
+                               [t.clicks_per_share, ratio(data.clicks.per_share), "clicks-per-share"]] : [])
         .forEach(function (figure) {
           var item = element("li", { "data-sw-figure": figure[2] });
           item.appendChild(element("span", { class: "sw-stats__figure-value" }, figure[1]));
@@ -250,6 +341,9 @@
     if (lastMinimum > 1) {
       output.appendChild(element("p", { class: "sw-stats__note", "data-sw-stats-withheld": withheld }, withheldText(t.withheld_note)));
     }
+
+    var goalPart = goals(data.goals);
+    if (goalPart) output.appendChild(goalPart);
 
     var axis = data.series.map(function (row) { return periodLabel(row.period, true); });
     function periodCell(row) { return periodLabel(row.period, false); }
@@ -299,6 +393,7 @@
       return [row[0], numbers.format(row[1]), percent.format(row[1] / totals.shares)];
     })));
     output.appendChild(rate);
+    if (data.clicks) clickSections(data.clicks, axis, periodCell).forEach(function (part) { output.appendChild(part); });
   }
 
   // A link to sign in (at the identity provider, or locally on the dev page) and come back here
