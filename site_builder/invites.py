@@ -49,17 +49,30 @@ def invite() -> None:
 
 @invite.command()
 @click.option("--name", required=True, help="Who is invited (shown to finance and on the claim form).")
-@click.option("--email", required=True, help="Their e-mail address, to send the link to.")
+@click.option("--email", default=None, help="Their e-mail address: the API mails them the link (SES, in the invite's "
+              "language); the address is used to send it and never stored. Without it, pass the printed link on yourself.")
 @click.option("--campaign", required=True, help="The campaign the expenses belong to: a running, reimbursed key of content/campaigns.yml, e.g. creator-programme.")
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 90), help="How long the link is valid.")
+@click.option("--language", default=None, help="The language of the claim page the link opens and of the e-mail: one of "
+              "the interface languages (de, en, fr); the API refuses others. Default: the site's first, German.")
 @click.option("--site", default=None, help="Site URL to build the link with when the API does not know it.")
 @API
 @TOKEN
-def create(name: str, email: str, campaign: str, days: int, site: str | None, api: str, token: str) -> None:
-    """Create an invite and print its link (shown once: only a hash of it is kept)."""
-    created = request(api, token, "POST", "/invites", {"name": name, "email": email, "campaign": campaign, "days": days})
-    link = f"{site.rstrip('/')}/claim/#invite={created['token']}" if site else created["link"]
-    click.echo(f"invite {created['id']} for {created['name']} ({created['campaign']}), valid until {created['expires_at']}")
+def create(name: str, email: str | None, campaign: str, days: int, language: str | None, site: str | None, api: str,
+           token: str) -> None:
+    """Create an invite and print its link (shown once: only a hash of it is kept), mailed too when --email is given."""
+    body = {"name": name, "campaign": campaign, "days": days, **({"language": language} if language else {}),
+            **({"email": email, "send_email": True} if email else {})}
+    created = request(api, token, "POST", "/invites", body)
+    # with --site: the same claim page (under the invite's language's folder, as the API's link has it) there
+    folder = f"{created['language']}/" if f"/{created['language']}/claim/#" in created["link"] else ""
+    link = f"{site.rstrip('/')}/{folder}claim/#invite={created['token']}" if site else created["link"]
+    click.echo(f"invite {created['id']} for {created['name']} ({created['campaign']}, {created['language']}), "
+               f"valid until {created['expires_at']}")
+    if created.get("mail") == "sent":
+        click.echo("the link was sent by e-mail")
+    elif created.get("mail") == "failed":
+        click.echo("the e-mail could not be sent (see the function's log): pass the link on yourself", err=True)
     click.echo(link)
 
 
@@ -67,12 +80,13 @@ def create(name: str, email: str, campaign: str, days: int, site: str | None, ap
 @API
 @TOKEN
 def listing(api: str, token: str) -> None:
-    """List invites, newest first, with their state (active, expired, revoked)."""
+    """List invites, newest first, with their state (active, expired, revoked) and language."""
     cursor = None
     while True:
         page = request(api, token, "GET", "/invites" + (f"?cursor={cursor}" if cursor else ""))
         for item in page["invites"]:
-            click.echo(f"{item['id']}  {item['state']:<8} {item['expires_at'][:10]}  {item['campaign']:<20} {item['name']}")
+            click.echo(f"{item['id']}  {item['state']:<8} {item['expires_at'][:10]}  {item.get('language', 'de'):<3} "
+                       f"{item['campaign']:<20} {item['name']}")
         cursor = page.get("next")
         if not cursor:
             return

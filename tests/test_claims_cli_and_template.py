@@ -102,6 +102,7 @@ IAM_ACTIONS = {
     "put_object": {"s3:PutObject", "s3:PutObjectRetention"},  # the function writes only locked records (claims.records)
     "generate_presigned_post": {"s3:PutObject"}, "generate_presigned_url": {"s3:GetObject"},
     "get_secret_value": {"secretsmanager:GetSecretValue"},
+    "send_email": {"ses:SendEmail"},  # sesv2: an invite by e-mail (claims.mail)
 }
 
 

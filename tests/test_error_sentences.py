@@ -28,6 +28,7 @@ PAGES = {
                      ["GET /payment-runs", "POST /payment-runs", "GET /payment-runs/{run_id}/sepa.xml",
                       "GET /payment-runs/{run_id}/datev.csv", "POST /payment-runs/{run_id}/decision"]),
     "invites": (["invites-admin.js"], ["GET /invites", "POST /invites", "DELETE /invites/{invite_id}"]),
+    "claim_print": (["claim-print.js"], ["GET /claims/mine", "GET /claims/invite"]),
     "claims_form": (["claims-form.js"],
                     ["GET /claims/invite", "POST /claims/uploads", "GET /claims/uploads/{upload_id}", "POST /claims",
                      "GET /claims/mine"]),
