@@ -6,6 +6,8 @@
    vs a bare boto3 `transact_write_items` of the same items on the same moto server.  Target <= 1.5x.
    The wall's catalogue is served on loopback, as the site would serve it.
 3. GET /stats after 1,000 vs after 50,000 shares.  Target <= 1.2x.
+4. Warm GET /go/{post}/{network} (a click counted, then the 302) vs a warm POST /shares of a person already
+   counted today, both through the handler: one conditional transaction each.  Target <= 1.2x.
 
 The first 1,000 shares go through the real counting code one transaction each. Moto copies the
 whole table on every TransactWriteItems, so 49,000 more that way would take hours on moto (not on
@@ -41,7 +43,8 @@ from site_builder.local.server import serve_catalogue  # noqa: E402
 from site_builder.networks import NETWORKS as NETWORK_NAMES  # noqa: E402
 from bench.synthetic import put_items  # noqa: E402
 
-TARGETS = {"cold start": 1.5, "warm POST /shares": 1.5, "GET /stats 50k vs 1k": 1.2}
+TARGETS = {"cold start": 1.5, "warm POST /shares": 1.5, "GET /stats 50k vs 1k": 1.2, "warm /go/ vs /shares": 1.2}
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 HANDLER_IMPORT = "import shares.app"
 BASELINE_IMPORT = "import boto3\nboto3.client('dynamodb')"
 CHILD = "import time\nstart = time.perf_counter()\n{code}\nprint(time.perf_counter() - start)"
@@ -112,6 +115,36 @@ def warm_post(handler, sink, local, runs: int = 200) -> tuple[float, float]:
         bare.transact_write_items(TransactItems=items)
         direct.append(time.perf_counter() - start)
     return statistics.median(handled), statistics.median(direct)
+
+
+def go_event(n: int) -> dict:
+    return http_event("GET", f"/go/post-{n % POSTS}/linkedin", route_key="GET /go/{post}/{network}",
+                      headers={"user-agent": BROWSER}, path_parameters={"post": f"post-{n % POSTS}", "network": "linkedin"})
+
+
+def warm_go(handler, sink, local, runs: int = 200) -> tuple[float, float]:
+    """Median warm GET /go/ vs warm POST /shares by one person already counted today, alternating.
+
+    Both write one transaction of a conditional record and the day's, week's and month's counters; the table
+    is emptied every 25 pairs (outside the timings), as moto copies it on every transaction.
+    """
+    context = LambdaContext()
+    with contextlib.redirect_stdout(sink):
+        for n in range(20):  # warm up both routes (and the person's markers)
+            handler(post_event(f"warm-go-{uuid.uuid4()}", "bench-sharer", n), context)
+            handler(go_event(n), context)
+    clicks, shares = [], []
+    for n in range(runs):
+        if n % 25 == 0:
+            reset_tables(local)
+        for event, times, expected in ((go_event(n), clicks, 302),
+                                       (post_event(f"go-bench-{uuid.uuid4()}", "bench-sharer", n), shares, 201)):
+            with contextlib.redirect_stdout(sink):
+                start = time.perf_counter()
+                result = handler(event, context)
+                times.append(time.perf_counter() - start)
+            assert result["statusCode"] == expected, result
+    return statistics.median(clicks), statistics.median(shares)
 
 
 def stats_median(handler, sink, runs: int = 40) -> float:
@@ -205,7 +238,9 @@ def main() -> int:
     server, endpoint = start_moto()
     set_local_env(endpoint)
     folder = tempfile.TemporaryDirectory()
-    posts = [{"slug": f"post-{n}", "source": "bench", "networks": list(NETWORK_NAMES)} for n in range(POSTS)]
+    posts = [{"slug": f"post-{n}", "source": "bench", "networks": list(NETWORK_NAMES),
+              "links": {name: f"https://example.com/{n}?utm_source={name}" for name in NETWORK_NAMES}}
+             for n in range(POSTS)]
     origin, site = serve_catalogue(Path(folder.name), posts)  # the wall's catalogue, served like the site
     local = create_resources(ROOT / "template.yaml", {"SiteOrigin": origin})
     os.environ.update(local.function_environment())
@@ -218,6 +253,8 @@ def main() -> int:
     handler, sink = quiet_handler()
     warm, bare = warm_post(handler, sink, local)
     ratios["warm POST /shares"] = (warm, bare, warm / bare)
+    click, shared = warm_go(handler, sink, local)
+    ratios["warm /go/ vs /shares"] = (click, shared, click / shared)
 
     reset_tables(local)
     count_one_by_one(table, 0, 1000)

@@ -261,7 +261,7 @@ def test_a_page_may_set_only_the_fields_and_templates_of_the_site(tmp_path: Path
     for page in ("claim.md", "finance.en.md", "suggestions.md", "stats.md"):
         shutil.copy(ROOT / "content" / page, root / page)  # the shipped pages' fields pass
     errors = "\n".join(errors_of(run_check(root)))
-    assert "content/passwd.md:3: template must be one of 'main.html', 'claims.html', 'stats.html' or 'suggestions.html', " \
+    assert "content/passwd.md:3: template must be one of 'main.html', 'claims.html', 'stats.html', 'suggestions.html' or 'statement.html', " \
            "got '../../../../etc/passwd'" in errors
     assert "content/extra.md:4: unknown field 'extra_css' in a page's front matter; allowed fields: title," in errors
     assert "content/wall.md:2: template must be one of" in errors

@@ -156,7 +156,7 @@ def test_posts_stay_out_of_the_nav_and_the_wall_is_paged(site: Path) -> None:
 def test_cards_carry_working_share_links_without_javascript(site: Path) -> None:
     second = (site / "page" / "2" / "index.html").read_text()
     card = second.split('class="sw-card"', 1)[1].split("</article>", 1)[0]
-    assert '<p class="sw-badge">Anzeige</p>' in card  # the label from the plugin's typed config
+    assert '<span class="sw-badge">Anzeige</span>' in card  # the label from the plugin's typed config
     hrefs = {name: html.unescape(href) for name, href in re.findall(r'data-network="(\w+)" href="([^"]+)"', card)}
     assert list(hrefs) == ["x", "linkedin"]
     link = sharing.utm_link("https://news.example.com/heron?ref=wall", "x", "advocacy-test", "heron-fair")
@@ -202,7 +202,10 @@ def test_ui_strings_follow_the_theme_language(tmp_path) -> None:
     config = make_project(tmp_path, {"active-orca": POSTS["active-orca"]})
     config.write_text(config.read_text().replace("language: de", "language: en"), encoding="utf-8")
     wall = (build_site(config) / "index.html").read_text()
-    assert '<summary class="sw-share__toggle">Share</summary>' in wall
+    # "Share", named after its post for screen readers (its own text, then the card's heading)
+    assert ('<summary class="sw-share__toggle" id="sw-share-active-orca" '
+            'aria-labelledby="sw-share-active-orca sw-title-active-orca">Share</summary>') in wall
+    assert '<h2 class="sw-card__title" id="sw-title-active-orca">' in wall
     assert "Load more posts" in wall and '<option value="">All</option>' in wall
     assert "German" in wall  # the post's language, named in the UI language
     assert "Teilen" not in wall

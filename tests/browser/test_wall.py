@@ -117,7 +117,7 @@ def test_composer_counts_and_x_link_carries_disclosure_edited_text_and_utm(conte
     message = f"Werbung | {edited}"
     link = sharing.utm_link("https://news.example.com/de/surface-studio-republica", "x", "employee-advocacy",
                             "republica-2026")
-    assert after == f"{sharing.length(NETWORKS['x'], message, link)} / 280"
+    assert after == f"{sharing.length(NETWORKS['x'], message, link)} / 280 Zeichen"  # with its unit
     href = item.locator("a.sw-network[data-network=x]").get_attribute("href")
     query = parse_qs(urlsplit(href).query)
     assert query["text"] == [message]
@@ -126,7 +126,7 @@ def test_composer_counts_and_x_link_carries_disclosure_edited_text_and_utm(conte
     # the counter follows the chosen network's rules: Bluesky counts the whole link and graphemes
     item.locator("select").select_option("bluesky")
     bluesky_link = link.replace("utm_source=x", "utm_source=bluesky")
-    assert counter.inner_text() == f"{sharing.length(NETWORKS['bluesky'], message, bluesky_link)} / 300"
+    assert counter.inner_text() == f"{sharing.length(NETWORKS['bluesky'], message, bluesky_link)} / 300 Zeichen"
     # the disclosure sits outside the editable field and cannot be edited away
     assert item.locator(".sw-locked--prefix").inner_text() == "Werbung |"
     item.locator("textarea").fill("")

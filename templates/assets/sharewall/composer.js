@@ -84,6 +84,7 @@
   var SYSTEM = "system";  // the device's own share sheet (Web Share API), counted as one network of its own
   var BUSY_MS = 1500;  // a click's button stays busy at least this long and until its request is answered
   var number = { format: shared.format.number };  // in the page's language (format.js)
+  var fill = shared.format.fill;  // a catalogue text with its {placeholders} filled in
 
   // Apple platforms paste with ⌘V, all others with Ctrl+V (Strg+V on German keyboards)
   function apple() {
@@ -107,6 +108,7 @@
     var chosen = 0;
     var keys = {};  // network -> {text, key}: one Idempotency-Key per composed share
     var reasons = {};  // network -> the element that says why its button is off
+    var shares = 0;  // shares started here: the status speaks of the latest only
 
     if (data.suggestions.length > 1) {
       var fieldset = element("fieldset", { class: "sw-suggestions" });
@@ -129,12 +131,25 @@
 
     editor.appendChild(element("label", { for: id + "-text", class: "sw-editor__label" }, t.your_text));
     var box = element("div", { class: "sw-editor__box" });
-    if (data.prefix) box.appendChild(element("p", { class: "sw-locked sw-locked--prefix", title: t.locked }, data.prefix));
+    // the locked disclosure is said in text and tied to the field (1.3.1, 3.3.2): the field's description
+    // reads the locked parts, then the note that they are always shared and counted
+    var described = [];
+    if (data.prefix) {
+      box.appendChild(element("p", { id: id + "-prefix", class: "sw-locked sw-locked--prefix" }, data.prefix));
+      described.push(id + "-prefix");
+    }
     var area = element("textarea", { id: id + "-text", rows: "5", class: "sw-editor__text", lang: preview.getAttribute("lang") || "" });
     area.value = data.suggestions[0];
     box.appendChild(area);
-    if (data.suffix) box.appendChild(element("p", { class: "sw-locked sw-locked--suffix", title: t.locked }, data.suffix));
+    if (data.suffix) {
+      box.appendChild(element("p", { id: id + "-suffix", class: "sw-locked sw-locked--suffix" }, data.suffix));
+      described.push(id + "-suffix");
+    }
     editor.appendChild(box);
+    if (described.length) {
+      editor.appendChild(element("p", { id: id + "-locked", class: "sw-locked__note" }, t.locked_note));
+      described.push(id + "-locked");
+    }
 
     var count = element("div", { class: "sw-count" });
     count.appendChild(element("label", { for: id + "-network" }, t.counter_for));
@@ -145,9 +160,16 @@
     var limited = data.networks.filter(function (name) { return config.networks[name].limit; });
     select.value = limited.indexOf("x") >= 0 ? "x" : (limited[0] || data.networks[0]);
     count.appendChild(select);
-    var output = element("output", { for: id + "-text " + id + "-network", class: "sw-count__value", "aria-live": "polite" });
+    // the count is read on demand (no announcement per keystroke); crossing the limit is announced once
+    var output = element("output", { id: id + "-count", for: id + "-text " + id + "-network", class: "sw-count__value", "aria-live": "off" });
     count.appendChild(output);
     editor.appendChild(count);
+    var reason = element("p", { id: id + "-reason", class: "sw-count__reason" });
+    reason.hidden = true;
+    editor.appendChild(reason);
+    var announcer = element("p", { class: "sw-sr", role: "status" });
+    editor.appendChild(announcer);
+    var wasOver = null;  // whether the text was too long for the chosen network at the last count
 
     preview.replaceWith(editor);
     links.forEach(function (link) {
@@ -165,6 +187,19 @@
       link.addEventListener("click", function (event) { share(event, link); });
     });
     update();
+    closeOnEscape();
+
+    // Escape closes a card's composer and returns to its "Teilen" (the post page's stays open)
+    function closeOnEscape() {
+      var details = root.closest("details.sw-share");
+      if (!details || root.closest(".sw-post")) return;
+      details.addEventListener("keydown", function (event) {
+        if (event.key !== "Escape" || !details.open) return;
+        event.preventDefault();
+        details.open = false;
+        details.querySelector(":scope > summary").focus();
+      });
+    }
 
     // Signed out, a share still works but is not counted: say so, with the way to sign in
     function signInHint() {
@@ -234,23 +269,38 @@
       if (control.tagName === "BUTTON") control.disabled = on;
     }
 
-    // Too long for a network: its button is off and says why, next to it
-    function block(link, reason) {
-      var why = reasons[link.dataset.network];
-      if (reason) {
+    // Too long for a network: its button is off and says why, next to it; it keeps its Tab stop, so the
+    // keyboard meets it and a screen reader reads the reason (3.3.1)
+    function block(link, why) {
+      var note = reasons[link.dataset.network];
+      if (why) {
         link.removeAttribute("href");
         link.setAttribute("role", "link");
+        link.setAttribute("tabindex", "0");
         link.setAttribute("aria-disabled", "true");
-        link.setAttribute("aria-describedby", why.id);
-        why.textContent = reason;
-        why.hidden = false;
+        link.setAttribute("aria-describedby", note.id);
+        note.textContent = why;
+        note.hidden = false;
       } else {
         link.removeAttribute("role");
+        link.removeAttribute("tabindex");
         link.removeAttribute("aria-disabled");
         link.removeAttribute("aria-describedby");
-        why.textContent = "";
-        why.hidden = true;
+        note.textContent = "";
+        note.hidden = true;
       }
+    }
+
+    // The field's description: the locked parts, and why the text is too long while it is
+    function describe(over) {
+      var ids = described.concat(over ? [reason.id] : []);
+      if (ids.length) area.setAttribute("aria-describedby", ids.join(" "));
+      else area.removeAttribute("aria-describedby");
+    }
+
+    // "Too long for X: 290 of 280 characters"
+    function overLimit(network, used) {
+      return fill(t.over_limit, { network: network.label, count: number.format(used), limit: number.format(network.limit) });
     }
 
     // Recount for the chosen network, rewrite every share link to the current text, switch off the
@@ -259,20 +309,29 @@
       var text = message();
       var network = config.networks[select.value];
       var used = length(network, text, networkLink(data.link, select.value));
-      var over = network.limit && used > network.limit;
-      output.textContent = network.limit ? number.format(used) + " / " + number.format(network.limit)
-                                         : number.format(used) + " " + t.characters;
-      output.classList.toggle("sw-count__value--over", Boolean(over));
+      var over = Boolean(network.limit && used > network.limit);
+      output.textContent = (network.limit ? number.format(used) + " / " + number.format(network.limit) : number.format(used)) +
+                           " " + t.characters;
+      output.classList.toggle("sw-count__value--over", over);
       if (over) output.textContent += " – " + t.too_long;
+      var why = over ? overLimit(network, used) : "";
+      reason.textContent = why;
+      reason.hidden = !over;
       area.setAttribute("aria-invalid", over ? "true" : "false");
+      describe(over);
+      // said once when the text crosses the limit either way (not on every keystroke)
+      if (wasOver !== null && over !== wasOver) {
+        announcer.textContent = over ? why : fill(t.fits_again, { network: network.label, count: number.format(used),
+                                                                 limit: number.format(network.limit) });
+      }
+      wasOver = over;
       links.forEach(function (link) {
         var name = link.dataset.network;
         var rules = config.networks[name];
         var url = networkLink(data.link, name);
         var counted = rules.limit ? length(rules, text, url) : 0;
         if (rules.limit && counted > rules.limit) {
-          block(link, t.over_limit.replace("{network}", rules.label).replace("{count}", number.format(counted))
-                                  .replace("{limit}", number.format(rules.limit)));
+          block(link, overLimit(rules, counted));
           return;
         }
         block(link, null);
@@ -296,10 +355,19 @@
       var network = config.networks[name];
       var personalised = isPersonalised();
       var text = message();
+      var said = { copied: "", counted: "" };  // this share's status: of this network only, never the last one's
+      var run = ++shares;
+      function say() {
+        if (run === shares) status.textContent = [said.copied, said.counted].filter(Boolean).join(" ");
+      }
+      say();
       busy(link, true);
       var waited = new Promise(function (resolve) { setTimeout(resolve, BUSY_MS); });
       var recorded = record(data, name, personalised, keyFor(name, text, personalised)).then(function (counted) {
-        if (counted) forget(name);
+        if (!counted) return;
+        forget(name);
+        said.counted = fill(t.counted, { network: network.label });
+        say();
       });
       // sharing never waits for the API: after BUSY_MS the button is free again even if it hangs
       Promise.all([waited, Promise.race([recorded, new Promise(function (resolve) { setTimeout(resolve, 4 * BUSY_MS); })])])
@@ -308,10 +376,11 @@
       event.preventDefault();
       var href = link.href;
       copy(text).then(function () {
-        status.textContent = t.copied_paste.replace("{network}", network.label)
-                                           .replace("{keys}", apple() ? t.paste_keys_apple : t.paste_keys);
+        said.copied = fill(t.copied_paste, { network: network.label, keys: apple() ? t.paste_keys_apple : t.paste_keys });
+        say();
       }, function () {
-        status.textContent = t.copy_failed;
+        said.copied = t.copy_failed;
+        say();
         area.focus();
         area.select();
       }).then(function () {

@@ -261,8 +261,73 @@
     languageOf: languageOf,
   });
 
+  /* --- the keyboard (WCAG 2.1.1, 2.1.4, 2.4.1) ---------------------------------------------------------- */
+
+  // Whether a key goes to a field that takes text (where a letter is typed, never a command)
+  function typing(target) {
+    return Boolean(target && target.closest && target.closest("input, textarea, select, [contenteditable]"));
+  }
+
+  // Material's single-key shortcuts (s, f, / search; n, p, ",", "." next and previous page) are off: a speech
+  // user saying a word or a slip of the finger would fire them (2.1.4). Material listens on window; a key
+  // without Ctrl, Alt or Meta stops at the document, after the page's own handlers had it.
+  function noSingleKeyShortcuts() {
+    document.addEventListener("keydown", function (event) {
+      if (event.key && event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(event.target)) {
+        event.stopPropagation();
+      }
+    });
+  }
+
+  // A header button that is Material's label for a toggle (the drawer's menu, a phone's search) opens and
+  // closes it with Enter and Space and says whether it is open; `inside` is what takes focus when it opens.
+  // Escape closes the drawer and returns to its button (Material closes the search itself; focus returns too).
+  function toggleButton(id, inside) {
+    var toggle = document.getElementById(id);
+    var button = document.querySelector('label.md-header__button[for="' + id + '"]');
+    if (!toggle || !button) return;
+    function state() { button.setAttribute("aria-expanded", toggle.checked ? "true" : "false"); }
+    function set(open) {
+      toggle.checked = open;
+      toggle.dispatchEvent(new Event("change", { bubbles: true }));  // what Material watches (scroll lock, search)
+      state();
+      var first = open && document.querySelector(inside);
+      if (first) first.focus();
+      else if (!open) button.focus();
+    }
+    button.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      set(!toggle.checked);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !toggle.checked || !button.offsetParent) return;
+      if (id === "__drawer") { set(false); return; }
+      // Material closes the search on Escape and blurs its field: focus would drop to the page's start
+      setTimeout(function () {
+        state();
+        if (!toggle.checked && (!document.activeElement || document.activeElement === document.body)) button.focus();
+      }, 0);
+    });
+    toggle.addEventListener("change", state);
+    state();
+  }
+
+  // A page without Material's skip link (post pages: no table of contents to lead to) gets one to its heading
+  function skipLink() {
+    var box = document.querySelector('[data-md-component="skip"]');
+    var heading = document.querySelector(".md-content h1");
+    if (!box || box.querySelector("a") || !heading) return;
+    if (!heading.id) heading.id = "sw-main-heading";
+    box.appendChild(element("a", { href: "#" + heading.id, class: "md-skip" }, strings("site").skip));
+  }
+
   if (configElement) {
     explain();
     showWho();
+    noSingleKeyShortcuts();
+    toggleButton("__drawer", ".md-sidebar--primary a[href], .md-sidebar--primary [tabindex='0']");
+    toggleButton("__search", ".md-search__input");
+    skipLink();
   }
 })();

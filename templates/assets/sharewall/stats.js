@@ -97,8 +97,9 @@
   root.appendChild(status);
   root.appendChild(output);
 
-  // A table with a caption, header row and one row per item; a cell is text, a node or {text, span, withheld}
-  function table(caption, headers, rows) {
+  // A table with a caption, header row and one row per item; a cell is text, a node or {text, span, withheld}.
+  // Its "Als Tabelle" toggle is named after its chart `name` (six alike toggles otherwise)
+  function table(name, caption, headers, rows) {
     var details = element("details", {});
     details.appendChild(element("summary", {}, t.table));
     var tableNode = element("table", {});
@@ -355,14 +356,14 @@
     if (drawn && overTime(people, data.series.map(function (row) { return row.people; }), axis, withheld)) {
       people.appendChild(element("p", {}, t.note));
     }
-    people.appendChild(table(t.people_chart, [t.period, t.people], data.series.map(function (row) {
+    people.appendChild(table("people", t.people_chart, [t.period, t.people], data.series.map(function (row) {
       return [periodCell(row)].concat(counts(row, ["people"]));
     })));
     output.appendChild(people);
 
     var shares = section("shares", t.shares_chart);
     if (drawn) overTime(shares, data.series.map(function (row) { return row.shares; }), axis, withheld);
-    shares.appendChild(table(t.shares_chart, [t.period, t.shares, t.personalised], data.series.map(function (row) {
+    shares.appendChild(table("shares", t.shares_chart, [t.period, t.shares, t.personalised], data.series.map(function (row) {
       return [periodCell(row)].concat(counts(row, ["shares", "personalised"]));
     })));
     output.appendChild(shares);
@@ -377,7 +378,7 @@
       var cell = spec.cell || spec.label;
       if (spec.rows.length) {
         part.appendChild(bars(spec.rows.map(function (row) { return [spec.label(row[spec.key]), row.shares]; })));
-        part.appendChild(table(spec.heading, [spec.column, t.shares], spec.rows.map(function (row) {
+        part.appendChild(table(spec.name, spec.heading, [spec.column, t.shares], spec.rows.map(function (row) {
           return [cell(row[spec.key]), numbers.format(row.shares)];
         })));
       } else {
@@ -389,7 +390,7 @@
     var rate = section("personalised", t.rate_chart);
     var rows = [[t.personalised, totals.personalised], [t.suggested, totals.shares - totals.personalised]];
     rate.appendChild(bars(rows));
-    rate.appendChild(table(t.rate_chart, ["", t.count, t.share], rows.map(function (row) {
+    rate.appendChild(table("personalised", t.rate_chart, [t.kind, t.count, t.share], rows.map(function (row) {
       return [row[0], numbers.format(row[1]), percent.format(row[1] / totals.shares)];
     })));
     output.appendChild(rate);

@@ -1,0 +1,164 @@
+"""Every page with the keyboard alone (WCAG 2.1.1, 2.4.3, 2.4.7, 2.4.11), in every interface language, on a
+desktop (1280 px) and a phone (390 px), in Debian's Chromium against the real `sharewall serve`.
+
+Each page is walked with Tab to its end and back up with Shift+Tab. Every element that takes focus must be
+visible: in the viewport (no off-screen Tab stop such as a closed drawer's links), not under the sticky header,
+not covered by anything else, and with a focus indicator: the element's surroundings look different focused
+and blurred (one screenshot pair for each kind of element on a page: every card's "Teilen" is styled alike).
+The phone's menu opens by keyboard and Escape closes it; the composer is used end to end by keyboard.
+
+What the matrix costs: every page in every language at both widths walks in about a minute and a half on a
+two-core machine (one browser, one signed-in tab per language and width, Shift+Tab without screenshots).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from site_builder.catalogue import strings_for
+from tests.browser.support import dev_sign_in, offline_context
+from tests.interface_languages import interface_languages
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = interface_languages()
+HOMES = {code: "" if position == 0 else f"{code}/" for position, code in enumerate(LANGUAGES)}
+WIDTHS = {"desktop": 1280, "phone": 390}
+HEIGHT = 800
+# every page a person meets, below a language's home; {post} and {invite} are filled in per run
+PAGES = ("", "{post}", "stats/", "claim/#invite={invite}", "finance/", "invites/", "suggest/", "suggestions/",
+         "accessibility/")
+SIGN_IN = "signin/"  # one page for every language, at the site's root
+ROLES = ["employee", "comms", "finance"]  # every page shows what it has (finance's and comms' pages too)
+STOPS = 250  # more Tab stops than any page has: a walk that does not come round fails
+
+# What the focused element is and what is wrong with where it is: null when nothing (the document) has focus.
+# `again` when the walk came round to an element it met before.
+PROBE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  window.__kbSeen = window.__kbSeen || new WeakSet();
+  const again = window.__kbSeen.has(el);
+  window.__kbSeen.add(el);
+  const describe = node => node.tagName.toLowerCase() + (node.id ? "#" + node.id : "") +
+    Array.from(node.classList).filter(c => c !== "focus-visible").map(c => "." + c).join("") +
+    (node.getAttribute("role") ? "[role=" + node.getAttribute("role") + "]" : "") +
+    (node.type ? "[type=" + node.type + "]" : "");
+  const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 40);
+  const r = el.getBoundingClientRect();
+  const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
+  const header = document.querySelector("header.md-header");
+  const headerBottom = header ? header.getBoundingClientRect().bottom : 0;
+  let pinned = false;  // in the header, the skip link, a phone's drawer: fixed or sticky, never scrolled under it
+  for (let node = el; node && node !== document.body; node = node.parentElement) {
+    const position = getComputedStyle(node).position;
+    if (position === "fixed" || position === "sticky") { pinned = true; break; }
+  }
+  const problems = [];
+  if (r.width < 1 || r.height < 1) problems.push("has no size");
+  if (r.right <= 0 || r.left >= vw || r.bottom <= 0 || r.top >= vh) problems.push("is off-screen");
+  else if (r.left < -1 || r.right > vw + 1 || (r.height <= vh - headerBottom && (r.top < -1 || r.bottom > vh + 1))) {
+    problems.push("is cut off by the viewport");
+  }
+  if (!pinned && r.top < headerBottom - 1) problems.push("is under the sticky header");
+  if (!problems.length) {
+    const x = Math.min(Math.max(r.left + Math.min(r.width / 2, 8), 0), vw - 1);
+    const y = Math.min(Math.max(r.top + r.height / 2, 0), vh - 1);
+    const hit = document.elementFromPoint(x, y);
+    const own = hit && (el.contains(hit) || hit.contains(el) || (el.labels && Array.from(el.labels).includes(hit)));
+    if (!own) problems.push("is covered by " + (hit ? describe(hit) : "nothing"));
+  }
+  const zone = el.closest(".md-header") ? "header" : el.closest(".md-sidebar") ? "nav" : "content";
+  return {name: describe(el) + ' "' + text + '"', kind: zone + " " + describe(el), again,
+          rect: {x: r.left, y: r.top, width: r.width, height: r.height}, viewport: {width: vw, height: vh}, problems};
+}"""
+
+
+def first_post(base: str) -> str:
+    with urllib.request.urlopen(f"{base}posts.json", timeout=30) as response:
+        return f"posts/{json.load(response)['posts'][0]['slug']}/"
+
+
+def new_invite(page, language: str) -> str:
+    """An invite to the creator programme in `language`, made through the API with the signed-in comms' token."""
+    reply = page.evaluate("""language => Sharewall.api("POST", "/invites", {body: {name: "Kim Keyboard",
+        campaign: "creator-programme", language}})""", language)
+    assert reply["status"] == 201, reply
+    return reply["body"]["token"]
+
+
+def clip_around(rect: dict, viewport: dict, margin: int = 6) -> dict:
+    """The element's box and its ring's room around it, inside the viewport."""
+    x, y = max(rect["x"] - margin, 0), max(rect["y"] - margin, 0)
+    right = min(rect["x"] + rect["width"] + margin, viewport["width"])
+    bottom = min(rect["y"] + rect["height"] + margin, viewport["height"])
+    return {"x": x, "y": y, "width": max(right - x, 1), "height": max(bottom - y, 1)}
+
+
+def indicator_shows(page, info: dict) -> bool:
+    """Whether focus changes the element's pixels: screenshots of its surroundings focused, then blurred (the
+    text caret hidden in both); focus goes back to it, so the walk goes on from there."""
+    clip = clip_around(info["rect"], info["viewport"])
+    focused = page.screenshot(clip=clip, animations="disabled")
+    page.evaluate("() => { window.__kbBlurred = document.activeElement; document.activeElement.blur(); }")
+    blurred = page.screenshot(clip=clip, animations="disabled")
+    page.evaluate("() => window.__kbBlurred.focus({preventScroll: true})")
+    return focused != blurred
+
+
+def walk(page, key: str = "Tab", look: bool = True) -> list[str]:
+    """Press `key` until focus comes round (or leaves the page); every stop must be visible, and with `look`
+    the first element of each kind must show its focus. The names of the stops, in order."""
+    page.evaluate("() => { window.__kbSeen = new WeakSet(); }")
+    kinds: set[str] = set()
+    names: list[str] = []
+    for stop in range(STOPS):
+        page.keyboard.press(key)
+        info = page.evaluate(PROBE)
+        if info is None and stop == 0:  # focus was at one end of the page: past it first, then round
+            page.keyboard.press(key)
+            info = page.evaluate(PROBE)
+        if info is None or info["again"]:
+            return names
+        names.append(info["name"])
+        assert not info["problems"], f"{page.url} at {info['viewport']['width']} px: {info['name']} {info['problems']}"
+        if look and info["kind"] not in kinds:
+            kinds.add(info["kind"])
+            assert indicator_shows(page, info), f"{page.url}: {info['name']} shows no focus"
+    raise AssertionError(f"{page.url}: more than {STOPS} Tab stops; focus never came round")
+
+
+def settled(page, url: str) -> None:
+    """Open `url`, let its scripts ask the API and show the answers, and start from the document's top."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.mouse.move(0, HEIGHT - 1)  # the pointer rests where it hovers nothing the walk looks at
+
+
+@pytest.fixture(scope="module")
+def post_path(local_server) -> str:
+    return first_post(local_server)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_can_be_walked_with_tab_and_shift_tab(browser, local_server, post_path, language, width) -> None:
+    home = local_server + HOMES[language]
+    with offline_context(browser) as context:
+        page = context.new_page()
+        page.set_viewport_size({"width": WIDTHS[width], "height": HEIGHT})
+        dev_sign_in(page, local_server, f"keyboard-{language}-{width}", ROLES, f"/{HOMES[language]}")
+        invite = new_invite(page, language)
+        for path in (*PAGES, SIGN_IN):
+            url = (local_server if path == SIGN_IN else home) + path.format(post=post_path, invite=invite)
+            settled(page, url)
+            forward = walk(page)
+            assert len(forward) > 3, (url, forward)  # the page's header, navigation and content were reached
+            # back up from the end: nothing moving up lands under the sticky header either
+            backward = walk(page, "Shift+Tab", look=False)
+            assert set(backward) == set(forward), url
