@@ -1,16 +1,28 @@
-"""The CSV for German spreadsheet programs: ';' between cells, decimal comma, UTF-8 BOM, formulas
-defused; parsed back as a German Excel would read it. The standard CSV stays as it was."""
+"""The claims CSV for people, in the export's language (#20 defect 4): German is ';' between cells, decimal comma,
+UTF-8 BOM, statuses, kinds, categories (the policy's labels) and campaigns (their names) in German, days
+TT.MM.JJJJ and the submission TT.MM.JJJJ HH:MM in the site's timezone, formulas defused; English and French
+likewise in theirs. Parsed back as a spreadsheet of that language would read it. The standard CSV (keys, ISO)
+stays as it was, for import tools."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+import pytest
+
+from site_builder import catalogue
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import FINANCE, call, invite, line, payee
 
 
-def test_the_german_csv_parses_back_with_semicolons_decimal_commas_and_a_bom(fresh_tables):
+@pytest.fixture
+def approved(fresh_tables, monkeypatch):
+    """One approved claim of two lines (a formula and a ';' in the descriptions) in campaign fair-2026."""
+    monkeypatch.setenv("TIMEZONE", "Europe/Berlin")
     token = invite()["token"]
     body = {"payee": payee(holder="Jörg Ämter"),
             "lines": [line(None, category="local-transport", gross="12.50", vat="2.00", description="=HYPERLINK(1)"),
@@ -18,26 +30,79 @@ def test_the_german_csv_parses_back_with_semicolons_decimal_commas_and_a_bom(fre
     claim = call("POST", "/claims", body, token=token, key="german-csv-1").body["id"]
     assert call("POST", f"/claims/{claim}/decision", {"action": "approve", "expected": "submitted"},
                 claims=FINANCE).status == 200
+    mine = call("GET", "/claims/mine", token=token).body["claims"][0]
+    return claim, mine["submitted_at"], body["lines"][0]["date"]
 
-    german = call("GET", "/claims/export.csv", claims=FINANCE, query="dialect=de")
-    assert german.status == 200 and german.headers["Content-Type"].startswith("text/csv")
-    assert german.headers["Content-Disposition"].endswith('-de.csv"')
-    raw = german.text.encode("utf-8")
+
+def export(dialect: str, delimiter: str) -> tuple[list[dict], object]:
+    reply = call("GET", "/claims/export.csv", claims=FINANCE, query=f"dialect={dialect}")
+    assert reply.status == 200 and reply.headers["Content-Type"].startswith("text/csv"), reply.body
+    raw = reply.text.encode("utf-8")
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8 (Jörg, Ämter), not cp1252
-    text = raw.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("Abrechnung;Status;Eingereicht;")
-    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter)), reply
+
+
+def test_the_german_csv_says_everything_in_german_with_german_dates_and_decimal_commas(approved):
+    claim, submitted_at, day = approved
+    rows, reply = export("de", ";")
+    assert reply.headers["Content-Disposition"].endswith('-de.csv"')
+    assert list(rows[0])[:3] == ["Abrechnung", "Status", "Eingereicht"]
     assert [row["Abrechnung"] for row in rows] == [claim, claim]
     assert [row["Brutto"] for row in rows] == ["12,50", "7,05"] and [row["USt"] for row in rows] == ["2,00", "0,00"]
     assert rows[0]["Empfänger"] == "Jörg Ämter"
     assert rows[0]["Beschreibung"] == "'=HYPERLINK(1)"  # still no formula
     assert rows[1]["Beschreibung"] == "Taxi; Nachtfahrt"  # a ';' in a cell is quoted, not a new column
     assert all(len(row) == 21 and None not in row for row in rows)
-    day, month, year = rows[0]["Datum"].split(".")
-    assert len(day) == 2 and len(month) == 2 and len(year) == 4
+    assert rows[0]["Status"] == "genehmigt" and rows[0]["Art"] == "Privatperson"
+    assert rows[0]["Kategorie"] == "Nahverkehr und Taxi"  # the policy's German label, not local-transport
+    assert rows[0]["Kampagne"] == "Herbstmesse"  # the campaign's German name, not fair-2026
+    year, month, date_of_month = day.split("-")
+    assert rows[0]["Datum"] == f"{date_of_month}.{month}.{year}"
+    berlin = datetime.fromisoformat(submitted_at).astimezone(ZoneInfo("Europe/Berlin"))
+    assert rows[0]["Eingereicht"] == berlin.strftime("%d.%m.%Y %H:%M")  # TT.MM.JJJJ HH:MM where the site is
     assert rows[0]["Duplikat vermutet"] == "nein"
 
-    standard = call("GET", "/claims/export.csv", claims=FINANCE)  # the current one, unchanged
-    parsed = list(csv.DictReader(io.StringIO(standard.text.removeprefix("\ufeff"))))
-    assert [row["gross"] for row in parsed] == ["12.50", "7.05"] and "-de.csv" not in standard.headers["Content-Disposition"]
-    assert call("GET", "/claims/export.csv", claims=FINANCE, query="dialect=excel").status in (400, 422)
+
+def test_english_and_french_csvs_are_in_their_languages(approved):
+    claim, submitted_at, day = approved
+    english, reply = export("en", ",")
+    assert reply.headers["Content-Disposition"].endswith('-en.csv"')
+    assert english[0]["Claim"] == claim and english[0]["Status"] == "approved" and english[0]["Kind"] == "private person"
+    assert english[0]["Category"] == "Local transport and taxi" and english[0]["Campaign"] == "Autumn fair"
+    assert [row["Gross"] for row in english] == ["12.50", "7.05"] and english[0]["Duplicate suspected"] == "no"
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d{4}", english[0]["Date"])  # the month's name: never 01/04/2027
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}\s[AP]M", english[0]["Submitted"])
+    assert english[0]["Description"] == "'=HYPERLINK(1)"
+
+    french, reply = export("fr", ";")
+    assert french[0]["Demande"] == claim and french[0]["Statut"] == "approuvée" and french[0]["Type"] == "particulier"
+    assert french[0]["Catégorie"] == "Transports locaux et taxi"
+    assert french[0]["Campagne"] == "Autumn fair"  # no French name: the English one, as pages show it
+    assert [row["Brut"] for row in french] == ["12,50", "7,05"] and french[0]["Doublon suspecté"] == "non"
+    assert re.fullmatch(r"\d{1,2} \w+\.? \d{4} \d{2}:\d{2}", french[0]["Envoyée"])
+
+
+def test_the_standard_csv_stays_for_import_tools_and_an_unknown_dialect_is_refused(approved):
+    claim, submitted_at, _ = approved
+    rows, reply = export("standard", ",")
+    assert "-de.csv" not in reply.headers["Content-Disposition"]
+    assert [row["gross"] for row in rows] == ["12.50", "7.05"]
+    assert rows[0]["status"] == "approved" and rows[0]["category"] == "local-transport" and rows[0]["campaign"] == "fair-2026"
+    assert rows[0]["submitted"] == submitted_at
+    for dialect in ("excel", "es", ""):
+        refused = call("GET", "/claims/export.csv", claims=FINANCE, query=f"dialect={dialect}")
+        assert refused.status == 400 and refused.body["error"]["code"] == "invalid_request"
+        assert refused.body["error"]["fields"][0]["field"] == "query.dialect"
+
+
+@pytest.mark.parametrize("language", ["de", "en", "fr"])
+def test_the_files_name_statuses_and_kinds_as_the_pages_do(language):
+    from claims.exports import LABELS
+    from claims.rules import STATUSES
+
+    sections = catalogue.load(language).sections
+    labels = LABELS[language]
+    assert set(labels.statuses) == set(STATUSES)
+    assert labels.statuses == {status: sections["claims_form"][f"status_{status}"] for status in STATUSES}
+    assert labels.kinds == sections["finance_review"]["kinds"]
+    assert len(labels.columns) == 21

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import NamedTuple
 from xml.etree import ElementTree
 
@@ -18,7 +18,7 @@ from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
 
 from claims.model import Payee, SepaText
-from sharewall_common.csv_text import csv_text, german_date
+from sharewall_common.csv_text import csv_text
 from sharewall_common.expenses import money_text
 
 SEPA_SCHEMA = "pain.001.001.09"
@@ -42,17 +42,44 @@ class CsvDialect(NamedTuple):
     yes_no: tuple[str, str]
 
 
-# Amounts as '12.50', dates as ISO, English headings: the international file
+# Amounts as '12.50', dates as ISO, keys as stored, English headings: the international file for import tools
 INTERNATIONAL = CsvDialect(CSV_COLUMNS, ",", str, money_text, ("yes", "no"))
-# The same rows for German spreadsheet programs (Excel, LibreOffice with a German locale): ';' between
-# cells, a decimal comma in amounts (no thousands separator: a spreadsheet reads 1234,50 as a number),
-# dates as TT.MM.JJJJ, German headings and ja/nein
-GERMAN = CsvDialect(
-    ("Abrechnung", "Status", "Eingereicht", "Kampagne", "Empfänger", "Art", "USt-IdNr.", "IBAN", "Straße", "PLZ",
-     "Ort", "Land", "Position", "Datum", "Kategorie", "Beschreibung", "Brutto", "USt", "Währung", "Beleg",
-     "Duplikat vermutet"),
-    ";", german_date, lambda cents: money_text(cents).replace(".", ","), ("ja", "nein"),
-)
+
+
+class Labels(NamedTuple):
+    """What a spreadsheet for people says in one language: headings, statuses, payee kinds, yes/no (the statuses and
+    kinds as the claim page and finance's page say them: tests/test_csv_german.py keeps them equal)."""
+
+    columns: tuple[str, ...]
+    statuses: dict[str, str]
+    kinds: dict[str, str]
+    yes_no: tuple[str, str]
+
+
+LABELS = {
+    "de": Labels(
+        ("Abrechnung", "Status", "Eingereicht", "Kampagne", "Empfänger", "Art", "USt-IdNr.", "IBAN", "Straße", "PLZ",
+         "Ort", "Land", "Position", "Datum", "Kategorie", "Beschreibung", "Brutto", "USt", "Währung", "Beleg",
+         "Duplikat vermutet"),
+        {"submitted": "eingereicht", "needs_info": "Rückfrage", "approved": "genehmigt", "in_payment": "in Zahlung",
+         "rejected": "abgelehnt", "paid": "bezahlt", "withdrawn": "zurückgezogen"},
+        {"private": "Privatperson", "business": "Unternehmen"}, ("ja", "nein")),
+    "en": Labels(
+        ("Claim", "Status", "Submitted", "Campaign", "Payee", "Kind", "VAT ID", "IBAN", "Street", "Postcode", "Town",
+         "Country", "Line", "Date", "Category", "Description", "Gross", "VAT", "Currency", "Receipt",
+         "Duplicate suspected"),
+        {"submitted": "submitted", "needs_info": "question from finance", "approved": "approved",
+         "in_payment": "in payment", "rejected": "rejected", "paid": "paid", "withdrawn": "withdrawn"},
+        {"private": "private person", "business": "business"}, ("yes", "no")),
+    "fr": Labels(
+        ("Demande", "Statut", "Envoyée", "Campagne", "Bénéficiaire", "Type", "N° TVA", "IBAN", "Rue", "Code postal",
+         "Ville", "Pays", "Ligne", "Date", "Catégorie", "Description", "Brut", "TVA", "Devise", "Justificatif",
+         "Doublon suspecté"),
+        {"submitted": "envoyée", "needs_info": "question de la comptabilité", "approved": "approuvée",
+         "in_payment": "en cours de paiement", "rejected": "refusée", "paid": "payée", "withdrawn": "retirée"},
+        {"private": "particulier", "business": "entreprise"}, ("oui", "non")),
+}
+FALLBACK_LABELS = "en"  # an interface language added without its labels here: English words, its own formats
 
 
 def to_csv(claims: Iterable[dict], dialect: CsvDialect = INTERNATIONAL) -> str:
@@ -72,6 +99,44 @@ def _rows(claims: Iterable[dict], dialect: CsvDialect) -> Iterable[tuple]:
                 line["description"], dialect.amount(int(line["gross"])), dialect.amount(int(line["vat"])),
                 line["currency"], line.get("receipt_key") or "", flagged,
             )
+
+
+def spreadsheet_csv(claims: Iterable[dict], language: str, categories: dict[str, dict[str, str]],
+                    campaigns: dict[str, str | dict[str, str] | None], zone: tzinfo) -> str:
+    """The same rows for people reading `language`: its headings and words for statuses and kinds, categories by
+    the policy's labels (`categories`: key -> label per language), campaigns by their names, days and moments
+    (in the site's `zone`) and amounts by its CLDR rules (sharewall_common.formats: German 05.12.2026 14:05,
+    1234,50), ';' between cells where the decimal sign is a comma; formulas escaped, UTF-8 with a BOM."""
+    from sharewall_common import formats  # Babel: only exports pay for it, not the function's cold start
+
+    labels = LABELS.get(language) or LABELS[FALLBACK_LABELS]
+
+    def rows() -> Iterable[tuple]:
+        for claim in claims:
+            payee, address = claim["payee"], claim["payee"]["address"]
+            submitted = formats.moment(datetime.fromisoformat(claim["submitted_at"]).astimezone(zone), language)
+            flagged = labels.yes_no[0] if claim.get("flags") or claim.get("flag_count") else labels.yes_no[1]
+            for index, line in enumerate(claim["lines"]):
+                yield (
+                    claim["id"], labels.statuses.get(claim["status"], claim["status"]), submitted,
+                    _in_language(campaigns.get(claim.get("campaign") or ""), language) or claim.get("campaign") or "",
+                    payee["holder"], labels.kinds.get(payee["kind"], payee["kind"]), payee.get("vat_id") or "",
+                    payee["iban"], address["street"], address["postcode"], address["town"], address["country"],
+                    index + 1, formats.date(date.fromisoformat(line["date"]), language),
+                    _in_language(categories.get(line["category"]), language) or line["category"],
+                    line["description"], formats.plain_amount(int(line["gross"]), language),
+                    formats.plain_amount(int(line["vat"]), language), line["currency"], line.get("receipt_key") or "",
+                    flagged,
+                )
+
+    return csv_text(labels.columns, rows(), ";" if formats.decimal_sign(language) == "," else ",")
+
+
+# A name given once or per language, in `language`, else English, else the first written (as campaigns read)
+def _in_language(name: str | dict[str, str] | None, language: str) -> str | None:
+    if not name or isinstance(name, str):
+        return name or None
+    return name.get(language) or name.get("en") or next(iter(name.values()), None)
 
 
 class NothingToPay(ValueError):
