@@ -192,7 +192,7 @@ class PageFrontMatter(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
     description: str | None = Field(default=None, min_length=1, max_length=SUMMARY_MAX)
     # the page templates of templates/ a page may use (post.html, wall.html and signin.html are the plugin's)
-    template: Literal["main.html", "claims.html", "stats.html", "suggestions.html"] | None = None
+    template: Literal["main.html", "claims.html", "stats.html", "suggestions.html", "statement.html"] | None = None
     sharewall_app: Literal["claim", "finance", "invites", "suggest", "review"] | None = None
     roles: tuple[Literal["employee", "comms", "finance"], ...] = ()  # who the page is for (site.js explains it)
     hide: tuple[Literal["toc", "navigation", "footer", "path"], ...] = ()

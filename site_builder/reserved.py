@@ -20,12 +20,13 @@ GATE_PUBLIC = re.compile(
 RESERVED = frozenset({
     "signin", "claim", "stats", "finance", "invites", "suggest", "suggestions", "404", "assets", "sharewall",
     "search", "admin", "go", "page",  # page/<n>/: the wall's further pages
+    "accessibility",  # the accessibility statement (templates/statement.html)
 })
 POSTS = "posts"  # posts/<slug>/: the post pages; below it only posts (content.POST_GLOB) are Markdown
 
 # The reserved pages the repository ships in content/ (as `<name>.md` and `<name>.<language>.md`): comms
 # edit their text, the site's scripts build the rest
-SHIPPED_PAGES = frozenset({"claim", "stats", "finance", "invites", "suggest", "suggestions"})
+SHIPPED_PAGES = frozenset({"claim", "stats", "finance", "invites", "suggest", "suggestions", "accessibility"})
 
 # Id prefixes of the site's own elements: Material's (`__drawer`, `__config`, `__nav_1`, `__code_0` …), the
 # templates' and scripts' (`sharewall-config`, `sw-share`, `sw-post-<slug>` …). Content ids never start so.

@@ -97,6 +97,8 @@ class Settings(BaseModel):
     api: str = "/api"
     site_url: str | None = None  # mkdocs.yml's site_url (the main language's): tracked share links start there
     page_size: int = Field(default=24, ge=1, le=500)
+    # where people report a barrier (the accessibility statement, templates/statement.html): comms' mailbox
+    comms_email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
     sign_in: SignIn | None = None  # None: locally the dev sign-in, elsewhere no sign-in link
     # mkdocs.yml's markdown_extensions (with MkDocs' built-in ones) and their options: `sharewall check`
     # renders every page as the build does, to report what the sanitiser would remove
@@ -175,6 +177,7 @@ def load_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
         config = yaml.load(handle, Loader=_IgnoreTagsLoader) or {}
     options = plugin_options(config.get("plugins") or [])
     site_url = config.get("site_url") if isinstance(config.get("site_url"), str) else None
+    return validate_settings({**options, **markdown_options(config), **interface_options(config, options, path),
                               "site_url": site_url}, path)
 
 

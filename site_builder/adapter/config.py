@@ -44,6 +44,7 @@ class SharewallConfig(Config):
     utm_medium = opt.Type(str, default=_default("utm_medium"))
     api = opt.Type(str, default=_default("api"))
     page_size = opt.Type(int, default=_default("page_size"))
+    comms_email = opt.Optional(opt.Type(str))  # where people report a barrier; settings.Settings checks it
     sign_in = opt.Type(dict, default={})  # the identity provider; settings.SignIn checks its fields
     alternates = opt.DictOfItems(opt.SubConfig(AlternateConfig), default={})  # interface languages beyond the theme's
     locales = opt.Type(str, default="")  # a folder of the site's own catalogues (<code>.yml), next to mkdocs.yml
@@ -51,12 +52,14 @@ class SharewallConfig(Config):
 
 # The settings the content core understands, from the typed options and MkDocs' config; `main_language` is the
 # theme's (the main build's) and `sign_in` the provider's settings with the deploy's roles, None to sign in locally
+def settings_of(options: SharewallConfig, config: MkDocsConfig, main_language: str, sign_in: dict | None,
                 site_url: str | None = None) -> Settings:
     config.mdx_configs.update(rules.markdown_configs(config.mdx_configs))  # headings never get a site id
     values = {
         **{key: options[key] for key in ("timezone", "utm_medium", "api", "page_size")},
         "languages": tuple(options.languages),
         "networks": tuple(options.networks),
+        "comms_email": options.comms_email,
         "disclosures": {lang: dict(value) for lang, value in options.disclosures.items()},
         "sign_in": sign_in,
         "site_url": site_url,
