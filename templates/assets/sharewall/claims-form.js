@@ -1,9 +1,13 @@
 /* Claim form (influencer): the invite token comes from the link (#invite=…) and is kept for this browser
-   session (sessionStorage; a new tab asks an open one), never left in the address bar. The page follows the
-   invite's language. Payee, lines with a receipt each, uploaded straight to S3 with a presigned POST and
-   checked by its bytes at once; submitted once per Idempotency-Key. Every refusal (the browser's checks and
-   the API's `fields` codes) is said in the page's language next to its field, once. After submitting: the
-   reference, what was filed, what happens next; the payee stays filled in for the next claim. */
+   session (sessionStorage; a new tab asks an open one), never left in the address bar. Opened from the link,
+   the page follows the invite's language, unless the person chose one in the page's header. Payee, lines
+   with a receipt each, uploaded straight to S3 with a presigned POST and checked by its bytes at once;
+   submitted once per Idempotency-Key. Every refusal (the browser's checks and the API's `fields` codes) is
+   said in the page's language next to its field, once, and summed up in one announcement. The lines being
+   filled in are kept on this device until submitted (localStorage); the payee only when the person ticks
+   "remember on this device" (shown with its IBAN masked, and forgotten on request). After submitting: the
+   reference, what was filed, what happens next. Own claims: status and history, finance's question with a
+   correction sent back (PUT), withdrawal while undecided, a printable view (?print=<id>, claim-print.js). */
 (function () {
   "use strict";
 
@@ -15,6 +19,9 @@
   var MAX = 10 * 1024 * 1024;
   var el = C.element;
   var STORE = "sharewall.invite";
+  var CHOICE = "sharewall.claim-language";  // sessionStorage: the language chosen in the page's header
+  var PAYEE = "sharewall.payee";  // localStorage, only while "remember on this device" is ticked
+  var DRAFT = "sharewall.claim-draft.";  // localStorage, + the invite's id: the lines being filled in
   var AMOUNT = "\\d{1,9}([.,]\\d{1,2})?";
   // what a field's own format (its pattern) means, as the API would code it
   var FORMATS = {
@@ -31,10 +38,17 @@
 
   var fill = C.format.fill;
 
+  // A decimal the API sends (12.5) as the page's language types it (12,5 in German; the form reads both)
+  function local(value) {
+    if (value === undefined || value === null || value === "") return undefined;
+    return String(value).replace(".", C.format.number(1.5).charAt(1));
+  }
+
   // --- the invite: from the link once, then from this tab's session (or another open tab of ours) ---------
 
   var channel = "BroadcastChannel" in window ? new BroadcastChannel(STORE) : null;
   var token = (new URLSearchParams(location.hash.slice(1))).get("invite");
+  var fromLink = Boolean(token);  // opened from the invite's link (not a reload, a new tab or a language choice)
   var stored = false;
   try {
     if (token) window.sessionStorage.setItem(STORE, token); else token = window.sessionStorage.getItem(STORE);
@@ -61,6 +75,27 @@
       try { if (token) { window.sessionStorage.setItem(STORE, token); stored = true; } } catch (error) { /* kept in memory */ }
       return token;
     });
+  }
+
+  // A language picked in the page's header wins over the invite's for the rest of this browser session
+  Array.prototype.forEach.call(document.querySelectorAll("[data-sw-claim-header] a[hreflang]"), function (link) {
+    link.addEventListener("click", function () { try { window.sessionStorage.setItem(CHOICE, link.hreflang); } catch (error) { /* private mode */ } });
+  });
+
+  function chosenLanguage() {
+    try { return window.sessionStorage.getItem(CHOICE); } catch (error) { return null; }
+  }
+
+  // A value kept on this device (localStorage), or null when there is none or storage is unavailable
+  function kept(name) {
+    try { return JSON.parse(window.localStorage.getItem(name)); } catch (error) { return null; }
+  }
+
+  // Keep `value` on this device under `name` (null removes it); without storage nothing is kept
+  function keep(name, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(name); else window.localStorage.setItem(name, JSON.stringify(value));
+    } catch (error) { /* private mode or full: the form still works */ }
   }
 
   // The same page in the invite's language (German at "/", English at "/en/", same relative path), or null
@@ -91,7 +126,8 @@
     C.api("GET", "/claims/invite", { invite: token }).then(function (reply) {
       if (!reply.ok) { C.status(intro, refusalText(reply), "error"); return; }
       var language = reply.body.language || "de";
-      var elsewhere = language !== C.lang && stored && pageIn(language);
+      // only when opened from the link: a reload or a language chosen in the header stays where it is
+      var elsewhere = language !== C.lang && fromLink && stored && !chosenLanguage() && pageIn(language);
       if (elsewhere) { location.replace(elsewhere); return; }  // the token stays in this tab's session, not in the URL
       policy = reply.body.policy;
       C.status(intro, fill(t.hello, { name: reply.body.name, campaign: C.campaignName(reply.body.campaign_name, reply.body.campaign),
@@ -101,13 +137,15 @@
     });
   });
 
-  var form, linesBox, formStatus, mineBox, payeeFields, done;
+  var form, linesBox, formStatus, mineBox, mineStatus, payeeFields, payeeBody, payeeSummary, remember, done, announcer;
+  var formTitle, submitButton, correction = null;  // correction: the claim being corrected after finance's question
 
   // --- building the form ---------------------------------------------------------------------------------
 
-  // A field's error slot next to it, tied to the control (aria-describedby) while it holds an error
+  // A field's error slot next to it, tied to the control (aria-describedby) while it holds an error; not a live
+  // region: the form's one status sums the errors up, and the focused field reads its own
   function withError(wrapper, control, name) {
-    var slot = C.statusLine({ id: control.id + "-error", "data-sw-error": name });
+    var slot = el("p", { class: "sw-claims__status", id: control.id + "-error", "data-sw-error": name });
     wrapper.appendChild(slot);
     return slot;
   }
@@ -116,6 +154,34 @@
     var ids = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (item) { return item && item !== id; });
     if (on) ids.push(id);
     if (ids.length) control.setAttribute("aria-describedby", ids.join(" ")); else control.removeAttribute("aria-describedby");
+  }
+
+  // Say `text` once to screen readers (one polite region for the whole page's changes: a line added or removed,
+  // a receipt refused, the payee forgotten); emptied first, so the same sentence twice is said twice
+  function announce(text) {
+    announcer.textContent = "";
+    window.requestAnimationFrame(function () { announcer.textContent = text; });
+  }
+
+  // A field's label, with " *" while the field is required (the form says what the star means before any field)
+  function markRequired(control) {
+    var label = control.id && form.querySelector("label[for='" + control.id + "']");
+    if (!label) return;
+    if (!label.hasAttribute("data-text")) label.setAttribute("data-text", label.textContent);
+    label.textContent = label.getAttribute("data-text") + (control.required && !control.disabled ? " *" : "");
+  }
+
+  // A label's text (kept apart from its required star)
+  function relabel(control, text) {
+    var label = form.querySelector("label[for='" + control.id + "']");
+    label.setAttribute("data-text", text);
+    markRequired(control);
+  }
+
+  // IBAN as the page shows a remembered one: country, check digits and the last four, the rest hidden
+  function maskIban(iban) {
+    var compact = String(iban || "").replace(/\s+/g, "").toUpperCase();
+    return compact.length > 8 ? compact.slice(0, 4) + " •••• " + compact.slice(-4) : "••••";
   }
 
   function build() {
@@ -127,11 +193,17 @@
         C.money(category.limit) + " (" + (category.receipt ? t.receipt_needed : t.no_receipt) + ")" + rateText(category)));
     });
     root.appendChild(limits);
+    announcer = root.appendChild(el("p", { class: "sw-claims__announce", role: "status", "aria-live": "polite", "data-sw-announce": true }));
     done = root.appendChild(el("section", { class: "sw-claims__done", "data-sw-confirmation": true, tabindex: "-1", hidden: true }));
 
-    form = el("form", { class: "sw-claims__form", "data-sw-claim-form": true, novalidate: true });
+    formTitle = root.appendChild(el("h2", { id: "sw-claim-form-title", tabindex: "-1", "data-sw-form-title": true }, t.new_claim));
+    form = el("form", { class: "sw-claims__form", "data-sw-claim-form": true, novalidate: true, "aria-labelledby": formTitle.id });
+    form.appendChild(el("p", { class: "sw-claims__required-note" }, t.required_note));
+    correction = null;
     var payee = el("fieldset", { class: "sw-claims__payee" });
     payee.appendChild(el("legend", {}, t.payee));
+    payeeSummary = payee.appendChild(el("div", { class: "sw-claims__remembered", "data-sw-payee-summary": true, hidden: true }));
+    payeeBody = payee.appendChild(el("div", { class: "sw-claims__payee-fields" }));
     var kinds = el("div", { class: "sw-field sw-field--choice", role: "radiogroup", "aria-label": t.kind });
     ["private", "business"].forEach(function (kind) {
       var label = el("label");
@@ -140,7 +212,7 @@
       label.appendChild(document.createTextNode(" " + t[kind]));
       kinds.appendChild(label);
     });
-    payee.appendChild(kinds);
+    payeeBody.appendChild(kinds);
     var inputs = {
       holder: el("input", { name: "holder", required: true, maxlength: "70", autocomplete: "name" }),
       street: el("input", { name: "street", required: true, maxlength: "70", autocomplete: "address-line1" }),
@@ -152,44 +224,159 @@
     };
     payeeFields = {};
     Object.keys(inputs).forEach(function (name) {
-      var wrapper = payee.appendChild(C.field(t[name], inputs[name]));
+      var wrapper = payeeBody.appendChild(C.field(t[name], inputs[name]));
       payeeFields[name] = { control: inputs[name], slot: withError(wrapper, inputs[name], "payee." + name) };
     });
     var vatField = inputs.vat_id.parentNode;
     vatField.hidden = true;
     inputs.vat_id.disabled = true;
-    kinds.addEventListener("change", function () {
-      var business = form.querySelector("input[name=kind]:checked").value === "business";
-      vatField.hidden = !business;
-      inputs.vat_id.disabled = !business;
-      inputs.vat_id.required = business;
-    });
+    var business = function () {
+      var yes = form.querySelector("input[name=kind]:checked").value === "business";
+      vatField.hidden = !yes;
+      inputs.vat_id.disabled = !yes;
+      inputs.vat_id.required = yes;
+      markRequired(inputs.vat_id);
+    };
+    kinds.addEventListener("change", business);
+    var rememberLabel = payeeBody.appendChild(el("label", { class: "sw-claims__remember" }));
+    remember = rememberLabel.appendChild(el("input", { type: "checkbox", name: "remember", "data-sw-remember": true,
+                                                        "aria-describedby": "sw-claim-remember-hint" }));
+    rememberLabel.appendChild(document.createTextNode(" " + t.remember));
+    payeeBody.appendChild(el("small", { id: "sw-claim-remember-hint", class: "sw-field__hint" }, t.remember_hint));
+    remember.addEventListener("change", function () { rememberPayee(inputs); });
+    payee.addEventListener("input", function () { rememberPayee(inputs); });
+    payee.addEventListener("change", function () { rememberPayee(inputs); });
     form.appendChild(payee);
 
     var linesSet = el("fieldset", { class: "sw-claims__lines" });
     linesSet.appendChild(el("legend", {}, t.lines));
     linesBox = linesSet.appendChild(el("div"));
     var add = el("button", { type: "button", class: "md-button", "data-sw-add-line": true }, t.add);
-    add.addEventListener("click", function () { addLine(); });
+    add.addEventListener("click", function () {
+      var box = addLine();
+      saveDraft();
+      box.querySelector("[name=category]").focus();  // the new line's first field, read with its group's name
+      announce(fill(t.line_added, { number: linesBox.children.length }));
+    });
     linesSet.appendChild(add);
     form.appendChild(linesSet);
-    addLine();
 
-    form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary" }, t.submit));
+    submitButton = form.appendChild(el("button", { type: "submit", class: "md-button md-button--primary", "data-sw-submit": true }, t.submit));
     formStatus = form.appendChild(C.statusLine({ "data-sw-claim-status": true }, "div"));
     form.addEventListener("submit", function (event) { event.preventDefault(); submit(inputs); });
-    // a corrected field loses its error at once
-    form.addEventListener("input", function (event) { clearError(event.target); });
-    form.addEventListener("change", function (event) { if (event.target.type !== "file") clearError(event.target); });
+    // a corrected field loses its error at once; the lines are kept on this device as they are typed
+    form.addEventListener("input", function (event) { clearError(event.target); saveDraft(); });
+    form.addEventListener("change", function (event) { if (event.target.type !== "file") clearError(event.target); saveDraft(); });
     root.appendChild(form);
+    Object.keys(inputs).forEach(function (name) { markRequired(inputs[name]); });
+    restorePayee(inputs);
+    business();
+    restoreDraft();
 
     root.appendChild(el("h2", {}, t.mine));
+    mineStatus = root.appendChild(C.statusLine({ "data-sw-mine-status": true }));
     mineBox = root.appendChild(el("div", { "data-sw-mine": true }));
+  }
+
+  // --- the payee on this device (only when ticked) and the lines as a draft until submitted ----------------
+
+  function payeeValues(inputs) {
+    var values = { kind: form.querySelector("input[name=kind]:checked").value };
+    Object.keys(inputs).forEach(function (name) { values[name] = inputs[name].value; });
+    return values;
+  }
+
+  // Ticked: the payee as typed is kept on this device (and kept up to date); unticked: nothing of it is kept
+  function rememberPayee(inputs) {
+    keep(PAYEE, remember.checked ? payeeValues(inputs) : null);
+  }
+
+  // A payee remembered on this device fills the fields and is shown folded, its IBAN masked
+  function restorePayee(inputs) {
+    var values = kept(PAYEE);
+    if (!values || typeof values !== "object") return;
+    Object.keys(inputs).forEach(function (name) { if (typeof values[name] === "string") inputs[name].value = values[name]; });
+    var kind = form.querySelector("input[name=kind][value=" + (values.kind === "business" ? "business" : "private") + "]");
+    kind.checked = true;
+    remember.checked = true;
+    payeeSummary.textContent = "";
+    payeeSummary.appendChild(el("p", { "data-sw-payee-remembered": true },
+                                fill(t.remembered, { holder: values.holder || "", iban: maskIban(values.iban) })));
+    var change = payeeSummary.appendChild(el("button", { type: "button", class: "md-button", "data-sw-payee-change": true }, t.change_payee));
+    var forget = payeeSummary.appendChild(el("button", { type: "button", class: "md-button", "data-sw-payee-forget": true }, t.forget_payee));
+    change.addEventListener("click", function () { showPayeeFields(); inputs.holder.focus(); });
+    forget.addEventListener("click", function () {
+      keep(PAYEE, null);
+      remember.checked = false;
+      Object.keys(inputs).forEach(function (name) { inputs[name].value = name === "country" ? "DE" : ""; });
+      form.querySelector("input[name=kind][value=private]").click();
+      showPayeeFields();
+      inputs.holder.focus();
+      announce(t.payee_forgotten);
+    });
+    payeeSummary.hidden = false;
+    payeeBody.hidden = true;
+  }
+
+  // The payee's fields unfolded (to change them, or to show an error at one of them)
+  function showPayeeFields() {
+    payeeSummary.hidden = true;
+    payeeBody.hidden = false;
+  }
+
+  var LINE_FIELDS = ["category", "date", "until", "hours", "country", "description", "distance", "route_from", "route_to",
+                     "currency", "original_amount", "rate", "gross", "vat"];
+
+  // The lines being filled in, kept on this device under the invite until they are submitted (never the payee)
+  function saveDraft() {
+    if (!linesBox || correction || !inviteId()) return;
+    var lines = Array.prototype.map.call(linesBox.querySelectorAll("[data-sw-line]"), function (box) {
+      var values = {};
+      LINE_FIELDS.forEach(function (name) { values[name] = box.querySelector("[name=" + name + "]").value; });
+      if (box.dataset.upload) { values.upload = box.dataset.upload; values.upload_name = box.dataset.uploadName || ""; }
+      return values;
+    });
+    keep(DRAFT + inviteId(), { lines: lines });
+  }
+
+  // The draft of this invite, as it was left (a reload, a closed tab): its lines and uploaded receipts
+  function restoreDraft() {
+    var draft = inviteId() && kept(DRAFT + inviteId());
+    var lines = draft && Array.isArray(draft.lines) && draft.lines.length ? draft.lines : [{}];
+    lines.forEach(function (values) { fillLine(addLine(), values); });
+  }
+
+  // A line's fields set from `values` (a draft's, or a filed line's when correcting), its receipt noted
+  function fillLine(box, values) {
+    LINE_FIELDS.forEach(function (name) {
+      var control = box.querySelector("[name=" + name + "]");
+      if (typeof values[name] === "string" && values[name] &&
+          (control.tagName !== "SELECT" || control.querySelector("option[value='" + CSS.escape(values[name]) + "']"))) {
+        control.value = values[name];
+      }
+    });
+    if (values.upload) {
+      box.dataset.upload = values.upload;
+      box.dataset.uploadName = values.upload_name || "";
+      C.status(box.querySelector("[data-sw-line-status]"), fill(t.uploaded_named, { name: values.upload_name || "" }), "ok");
+    } else if (values.filed !== undefined) {
+      box.dataset.filed = String(values.filed);
+      C.status(box.querySelector("[data-sw-line-status]"), t.receipt_filed, "ok");
+    }
+    box.dispatchEvent(new Event("change"));  // the fields its kind shows
+  }
+
+  // The invite's id (the token's public part): the key of this invite's draft
+  function inviteId() {
+    return token ? token.split(".")[0] : "";
   }
 
   // Mileage and per-diem categories name their rates in the policy list
   function rateText(category) {
-    if (category.kind === "mileage") return " – " + category.rate + " EUR " + t.per_km;  // up to 3 decimals, as the policy says
+    if (category.kind === "mileage") {  // up to 3 decimals, as the policy says
+      var rate = C.format.number(String(category.rate), { style: "currency", currency: "EUR", minimumFractionDigits: 2, maximumFractionDigits: 3 });
+      return " – " + fill(t.per_km, { rate: rate });
+    }
     if (category.kind !== "per_diem") return "";
     return Object.keys(policy.per_diem).map(function (country) {
       var rates = policy.per_diem[country];
@@ -197,25 +384,31 @@
     }).join("");
   }
 
+  // Each line's heading, group and remove button say its number (after one is removed)
   function renumber() {
-    Array.prototype.forEach.call(linesBox.querySelectorAll("[data-sw-line] > h3"), function (heading, index) {
-      heading.textContent = t.line + " " + (index + 1);
+    Array.prototype.forEach.call(linesBox.querySelectorAll("[data-sw-line]"), function (box, index) {
+      box.querySelector("h3").textContent = fill(t.line_number, { number: index + 1 });
+      var remove = box.querySelector("[data-sw-remove-line]");
+      if (remove) remove.textContent = fill(t.remove_line, { number: index + 1 });
     });
   }
 
+  var lineIds = 0;
+
   function addLine() {
-    var box = el("div", { class: "sw-claims__line", "data-sw-line": true });
     var number = linesBox.children.length + 1;
-    box.appendChild(el("h3", {}, t.line + " " + number));
+    var heading = el("h3", { id: "sw-claim-line-" + (++lineIds), tabindex: "-1" }, fill(t.line_number, { number: number }));
+    var box = el("div", { class: "sw-claims__line", "data-sw-line": true, role: "group", "aria-labelledby": heading.id });
+    box.appendChild(heading);
     var category = el("select", { name: "category", required: true });
     policy.categories.forEach(function (item) {
       category.appendChild(el("option", { value: item.key }, categoryLabel(item)));
     });
-    var today = new Date();
+    var today = C.format.isoDay(new Date());  // the person's day, not UTC's
     var inputs = {
       category: category,
-      date: el("input", { name: "date", type: "date", required: true, max: today.toISOString().slice(0, 10) }),
-      until: el("input", { name: "until", type: "date", required: true, max: today.toISOString().slice(0, 10) }),
+      date: el("input", { name: "date", type: "date", required: true, max: today }),
+      until: el("input", { name: "until", type: "date", required: true, max: today }),
       hours: el("input", { name: "hours", required: true, inputmode: "decimal", pattern: "\\d{1,2}([.,]\\d{1,2})?", placeholder: "9" }),
       country: el("select", { name: "country" }),
       description: el("input", { name: "description", required: true, maxlength: "140" }),
@@ -239,18 +432,31 @@
       withError(wrapper, inputs[name], name);  // a refusal of this field, next to it
     });
     var computed = box.appendChild(el("p", { class: "sw-claims__computed", "data-sw-computed": true, "aria-live": "polite" }));
-    var note = box.appendChild(C.statusLine({ "data-sw-line-status": true }));
+    var note = box.appendChild(C.statusLine({ "data-sw-line-status": true, id: inputs.receipt.id + "-status" }));
+    describedBy(inputs.receipt, note.id, true);  // the upload's progress and result belong to its file input
     var refresh = function () { showKind(box, inputs, computed); };
     ["change", "input"].forEach(function (type) { box.addEventListener(type, refresh); });
-    refresh();
     if (number > 1) {
-      var remove = el("button", { type: "button", class: "md-button" }, t.remove);
-      remove.addEventListener("click", function () { box.remove(); renumber(); });
+      var remove = el("button", { type: "button", class: "md-button", "data-sw-remove-line": true }, fill(t.remove_line, { number: number }));
+      remove.addEventListener("click", function () { removeLine(box); });
       box.appendChild(remove);
     }
     inputs.receipt.addEventListener("change", function () { upload(box, inputs.receipt, note); });
     linesBox.appendChild(box);
+    refresh();
     return box;
+  }
+
+  // A line taken out: focus on the line before it (whose heading says which), and the removal said once
+  function removeLine(box) {
+    var boxes = Array.prototype.slice.call(linesBox.querySelectorAll("[data-sw-line]"));
+    var index = boxes.indexOf(box);
+    box.remove();
+    renumber();
+    saveDraft();
+    var previous = linesBox.querySelectorAll("[data-sw-line]")[Math.max(index - 1, 0)];
+    previous.querySelector("h3").focus();
+    announce(fill(t.line_removed, { number: index + 1 }));
   }
 
   // Which fields a line shows follows its category's kind and currency; hidden fields are disabled (not sent, not validated)
@@ -275,13 +481,16 @@
     var shown = COMMON.concat(FIELDS[found.kind]);
     if (found.kind === "per_diem" && inputs.date.value && !inputs.until.value) inputs.until.value = inputs.date.value;
     var single = found.kind === "per_diem" && inputs.date.value && inputs.until.value === inputs.date.value;
+    // a receipt is required where the category says so and none is uploaded or already filed
+    inputs.receipt.required = Boolean(found.category.receipt) && !box.dataset.upload && box.dataset.filed === undefined;
     Object.keys(inputs).forEach(function (name) {
       var visible = shown.indexOf(name) >= 0 && !(name === "hours" && !single) &&
                     !(name === "country" && inputs.country.options.length < 2);
       inputs[name].parentNode.hidden = !visible;
       inputs[name].disabled = !visible;
+      markRequired(inputs[name]);
     });
-    box.querySelector("label[for=" + inputs.date.id + "]").textContent = found.kind === "per_diem" ? t.first_day : t.date;
+    relabel(inputs.date, found.kind === "per_diem" ? t.first_day : t.date);
     var cents = computedCents(found, inputs, single);
     computed.hidden = found.kind === "receipt";
     computed.textContent = found.kind === "receipt" ? "" : t.computed + ": " + (cents === null ? "–" : C.money(centsText(cents))) +
@@ -337,6 +546,7 @@
   // reads its first bytes, so a file that is no PDF, JPEG or PNG (whatever its name) is refused right here
   function upload(box, input, note) {
     delete box.dataset.upload;
+    delete box.dataset.uploadName;
     input.removeAttribute("data-sw-refused");
     clearError(input);
     C.status(note, "");
@@ -364,7 +574,9 @@
         if (!current()) return;
         if (!reply.ok) refused(reply);
         box.dataset.upload = reply.body.upload;
+        box.dataset.uploadName = file.name;
         C.status(note, t.uploaded, "ok");
+        saveDraft();
       })
       .catch(function (error) {
         if (!current()) return;
@@ -379,6 +591,7 @@
   function refuseFile(input, item) {
     input.setAttribute("data-sw-refused", "");
     fieldError(input, item);
+    announce(say(item));  // it comes while the person may be elsewhere in the form
   }
 
   // --- errors next to their fields, in the page's language, each once ----------------------------------
@@ -404,6 +617,7 @@
   function fieldError(control, item) {
     var slot = slotOf(control);
     if (!slot) return false;
+    if (payeeBody.hidden && payeeBody.contains(control)) showPayeeFields();  // a remembered payee the API refuses
     var text = say(item);
     var said = slot.textContent ? slot.textContent.split("\n") : [];
     if (said.indexOf(text) < 0) said.push(text);
@@ -483,10 +697,10 @@
   // The browser's own checks (required, formats, dates), said like the API's refusals; true when all pass
   function checkFields() {
     var items = [];
-    Array.prototype.forEach.call(form.querySelectorAll("input, select"), function (control) {
-      if (control.disabled || control.type === "radio" || control.checkValidity()) return;
+    Array.prototype.forEach.call(form.querySelectorAll("input, select, textarea"), function (control) {
+      if (control.disabled || control.type === "radio" || control.type === "checkbox" || control.checkValidity()) return;
       var state = control.validity, item = null;
-      if (state.valueMissing) item = { code: "required" };
+      if (state.valueMissing) item = { code: control.type === "file" ? "receipt_required" : "required" };
       else if (state.badInput) item = { code: control.type === "date" ? "invalid_date" : "invalid" };
       else if (state.rangeOverflow && control.type === "date") item = { code: "date_in_future" };
       else if (state.tooLong) item = { code: "too_long", max: control.maxLength };
@@ -529,7 +743,8 @@
         var line = { date: value("date"), category: value("category"), description: value("description"), currency: policy.currency };
         if (kind === "receipt" || kind === "foreign") {
           line.currency = value("currency");
-          line.receipt = box.dataset.upload || null;
+          // a new upload, else (correcting) the receipt already filed with that line of the claim
+          line.receipt = box.dataset.upload || (correction && box.dataset.filed !== undefined ? "filed:" + box.dataset.filed : null);
         }
         if (kind === "receipt") { line.gross = amount(value("gross")); line.vat = amount(value("vat")); }
         if (kind === "foreign") { line.original_amount = amount(value("original_amount")); line.rate = amount(value("rate")); }
@@ -543,20 +758,33 @@
       }),
     };
     if (kind === "business") body.payee.vat_id = inputs.vat_id.value.trim();
+    var corrected = correction;
+    if (corrected) body.answer = form.querySelector("[name=answer]").value.trim() || undefined;
     C.status(formStatus, t.loading);
-    C.api("POST", "/claims", { invite: token, key: key, body: body }).then(function (reply) {
+    submitButton.disabled = true;  // a double click sends one claim (the key makes a retry the same one anyway)
+    var sent = corrected ? C.api("PUT", "/claims/" + encodeURIComponent(corrected.id), { invite: token, key: key, body: body })
+                         : C.api("POST", "/claims", { invite: token, key: key, body: body });
+    sent.then(function (reply) {
+      submitButton.disabled = false;
       if (!reply.ok) {
         var fields = reply.body && reply.body.error && reply.body.error.fields;
         if (fields && fields.length) showProblems(fields, boxes);
         else C.status(formStatus, refusalText(reply), "error");
         return;
       }
-      C.status(formStatus, t.submitted, "ok");
-      confirm(reply.body, inputs.holder.value.trim());
       key = C.newKey();
-      // the next claim: fresh lines; the payee (who is paid, where, which account) stays as it was
-      boxes.forEach(function (box) { box.remove(); });
-      addLine();
+      if (corrected) {
+        endCorrection();
+        C.status(formStatus, t.resubmitted, "ok");
+        formTitle.focus();
+      } else {
+        C.status(formStatus, t.submitted, "ok");
+        confirm(reply.body, inputs.holder.value.trim());
+        keep(DRAFT + inviteId(), null);  // submitted: the draft is done with
+        // the next claim: fresh lines; the payee (who is paid, where, which account) stays as it was
+        boxes.forEach(function (box) { box.remove(); });
+        addLine();
+      }
       loadMine();
     });
   }
@@ -571,7 +799,7 @@
     var list = C.table({ class: "sw-claims__table", "data-sw-summary": true }, [t.date, t.category, t.description, t.amount]);
     (claim.lines || []).forEach(function (line) {
       var category = policy.categories.filter(function (item) { return item.key === line.category; })[0];
-      C.cells(list.body.appendChild(el("tr")), [C.date(line.date), category ? categoryLabel(category) : line.category,
+      C.cells(list.body.appendChild(el("tr")), [day(line.date), category ? categoryLabel(category) : line.category,
                                                   line.description, C.money(line.gross)]);
     });
     var sum = list.body.appendChild(el("tr", { class: "sw-claims__sum" }));
@@ -581,34 +809,132 @@
     if (claim.iban) done.appendChild(el("p", {}, t.paid_to + ": " + holder + ", " + claim.iban));
     done.appendChild(el("h3", {}, t.next_title));
     var next = done.appendChild(el("ul"));
-    [t.next_review, t.next_pay, t.next_reject, t.next_more].forEach(function (text) { next.appendChild(el("li", {}, text)); });
+    [t.next_review, t.next_pay, t.next_reject, t.next_more, remember.checked ? t.next_payee_remembered : t.next_payee_page]
+      .forEach(function (text) { next.appendChild(el("li", {}, text)); });
     done.hidden = false;
     done.focus();
   }
 
-  // Each status change of a claim with its date (and, on rejection, the reason): never who decided
+  // A calendar day the API sends as YYYY-MM-DD, in the page's language whatever the person's timezone
+  function day(iso) {
+    return /^\d{4}-\d{2}-\d{2}$/.test(String(iso)) ? C.format.day(new Date(iso + "T00:00:00Z")) : C.date(iso);
+  }
+
+  // Each status change of a claim with its date (with the question asked, the answer sent back, the reason of a
+  // rejection): never who decided
   function statusSteps(steps) {
     var list = el("ol", { class: "sw-claims__history", "data-sw-history": true });
     steps.forEach(function (step) {
-      list.appendChild(el("li", { "data-status": step.status }, (t["status_" + step.status] || step.status) + " – " +
-                          C.dateTime(step.at) + (step.reason ? " (" + t.reason + ": " + step.reason + ")" : "")));
+      var status = step.status || step.to;
+      var notes = [[t.question, step.question], [t.answer, step.answer], [t.reason, step.reason]]
+        .filter(function (pair) { return pair[1]; }).map(function (pair) { return " (" + pair[0] + ": " + pair[1] + ")"; });
+      list.appendChild(el("li", { "data-status": status }, (t["status_" + status] || status) + " – " + C.dateTime(step.at) + notes.join("")));
     });
     return list;
   }
+
+  // --- own claims: status, finance's question, a correction sent back, withdrawal, print -----------------
 
   function loadMine() {
     C.api("GET", "/claims/mine", { invite: token }).then(function (reply) {
       mineBox.textContent = "";
       if (!reply.ok) { mineBox.appendChild(el("p", { class: "sw-claims__status sw-claims__status--error" }, refusalText(reply))); return; }
       if (!reply.body.claims.length) { mineBox.appendChild(el("p", {}, t.none)); return; }
-      var list = C.table({ class: "sw-claims__table" }, [t.submitted_at, t.reference, t.total, t.status, t.reason, t.history]);
+      reply.body.claims.filter(function (claim) { return claim.status === "needs_info"; }).forEach(function (claim) {
+        mineBox.appendChild(questionBox(claim));
+      });
+      var list = C.table({ class: "sw-claims__table" }, [t.submitted_at, t.reference, t.total, t.status, t.reason, t.history, t.actions]);
       reply.body.claims.forEach(function (claim) {
         var tr = list.body.appendChild(C.cells(el("tr", { "data-claim": claim.id, "data-status": claim.status }),
           [C.dateTime(claim.submitted_at), claim.id, C.money(claim.total), t["status_" + claim.status] || claim.status, claim.reason || ""]));
         tr.children[1].className = "sw-claims__ref";
         tr.appendChild(el("td")).appendChild(statusSteps(claim.history || []));
+        tr.appendChild(actions(claim));
       });
       mineBox.appendChild(list.table);
     });
+  }
+
+  // Finance's question on a claim, with the way to answer it: correct the claim in the form and send it back
+  function questionBox(claim) {
+    var box = el("section", { class: "sw-claims__asked", "data-sw-question": claim.id, "aria-labelledby": "sw-asked-" + claim.id });
+    box.appendChild(el("h3", { id: "sw-asked-" + claim.id }, fill(t.question_title, { reference: claim.id })));
+    box.appendChild(el("p", { class: "sw-claims__question" }, claim.question || ""));
+    var answer = box.appendChild(el("button", { type: "button", class: "md-button md-button--primary", "data-sw-correct": claim.id },
+                                    t.correct));
+    answer.addEventListener("click", function () { startCorrection(claim); });
+    return box;
+  }
+
+  // A claim's own actions: print it; withdraw it while finance has not decided (after a confirmation)
+  function actions(claim) {
+    var cell = el("td", { class: "sw-claims__row-actions" });
+    cell.appendChild(el("a", { href: "?print=" + encodeURIComponent(claim.id), "data-sw-print": claim.id,
+                               "aria-label": fill(t.print_label, { reference: claim.id }) }, t.print));
+    if (claim.status !== "submitted" && claim.status !== "needs_info") return cell;
+    var withdraw = cell.appendChild(el("button", { type: "button", class: "md-button", "data-sw-withdraw": claim.id,
+                                                   "aria-label": fill(t.withdraw_label, { reference: claim.id }) }, t.withdraw));
+    var ask = cell.appendChild(el("div", { class: "sw-claims__confirm", "data-sw-withdraw-confirm": claim.id, hidden: true }));
+    var prompt = ask.appendChild(el("p", { id: "sw-withdraw-" + claim.id }, fill(t.withdraw_confirm, { reference: claim.id })));
+    var yes = ask.appendChild(el("button", { type: "button", class: "md-button md-button--primary", "data-sw-withdraw-yes": true,
+                                             "aria-describedby": prompt.id }, t.withdraw_yes));
+    var no = ask.appendChild(el("button", { type: "button", class: "md-button", "data-sw-withdraw-no": true }, t.withdraw_no));
+    withdraw.addEventListener("click", function () { withdraw.hidden = true; ask.hidden = false; yes.focus(); });
+    no.addEventListener("click", function () { ask.hidden = true; withdraw.hidden = false; withdraw.focus(); });
+    yes.addEventListener("click", function () {
+      yes.disabled = true;
+      C.api("POST", "/claims/" + encodeURIComponent(claim.id) + "/withdraw", { invite: token }).then(function (reply) {
+        yes.disabled = false;
+        if (!reply.ok) { C.status(mineStatus, refusalText(reply), "error"); return; }
+        if (correction && correction.id === claim.id) endCorrection();
+        C.status(mineStatus, fill(t.withdrawn, { reference: claim.id }), "ok");
+        loadMine();
+      });
+    });
+    return cell;
+  }
+
+  // The form takes the claim finance asked about: its lines (receipts already filed stay unless replaced),
+  // the question, a field for the answer; sent back with PUT; the draft of a new claim waits meanwhile
+  function startCorrection(claim) {
+    correction = claim;
+    key = C.newKey();
+    clearErrors();
+    done.hidden = true;
+    Array.prototype.forEach.call(linesBox.querySelectorAll("[data-sw-line]"), function (box) { box.remove(); });
+    (claim.lines || []).forEach(function (line, index) {
+      fillLine(addLine(), {
+        category: line.category, date: line.date, until: line.until, hours: local(line.hours), country: line.country,
+        description: line.description, distance: local(line.distance), currency: line.original_currency || line.currency,
+        route_from: line.route && line.route.from, route_to: line.route && line.route.to,
+        original_amount: local(line.original_amount), rate: local(line.rate), gross: local(line.gross), vat: local(line.vat),
+        filed: line.receipt ? index : undefined,
+      });
+    });
+    if (!linesBox.children.length) addLine();
+    var box = el("div", { class: "sw-claims__correction", "data-sw-correction": claim.id });
+    box.appendChild(el("p", { class: "sw-claims__question" }, t.question + ": " + (claim.question || "")));
+    var answer = el("textarea", { name: "answer", maxlength: "1000", rows: "3" });
+    var field = box.appendChild(C.field(t.answer_field, answer));
+    withError(field, answer, "answer");
+    var cancel = box.appendChild(el("button", { type: "button", class: "md-button", "data-sw-correction-cancel": true }, t.correct_cancel));
+    cancel.addEventListener("click", function () { endCorrection(); formTitle.focus(); });
+    form.insertBefore(box, form.firstChild);
+    formTitle.textContent = fill(t.correct_title, { reference: claim.id });
+    submitButton.textContent = t.resubmit;
+    formTitle.focus();
+  }
+
+  // Back to a new claim: the correction's box and lines go, the draft of a new claim comes back
+  function endCorrection() {
+    correction = null;
+    key = C.newKey();
+    clearErrors();
+    var box = form.querySelector("[data-sw-correction]");
+    if (box) box.remove();
+    Array.prototype.forEach.call(linesBox.querySelectorAll("[data-sw-line]"), function (line) { line.remove(); });
+    formTitle.textContent = t.new_claim;
+    submitButton.textContent = t.submit;
+    restoreDraft();
   }
 })();
