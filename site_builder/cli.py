@@ -240,13 +240,16 @@ def active_posts(content_dir: Path, config_file: Path, revision: str, bucket: st
               help="Where to build the site; default: site_dir of mkdocs.yml (site/).")
 @click.option("--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
               help="Set a parameter of template.yaml for the local functions and the wall gate, e.g. "
-                   "StatsMinimumPeople=1 or WallAccess=employees (locally public by default); repeatable.")
+                   "StatsMinimumPeople=1 or WallAccess=employees (locally public by default); repeatable. Also "
+                   "DigestTeamsWebhookUrl=URL: the Teams Workflow the digest posts to (on AWS a secret holds it).")
 def serve(config_file: Path, port: int, aws_port: int, data_file: Path | None, site_dir: Path | None,
           parameters: tuple[str, ...]) -> None:
     """Build the site and serve it with the real functions behind /api and local AWS (moto)."""
+    from site_builder.local import scheduled
     from site_builder.local.server import SIGNIN_PATH, ServeError, api_prefix, aws_port_free, bind_server, start_stack
     from site_builder.plugin import build_site
 
+    parameters, local_only = scheduled.local_parameters(parameters)  # e.g. DigestTeamsWebhookUrl: a secret on AWS
     project, template, overrides = _template_parameters(config_file, parameters)
     try:  # the port first: a taken one is one line, not a traceback after a whole build
         aws_port_free(aws_port)
@@ -264,6 +267,7 @@ def serve(config_file: Path, port: int, aws_port: int, data_file: Path | None, s
     except ServeError as error:
         server.server_close()
         raise click.ClickException(str(error)) from None
+    scheduled.set_up(local_only, overrides)
     for note in stack.notes:  # e.g. no Node: served without the wall gate
         click.echo(note, err=True)
     click.echo(f"Sharewall is running at {stack.url}  (dev sign-in: {stack.url.rstrip('/')}{SIGNIN_PATH})")
@@ -348,9 +352,9 @@ def digest(config_file: Path, preview: bool, site_dir: Path, languages: tuple[st
     try:
         site_url = site_settings(config_file)[0] or "http://127.0.0.1:8000/"
         zone = settings_of(config_file).zone
-        previews = digests.preview(site_dir, config_file.resolve().parent / "functions", site_url,
-                                   tuple(dict.fromkeys(languages)), address=email_to, max_posts=max_posts,
-                                   since=since.replace(tzinfo=zone) if since else None)
+        previews = digests.preview(site_dir, site_url,
+                           tuple(dict.fromkeys(languages)), address=email_to, max_posts=max_posts,
+                           since=since.replace(tzinfo=zone) if since else None)
     except (ProductionError, digests.PreviewError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(digests.printed(previews))

@@ -21,6 +21,7 @@ from site_builder.settings import Settings
 from site_builder.wall import Site
 
 PUBLISHED = "sharewall/digest.json"
+FUNCTIONS = Path(__file__).resolve().parent.parent / "functions"  # Sharewall's functions, next to this package
 # The digest section's keys the function needs (functions/digest/site.py KEYS; a test keeps them equal)
 KEYS = ("heading", "intro", "source", "share", "more", "open_wall", "subject", "subject_more", "footer")
 
@@ -55,11 +56,11 @@ class Preview:
 
 # The digests of a built site at `now`, as the first run would pick them (the posts that became active in the
 # last 24 hours, or since `since`); `languages` empty: every interface language the site publishes
-def preview(site_dir: Path, functions_dir: Path, site_url: str, languages: tuple[str, ...] = (),
+def preview(site_dir: Path, site_url: str, languages: tuple[str, ...] = (),
             now: datetime | None = None, address: str = "<DigestEmailTo>", max_posts: int = 5,
             since: datetime | None = None) -> list[Preview]:
-    if str(functions_dir) not in sys.path:  # the function's own code, as the local stack imports it
-        sys.path.insert(0, str(functions_dir))
+    if str(FUNCTIONS) not in sys.path:  # the function's own code, as the local stack imports it
+        sys.path.insert(0, str(FUNCTIONS))
     from digest import card, mail, site
     from digest.selection import FIRST_RUN, select
 

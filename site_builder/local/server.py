@@ -31,6 +31,7 @@ from site_builder.local.devauth import (DEV_AUDIENCE, DEV_ISSUER, ROLES_HEADER, 
 from site_builder.local.events import LambdaContext, http_event
 from site_builder.local.gate import GateError, NodeGate, gated, start_gate, viewer_request
 from site_builder.local.headers import HeadersPolicyError, local_security_headers
+from site_builder.local.scheduled import RUN_PREFIX, LocalRunRefused, check_local, schedule_event, scheduled_functions
 from site_builder.local.signin import asset, same_origin_next, signin_page
 from site_builder.local.template import Route, find_route, http_routes, load_template
 from site_builder.wall import CATALOGUE_PATH, TOKEN_KEY
@@ -55,6 +56,7 @@ class LocalApi:
     resources: LocalResources
     data_file: Path | None = None
     audience: str = DEV_AUDIENCE  # the JwtAudience the authorizer accepts tokens for
+    scheduled: dict = field(default_factory=dict)  # logical id -> Scheduled: what POST /_local/run/<id> runs
     handlers: dict[str, Callable] = field(default_factory=dict)
     locks: dict[str, threading.Lock] = field(default_factory=dict)
     save_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -94,6 +96,22 @@ class LocalApi:
         if method != "GET":
             self.save()
         return _response(result)
+
+    # A scheduled function run now with its schedule's event: (status, headers, body) of what it returned
+    def run_scheduled(self, function: str, event: dict) -> tuple[int, dict, bytes]:
+        if function not in self.scheduled:
+            return _json(404, {"message": f"{function} is no scheduled function of template.yaml; "
+                                          f"these are: {', '.join(sorted(self.scheduled)) or 'none'}"})
+        target = self.scheduled[function]
+        handler, lock = self.handler(Route("POST", RUN_PREFIX + function, function, target.handler, False))
+        try:
+            with lock:
+                result = handler(event, LambdaContext(function_name=function))
+        except Exception as error:  # the run failed as it would on AWS (and be retried there): say why
+            return _json(502, {"function": function, "error": f"{type(error).__name__}: {error}"})
+        finally:
+            self.save()
+        return _json(200, {"function": function, "result": result})
 
     # With --data, write the state after every change, so a restart finds it again
     def save(self) -> None:
@@ -189,7 +207,25 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         if self._is_api():
             return self._api()
+        if self.command == "POST" and urlsplit(self.path).path.startswith(RUN_PREFIX):
+            return self._run_scheduled()
         return self._refuse(405, "Method Not Allowed: only /api takes this method")
+
+    # POST /_local/run/<LogicalId>: a scheduled function now, for a request from this machine only
+    def _run_scheduled(self) -> None:
+        length = self._body_length()
+        if length is None:
+            return
+        body = self.rfile.read(length) if length else b""
+        try:
+            check_local(self.client_address[0], self.headers.get("origin"), self.headers.get("sec-fetch-site"),
+                        f"http://{self.headers['host'].strip().lower()}")
+            event = schedule_event(body)
+        except LocalRunRefused as error:
+            return self._send(error.status, {"content-type": "application/json"},
+                              json.dumps({"message": str(error)}).encode())
+        function = urlsplit(self.path).path[len(RUN_PREFIX):]
+        self._send(*self.api.run_scheduled(function, event))
 
     do_PUT = do_PATCH = do_DELETE = do_POST
 
@@ -481,7 +517,8 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     if data_file:
         load_snapshot(resources, data_file)
     audience = resources.parameters.get("JwtAudience", DEV_AUDIENCE)
-    handler.api = LocalApi(routes=http_routes(template), resources=resources, data_file=data_file, audience=audience)
+    handler.api = LocalApi(routes=http_routes(template), resources=resources, data_file=data_file, audience=audience,
+                           scheduled=scheduled_functions(template))
     handler.signin = {"token_key": TOKEN_KEY, "audience": audience}
     try:
         handler.security_headers = local_security_headers(
