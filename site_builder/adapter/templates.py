@@ -23,7 +23,8 @@ def globals_for(settings: Settings, site: Site, language: str, homes: dict[str, 
         "t": strings, "home": base, "homes": homes, "language": language,
         "href": {"css": f"{base}{ASSETS}/sharewall.css", "site": f"{base}{ASSETS}/site.js",
                  "locale": f"{base}{ASSETS}/locales/{language}.js", "format": f"{base}{ASSETS}/format.js",
-                 "composer": f"{base}{ASSETS}/composer.js", "wall": f"{base}{ASSETS}/wall.js", "feed": f"{base}feed.xml"},
+                 "composer": f"{base}{ASSETS}/composer.js", "wall": f"{base}{ASSETS}/wall.js", "feed": f"{base}feed.xml",
+                 "goals": f"{base}{ASSETS}/goals.js"},
         "fragments": Fragments(),  # rendered once a build: templates/partials/sharewall/cached.html
     }
 

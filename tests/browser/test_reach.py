@@ -137,3 +137,23 @@ def test_comms_download_the_statistics_as_csv(context, local_server, dialect, de
     page.set_viewport_size({"width": 390, "height": 900})
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"stats-comms-{dialect}-390.png"), full_page=False)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_campaigns_posts_show_its_goal_on_the_wall(context, local_server, language):
+    share(local_server, "goal-wall-ben", post=CAMPAIGN_POST)
+    page = context.new_page()
+    dev_sign_in(page, local_server, f"wall-goal-{language}", ["employee"], "/" + home(language))
+    line = page.locator(f"[data-sw-goal={CAMPAIGN}]:visible").first
+    line.wait_for()
+    goal = next(item for item in api_stats(local_server)["goals"] if item["campaign"] == CAMPAIGN)
+    words = {"de": "von 500 Teilungen", "en": "of 500 shares", "fr": "sur 500 partages"}
+    assert words[language] in line.inner_text() and goal["progress"]["shares"] >= 1
+    # a post of no campaign has no goal line
+    assert page.locator("article.sw-card:not(:has([data-sw-goal]))").count() >= 1
+    card = page.locator(f"article.sw-card:has([data-sw-goal={CAMPAIGN}]:visible)").first
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        card.scroll_into_view_if_needed()
+        SHOTS.mkdir(exist_ok=True)
+        card.screenshot(path=str(SHOTS / f"wall-goal-{language}-{width}.png"))

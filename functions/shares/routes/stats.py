@@ -1,4 +1,5 @@
-"""GET /stats and GET /stats/export.csv: aggregates over a range of days, weeks or months; nothing per person."""
+"""GET /stats, GET /stats/export.csv and GET /stats/goals: aggregates over a range of days, weeks or months, the
+campaigns' goals; nothing per person."""
 
 from __future__ import annotations
 
@@ -56,6 +57,14 @@ def export_stats(
     name = f"sharewall-stats-{summary['from']}-{summary['to']}-{granularity}{'-de' if dialect == 'de' else ''}.csv"
     return Response(200, "text/csv; charset=utf-8", stats_csv(summary, dialect),
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+# The goals of the campaigns running today, for the wall's cards of their posts (a few reads, not the whole statistics)
+@router.get("/stats/goals")
+@allow(roles(*STAFF))
+def get_goals() -> dict:
+    day = today()
+    return {"goals": goals(client("dynamodb"), TABLE, _campaigns(), day, day, day, MIN_PEOPLE), "min_people": MIN_PEOPLE}
 
 
 # Shares, clicks and the running campaigns' goals of one range, under the small-group rule
