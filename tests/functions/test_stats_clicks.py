@@ -189,3 +189,15 @@ def test_the_csv_escapes_what_a_spreadsheet_would_run(fresh_tables):
 def test_the_csv_is_for_comms_and_refuses_bad_queries(fresh_tables, claims, query, status):
     reply = invoke("SharesFunction", "GET", "/stats/export.csv", claims=claims, query=query)
     assert reply.status == status, reply.text
+
+
+def test_the_walls_goals_are_the_running_campaigns_for_employees(fresh_tables, published):
+    share("fair-post", person="anna")
+    click("second-fair-post")
+    reply = invoke("SharesFunction", "GET", "/stats/goals", claims=EMPLOYEE)
+    assert reply.status == 200
+    goal, = reply.body["goals"]  # old-2020 is over, no-goal has none
+    assert goal["campaign"] == "fair-2026" and goal["progress"] == {"shares": 1, "clicks": 1}
+    published.MIN_PEOPLE = 2
+    assert invoke("SharesFunction", "GET", "/stats/goals", claims=EMPLOYEE).body["goals"][0]["withheld"] is True
+    assert invoke("SharesFunction", "GET", "/stats/goals", claims=None).status == 401
