@@ -31,7 +31,7 @@ PAGES = {
     "claim_print": (["claim-print.js"], ["GET /claims/mine", "GET /claims/invite"]),
     "claims_form": (["claims-form.js"],
                     ["GET /claims/invite", "POST /claims/uploads", "GET /claims/uploads/{upload_id}", "POST /claims",
-                     "GET /claims/mine"]),
+                     "GET /claims/mine", "PUT /claims/{claim_id}", "POST /claims/{claim_id}/withdraw"]),
     "suggestions": (["suggest-form.js", "suggestions-review.js"],
                     ["POST /suggestions", "GET /suggestions/mine", "GET /suggestions/stats", "GET /suggestions",
                      "POST /suggestions/{suggestion_id}/decision"]),

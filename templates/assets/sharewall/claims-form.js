@@ -359,8 +359,8 @@
       box.dataset.upload = values.upload;
       box.dataset.uploadName = values.upload_name || "";
       C.status(box.querySelector("[data-sw-line-status]"), fill(t.uploaded_named, { name: values.upload_name || "" }), "ok");
-    } else if (values.filed !== undefined) {
-      box.dataset.filed = String(values.filed);
+    } else if (values.filed) {
+      box.dataset.filed = values.filed;
       C.status(box.querySelector("[data-sw-line-status]"), t.receipt_filed, "ok");
     }
     box.dispatchEvent(new Event("change"));  // the fields its kind shows
@@ -482,7 +482,7 @@
     if (found.kind === "per_diem" && inputs.date.value && !inputs.until.value) inputs.until.value = inputs.date.value;
     var single = found.kind === "per_diem" && inputs.date.value && inputs.until.value === inputs.date.value;
     // a receipt is required where the category says so and none is uploaded or already filed
-    inputs.receipt.required = Boolean(found.category.receipt) && !box.dataset.upload && box.dataset.filed === undefined;
+    inputs.receipt.required = Boolean(found.category.receipt) && !box.dataset.upload && !box.dataset.filed;
     Object.keys(inputs).forEach(function (name) {
       var visible = shown.indexOf(name) >= 0 && !(name === "hours" && !single) &&
                     !(name === "country" && inputs.country.options.length < 2);
@@ -744,7 +744,7 @@
         if (kind === "receipt" || kind === "foreign") {
           line.currency = value("currency");
           // a new upload, else (correcting) the receipt already filed with that line of the claim
-          line.receipt = box.dataset.upload || (correction && box.dataset.filed !== undefined ? "filed:" + box.dataset.filed : null);
+          line.receipt = box.dataset.upload || (correction && box.dataset.filed) || null;
         }
         if (kind === "receipt") { line.gross = amount(value("gross")); line.vat = amount(value("vat")); }
         if (kind === "foreign") { line.original_amount = amount(value("original_amount")); line.rate = amount(value("rate")); }
@@ -902,18 +902,19 @@
     clearErrors();
     done.hidden = true;
     Array.prototype.forEach.call(linesBox.querySelectorAll("[data-sw-line]"), function (box) { box.remove(); });
-    (claim.lines || []).forEach(function (line, index) {
+    (claim.lines || []).forEach(function (line) {
       fillLine(addLine(), {
         category: line.category, date: line.date, until: line.until, hours: local(line.hours), country: line.country,
         description: line.description, distance: local(line.distance), currency: line.original_currency || line.currency,
         route_from: line.route && line.route.from, route_to: line.route && line.route.to,
         original_amount: local(line.original_amount), rate: local(line.rate), gross: local(line.gross), vat: local(line.vat),
-        filed: line.receipt ? index : undefined,
+        filed: line.receipt_id,  // the upload id its receipt was filed under: sent again, the receipt stays
       });
     });
     if (!linesBox.children.length) addLine();
     var box = el("div", { class: "sw-claims__correction", "data-sw-correction": claim.id });
     box.appendChild(el("p", { class: "sw-claims__question" }, t.question + ": " + (claim.question || "")));
+    box.appendChild(el("p", {}, fill(t.correct_payee, { iban: claim.iban || "" })));
     var answer = el("textarea", { name: "answer", maxlength: "1000", rows: "3" });
     var field = box.appendChild(C.field(t.answer_field, answer));
     withError(field, answer, "answer");
