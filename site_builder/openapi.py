@@ -130,7 +130,10 @@ def _responses(route, generated: dict) -> dict:
     success_content = (generated.get("200") or {}).get("content") or {}
     responses = {}
     for status, media in sorted(found.success.items()):
-        if status == 204 or media is None:
+        if 300 <= status < 400:
+            responses[str(status)] = {"description": "a redirect to the URL in Location",
+                                      "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}}}
+        elif status == 204 or media is None:
             responses[str(status)] = {"description": "done; no body"}
         elif media == "application/json":
             responses[str(status)] = {"description": SUCCESS.get(status, "success"),

@@ -136,7 +136,8 @@ def _successes(func, found: Responses) -> None:
             media = _argument(node, 1, "content_type")
             media_type = _constant(media, names) if media is not None else None
             for value in _alternatives(status):
-                found.success[value] = None if value == 204 else (media_type or JSON).split(";")[0].strip()
+                # no content, or a redirect (its Location is the answer): no body to document
+                found.success[value] = None if value == 204 or 300 <= value < 400 else (media_type or JSON).split(";")[0].strip()
         elif isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and len(node.value.elts) == 2:
             for value in _alternatives(node.value.elts[1]):
                 found.success[value] = JSON
