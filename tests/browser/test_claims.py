@@ -195,7 +195,8 @@ def test_the_form_shows_policy_violations_and_a_fake_pdf_per_line(new_context, l
     page.click("[data-sw-claim-form] button[type=submit]")
     gross = line.locator("[data-sw-error=gross]")
     page.wait_for_function("node => node.textContent.length > 0", arg=gross.element_handle())
-    assert gross.inner_text() == "Reisekosten (Bahn, Flug, Mietwagen): höchstens 600,00\u00a0€ je Abrechnung."  # next to its field
+    # next to its field, first (over the invite's limit too, that follows on its own line)
+    assert gross.inner_text().split("\n")[0] == "Reisekosten (Bahn, Flug, Mietwagen): höchstens 600,00\u00a0€ je Abrechnung."
     assert receipt.inner_text() == "" and "not found" not in line.inner_text()
     assert page.locator("[data-sw-mine]").inner_text().strip() in ("Noch keine Abrechnungen.", "No claims yet.")
 
@@ -274,7 +275,8 @@ def test_a_receipt_in_another_currency_shows_its_rate_to_finance_who_must_confir
     finance.click(f"[data-sw-open='{claim_id}']")
     detail = finance.locator(f"[data-sw-detail][data-claim='{claim_id}']")
     detail.wait_for()
-    assert "50.00 CHF × 1.0685 = " in detail.locator("[data-sw-lines]").inner_text()  # original, currency, rate, EUR side by side
+    # original, currency, rate (all its decimals), EUR side by side, as German writes numbers (#20 defect 8)
+    assert "50,00 CHF × 1,0685 = 53,43\u00a0€" in detail.locator("[data-sw-lines]").inner_text()
     assert re.search(r"Kurs prüfen|check the rate", detail.locator("[data-sw-flags]").inner_text())
     detail.locator("[data-sw-action=approve]").click()  # not confirmed: refused
     detail.locator(".sw-claims__status--error").wait_for()
