@@ -35,6 +35,7 @@ STUBBED = {
     "AWS::CloudFront::ResponseHeadersPolicy": "recorded only: moto has no response headers policies",
     "AWS::CloudWatch::Alarm": "cloudwatch put_metric_alarm",
     "AWS::SNS::Subscription": "sns subscribe",
+    "AWS::Scheduler::Schedule": "scheduler create_schedule (the digest's working-day schedule)",
 }
 RECORDED: dict[str, dict] = {}  # logical id -> resolved properties of the record-only stand-ins
 
@@ -268,6 +269,19 @@ def unsupported(template: dict) -> set[str]:
     return {res["Type"] for res in template["Resources"].values()} - known
 
 
+class Schedule(Stub, CloudFormationModel):
+    kind = "AWS::Scheduler::Schedule"
+
+    @classmethod
+    def create(cls, name, props, logical_id):
+        keys = ("ScheduleExpression", "ScheduleExpressionTimezone", "FlexibleTimeWindow", "Target", "State",
+                "Description")
+        schedule_name = props.get("Name") or name
+        arn = _client("scheduler").create_schedule(Name=schedule_name, **{key: props[key] for key in keys
+                                                                         if key in props})["ScheduleArn"]
+        return schedule_name, {"Arn": arn}
+
+
 def create(template: dict, parameters: dict[str, str]) -> dict[str, Any]:
     """Create the stack; what each service then holds."""
     parsing.get_model_list.cache_clear()
@@ -307,6 +321,8 @@ def create(template: dict, parameters: dict[str, str]) -> dict[str, Any]:
             "alarms": {a["AlarmName"]: {key: a.get(key) for key in ("AlarmActions", "Dimensions", "MetricName", "Metrics")}
                        for a in _client("cloudwatch").describe_alarms()["MetricAlarms"]},
             "topics": [t["TopicArn"] for t in _client("sns").list_topics()["Topics"]],
+            "schedules": {s["Name"]: _client("scheduler").get_schedule(Name=s["Name"])
+                          for s in _client("scheduler").list_schedules()["Schedules"]},
             "subscriptions": [[s["TopicArn"], s["Protocol"], s["Endpoint"]]
                               for s in _client("sns").list_subscriptions()["Subscriptions"]],
         }

@@ -95,7 +95,7 @@ def test_the_stack_is_created_with_its_tables_buckets_functions_and_secrets(stac
     assert {site, receipts} <= set(stack["buckets"])
     functions = stack["functions"]
     assert set(functions) == {_physical(stack, name) for name in ("SharesFunction", "ClaimsFunction", "SessionFunction",
-                                                                  "SuggestionsFunction")}
+                                                                  "SuggestionsFunction", "DigestFunction")}
     for name in ("SharesFunction", "ClaimsFunction"):
         assert functions[_physical(stack, name)]["SITE_BUCKET"] == site
         assert "CATALOGUE_URL" not in functions[_physical(stack, name)]
@@ -179,10 +179,23 @@ def test_every_alarm_notifies_the_alarm_topic(stacks):
     mailed = stacks["custom-domain"]
     assert mailed["subscriptions"] == [[_physical(mailed, "AlarmTopic"), "email", ALARM_EMAIL]]
     alarms = stack["alarms"]
-    assert len(alarms) == 2 * len(stack["functions"]) + 1
+    assert len(alarms) == 2 * len(stack["functions"]) + 2  # and the API's 5xx rate, the digest's unknown outcomes
     assert all(alarm["AlarmActions"] == [topic] for alarm in alarms.values())
-    watched = {(alarm["MetricName"], alarm["Dimensions"][0]["Value"]) for alarm in alarms.values() if alarm["MetricName"]}
+    watched = {(alarm["MetricName"], alarm["Dimensions"][0]["Value"]) for alarm in alarms.values()
+               if alarm["MetricName"] in ("Errors", "Throttles")}
+    assert [alarm["Dimensions"] for alarm in alarms.values() if alarm["MetricName"] == "DigestOutcomeUnknown"] == [
+        [{"Name": "service", "Value": "digest"}]]  # Powertools' dimension of the function's metrics
     assert watched == {(metric, function) for function in stack["functions"] for metric in ("Errors", "Throttles")}
     (api,) = [alarm for alarm in alarms.values() if alarm["Metrics"]]
     dimensions = [query["MetricStat"]["Metric"]["Dimensions"] for query in api["Metrics"] if "MetricStat" in query]
     assert dimensions == [[{"Name": "ApiId", "Value": _physical(stack, "HttpApi")}]] * 2
+
+
+def test_the_digest_is_scheduled_on_working_days_in_the_site_timezone_and_off_without_a_channel(stacks):
+    stack = stacks["plain"]
+    (schedule,) = stack["schedules"].values()
+    assert schedule["ScheduleExpression"] == "cron(30 08 ? * MON-FRI *)"  # DigestSchedule's default, 08:30
+    assert schedule["ScheduleExpressionTimezone"] == "Europe/Berlin"  # the Timezone parameter
+    assert schedule["State"] == "DISABLED"  # no Teams secret, no list address: nothing to send to
+    assert json.loads(schedule["Target"]["Input"]) == {"scheduled": "<aws.scheduler.scheduled-time>"}
+    assert schedule["Target"]["Arn"].endswith(":function:" + _physical(stack, "DigestFunction"))

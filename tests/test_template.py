@@ -333,12 +333,12 @@ def test_every_function_has_its_error_and_throttle_alarms():
 
 
 def test_a_new_scheduled_function_without_alarms_is_found():
-    # the digest (a schedule, no HTTP event) must bring its pair of alarms like every other function
+    # a scheduled function (no HTTP event, like the digest) must bring its pair of alarms like every other function
     template = load_template(TEMPLATE)
-    template["Resources"]["DigestFunction"] = {"Type": "AWS::Serverless::Function", "Properties": {
-        "Handler": "digest.app.lambda_handler",
+    template["Resources"]["ReminderFunction"] = {"Type": "AWS::Serverless::Function", "Properties": {
+        "Handler": "reminder.app.lambda_handler",
         "Events": {"Daily": {"Type": "ScheduleV2", "Properties": {"ScheduleExpression": "cron(0 7 * * ? *)"}}}}}
-    assert unalarmed(template) == [("DigestFunction", "Errors"), ("DigestFunction", "Throttles")]
+    assert unalarmed(template) == [("ReminderFunction", "Errors"), ("ReminderFunction", "Throttles")]
 
 
 def test_the_apis_5xx_rate_notifies_the_topic_and_mail_is_optional():
