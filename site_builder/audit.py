@@ -5,7 +5,8 @@ Each audit entry of a claim carries `seq` (1, 2, ...), `prev` (the hash of the e
 carries its chain head (the last entry's seq and hash). An entry rewritten in the table no longer
 matches its hash; a deleted entry leaves a gap in the sequence; a deleted last entry leaves the head
 pointing past the end. An intact trail whose payment was confirmed by a person who approved the claim
-breaks four eyes and is named too. The check reads only what finance's API returns (GET /claims by status, then
+breaks four eyes and is named too, and so is one with a step the claims' status machine does not allow
+(sharewall_common.claimsteps: e.g. withdrawn after approval, or a question answered by finance). The check reads only what finance's API returns (GET /claims by status, then
 GET /claims/{id}), so it needs a finance token and nothing in AWS.
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sharewall_common.auditchain import GENESIS, entry_hash
+from sharewall_common.claimsteps import illegal_step
 
 Fetch = Callable[[str], dict]  # GET an API path (with query), the parsed JSON answer
 
@@ -72,6 +74,15 @@ def four_eyes_break(claim_id: str, entries: list[dict]) -> str | None:
     return None
 
 
+def step_break(claim_id: str, entries: list[dict]) -> str | None:
+    """The first entry that is no legal step of a claim (after the one before, by the right role), as a line."""
+    found = illegal_step(entries)
+    if found is None:
+        return None
+    entry, why = found
+    return f"claim {claim_id}: entry {entry.get('seq')}: illegal transition ({why})"
+
+
 def claim_ids(fetch: Fetch) -> Iterator[str]:
     """Every claim's id, status by status (the statuses the API's totals name), page by page, each once."""
     seen: set[str] = set()
@@ -97,7 +108,8 @@ def verify(fetch: Fetch, progress: Callable[[str], None] = lambda line: None) ->
         for _ in range(2):  # a break seen once may be a decision made between the claim's and its trail's reads
             detail = fetch(f"/claims/{urllib.parse.quote(claim_id, safe='')}")
             trail = detail.get("audit") or []
-            found = first_break(claim_id, trail, detail.get("audit_head")) or four_eyes_break(claim_id, trail)
+            found = (first_break(claim_id, trail, detail.get("audit_head")) or step_break(claim_id, trail)
+                     or four_eyes_break(claim_id, trail))
             if not found:
                 break
         claims, entries = claims + 1, entries + len(trail)

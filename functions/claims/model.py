@@ -195,6 +195,12 @@ class ClaimIn(BaseModel):
     note: MultilineText | None = Field(default=None, max_length=500)
 
 
+class ClaimCorrectionIn(ClaimIn):
+    """The body of PUT /claims/{id}: the whole corrected claim, and the answer to finance's question."""
+
+    answer: MultilineText | None = Field(default=None, max_length=1000)
+
+
 class UploadIn(BaseModel):
     """The body of POST /claims/uploads: what the browser is about to upload."""
 
@@ -206,20 +212,63 @@ class UploadIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    """The body of POST /claims/{id}/decision: an action from the status finance saw."""
+    """The body of POST /claims/{id}/decision: an action from the status finance saw (ask: a question to the
+    influencer instead of a rejection; the claim waits in needs_info for their correction)."""
 
     model_config = STRICT
 
-    action: Literal["approve", "reject", "pay"]
+    action: Literal["approve", "reject", "ask", "pay"]
     expected: Literal["submitted", "approved"]
     reason: MultilineText | None = Field(default=None, max_length=500)
-    confirm_duplicates: StrictBool = False  # "yes" or 1 is not true: only JSON true confirms
+    question: MultilineText | None = Field(default=None, max_length=1000)
+    confirm_flags: StrictBool = False  # "yes" or 1 is not true: only JSON true confirms
+    confirm_duplicates: StrictBool = Field(default=False, description="the old name of confirm_flags")
 
     @model_validator(mode="after")
-    def _reason_for_rejection(self) -> DecisionIn:
+    def _what_each_action_needs(self) -> DecisionIn:
         if self.action == "reject" and not (self.reason or "").strip():
             raise refusal("required", "reason is required to reject a claim", at="reason")
+        if self.action == "ask" and not (self.question or "").strip():
+            raise refusal("required", "question is required to ask the influencer", at="question")
         return self
+
+    @property
+    def flags_confirmed(self) -> bool:
+        """Finance checked the claim's flags (under either name of the field)."""
+        return self.confirm_flags or self.confirm_duplicates
+
+
+class BulkClaimIn(BaseModel):
+    """One claim of a bulk approval: its id, the status finance saw, whether its flags were checked."""
+
+    model_config = STRICT
+
+    id: str = Field(pattern=r"^[a-f0-9]{24}$")
+    expected: Literal["submitted"]
+    confirm_flags: StrictBool = False
+    confirm_duplicates: StrictBool = Field(default=False, description="the old name of confirm_flags")
+
+
+class BulkDecisionIn(BaseModel):
+    """The body of POST /claims/decisions: the claims finance ticked, approved one by one under the same rules."""
+
+    model_config = STRICT
+
+    action: Literal["approve"]
+    claims: list[BulkClaimIn] = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _each_claim_once(self) -> BulkDecisionIn:
+        ids = [claim.id for claim in self.claims]
+        if len(set(ids)) != len(ids):
+            twice = next(claim_id for index, claim_id in enumerate(ids) if claim_id in ids[:index])
+            raise refusal("duplicate_claim", f"claim {twice} is listed twice", at="claims", claim=twice)
+        return self
+
+    # Each ticked claim as the decision it stands for, for the one decision function both routes call
+    def decisions(self) -> list[tuple[str, DecisionIn]]:
+        return [(claim.id, DecisionIn(action=self.action, expected=claim.expected, confirm_flags=claim.confirm_flags,
+                                      confirm_duplicates=claim.confirm_duplicates)) for claim in self.claims]
 
 
 class RunIn(BaseModel):

@@ -14,13 +14,20 @@ from claims import pricing
 from claims.model import ClaimIn
 from sharewall_common.expenses import ExpensePolicy, money_text
 
-# action -> (the status it starts from, the status it leads to); nothing else ever changes a claim
+# action -> (the statuses it starts from, the status it leads to): finance's decisions (ask: finance asks the
+# influencer a question instead of rejecting) and the influencer's (resubmit: the corrected claim goes back to
+# finance; withdraw: the influencer takes it back before a decision)
 TRANSITIONS = {
-    "approve": ("submitted", "approved"),
-    "reject": ("submitted", "rejected"),
-    "pay": ("approved", "paid"),
+    "approve": (("submitted",), "approved"),
+    "reject": (("submitted",), "rejected"),
+    "ask": (("submitted",), "needs_info"),
+    "pay": (("approved",), "paid"),
+    "resubmit": (("needs_info",), "submitted"),
+    "withdraw": (("submitted", "needs_info"), "withdrawn"),
 }
-STATUSES = ("submitted", "approved", "in_payment", "rejected", "paid")  # in_payment: in a payment run (claims.runs)
+# in_payment: in a payment run (claims.runs); needs_info: finance asked a question; withdrawn: taken back
+STATUSES = ("submitted", "needs_info", "approved", "in_payment", "rejected", "paid", "withdrawn")
+RELEASED = ("rejected", "withdrawn")  # claims in these no longer count towards the invite's limits or per-diem days
 
 
 @dataclass(frozen=True)
@@ -161,9 +168,9 @@ def payment_key(iban: str, day: date, gross: int, currency: str) -> str:
 
 def transition(action: str, expected: str, current: str) -> str:
     """The status `action` leads to, when the claim is (still) in the status the caller expected."""
-    start, end = TRANSITIONS[action]
-    if expected != start:
-        raise TransitionError(f"{action} is only possible from {start}, not from {expected}")
+    starts, end = TRANSITIONS[action]
+    if expected not in starts:
+        raise TransitionError(f"{action} is only possible from {' or '.join(starts)}, not from {expected}")
     if current != expected:
         raise TransitionError(f"the claim is {current}, not {expected}: someone decided already; reload it")
     return end

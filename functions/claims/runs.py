@@ -246,7 +246,7 @@ def decide(run: dict, actor: str, action: str, *, executed: date | None, reason:
     pending = [claim for claim in store.claims_by_id(decided["claims"])
                if claim["status"] == "in_payment" and claim.get("run") == run["id"]]
     claim_to = "paid" if to == "paid" else "approved"
-    moves = {"paid_at": at, "executed": changes["executed"]} if to == "paid" else {}
+    moves = {"paid_at": at, "executed": changes["executed"], **({"paid_by_name": name} if name else {})} if to == "paid" else {}
     for offset in range(0, len(pending), BATCH):
         batch = pending[offset:offset + BATCH]
         while batch:  # a claim a concurrent retry moved already drops out

@@ -342,7 +342,7 @@ def decide(claim: dict, to: str, audit: dict, changes: dict) -> None:
     }
     items = [*chain.transition(claim, audit, update),
              *([_totals_update(claim["invite_id"], {name: -cents for name, cents in claim["invite_totals"].items()}, {})]
-               if to == "rejected" and claim.get("invite_totals") else []),  # a rejected claim leaves the totals
+               if to in ("rejected", "withdrawn") and claim.get("invite_totals") else []),  # it leaves the totals
              _stats_update(frm, -1, -claim["total"], leave=claim["id"]),
              _stats_update(to, 1, claim["total"], enter=(claim["id"], list_key(claim)))]
     try:
@@ -657,3 +657,69 @@ def _raise_hint(number: int) -> None:
     except ClientError as error:
         if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
             raise
+
+
+# --- #20: a claim corrected after finance's question, its flag count, retired duplicate markers ----------
+# CLAIM#<id> / REVISION#<seq>   the claim's payee, lines, note and total as they were before a correction,
+#                               kept whole (seq = the audit entry that replaced them); never updated or deleted
+# A marker of a line a correction changed is kept with `retired` = when (it no longer flags anything).
+
+
+def resubmit(claim: dict, changes: dict, audit: dict, markers: list[tuple[str, str]],
+             totals: dict[str, int], caps: dict[str, int]) -> None:
+    """The corrected claim back to submitted in ONE transaction: its new content (`changes`), the audit entry,
+    the content it replaces as a revision, its new duplicate markers, the invite's totals moved by `totals`
+    (capped by `caps`) and the status totals; conditioned on the claim still waiting for the correction.
+
+    Raises Conflict (status_changed, nothing written) when it no longer needs information, TotalsChanged when
+    the invite's totals went past a cap meanwhile.
+    """
+    sets = {**changes, "status": "submitted", "gsi1pk": "CLAIMS#submitted"}
+    names = {f"#{key}": key for key in (*sets, "question")}
+    update = {"TableName": table(), "Key": _item({"pk": f"CLAIM#{claim['id']}", "sk": "CLAIM"}),
+              "UpdateExpression": "SET " + ", ".join(f"#{key} = :{key}" for key in sets) + " REMOVE #question",
+              "ConditionExpression": "#status = :expected", "ExpressionAttributeNames": names,
+              "ExpressionAttributeValues": {**_values(**sets), **_values(expected="needs_info")}}
+    moves = chain.transition(claim, audit, update)
+    seq = int(dynamo.deserialize(moves[0]["Update"]["ExpressionAttributeValues"][":audit_seq_next"]))
+    revision = {key: claim.get(key) for key in ("payee", "lines", "note", "total", "invite_totals", "flags", "submitted_at")}
+    items = [*moves, _totals_update(claim["invite_id"], totals, caps),
+             {"Put": {"TableName": table(), "ConditionExpression": "attribute_not_exists(pk)",
+                      "Item": _item({**revision, "pk": f"CLAIM#{claim['id']}", "sk": f"REVISION#{seq:08d}"})}},
+             _stats_update("needs_info", -1, -claim["total"], leave=claim["id"]),
+             _stats_update("submitted", 1, changes["total"], enter=(claim["id"], list_key(claim)))]
+    items += [{"Put": {"TableName": table(), "Item": _item({"pk": pk, "sk": sk, "claim": claim["id"]})}} for pk, sk in markers]
+    try:
+        _transact(items)
+    except ClientError as error:
+        if _cancelled_by_condition(error, 0):
+            raise Conflict("the claim no longer waits for your correction: reload it", code="status_changed") from None
+        if _cancelled_by_condition(error, 2):
+            raise TotalsChanged() from None
+        raise
+    trim("submitted")
+
+
+def retire_markers(markers: list[tuple[str, str]], at: str) -> None:
+    """Mark duplicate markers of lines a correction replaced: they stay on record but flag nothing any more."""
+    for pk, sk in markers:
+        client("dynamodb").update_item(TableName=table(), Key=_item({"pk": pk, "sk": sk}), UpdateExpression="SET retired = :at",
+                                       ExpressionAttributeValues=_values(at=at))
+
+
+def live_duplicates_of(keys: list[str]) -> dict[str, list[str]]:
+    """For each marker key, the markers (`<claim>#<line>`) on record that still flag (not retired by a correction)."""
+    found: dict[str, list[str]] = {}
+    for key in dict.fromkeys(keys):
+        response = client("dynamodb").query(
+            TableName=table(), KeyConditionExpression="pk = :pk", ExpressionAttributeValues=_values(pk=key),
+            ProjectionExpression="sk, retired", Limit=40)
+        found[key] = [dynamo.deserialize(item["sk"]) for item in response.get("Items", []) if "retired" not in item]
+    return found
+
+
+def set_flag_count(claim_id: str, count: int) -> None:
+    """Keep the number of the claim's flags (as its detail shows them) on the claim, for finance's list."""
+    client("dynamodb").update_item(
+        TableName=table(), Key=_item({"pk": f"CLAIM#{claim_id}", "sk": "CLAIM"}), UpdateExpression="SET flag_count = :n",
+        ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues=_values(n=count))

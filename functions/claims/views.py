@@ -30,19 +30,37 @@ def _priced(line: dict) -> dict:
 
 
 def summary(claim: dict) -> dict:
-    """A row of finance's list: who is paid (IBAN masked), how much, whether something is flagged."""
+    """A row of finance's list: who is paid (IBAN masked), how much, how many flags (as its detail shows them),
+    and who decided it, per decision."""
+    flags = claim.get("flag_count", len(claim.get("flags") or []))  # claims filed before the count was kept
     return {"id": claim["id"], "status": claim["status"], "submitted_at": claim["submitted_at"],
             "campaign": claim.get("campaign"), "payee": claim["payee"]["holder"],
             "iban": mask_iban(claim["payee"]["iban"]), "total": money_text(claim["total"]),
-            "currency": "EUR", "lines": len(claim["lines"]), "flags": len(claim.get("flags") or []),
-            "decided_by": claim.get("decided_by_name")}  # the name of who decided last (decisions since names were kept)
+            "currency": "EUR", "lines": len(claim["lines"]), "flags": flags, "flag_count": flags,
+            "decided_by": claim.get("decided_by_name"),  # the name of who decided last (decisions since names were kept)
+            **deciders(claim)}
+
+
+def deciders(claim: dict) -> dict:
+    """`approved_by_name`, `rejected_by_name`, `paid_by_name`: who took each decision the claim had (absent when
+    it had none or no name was kept). Claims decided before #20 kept only the last decider's name."""
+    last, status = claim.get("decided_by_name"), claim["status"]
+    legacy = {"approved_by_name": last if status in ("approved", "in_payment") else None,
+              "rejected_by_name": last if status == "rejected" else None,
+              "paid_by_name": last if status == "paid" and not claim.get("run") else None}  # a run's payer is on the run
+    names = {name: claim.get(name) or (legacy[name] if "approved_by_name" not in claim else None) for name in legacy}
+    return {name: value for name, value in names.items() if value}
 
 
 def own(claim: dict) -> dict:
-    """What an influencer sees of their own claim: status, lines, a rejection reason."""
+    """What an influencer sees of their own claim: status, lines (with the upload ids of their receipts, to keep
+    them in a correction), a rejection reason, finance's open question."""
+    lines = [{**line, **({"receipt_id": stored["receipt_upload"]} if stored.get("receipt_upload") else {})}
+             for line, stored in zip(_lines(claim), claim["lines"], strict=True)]
     return {"id": claim["id"], "status": claim["status"], "submitted_at": claim["submitted_at"],
             "total": money_text(claim["total"]), "currency": "EUR", "iban": mask_iban(claim["payee"]["iban"]),
-            "lines": _lines(claim), "reason": claim.get("reason")}
+            "lines": lines, "reason": claim.get("reason"),
+            **({"question": claim.get("question")} if claim["status"] == "needs_info" else {})}
 
 
 def detail(claim: dict, audit: list[dict], links: dict[int, str], flags: list[dict]) -> dict:
@@ -61,9 +79,12 @@ def detail(claim: dict, audit: list[dict], links: dict[int, str], flags: list[di
 
 
 def history(audit: list[dict]) -> list[dict]:
-    """What an influencer sees of their claim's steps: each status with its time, and why it was rejected;
-    never who in finance decided (their name stays with finance's audit trail)."""
-    return [{"status": entry["to"], "at": entry["at"], **({"reason": entry.get("reason")} if entry["to"] == "rejected" else {})}
+    """What an influencer sees of their claim's steps: each status (`to`, and as `status`) with its time, why it
+    was rejected, finance's question and their answer; never who in finance decided (their name stays with
+    finance's audit trail)."""
+    return [{"status": entry["to"], "to": entry["to"], "at": entry["at"],
+             **{key: entry[key] for key in ("question", "answer") if entry.get(key)},
+             **({"reason": entry.get("reason")} if entry["to"] == "rejected" else {})}
             for entry in audit if entry.get("to")]
 
 

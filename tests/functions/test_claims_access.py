@@ -41,6 +41,9 @@ def world(fresh_tables):
                                                         "confirm_duplicates": True},
                 claims=COMMS_AND_FINANCE).status == 200  # not by finance, who may then put it into a run
     pending = submit(a["token"]).body["id"]
+    asked = submit(a["token"]).body["id"]  # finance asked a question about it: A may correct it
+    assert call("POST", f"/claims/{asked}/decision", {"action": "ask", "expected": "submitted", "question": "Which train?"},
+                claims=FINANCE).status == 200
     # one upload id under both invites' own prefixes: each influencer may check theirs, nobody else either
     shared_upload = upload(a["token"])
     boto3.client("s3").put_object(Bucket=os.environ["RECEIPTS_BUCKET"], Key=f"pending/{b['id']}/{shared_upload}",
@@ -50,7 +53,8 @@ def world(fresh_tables):
         "influencer A": {"token": a["token"]}, "influencer B": {"token": b["token"]},
         "expired": {"token": expired["token"]}, "revoked": {"token": revoked["token"]},
     }
-    return {"a": a, "b": b, "upload": shared_upload, "approved": approved, "pending": pending, "b_claim": b_claim, "run": run, "callers": callers,
+    return {"a": a, "b": b, "upload": shared_upload, "approved": approved, "pending": pending, "asked": asked,
+            "b_claim": b_claim, "run": run, "callers": callers,
             "resources": fresh_tables}
 
 
@@ -76,6 +80,11 @@ ROUTES = {
     "POST /claims/{id}/decision": (lambda w: ("POST", f"/claims/{w['pending']}/decision",
                                               {"action": "reject", "expected": "submitted", "reason": "no receipt"}, {}),
                                    {"finance"}),
+    "POST /claims/decisions": (lambda w: ("POST", "/claims/decisions", {"action": "approve", "claims": [
+                                   {"id": w["pending"], "expected": "submitted", "confirm_flags": True}]}, {}), {"finance"}),
+    "PUT /claims/{id}": (lambda w: ("PUT", f"/claims/{w['asked']}", {**_claim_body(), "answer": "The 8:15"},
+                                    {"key": uuid.uuid4().hex}), {"influencer A"}),
+    "POST /claims/{id}/withdraw": (lambda w: ("POST", f"/claims/{w['pending']}/withdraw", None, {}), {"influencer A"}),
     "GET /claims/export.csv": (lambda w: ("GET", "/claims/export.csv", None, {}), {"finance"}),
     "POST /payment-runs": (lambda w: ("POST", "/payment-runs", None, {}), {"finance"}),
     "GET /payment-runs": (lambda w: ("GET", "/payment-runs", None, {}), {"finance"}),
@@ -84,6 +93,10 @@ ROUTES = {
     "POST /payment-runs/{id}/decision": (lambda w: ("POST", f"/payment-runs/{w['run']}/decision",
                                                     {"action": "cancel", "reason": "wrong date"}, {}), {"finance"}),
 }
+
+
+# route -> callers that pass the callers check but reach no claim of theirs: 404, as for a claim that does not exist
+NOT_THEIRS = {"PUT /claims/{id}": {"influencer B"}, "POST /claims/{id}/withdraw": {"influencer B"}}
 
 
 def test_the_matrix_covers_every_route_of_the_function():
@@ -101,7 +114,8 @@ def test_route_allows_exactly_its_callers(world, route):
         before = snapshot(world["resources"])
         method, path, body, extra = build(world)
         reply = call(method, path, body, query="", **world["callers"][principal], **extra)
-        assert reply.status in (401, 403), f"{route} as {principal}: {reply.status} {reply.body}"
+        denied = (404,) if principal in NOT_THEIRS.get(route, ()) else (401, 403)
+        assert reply.status in denied, f"{route} as {principal}: {reply.status} {reply.body}"
         assert set(reply.body["error"]) == {"code", "message"}
         assert snapshot(world["resources"]) == before, f"{route} as {principal} changed data"
     for principal in sorted(allowed):
@@ -113,16 +127,28 @@ def test_route_allows_exactly_its_callers(world, route):
 def test_influencers_see_only_their_own_claims(world):
     mine_a = call("GET", "/claims/mine", **world["callers"]["influencer A"]).body["claims"]
     mine_b = call("GET", "/claims/mine", **world["callers"]["influencer B"]).body["claims"]
-    assert {claim["id"] for claim in mine_a} == {world["approved"], world["pending"]}
+    assert {claim["id"] for claim in mine_a} == {world["approved"], world["pending"], world["asked"]}
     assert {claim["id"] for claim in mine_b} == {world["b_claim"]}
-    assert {claim["status"] for claim in mine_a} == {"approved", "submitted"}
+    assert {claim["status"] for claim in mine_a} == {"approved", "submitted", "needs_info"}
+
+
+def test_another_invite_reaches_no_claim_of_yours_before_its_body_is_read(world):
+    """Authorization before validation: B's malformed correction of A's claim is not found, not refused as malformed;
+    an unknown claim id is not found either; nothing changes."""
+    before = snapshot(world["resources"])
+    for path in (f"/claims/{world['asked']}", "/claims/" + "0" * 24):
+        reply = call("PUT", path, {"payee": {"iban": "nonsense"}, "lines": []}, key=uuid.uuid4().hex,
+                     **world["callers"]["influencer B"])
+        assert reply.status == 404 and reply.body["error"]["code"] == "not_found", reply.body
+    assert call("POST", f"/claims/{world['pending']}/withdraw", **world["callers"]["influencer B"]).status == 404
+    assert snapshot(world["resources"]) == before
 
 
 def test_an_influencer_cannot_use_another_ones_upload(world):
     theirs = upload(world["a"]["token"])
     reply = call("POST", "/claims", {"payee": payee(), "lines": [line(theirs)]}, key=uuid.uuid4().hex,
                  **world["callers"]["influencer B"])
-    assert reply.status == 422
+    assert reply.status == 400
     assert "lines[0].receipt: the receipt upload was not found" in reply.body["error"]["message"]
 
 

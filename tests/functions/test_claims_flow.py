@@ -76,7 +76,7 @@ def test_a_fake_pdf_is_refused_after_upload_and_nothing_is_filed(fresh_tables):
     fake = upload(token, PNG, "application/pdf")  # PNG bytes, uploaded as a PDF
     before = tables_only(fresh_tables)
     reply = submit(token, [line(fake)])
-    assert reply.status == 422 and reply.body["error"]["code"] == "policy_violation"
+    assert reply.status == 400 and reply.body["error"]["code"] == "invalid_claim"
     assert "lines[0].receipt: the receipt was uploaded as application/pdf but its content is image/png" in reply.body["error"]["message"]
     assert tables_only(fresh_tables) == before
     text = upload(token, b"hello, not a receipt", "application/pdf")
@@ -153,7 +153,7 @@ def test_policy_violations_block_submission_with_a_message_per_line(fresh_tables
     lines = violating_lines(token)  # its uploads take the invite's upload slots
     before = tables_only(fresh_tables)
     reply = submit(token, lines)
-    assert reply.status == 422
+    assert reply.status == 400 and reply.body["error"]["code"] == "invalid_claim"
     message = reply.body["error"]["message"]
     assert "lines[1].category: category 'honorarium' is not in the expense policy" in message
     assert "lines[2].gross: meals totals 95.00 EUR in this claim, over the limit of 90.00 EUR" in message

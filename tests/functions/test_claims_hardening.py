@@ -76,7 +76,7 @@ def test_the_function_enforces_the_policy_the_build_published(fresh_tables, monk
         lines = [line(upload(token))]  # the upload takes one of the invite's upload slots
         before = tables(fresh_tables)
         refused = submit(token, lines)
-        assert refused.status == 422 and "over the limit of 50.00 EUR" in refused.body["error"]["message"]
+        assert refused.status == 400 and "over the limit of 50.00 EUR" in refused.body["error"]["message"]
         assert tables(fresh_tables) == before
     finally:
         server.shutdown()
@@ -171,7 +171,7 @@ def test_an_invites_claims_together_may_not_pass_a_limit_when_the_policy_refuses
     assert first.status == 201
     before = tables(fresh_tables)
     refused = file(token, transport("30.01"))
-    assert refused.status == 422 and "would total 80.01 EUR, over the limit of 80.00 EUR" in refused.body["error"]["message"]
+    assert refused.status == 400 and "would total 80.01 EUR, over the limit of 80.00 EUR" in refused.body["error"]["message"]
     assert tables(fresh_tables) == before
     assert file(token, transport("30.00")).status == 201  # exactly the limit
     assert file(invite()["token"], transport("79.00")).status == 201  # another invite counts on its own
@@ -187,7 +187,7 @@ def test_concurrent_claims_of_one_invite_cannot_pass_a_limit_together(fresh_tabl
     requests_ = [(("POST", "/claims", {"payee": payee(), "lines": [transport("30.00")]}),
                   {"token": token, "key": uuid.uuid4().hex}) for _ in range(4)]
     results = in_containers(_reply, requests_, prepare=_forget_idempotency_cache)
-    assert sorted(status for status, _ in results) == [201, 201, 422, 422]  # 60.00 fits 80.00, 90.00 does not
+    assert sorted(status for status, _ in results) == [201, 201, 400, 400]  # 60.00 fits 80.00, 90.00 does not
 
 
 def test_when_the_policy_flags_finance_sees_it_and_must_confirm(fresh_tables, monkeypatch):

@@ -58,7 +58,7 @@ def test_a_client_amount_is_never_trusted_and_a_refused_claim_writes_nothing(fre
     token = invite()["token"]
     before = snapshot(fresh_tables)["tables"]
     reply = submit(token, [mileage(gross="99.00"), per_diem(hours="10")])
-    assert reply.status == 422
+    assert reply.status == 400
     message = reply.body["error"]["message"]
     assert "lines[0].gross: is computed by the server as 37.02 EUR, not 99.00: leave it out" in message
     assert "lines[1].hours: only for a single travel day" in message
@@ -69,7 +69,7 @@ def test_per_diem_days_overlapping_another_claim_of_the_invite_are_refused(fresh
     token = invite()["token"]
     assert submit(token, [per_diem()]).status == 201
     reply = submit(token, [per_diem(DAY + timedelta(days=2), DAY + timedelta(days=3))])
-    assert reply.status == 422
+    assert reply.status == 400
     assert "overlap a per-diem of another claim of this invite" in reply.body["error"]["message"]
     assert submit(token, [per_diem(DAY + timedelta(days=3), DAY + timedelta(days=4))]).status == 201
 
