@@ -87,8 +87,9 @@
     var table = C.table({ class: "sw-claims__table", "data-sw-print-history": true }, [t.at, t.status, t.note]);
     steps.forEach(function (step) {
       var state = step.status || step.to;
-      var note = [step.question && t.question + ": " + step.question, step.answer && fill(t.answer, { text: step.answer }),
-                  step.reason && t.reason + ": " + step.reason].filter(Boolean).join("\n");
+      var note = [step.question && fill(t.labelled, { label: t.question, text: step.question }),
+                  step.answer && fill(t.answer, { text: step.answer }),
+                  step.reason && fill(t.labelled, { label: t.reason, text: step.reason })].filter(Boolean).join("\n");
       table.body.appendChild(C.cells(el("tr", { "data-status": state }),
                                      [C.dateTime(step.at), t.statuses[state] || state, note]));
     });
