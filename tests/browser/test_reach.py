@@ -56,6 +56,8 @@ def published(base: str, slug: str) -> dict:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_composer_shares_the_posts_go_link_in_every_language(context, local_server, language):
     page = context.new_page()
+    # a device share sheet that keeps what it was given
+    page.add_init_script("navigator.share = function (data) { window.__shared = data; return Promise.resolve(); };")
     dev_sign_in(page, local_server, f"reach-{language}", ["employee"], "/" + home(language))
     card = page.locator("article.sw-card").first
     slug = card.get_attribute("data-post")
@@ -70,6 +72,10 @@ def test_the_composer_shares_the_posts_go_link_in_every_language(context, local_
         # the link on the wall's own origin, whatever site_url says (locally another port)
         assert f"{origin}/go/{slug}/{network}" in href, href
         assert "utm_source" not in href  # the UTM link is where /go/ leads, not what is shared
+    # the share sheet's text carries the /go/ link too, under the sheet's own name
+    card.locator("button.sw-network--system").click()
+    wait_until(lambda: page.evaluate("Boolean(window.__shared)"), page)
+    assert page.evaluate("window.__shared.text").endswith(f" {origin}/go/{slug}/system")
     before = api_stats(local_server)["clicks"]["total"]
     status, location = follow(local_server, f"/go/{slug}/x")
     assert status == 302
