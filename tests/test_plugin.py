@@ -127,10 +127,11 @@ def test_active_posts_are_in_pages_search_sitemap_posts_json_catalogue_and_feed(
     posts = json.loads((site / "posts.json").read_text())["posts"]
     assert [p["slug"] for p in posts] == ["active-orca", "sponsored-heron"]  # newest first
     assert posts[1]["networks"] == ["x", "linkedin"]
-    # the shares function's catalogue: the same posts, only what it checks
+    # the shares function's catalogue: the same posts, what it checks (and where their /go/ links lead: #21)
     catalogue = json.loads((site / "sharewall" / "catalogue.json").read_text())["posts"]
-    assert catalogue == [{"slug": "active-orca", "source": "comms", "networks": list(NETWORKS)},
-                         {"slug": "sponsored-heron", "source": "comms", "networks": ["x", "linkedin"]}]
+    assert [{key: post[key] for key in ("slug", "source", "networks")} for post in catalogue] == [
+        {"slug": "active-orca", "source": "comms", "networks": list(NETWORKS)},
+        {"slug": "sponsored-heron", "source": "comms", "networks": ["x", "linkedin"]}]
     feed = ElementTree.parse(site / "feed.xml").getroot()
     ns = {"a": "http://www.w3.org/2005/Atom"}
     assert [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)] == ["Active Orca", "Sponsored Heron"]
@@ -159,12 +160,15 @@ def test_cards_carry_working_share_links_without_javascript(site: Path) -> None:
     assert '<span class="sw-badge">Anzeige</span>' in card  # the label from the plugin's typed config
     hrefs = {name: html.unescape(href) for name, href in re.findall(r'data-network="(\w+)" href="([^"]+)"', card)}
     assert list(hrefs) == ["x", "linkedin"]
-    link = sharing.utm_link("https://news.example.com/heron?ref=wall", "x", "advocacy-test", "heron-fair")
+    link = "https://wall.example.com/go/sponsored-heron/x"  # the wall's /go/ link (#21), on site_url
     text = "Anzeige | Teilt Sponsored Heron mit euren Worten!"
     assert hrefs["x"] == sharing.share_href(NETWORKS["x"], text, link, "Sponsored Heron")
     query = parse_qs(urlsplit(hrefs["x"]).query)
     assert query["text"] == [text]
-    assert parse_qs(urlsplit(query["url"][0]).query) == {
+    # where the /go/ link leads: the post's link with its UTM parameters, as the catalogue publishes it
+    target = json.loads((site / "sharewall" / "catalogue.json").read_text())["posts"]
+    target = next(post for post in target if post["slug"] == "sponsored-heron")["links"]["x"]
+    assert parse_qs(urlsplit(target).query) == {
         "ref": ["wall"], "utm_source": ["x"], "utm_medium": ["advocacy-test"], "utm_campaign": ["heron-fair"]}
     orca = (site / "index.html").read_text()
     assert 'loading="lazy"' in orca and 'alt="An orca"' in orca

@@ -115,17 +115,15 @@ def test_composer_counts_and_x_link_carries_disclosure_edited_text_and_utm(conte
     after = counter.inner_text()
     assert after != before
     message = f"Werbung | {edited}"
-    link = sharing.utm_link("https://news.example.com/de/surface-studio-republica", "x", "employee-advocacy",
-                            "republica-2026")
+    link = f"{demo['url']}/go/{SPONSORED}/x"  # the wall's /go/ link on the page's own origin (#21)
     assert after == f"{sharing.length(NETWORKS['x'], message, link)} / 280 Zeichen"  # with its unit
     href = item.locator("a.sw-network[data-network=x]").get_attribute("href")
     query = parse_qs(urlsplit(href).query)
     assert query["text"] == [message]
-    utm = parse_qs(urlsplit(query["url"][0]).query)
-    assert utm == {"utm_source": ["x"], "utm_medium": ["employee-advocacy"], "utm_campaign": ["republica-2026"]}
-    # the counter follows the chosen network's rules: Bluesky counts the whole link and graphemes
+    assert query["url"] == [link]
+    # the counter follows the chosen network's rules: Bluesky counts the whole (/go/) link and graphemes
     item.locator("select").select_option("bluesky")
-    bluesky_link = link.replace("utm_source=x", "utm_source=bluesky")
+    bluesky_link = f"{demo['url']}/go/{SPONSORED}/bluesky"
     assert counter.inner_text() == f"{sharing.length(NETWORKS['bluesky'], message, bluesky_link)} / 300 Zeichen"
     # the disclosure sits outside the editable field and cannot be edited away
     assert item.locator(".sw-locked--prefix").inner_text() == "Werbung |"
