@@ -277,6 +277,7 @@ def _refile(request: dict) -> dict:
     totals = rules.category_totals(claim, expenses)
     changes = {"payee": claim.payee.model_dump(), "lines": lines, "total": sum(line.gross for line in claim.lines),
                "note": claim.note, "invite_totals": totals, "resubmitted_at": at, "resubmit_key": key}
+    changes["search"] = store.search_text({**own, **changes}, invite.get("name", ""))  # finance's q finds what it says now
     audit = {"at": at, "actor": f"invite:{invite['id']}", "role": "influencer", "from": "needs_info", "to": "submitted",
              "answer": getattr(claim, "answer", None), "total": money_text(changes["total"]),
              "total_was": money_text(own["total"])}

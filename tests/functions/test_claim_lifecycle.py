@@ -75,7 +75,7 @@ def test_a_question_is_required_to_ask(fresh_tables):
 
 def test_the_correction_goes_back_to_finance_with_the_answer(fresh_tables):
     token, claim_id = asked_claim(fresh_tables)
-    reply = correct(token, claim_id, [line(upload(token), gross="79.90", vat="12.76")])
+    reply = correct(token, claim_id, [line(upload(token), gross="79.90", vat="12.76", description="Nightjet to the fair")])
     assert reply.status == 200, reply.body
     assert reply.body["id"] == claim_id and reply.body["status"] == "submitted" and reply.body["total"] == "79.90"
     own = mine(token, claim_id)
@@ -88,6 +88,8 @@ def test_the_correction_goes_back_to_finance_with_the_answer(fresh_tables):
     assert (back["from"], back["to"], back["role"], back["answer"]) == ("needs_info", "submitted", "influencer", ANSWER)
     assert back["actor"].startswith("invite:") and (back["total_was"], back["total"]) == ("89.90", "79.90")
     assert totals()["needs_info"]["count"] == 0 and totals()["submitted"] == {"count": 1, "total": "79.90"}
+    found = call("GET", "/claims", claims=FINANCE, query="q=nightjet").body["claims"]  # its new description is searched
+    assert [claim["id"] for claim in found] == [claim_id]
     # and finance decides it as any submitted claim
     assert call("POST", f"/claims/{claim_id}/decision", {"action": "approve", "expected": "submitted"},
                 claims=FINANCE).status == 200
