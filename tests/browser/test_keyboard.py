@@ -45,10 +45,11 @@ PROBE = """() => {
   window.__kbSeen = window.__kbSeen || new WeakSet();
   const again = window.__kbSeen.has(el);
   window.__kbSeen.add(el);
-  const describe = node => node.tagName.toLowerCase() + (node.id ? "#" + node.id : "") +
+  const styled = node => node.tagName.toLowerCase() +
     Array.from(node.classList).filter(c => c !== "focus-visible").map(c => "." + c).join("") +
     (node.getAttribute("role") ? "[role=" + node.getAttribute("role") + "]" : "") +
     (node.type ? "[type=" + node.type + "]" : "");
+  const describe = node => styled(node) + (node.id ? "#" + node.id : "");
   const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 40);
   const r = el.getBoundingClientRect();
   const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
@@ -61,10 +62,10 @@ PROBE = """() => {
   }
   const problems = [];
   if (r.width < 1 || r.height < 1) problems.push("has no size");
+  // off-screen, or cut off at the side; at the bottom a browser may show only the part that holds the caret
   if (r.right <= 0 || r.left >= vw || r.bottom <= 0 || r.top >= vh) problems.push("is off-screen");
-  else if (r.left < -1 || r.right > vw + 1 || (r.height <= vh - headerBottom && (r.top < -1 || r.bottom > vh + 1))) {
-    problems.push("is cut off by the viewport");
-  }
+  else if (r.left < -1 || r.right > vw + 1) problems.push("is cut off at the side");
+  else if (Math.min(r.bottom, vh) - Math.max(r.top, 0) < Math.min(r.height, 16)) problems.push("is barely on screen");
   if (!pinned && r.top < headerBottom - 1) problems.push("is under the sticky header");
   if (!problems.length) {
     const x = Math.min(Math.max(r.left + Math.min(r.width / 2, 8), 0), vw - 1);
@@ -74,7 +75,7 @@ PROBE = """() => {
     if (!own) problems.push("is covered by " + (hit ? describe(hit) : "nothing"));
   }
   const zone = el.closest(".md-header") ? "header" : el.closest(".md-sidebar") ? "nav" : "content";
-  return {name: describe(el) + ' "' + text + '"', kind: zone + " " + describe(el), again,
+  return {name: describe(el) + ' "' + text + '"', kind: zone + " " + styled(el), again,
           rect: {x: r.left, y: r.top, width: r.width, height: r.height}, viewport: {width: vw, height: vh}, problems};
 }"""
 
@@ -111,11 +112,11 @@ def indicator_shows(page, info: dict) -> bool:
     return focused != blurred
 
 
-def walk(page, key: str = "Tab", look: bool = True) -> list[str]:
-    """Press `key` until focus comes round (or leaves the page); every stop must be visible, and with `look`
-    the first element of each kind must show its focus. The names of the stops, in order."""
+def walk(page, key: str = "Tab", looked: set[str] | None = None) -> list[str]:
+    """Press `key` until focus comes round (or leaves the page); every stop must be visible, and the first
+    element of each kind not yet in `looked` (the kinds already checked, shared across a run's pages: the
+    header is the same on each) must show its focus; None looks at none. The names of the stops, in order."""
     page.evaluate("() => { window.__kbSeen = new WeakSet(); }")
-    kinds: set[str] = set()
     names: list[str] = []
     for stop in range(STOPS):
         page.keyboard.press(key)
@@ -127,8 +128,8 @@ def walk(page, key: str = "Tab", look: bool = True) -> list[str]:
             return names
         names.append(info["name"])
         assert not info["problems"], f"{page.url} at {info['viewport']['width']} px: {info['name']} {info['problems']}"
-        if look and info["kind"] not in kinds:
-            kinds.add(info["kind"])
+        if looked is not None and info["kind"] not in looked:
+            looked.add(info["kind"])
             assert indicator_shows(page, info), f"{page.url}: {info['name']} shows no focus"
     raise AssertionError(f"{page.url}: more than {STOPS} Tab stops; focus never came round")
 
@@ -154,11 +155,119 @@ def test_every_page_can_be_walked_with_tab_and_shift_tab(browser, local_server, 
         page.set_viewport_size({"width": WIDTHS[width], "height": HEIGHT})
         dev_sign_in(page, local_server, f"keyboard-{language}-{width}", ROLES, f"/{HOMES[language]}")
         invite = new_invite(page, language)
+        looked: set[str] = set()
         for path in (*PAGES, SIGN_IN):
             url = (local_server if path == SIGN_IN else home) + path.format(post=post_path, invite=invite)
             settled(page, url)
-            forward = walk(page)
+            forward = walk(page, looked=looked)
             assert len(forward) > 3, (url, forward)  # the page's header, navigation and content were reached
             # back up from the end: nothing moving up lands under the sticky header either
-            backward = walk(page, "Shift+Tab", look=False)
+            backward = walk(page, "Shift+Tab")
             assert set(backward) == set(forward), url
+
+
+def press_until(page, selector: str, key: str = "Tab") -> None:
+    """Press `key` until the element `selector` has focus (fails if the walk comes round without it)."""
+    for _ in range(STOPS):
+        page.keyboard.press(key)
+        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"{page.url}: Tab never reached {selector}")
+
+
+def focused(page, selector: str) -> bool:
+    return page.evaluate("selector => document.activeElement.matches(selector)", selector)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_phone_menu_opens_and_closes_by_keyboard(browser, local_server, language) -> None:
+    with offline_context(browser) as context:
+        page = context.new_page()
+        page.set_viewport_size({"width": WIDTHS["phone"], "height": HEIGHT})
+        settled(page, local_server + HOMES[language])
+        button = 'label.md-header__button[for="__drawer"]'
+        press_until(page, button)
+        assert page.locator(button).get_attribute("role") == "button"
+        assert page.locator(button).get_attribute("aria-expanded") == "false"
+        page.keyboard.press("Enter")
+        assert page.locator("#__drawer").is_checked()
+        assert page.locator(button).get_attribute("aria-expanded") == "true"
+        # focus went into the open drawer; its links are Tab stops, on screen, in the drawer's order
+        assert page.evaluate("() => Boolean(document.activeElement.closest('.md-sidebar--primary'))")
+        wall = strings_for(language)["wall"]  # the wall's name in the menu
+        names = [page.evaluate(PROBE)["name"]]
+        for _ in range(len(page.locator(".md-sidebar--primary .md-nav__link").all())):
+            page.keyboard.press("Tab")
+            info = page.evaluate(PROBE)
+            assert not info["problems"], info
+            names.append(info["name"])
+        assert any(wall in name for name in names), names  # the wall's own entry in the menu
+        page.keyboard.press("Escape")
+        assert not page.locator("#__drawer").is_checked()
+        assert focused(page, button)
+        # and Space opens it too; closed again, its links take no Tab stop (the walk above checks every page)
+        page.keyboard.press(" ")
+        assert page.locator("#__drawer").is_checked()
+        page.keyboard.press("Escape")
+        assert page.locator(".md-sidebar--primary").evaluate("node => getComputedStyle(node).visibility") == "hidden"
+
+
+def test_the_desktop_menu_needs_no_button(browser, local_server) -> None:
+    # at 1280 px the navigation is always shown: the phone's menu button is no Tab stop
+    with offline_context(browser) as context:
+        page = context.new_page()
+        settled(page, local_server)
+        names = walk(page)
+        assert not any("__drawer" in name or "md-header__button md-icon\"" in name for name in names)
+        assert page.locator('label.md-header__button[for="__drawer"]').is_hidden()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_composer_works_end_to_end_by_keyboard(browser, local_server, language, width) -> None:
+    wall = strings_for(language)
+    with offline_context(browser) as context:
+        page = context.new_page()
+        page.set_viewport_size({"width": WIDTHS[width], "height": HEIGHT})
+        dev_sign_in(page, local_server, f"composer-{language}-{width}", ["employee"], f"/{HOMES[language]}")
+        page.wait_for_load_state("networkidle")
+        # the first card with a choice of suggestions and X among its networks
+        card = page.evaluate("""() => Array.from(document.querySelectorAll("article.sw-card")).map(card => ({
+            slug: card.dataset.post, data: JSON.parse(card.querySelector(".sw-composer__data").textContent)}))
+          .find(card => card.data.suggestions.length > 1 && card.data.networks.includes("x"))""")
+        slug, data = card["slug"], card["data"]
+        toggle = f"#sw-share-{slug}"
+        press_until(page, toggle)
+        page.keyboard.press("Enter")
+        details = page.locator(f"#sw-post-{slug} details.sw-share")
+        assert details.evaluate("node => node.open")
+        # the suggestions are a radio group: Tab enters it at the chosen one, an arrow picks the next
+        page.keyboard.press("Tab")
+        radio = f"#sw-post-{slug} .sw-suggestions input[type=radio]"
+        assert focused(page, radio + ":checked")
+        info = page.evaluate(PROBE)
+        assert not info["problems"] and indicator_shows(page, info), info
+        page.keyboard.press("ArrowDown")
+        assert page.locator(radio + ":checked").get_attribute("value") == "1"
+        text = page.locator(f"#sw-post-{slug} textarea")
+        assert text.input_value() == data["suggestions"][1]
+        # edit it in one's own words
+        page.keyboard.press("Tab")
+        assert focused(page, f"#sw-post-{slug} textarea")
+        page.keyboard.press("Control+End")
+        page.keyboard.type(" Mein Satz.")
+        assert text.input_value() == data["suggestions"][1] + " Mein Satz."
+        # share on X with Enter: its window opens with the edited text, and the status says it was counted there
+        press_until(page, f"#sw-post-{slug} a.sw-network[data-network=x]")
+        with context.expect_page() as popup:
+            page.keyboard.press("Enter")
+        shared = parse_qs(urlsplit(popup.value.url).query)["text"][0]
+        assert shared.startswith(" ".join(filter(None, [data["prefix"], data["suggestions"][1] + " Mein Satz."])))
+        label = page.evaluate("() => Sharewall.config.networks.x.label")
+        status = page.locator(f"#sw-post-{slug} .sw-composer__status")
+        status.filter(has_text=wall["counted"].replace("{network}", label)).wait_for()
+        # Escape closes the composer and returns to its "Teilen"
+        page.bring_to_front()
+        page.keyboard.press("Escape")
+        assert not details.evaluate("node => node.open")
+        assert focused(page, toggle)

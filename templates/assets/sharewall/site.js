@@ -310,6 +310,17 @@
       }, 0);
     });
     toggle.addEventListener("change", state);
+    // Tab past the open drawer's last link closes it: focus never goes on behind it, under it (2.4.11)
+    var panel = document.querySelector(inside.split(" ")[0]);
+    if (panel && id === "__drawer") {
+      panel.addEventListener("focusout", function (event) {
+        var next = event.relatedTarget;
+        if (toggle.checked && button.offsetParent && next && !panel.contains(next) && next !== button) {
+          toggle.checked = false;
+          toggle.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+      });
+    }
     state();
   }
 

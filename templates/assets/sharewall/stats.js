@@ -101,7 +101,7 @@
   // Its "Als Tabelle" toggle is named after its chart `name` (six alike toggles otherwise)
   function table(name, caption, headers, rows) {
     var details = element("details", {});
-    details.appendChild(element("summary", {}, t.table));
+    details.appendChild(element("summary", { id: "sw-table-" + name, "aria-labelledby": "sw-table-" + name + " sw-chart-" + name }, t.table));
     var tableNode = element("table", {});
     tableNode.appendChild(element("caption", {}, caption));
     var head = element("tr", {});
