@@ -110,7 +110,7 @@ def _trail(*steps: tuple[str | None, str, str]) -> list[dict]:
     entries, prev = [], GENESIS
     for seq, (frm, to, actor) in enumerate(steps, start=1):
         entry = {"seq": seq, "at": f"2026-11-27T10:00:0{seq}.000001+00:00", "actor": actor, "to": to, "from": frm,
-                 "role": "finance", "prev": prev}
+                 "role": "influencer" if actor.startswith("invite:") else "finance", "prev": prev}
         entry["hash"] = entry_hash("c1", entry)
         entries.append(entry)
         prev = entry["hash"]
