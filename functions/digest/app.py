@@ -33,6 +33,7 @@ def scheduled_time(event) -> datetime:
     return moment if moment and moment.tzinfo else datetime.now(timezone.utc)
 
 
+# The Workflow's URL from its secret (never logged)
 def _teams_url() -> str:
     return secret_text("DIGEST_TEAMS_SECRET", max_age=SECRET_MAX_AGE).strip()
 

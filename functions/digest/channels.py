@@ -54,6 +54,7 @@ def post_to_teams(url: str, message: dict) -> None:
         raise SendFailed(f"the Teams Workflow refused the message with HTTP {response.status}")
 
 
+# A host of this machine (the local stack's stand-in Workflow), the only one plain http may reach
 def _loopback(host: str) -> bool:
     try:
         return ip_address(host).is_loopback
@@ -61,6 +62,7 @@ def _loopback(host: str) -> bool:
         return host == "localhost"
 
 
+# One SES client per container, made on the first mail
 @lru_cache(maxsize=1)
 def _ses():
     # no retries of its own: a repeated SendEmail after a timeout could deliver twice

@@ -21,6 +21,7 @@ class Ledger:
     def __init__(self, table: str):
         self.table = table
 
+    # The item of a channel and language: a day's (`DAY#<date>`) or the last digest's (`LAST`)
     @staticmethod
     def _key(channel: str, language: str, sort: str) -> dict:
         return {"pk": {"S": f"DIGEST#{channel}#{language}"}, "sk": {"S": sort}}
@@ -58,6 +59,7 @@ class Ledger:
         self._state(channel, language, day, UNKNOWN, posts)
         self._remember(channel, language, day, seen)
 
+    # The posts active when this digest went out: the next one shows only others
     def _remember(self, channel: str, language: str, day: date, seen: frozenset[str]) -> None:
         client("dynamodb").put_item(TableName=self.table, Item={
             **self._key(channel, language, "LAST"), "day": {"S": day.isoformat()},
@@ -71,6 +73,7 @@ class Ledger:
                                        ExpressionAttributeNames={"#state": "state"},
                                        ExpressionAttributeValues={":sending": {"S": SENDING}})
 
+    # The day's record says how its digest went, and which posts it showed
     def _state(self, channel: str, language: str, day: date, state: str, posts: list[str]) -> None:
         client("dynamodb").update_item(
             TableName=self.table, Key=self._key(channel, language, f"DAY#{day.isoformat()}"),

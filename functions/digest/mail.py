@@ -27,6 +27,7 @@ def mail(selection: Selection, language: Language, address: str) -> Mail:
     return Mail(_single_line(subject), _text(selection, language, footer), _html(selection, language, footer))
 
 
+# The plain-text part: the same content as the HTML, links written out
 def _text(selection: Selection, language: Language, footer: str) -> str:
     texts = language.texts
     lines = [texts["heading"], "", texts["intro"], ""]
@@ -39,6 +40,7 @@ def _text(selection: Selection, language: Language, footer: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+# A title with the sponsored label in front, as the wall's disclosure puts it first
 def _title(entry: Entry) -> str:
     return f"{entry.label} | {entry.title}" if entry.label else entry.title
 

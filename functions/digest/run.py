@@ -48,6 +48,8 @@ class DigestFailed(Exception):
 # Everything one run sends at `now`
 def run(settings: Settings, now: datetime, senders: Senders, ledger: Ledger,
         read: Callable[[str], bytes] = site.read_site_file) -> list[Outcome]:
+    if not settings.channels:
+        return []
     published = site.published(settings.site_url, read)
     codes = settings.languages or tuple(published.languages)
     unknown_codes = [code for code in codes if code not in published.languages]
@@ -66,6 +68,7 @@ def run(settings: Settings, now: datetime, senders: Senders, ledger: Ledger,
     return outcomes
 
 
+# One channel in one language: pick, take the day, send, and record how it went
 def _one(channel, language, entries, settings, now, day, senders, ledger) -> Outcome:
     selection = select(entries, now, ledger.seen(channel, language.code), settings.max_posts)
     if not selection:
@@ -88,6 +91,7 @@ def _one(channel, language, entries, settings, now, day, senders, ledger) -> Out
     return Outcome(channel, language.code, "sent", tuple(slugs))
 
 
+# The card to the Workflow, or the mail to the language's list
 def _send(channel: str, selection: Selection, language: site.Language, settings: Settings, senders: Senders) -> None:
     if channel == "teams":
         senders.teams(senders.teams_url(), cards.message(cards.card(selection, language)))

@@ -19,6 +19,7 @@ class Selection:
     more: int
     active: frozenset[str]  # every post active now: what the next digest compares against
 
+    # Something to send
     def __bool__(self) -> bool:
         return bool(self.shown)
 

@@ -29,6 +29,7 @@ class Settings:
     site_url: str = ""
     timezone: str = "Europe/Berlin"
 
+    # Where the day of a run is counted
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -54,6 +55,7 @@ def from_environ(environ: Mapping[str, str] = os.environ) -> Settings:
     )
 
 
+# DIGEST_LANGUAGES: `all` (None) or language codes
 def _languages(value: str) -> tuple[str, ...] | None:
     value = value.strip()
     if value in ("", "all"):
@@ -66,12 +68,14 @@ def _languages(value: str) -> tuple[str, ...] | None:
     return codes
 
 
+# DIGEST_MAX_POSTS: 1 to 20, as template.yaml allows
 def _max_posts(value: str) -> int:
     if not value.strip().isdigit() or not 1 <= int(value) <= 20:
         raise SettingsError(f"DIGEST_MAX_POSTS: {value!r} is not a whole number from 1 to 20")
     return int(value)
 
 
+# DIGEST_EMAIL_TO: language=address pairs, comma-separated
 def _addresses(value: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for pair in filter(None, (part.strip() for part in value.split(","))):
@@ -82,6 +86,7 @@ def _addresses(value: str) -> dict[str, str]:
     return found
 
 
+# DIGEST_EMAIL_FROM: one address or none
 def _sender(value: str) -> str:
     value = value.strip()
     if value and not ADDRESS.fullmatch(value):

@@ -98,6 +98,7 @@ def posts(language: Language, published: Published, site_url: str,
     return found
 
 
+# The parsed JSON of a published file; SiteError naming it when it is none
 def _json(data: bytes, where: str):
     try:
         return json.loads(data)
@@ -105,12 +106,14 @@ def _json(data: bytes, where: str):
         raise SiteError(f"{where}: not JSON ({error})") from None
 
 
+# A field that must be a text; ValueError naming it otherwise
 def _text(value, name: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a text")
     return value
 
 
+# An ISO 8601 moment with its offset, as posts.json writes publish and expires
 def _moment(value, name: str) -> datetime:
     moment = datetime.fromisoformat(_text(value, name))
     if moment.tzinfo is None:

@@ -309,3 +309,29 @@ def test_the_published_texts_are_the_ones_the_function_reads():
     from site_builder import digest as builder
 
     assert site.KEYS == builder.KEYS
+
+
+def test_the_digest_role_may_touch_only_its_records_the_posts_its_secret_and_its_sender():
+    from site_builder.local.template import load_template
+
+    function = load_template(Path(__file__).parents[2] / "template.yaml")["Resources"]["DigestFunction"]["Properties"]
+    (policy,) = function["Policies"]
+    statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+    records = statements["DigestRecordsOnly"]
+    assert records["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["DIGEST#*"]}}
+    assert sorted(records["Action"]) == ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
+                                         "dynamodb:UpdateItem"]
+    assert [r["Fn::Sub"] for r in statements["ReadPublishedPostsAndDigestTexts"]["Resource"]] == [
+        "${SiteBucket.Arn}/posts.json", "${SiteBucket.Arn}/??/posts.json", "${SiteBucket.Arn}/???/posts.json",
+        "${SiteBucket.Arn}/sharewall/digest.json"]
+    secret = statements["ReadTeamsWebhookSecret"]
+    assert secret["Action"] == ["secretsmanager:GetSecretValue"]
+    assert secret["Resource"]["Fn::Sub"].endswith(":secret:${DigestTeamsWebhookSecret}-??????")
+    mail = statements["SendDigestFromTheSender"]
+    assert mail["Action"] == ["ses:SendEmail"]
+    assert mail["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "DigestEmailFrom"}}}
+    assert set(statements) == {"DigestRecordsOnly", "ReadPublishedPostsAndDigestTexts", "ReadTeamsWebhookSecret",
+                               "SendDigestFromTheSender"}
+    (schedule,) = function["Events"].values()
+    assert schedule["Type"] == "ScheduleV2"
+    assert schedule["Properties"]["ScheduleExpressionTimezone"] == {"Ref": "Timezone"}
