@@ -357,6 +357,8 @@ def _name(loc: tuple) -> str:
 
 
 def _campaign_message(error: dict) -> str:
+    if error["type"] == "extra_forbidden" and len(error["loc"]) > 1 and error["loc"][0] == "goal":
+        return f"unknown field 'goal.{error['loc'][1]}'; a goal names shares, clicks or both, like {{shares: 500}}"
     if error["type"] == "extra_forbidden":
         return f"unknown field '{error['loc'][0]}'; allowed fields: {', '.join(Campaign.model_fields)}"
     if not error["loc"]:

@@ -110,3 +110,20 @@ def test_cards_share_the_go_link_and_an_untracked_post_its_utm_link(built):
     assert '"link":"/go/arm-migration/%7Bnetwork%7D"' in wall  # the composer's, from the page's own origin
     assert f"{site}/go/arm-untracked/" not in unquote(wall)
     assert '"link":"https://' in wall.split('"post":"arm-untracked"', 1)[1].split("</script>", 1)[0]
+
+
+
+def test_a_campaigns_goal_is_checked_at_its_line(tmp_path):
+    from site_builder.content import load_campaigns
+
+    (tmp_path / "campaigns.yml").write_text(
+        "fair:\n  name: Fair\n  start: 2026-01-01\n  end: 2026-02-01\n  reimbursed: false\n  goal: {likes: 5}\n"
+        "other:\n  name: Other\n  start: 2026-01-01\n  end: 2026-02-01\n  reimbursed: false\n  goal: {shares: -3}\n"
+        "third:\n  name: T\n  start: 2026-01-01\n  end: 2026-02-01\n  reimbursed: false\n  goal: {}\n"
+        "fine:\n  name: F\n  start: 2026-01-01\n  end: 2026-02-01\n  reimbursed: false\n  goal: {clicks: 900}\n")
+    campaigns, issues = load_campaigns(tmp_path / "campaigns.yml", tmp_path)
+    assert [(issue.line, issue.message) for issue in issues] == [
+        (6, "campaign fair: unknown field 'goal.likes'; a goal names shares, clicks or both, like {shares: 500}"),
+        (12, "campaign other: goal[shares] Input should be greater than 0"),
+        (18, "campaign third: goal must name shares, clicks or both, like {shares: 500}")]
+    assert campaigns["fine"].goal.clicks == 900 and campaigns["fine"].goal.shares is None

@@ -31,7 +31,7 @@ class Goal(BaseModel):
     @model_validator(mode="after")
     def _something(self) -> Goal:
         if self.shares is None and self.clicks is None:
-            raise ValueError("give shares, clicks or both, like {shares: 500}")
+            raise ValueError("must name shares, clicks or both, like {shares: 500}")
         return self
 
 
