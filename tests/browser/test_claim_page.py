@@ -270,7 +270,7 @@ FLOW = {
     "fr": {"question": "La comptabilité a une question sur {ref}", "asked": "question de la comptabilité",
            "correct": "Répondre et corriger", "title": "Corriger la note de frais {ref}",
            "filed": "Le justificatif déjà envoyé reste – un nouveau fichier le remplace.",
-           "limit": "Repas\u00a0: 90,00\u00a0€ au plus par note de frais.", "resubmitted": "Merci ! Votre note de frais corrigée est de nouveau envoyée.",
+           "limit": "Repas\u00a0: 90,00\u00a0€ au plus par note de frais.", "resubmitted": "Merci\u202f! Votre note de frais corrigée est de nouveau envoyée.",
            "submitted": "envoyée", "withdraw": "Retirer la note de frais {ref}", "yes": "Oui, retirer", "no": "Annuler",
            "withdrawn": "retirée", "print": "Imprimer la note de frais {ref}", "done": "La note de frais {ref} est retirée."},
 }

@@ -137,7 +137,7 @@
     });
   });
 
-  var form, linesBox, formStatus, mineBox, mineStatus, payeeFields, payeeBody, payeeSummary, remember, done, announcer;
+  var form, linesBox, formStatus, asksBox, mineBox, mineStatus, payeeFields, payeeBody, payeeSummary, remember, done, announcer;
   var formTitle, submitButton, correction = null;  // correction: the claim being corrected after finance's question
 
   // --- building the form ---------------------------------------------------------------------------------
@@ -275,6 +275,7 @@
 
     root.appendChild(el("h2", {}, t.mine));
     mineStatus = root.appendChild(C.statusLine({ "data-sw-mine-status": true }));
+    asksBox = root.appendChild(el("div", { "data-sw-asks": true }));  // finance's open questions, above the table
     mineBox = root.appendChild(el("div", { "data-sw-mine": true }));
   }
 
@@ -799,7 +800,7 @@
     var list = C.table({ class: "sw-claims__table", "data-sw-summary": true }, [t.date, t.category, t.description, t.amount]);
     (claim.lines || []).forEach(function (line) {
       var category = policy.categories.filter(function (item) { return item.key === line.category; })[0];
-      C.cells(list.body.appendChild(el("tr")), [day(line.date), category ? categoryLabel(category) : line.category,
+      C.cells(list.body.appendChild(el("tr")), [C.day(line.date), category ? categoryLabel(category) : line.category,
                                                   line.description, C.money(line.gross)]);
     });
     var sum = list.body.appendChild(el("tr", { class: "sw-claims__sum" }));
@@ -815,11 +816,6 @@
     done.focus();
   }
 
-  // A calendar day the API sends as YYYY-MM-DD, in the page's language whatever the person's timezone
-  function day(iso) {
-    return /^\d{4}-\d{2}-\d{2}$/.test(String(iso)) ? C.format.day(new Date(iso + "T00:00:00Z")) : C.date(iso);
-  }
-
   // Each status change of a claim with its date (with the question asked, the answer sent back, the reason of a
   // rejection): never who decided
   function statusSteps(steps) {
@@ -827,7 +823,7 @@
     steps.forEach(function (step) {
       var status = step.status || step.to;
       var notes = [[t.question, step.question], [t.answer, step.answer], [t.reason, step.reason]]
-        .filter(function (pair) { return pair[1]; }).map(function (pair) { return " (" + pair[0] + ": " + pair[1] + ")"; });
+        .filter(function (pair) { return pair[1]; }).map(function (pair) { return " " + fill(t.step_note, { label: pair[0], text: pair[1] }); });
       list.appendChild(el("li", { "data-status": status }, (t["status_" + status] || status) + " – " + C.dateTime(step.at) + notes.join("")));
     });
     return list;
@@ -838,10 +834,11 @@
   function loadMine() {
     C.api("GET", "/claims/mine", { invite: token }).then(function (reply) {
       mineBox.textContent = "";
+      asksBox.textContent = "";
       if (!reply.ok) { mineBox.appendChild(el("p", { class: "sw-claims__status sw-claims__status--error" }, refusalText(reply))); return; }
       if (!reply.body.claims.length) { mineBox.appendChild(el("p", {}, t.none)); return; }
       reply.body.claims.filter(function (claim) { return claim.status === "needs_info"; }).forEach(function (claim) {
-        mineBox.appendChild(questionBox(claim));
+        asksBox.appendChild(questionBox(claim));
       });
       var list = C.table({ class: "sw-claims__table" }, [t.submitted_at, t.reference, t.total, t.status, t.reason, t.history, t.actions]);
       reply.body.claims.forEach(function (claim) {
@@ -851,7 +848,7 @@
         tr.appendChild(el("td")).appendChild(statusSteps(claim.history || []));
         tr.appendChild(actions(claim));
       });
-      mineBox.appendChild(list.table);
+      mineBox.appendChild(C.cards(list.table));  // on a phone each claim a card: its actions stay on screen
     });
   }
 
