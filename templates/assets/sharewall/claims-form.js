@@ -189,8 +189,8 @@
     limits.appendChild(el("p", {}, t.policy));
     var list = limits.appendChild(el("ul"));
     policy.categories.forEach(function (category) {
-      list.appendChild(el("li", {}, categoryLabel(category) + ": " +
-        C.money(category.limit) + " (" + (category.receipt ? t.receipt_needed : t.no_receipt) + ")" + rateText(category)));
+      list.appendChild(el("li", {}, fill(t.policy_item, { category: categoryLabel(category), limit: C.money(category.limit),
+                                                         receipt: category.receipt ? t.receipt_needed : t.no_receipt }) + rateText(category)));
     });
     root.appendChild(limits);
     announcer = root.appendChild(el("p", { class: "sw-claims__announce", role: "status", "aria-live": "polite", "data-sw-announce": true }));
@@ -381,7 +381,7 @@
     if (category.kind !== "per_diem") return "";
     return Object.keys(policy.per_diem).map(function (country) {
       var rates = policy.per_diem[country];
-      return " – " + country + ": " + C.money(rates.full) + " / " + C.money(rates.partial) + " " + t.per_day;
+      return " – " + fill(t.per_diem_rates, { country: country, full: C.money(rates.full), partial: C.money(rates.partial) });
     }).join("");
   }
 
