@@ -434,6 +434,7 @@ CREATE_ACTION = {
     "AWS::SNS::Topic": "sns:CreateTopic",
     "AWS::SNS::Subscription": "sns:Subscribe",
     "AWS::CloudWatch::Alarm": "cloudwatch:PutMetricAlarm",
+    "AWS::Scheduler::Schedule": "scheduler:CreateSchedule",
 }
 
 
@@ -441,6 +442,9 @@ def test_execution_role_may_create_every_resource_of_the_stack():
     types = set()
     for resource in load_template(ROOT / "template.yaml")["Resources"].values():
         types.update(SAM_EXPANSION.get(resource["Type"], [resource["Type"]]))
+        events = (resource.get("Properties") or {}).get("Events") or {}
+        if any(event.get("Type") == "ScheduleV2" for event in events.values()):  # SAM makes a schedule and its role
+            types.add("AWS::Scheduler::Schedule")
     unknown = types - set(CREATE_ACTION)
     assert not unknown, f"grant CloudFormationExecutionRole the rights for {unknown}, then add them here"
     allowed = [action for action, _ in actions_of(role_template()["Resources"]["CloudFormationExecutionRole"])]

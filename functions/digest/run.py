@@ -84,9 +84,9 @@ def _one(channel, language, entries, settings, now, day, senders, ledger) -> Out
     except OutcomeUnknown as error:
         ledger.unknown(channel, language.code, day, slugs, selection.active)
         return Outcome(channel, language.code, "unknown", tuple(slugs), str(error))
-    except Exception:  # anything else before the message left (e.g. the secret unreadable): give the day back
+    except Exception as error:  # anything else happens before the message leaves (e.g. an unreadable secret)
         ledger.release(channel, language.code, day)
-        raise
+        return Outcome(channel, language.code, "failed", tuple(slugs), f"not sent: {type(error).__name__}")
     ledger.sent(channel, language.code, day, slugs, selection.active)
     return Outcome(channel, language.code, "sent", tuple(slugs))
 

@@ -61,8 +61,9 @@ def set_up(values: dict[str, str], parameters: dict[str, str]) -> None:
         variable, secret = LOCAL_SECRETS[name]
         os.environ[variable] = manager.create_secret(Name=secret, SecretString=value)["ARN"]
     ses = boto3.client("sesv2")
+    verified = {identity["IdentityName"] for identity in ses.list_email_identities()["EmailIdentities"]}
     for name in SENDERS:
-        if parameters.get(name):
+        if parameters.get(name) and parameters[name] not in verified:  # the invites' sender may be the same
             ses.create_email_identity(EmailIdentity=parameters[name])
 
 

@@ -335,3 +335,15 @@ def test_the_digest_role_may_touch_only_its_records_the_posts_its_secret_and_its
     (schedule,) = function["Events"].values()
     assert schedule["Type"] == "ScheduleV2"
     assert schedule["Properties"]["ScheduleExpressionTimezone"] == {"Ref": "Timezone"}
+
+
+def test_an_unreadable_webhook_secret_fails_teams_alone(sites, digest, receiver, monkeypatch):
+    from digest.run import DigestFailed
+    from sharewall_common.secret_values import forget_secrets
+
+    digest.publish(sites["first"])
+    monkeypatch.setenv("DIGEST_TEAMS_SECRET", "no-such-secret")
+    forget_secrets()
+    with pytest.raises(DigestFailed):
+        digest.run(NOW)
+    assert receiver.bodies == [] and len(digest.mails()) == 1  # the mail went out all the same
