@@ -39,35 +39,33 @@ _NETWORKS = frozenset(NETWORKS) | {SYSTEM}
 @router.route("/go/<post>/<network>", method=["GET", "HEAD"])
 @allow(anyone)
 def follow(post: str, network: str):
-    target = _target(post, network)
+    entry = _entry(post, network)
     event = router.current_event
-    if counts_as_click(event.http_method, {key.lower(): value for key, value in (event.headers or {}).items()}):
-        _count(event.request_context.request_id, post, network)
-    return Response(status_code=302, headers={"Location": target, "Cache-Control": "no-store"})
+    headers = {key.lower(): value for key, value in (event.headers or {}).items()}
+    if entry.track and counts_as_click(event.http_method, headers):
+        _count(event.request_context.request_id, post, network, entry.campaign)
+    return Response(status_code=302, headers={"Location": entry.links[network], "Cache-Control": "no-store"})
 
 
-# The published UTM link of an active post on one of its networks (or the share sheet); 404 for anything else
-def _target(post: str, network: str) -> str:
+# An active post with a published UTM link for the network (one of its own, or the share sheet); 404 for anything else
+def _entry(post: str, network: str) -> Entry:
     if not _SLUG.match(post) or network not in _NETWORKS:
         raise NotFound("no such shared link", code="unknown_link")
     try:
-        entry: Entry | None = catalogue.entry(post)
+        entry = catalogue.entry(post)
     except CatalogueUnavailable:
         raise ServiceUnavailable("the wall's catalogue cannot be read right now; try the link again") from None
     if entry is None or not entry.active(datetime.now(timezone.utc)):
         raise NotFound(f"post: {post!r} is not on the wall", code="unknown_post")
     if (network != SYSTEM and network not in entry.networks) or network not in entry.links:
         raise NotFound(f"network: {post!r} is not shared on {network}", code="network_not_offered")
-    return entry.links[network]
+    return entry
 
 
 # Counting never stands between the reader and the article: a failure is logged (no request data) and measured
-def _count(request_id: str, post: str, network: str) -> None:
-    entry = catalogue.entry(post)
-    if not entry.track:
-        return
+def _count(request_id: str, post: str, network: str, campaign: str | None) -> None:
     try:
-        if count_click(client("dynamodb"), TABLE, request_id, post, network, today(), entry.campaign):
+        if count_click(client("dynamodb"), TABLE, request_id, post, network, today(), campaign):
             metrics.add_metric(name="Clicks", unit=MetricUnit.Count, value=1)
     except Exception as error:  # noqa: BLE001 (any failure: the redirect still goes out)
         logger.warning("click not counted", extra={"error": type(error).__name__})
