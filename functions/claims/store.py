@@ -46,7 +46,7 @@ STATS = "CLAIMSTATS"
 RECENT = "r_"  # attribute prefix of the newest claims of a status, in the CLAIMSTATS item
 KEEP = 50  # trimmed back to this many once over twice as many
 TOTAL = "c_"  # attribute prefix of a category's total in an invite's TOTALS item
-SEARCH_READ = 500  # the most claims one page of a text search reads (DynamoDB stops at 1 MB before)
+SEARCH_READ = 150  # the most claims one page of a text search reads: at most 3x what the unfiltered first page reads
 
 
 def table() -> str:
