@@ -347,3 +347,22 @@ def test_an_unreadable_webhook_secret_fails_teams_alone(sites, digest, receiver,
     with pytest.raises(DigestFailed):
         digest.run(NOW)
     assert receiver.bodies == [] and len(digest.mails()) == 1  # the mail went out all the same
+
+
+def test_post_texts_are_escaped_in_the_mail_and_the_subject_is_one_line():
+    from digest import mail as mails
+    from digest.selection import select
+    from digest.site import Entry, Language
+
+    texts = {"heading": "New", "intro": "Share", "source": "Source: {source}", "share": "Share", "more": "More: {count}",
+             "open_wall": "Wall", "subject": "New: {title}", "subject_more": "New: {title} (+{count})",
+             "footer": "Because {address}"}
+    language = Language("en", "https://wall.example.com/en/", "en/", texts, {})
+    hostile = Entry("x", '<img src=x onerror="alert(1)">\nBcc: all@example.com', "<script>alert(2)</script>",
+                    "<b>Comms</b>", "<i>Ad</i>", 'https://wall.example.com/en/posts/x/"onmouseover="alert(3)',
+                    NOW - timedelta(hours=1), None)
+    mail = mails.mail(select([hostile], NOW, None, 5), language, "wall-en@example.com")
+    assert "<img" not in mail.html and "<script" not in mail.html and "<b>" not in mail.html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in mail.html
+    assert 'href="https://wall.example.com/en/posts/x/&quot;onmouseover=&quot;alert(3)"' in mail.html
+    assert "\n" not in mail.subject and "Bcc: all@example.com" in mail.subject  # in the subject's text, no header
