@@ -84,6 +84,7 @@ def listing(status: Annotated[Literal[rules.STATUSES], Query()] = "submitted",
             cursor: Annotated[str | None, Query(max_length=600)] = None,
             limit: Annotated[int | None, Query(ge=1, le=100)] = None):  # default: PAGE
     narrowed = finding.filters(q, campaign, first_day, last_day, zone())  # first: a bad filter reads nothing
+    caller = current_caller(router)
     stats = store.status_items(rules.STATUSES)
     limit = limit or PAGE
     if narrowed:
@@ -92,7 +93,7 @@ def listing(status: Annotated[Literal[rules.STATUSES], Query()] = "submitted",
         claims, next_cursor = store.claims_by_status(status, limit, cursor)
     else:
         claims, next_cursor = store.first_page(status, stats[status], limit)
-    return {"status": status, "claims": [_named(views.summary(claim)) for claim in claims], "next": next_cursor,
+    return {"status": status, "claims": [_listed(claim, caller.actor) for claim in claims], "next": next_cursor,
             "totals": {name: {"count": item.get("count", 0), "total": money_text(item.get("total", 0))}
                        for name, item in stats.items()}}
 
@@ -127,6 +128,13 @@ def decide(claim_id: str, decision: DecisionIn):
     result = decisions.decide(current_caller(router), claim_id, decision)
     logger.info("claim decided", extra={"claim": claim_id, "from": decision.expected, "to": result["status"]})
     return result
+
+
+# A row of finance's list, with what the page needs to offer only what the caller may do: whether they created the
+# claim's invite (no bulk approval of it, four eyes) and the open question while the claim waits for its answer
+def _listed(claim: dict, actor: str) -> dict:
+    return {**_named(views.summary(claim)), "self_invited": claim.get("creator") == actor,
+            **({"question": claim.get("question")} if claim["status"] == "needs_info" else {})}
 
 
 # Finance reads the campaign's name (from the published campaigns.yml) beside its slug

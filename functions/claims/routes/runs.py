@@ -62,7 +62,18 @@ def create(body: RunIn | None = None):
 def listing(cursor: Annotated[str | None, Query(max_length=600)] = None):
     caller = current_caller(router)
     found, next_cursor = store.list_runs(PAGE, cursor)
-    return {"runs": [_summary(run, caller.actor) for run in found], "next": next_cursor}
+    page = {"runs": [_summary(run, caller.actor) for run in found], "next": next_cursor}
+    return page if cursor else {**page, **_offer(caller.actor, datetime.now(timezone.utc))}
+
+
+# What the page offers for a new run (first page only): the default execution date (the next TARGET2 business day,
+# so no page re-implements the calendar), the approved claims waiting for a run and those the caller approved
+# (four eyes: they may not put them into one), so the page does not offer a run it would refuse
+def _offer(actor: str, now: datetime) -> dict:
+    waiting = list(store.all_by_status("approved"))
+    yours = 0 if runs.creator_may_approve() else sum(actor in runs.approvers_of(claim) for claim in waiting)
+    return {"next_execution_date": runs.execution_date(None, now.astimezone(zone()).date()).isoformat(),
+            "waiting": {"count": len(waiting), "yours": yours}}
 
 
 @router.get("/payment-runs/<run_id>/sepa.xml")
