@@ -132,6 +132,21 @@ def test_text_search_finds_payee_invite_name_reference_and_descriptions_however_
     assert reply.body["totals"]["submitted"]["count"] == 2  # the totals stay per status, not per filter
 
 
+def test_a_corrected_claim_is_found_by_what_it_says_now(fresh_tables):
+    token = invite(name="Studio Sonnenschein")["token"]
+    body = {"payee": payee(holder="Alma Alt"), "lines": [line(None, category="local-transport", gross="12.50", vat="2.00",
+                                                              description="Taxi")]}
+    claim = call("POST", "/claims", body, token=token, key="filter-correct-1").body["id"]
+    asked = call("POST", f"/claims/{claim}/decision", {"action": "ask", "expected": "submitted", "question": "Which taxi?"},
+                 claims=FINANCE)
+    assert asked.status == 200, asked.body
+    corrected = {**body, "payee": payee(holder="Nora Neu"), "answer": "The payee changed"}
+    reply = call("PUT", f"/claims/{claim}", corrected, token=token, key="filter-correct-2")
+    assert reply.status == 200, reply.body
+    assert listed(q="nora")[0] == [claim]
+    assert listed(q="alma")[0] == []
+
+
 def test_claims_filed_before_the_search_text_are_found_by_name_or_reference(fresh_tables):
     from claims import store
     from sharewall_common.aws import client
