@@ -7,7 +7,6 @@ outcome is unknown keeps its day and is counted in the metric the alarm watches.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,8 +18,6 @@ from digest.channels import OutcomeUnknown, SendFailed
 from digest.ledger import Ledger
 from digest.selection import Selection, select
 from digest.settings import Settings
-
-log = logging.getLogger("digest")
 
 
 @dataclass(frozen=True)
