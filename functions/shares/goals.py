@@ -8,9 +8,12 @@ small-group rule (shares.stats.withheld): the same figures the statistics show, 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from shares.stats import Bucket, read_buckets, withheld
-from sharewall_common.campaigns import PublishedCampaign
+
+if TYPE_CHECKING:  # the model (pydantic, regex) is imported where campaigns are read, never at cold start
+    from sharewall_common.campaigns import PublishedCampaign
 
 MAX_DAYS = 400  # a longer campaign counts its most recent 400 days (the statistics' own limit by day)
 

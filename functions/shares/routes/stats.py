@@ -17,7 +17,6 @@ from shares.goals import goals
 from sharewall_common.periods import Granularity, today, zone
 from shares.stats import read_buckets, summarise
 from sharewall_common.aws import client
-from sharewall_common.campaigns import PUBLISHED_NAME, campaigns_from_published
 from sharewall_common.csv_text import Dialect
 from sharewall_common.errors import BadRequest
 from sharewall_common.callers import allow, roles
@@ -30,7 +29,7 @@ logger = Logger(service="shares", child=True)
 TABLE = os.environ.get("APP_TABLE", "")
 MAX_DAYS = {"day": 400, "week": 7 * 260, "month": 31 * 120}  # about 400 days, 5 years, 10 years
 MIN_PEOPLE = min_people()  # periods with fewer active people are withheld (1 shows all)
-campaigns = Published(PUBLISHED_NAME, campaigns_from_published, service="shares")  # their goals, as the build published them
+campaigns: Published | None = None  # their goals, as the build published them: set up at the first read
 
 
 # Defaults to the last 30 days, 12 weeks or 12 months up to today
@@ -79,8 +78,14 @@ def _summary(granularity: Granularity, first: date | None, last: date | None) ->
     return summary
 
 
-# The published campaigns; without them (not published yet, unreadable) the statistics come without goals
+# The published campaigns; without them (not published yet, unreadable) the statistics come without goals.
+# Their model (pydantic, regex) is imported here, at the first statistics read, not at every cold start
 def _campaigns() -> dict:
+    global campaigns
+    if campaigns is None:
+        from sharewall_common.campaigns import PUBLISHED_NAME, campaigns_from_published
+
+        campaigns = Published(PUBLISHED_NAME, campaigns_from_published, service="shares")
     try:
         return campaigns.get()
     except Unavailable:
