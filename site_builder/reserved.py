@@ -56,7 +56,8 @@ def reserved_name(path: str) -> str | None:
     """The reserved name the content file `path` (relative to content/, with '/') takes, or None: its first
     folder or page name (without language twin suffix), also below a top-level language folder (`en/signin.md`)."""
     parts = path.split("/")
-    if len(parts) > 1 and re.fullmatch(r"[a-z]{2}", parts[0]):
+    # a two-letter folder is a language's, unless it is a name the site takes itself (go/: the shared links)
+    if len(parts) > 1 and re.fullmatch(r"[a-z]{2}", parts[0]) and parts[0] not in RESERVED:
         parts = parts[1:]
     name = parts[0].split(".", 1)[0]
     return name if name in RESERVED or name.lower() in RESERVED else None

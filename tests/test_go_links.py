@@ -127,3 +127,18 @@ def test_a_campaigns_goal_is_checked_at_its_line(tmp_path):
         (12, "campaign other: goal[shares] Input should be greater than 0"),
         (18, "campaign third: goal must name shares, clicks or both, like {shares: 500}")]
     assert campaigns["fine"].goal.clicks == 900 and campaigns["fine"].goal.shares is None
+
+
+def test_the_go_behaviour_the_local_gate_and_the_reserved_names_agree():
+    from site_builder import reserved
+    from site_builder.local.gate import BYPASS_PREFIXES, gated
+    from site_builder.local.template import load_template
+
+    config = load_template(ROOT / "template.yaml")["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    ungated = {b["PathPattern"] for b in config["CacheBehaviors"] if "FunctionAssociations" not in b}
+    assert ungated == {"/api/*", "/go/*"}  # CloudFront runs the wall gate on neither
+    assert "/go/" in BYPASS_PREFIXES and not gated("/go/arm-migration/x", "/api")  # nor does the local server
+    assert gated("/gone/", "/api") and gated("/posts/go/", "/api")  # only the /go/ folder itself
+    # no content page may take the name, and the gate's own public rule has no business with it
+    assert reserved.reserved_name("go.md") == "go" and reserved.reserved_name("go/index.md") == "go"
+    assert not reserved.opened_by_gate("/go/arm-migration/x")
