@@ -101,8 +101,9 @@ def test_what_the_main_build_leaves_out_no_language_publishes(site: Path) -> Non
 def test_card_dates_and_labels_follow_the_interface_language(site: Path) -> None:
     german = (site / "posts" / "active-orca" / "index.html").read_text(encoding="utf-8")
     english = (site / "en" / "posts" / "active-orca" / "index.html").read_text(encoding="utf-8")
-    assert 'class="sw-share__toggle">Teilen' in german
-    assert 'class="sw-share__toggle">Share' in english
+    toggle = 'class="sw-share__toggle" id="sw-share-active-orca" aria-labelledby="sw-share-active-orca sw-title-active-orca">'
+    assert f"{toggle}Teilen</summary>" in german
+    assert f"{toggle}Share</summary>" in english
     assert re.search(r"\d{2}\.\d{2}\.\d{4}", german)
     assert re.search(r"[A-Z][a-z]{2} \d{1,2}, \d{4}<", english)  # CLDR medium: Dec 5, 2026
 

@@ -301,3 +301,22 @@ def test_single_key_shortcuts_are_off_and_typing_still_types(browser, local_serv
         page.locator(".md-search__input").focus()
         page.keyboard.type("fn.")
         assert page.locator(".md-search__input").input_value() == "fn."
+
+
+def test_the_phone_search_opens_by_keyboard_and_escape_returns_to_its_button(browser, local_server) -> None:
+    with offline_context(browser) as context:
+        page = context.new_page()
+        page.set_viewport_size({"width": WIDTHS["phone"], "height": HEIGHT})
+        settled(page, local_server)
+        button = 'label.md-header__button[for="__search"]'
+        press_until(page, button)  # the closed search's field is no Tab stop before it (the walks check that)
+        page.keyboard.press("Enter")
+        assert page.locator("#__search").is_checked()
+        assert focused(page, ".md-search__input")
+        page.keyboard.type("ARM")
+        page.locator(".md-search-result__item").first.wait_for()
+        info = page.evaluate(PROBE)
+        assert not info["problems"], info
+        page.keyboard.press("Escape")
+        expect(page.locator("#__search")).not_to_be_checked()
+        page.wait_for_function("selector => document.activeElement.matches(selector)", arg=button)
