@@ -35,6 +35,11 @@ def claims_server(tmp_path_factory):
 
 @pytest.fixture
 def claims_page(browser, claims_server):
-    """Opens a new page in an offline context of its own (downloads accepted) each time it is called."""
+    """Opens a new page in an offline context of its own (downloads accepted) each time it is called; `width`
+    and `height` set its viewport (a phone's: 390 x 844)."""
     with ExitStack() as stack:
-        yield lambda **options: stack.enter_context(offline_context(browser, accept_downloads=True, **options)).new_page()
+        def open_page(width: int = 1280, height: int = 900):
+            page = stack.enter_context(offline_context(browser, accept_downloads=True)).new_page()
+            page.set_viewport_size({"width": width, "height": height})
+            return page
+        yield open_page

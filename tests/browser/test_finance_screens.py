@@ -176,7 +176,7 @@ def test_finance_pages_exactly_reads_right_and_offers_both_csv_files(claims_page
     assert download.value.suggested_filename.endswith("-de.csv")
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert [(row["Abrechnung"], row["Brutto"], row["Kategorie"]) for row in rows] == [(first, "12,50", "local-transport")]
+    assert [(row["Abrechnung"], row["Brutto"], row["Kategorie"]) for row in rows] == [(first, "12,50", "Nahverkehr und Taxi")]
     with page.expect_download() as download:
         standard.click()
     rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))

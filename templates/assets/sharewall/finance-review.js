@@ -12,6 +12,8 @@
   var t = C.strings("finance_review");
   var STATUSES = ["submitted", "needs_info", "approved", "in_payment", "rejected", "paid", "withdrawn"];
   var FILTERS = ["q", "campaign", "from", "to"];
+  // the address names the text search `search`: Material opens its own search overlay for a `q` in the address
+  var IN_ADDRESS = { q: "search", campaign: "campaign", from: "from", to: "to" };
   var BULK_LIMIT = 100;   // the most claims POST /claims/decisions takes at once
   var el = C.element;
   var current = "submitted";
@@ -54,7 +56,8 @@
   });
 
   csvButton.addEventListener("click", function () { exportFile("/claims/export.csv?status=approved", "claims.csv"); });
-  csvGermanButton.addEventListener("click", function () { exportFile("/claims/export.csv?status=approved&dialect=de", "claims-de.csv"); });
+  // the spreadsheet file in the page's language (its labels, dates and decimal sign)
+  csvGermanButton.addEventListener("click", function () { exportFile("/claims/export.csv?status=approved&dialect=" + C.lang, "claims-" + C.lang + ".csv"); });
   document.addEventListener("sharewall:claims-changed", function () { load(false); });  // a payment run moved claims
   window.addEventListener("popstate", function () { fromAddress(); load(false); });   // back and forward keep the filters
 
@@ -69,26 +72,24 @@
   // The search form: text, campaign, first and last submission day; sent, it becomes the address's query
   function filterForm() {
     var form = el("form", { class: "sw-claims__filters", role: "search", "aria-label": t.filters, "data-sw-filters": true });
-    form.appendChild(C.field(t.search, el("input", { type: "search", name: "q", maxlength: "200", autocomplete: "off" }), t.search_hint));
     var campaign = el("select", { name: "campaign" });
     campaign.appendChild(el("option", { value: "" }, t.all_campaigns));
-    form.appendChild(C.field(t.campaign, campaign));
-    form.appendChild(C.field(t.from_day, el("input", { type: "date", name: "from" })));
     var to = el("input", { type: "date", name: "to" });
-    var toField = form.appendChild(C.field(t.to_day, to));
-    var toError = toField.appendChild(C.statusLine({ id: to.id + "-error", "data-sw-field-error": "to" }));
+    [C.field(t.search, el("input", { type: "search", name: "q", maxlength: "100", autocomplete: "off" }), t.search_hint),
+     C.field(t.campaign, campaign), C.field(t.from_day, el("input", { type: "date", name: "from" })), C.field(t.to_day, to)]
+      .forEach(function (wrapper) {
+        var control = wrapper.querySelector("input, select");
+        form.appendChild(wrapper).appendChild(C.statusLine({ id: control.id + "-error", "data-sw-field-error": control.name }));
+      });
     var actions = form.appendChild(el("div", { class: "sw-claims__actions" }));
     actions.appendChild(el("button", { type: "submit", class: "md-button md-button--primary", "data-sw-filter": true }, t.filter));
     var reset = actions.appendChild(el("button", { type: "button", class: "md-button", "data-sw-filter-reset": true }, t.filter_reset));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var from = form.elements.from.value;
-      C.status(toError, "");
-      to.removeAttribute("aria-invalid");
+      FILTERS.forEach(function (name) { filterProblem(name, ""); });
       if (from && to.value && to.value < from) {  // both YYYY-MM-DD: text order is day order
-        C.status(toError, t.range_backwards, "error");
-        to.setAttribute("aria-invalid", "true");
-        to.setAttribute("aria-describedby", toError.id);
+        filterProblem("to", t.range_backwards);
         to.focus();
         return;
       }
@@ -98,7 +99,7 @@
     });
     reset.addEventListener("click", function () {
       form.reset();
-      C.status(toError, "");
+      FILTERS.forEach(function (name) { filterProblem(name, ""); });
       filters = {};
       remember();
       load(false);
@@ -106,11 +107,35 @@
     return form;
   }
 
+  // A filter's problem below it in the page's language ("" clears it)
+  function filterProblem(name, text) {
+    var control = search.elements[name];
+    var line = document.getElementById(control.id + "-error");
+    C.status(line, text, text ? "error" : "");
+    if (text) { control.setAttribute("aria-invalid", "true"); control.setAttribute("aria-describedby", line.id); }
+    else { control.removeAttribute("aria-invalid"); control.removeAttribute("aria-describedby"); }
+  }
+
+  // The API's refusal of a filter (fields named query.q, query.from, …) said at its field; false when it named none
+  function filterRefused(reply) {
+    var fields = (reply.body && reply.body.error && reply.body.error.fields) || [];
+    var shown = false;
+    fields.forEach(function (item) {
+      var name = String(item.field || "").replace(/^query\./, "");
+      if (FILTERS.indexOf(name) < 0) return;
+      var known = { invalid_date: t.invalid_day, before_from: t.range_backwards, too_long: t.search_long, string_too_long: t.search_long };
+      filterProblem(name, known[item.code] || t.filter_invalid);
+      shown = true;
+    });
+    if (shown) C.status(status, "");
+    return shown;
+  }
+
   // Status and filters into the address (a new history entry when they changed), so reload and back keep them
   function remember() {
     var query = new URLSearchParams();
     if (current !== "submitted") query.set("status", current);
-    FILTERS.forEach(function (name) { if (filters[name]) query.set(name, filters[name]); });
+    FILTERS.forEach(function (name) { if (filters[name]) query.set(IN_ADDRESS[name], filters[name]); });
     var text = query.toString();
     var address = location.pathname + (text ? "?" + text : "") + location.hash;
     if (address !== location.pathname + location.search + location.hash) history.pushState(null, "", address);
@@ -122,7 +147,7 @@
     current = STATUSES.indexOf(query.get("status")) >= 0 ? query.get("status") : "submitted";
     filters = {};
     FILTERS.forEach(function (name) {
-      filters[name] = (query.get(name) || "").trim();
+      filters[name] = (query.get(IN_ADDRESS[name]) || "").trim();
       var control = search.elements[name];
       if (name === "campaign" && filters[name] && !control.querySelector('option[value="' + CSS.escape(filters[name]) + '"]')) {
         control.appendChild(el("option", { value: filters[name] }, filters[name]));  // a campaign the published file lacks
@@ -220,6 +245,7 @@
       if (mine !== request) return;  // another tab or a reload was asked for since
       loadingMore = false;
       more.disabled = false;
+      if (!reply.ok && filterRefused(reply)) return;
       if (!reply.ok) { C.refuse(reply, status, t.refusals, t.signin_link); return; }
       C.status(status, "");
       var list = columns(shown);
@@ -239,13 +265,13 @@
         });
       });
       var rows = Object.keys(listed).length;
-      if (!rows) {
+      cursor = reply.body.next || null;
+      if (!rows && !cursor) {  // a filtered page may hold none while more follow: then only "load more"
         var empty = el("tr");
         empty.appendChild(el("td", { colspan: String(list.length) }, filtered() ? t.none_filtered : t.none));
         tbody.appendChild(empty);
       }
       C.cards(claims.table);
-      cursor = reply.body.next || null;
       more.hidden = !cursor;
       var totals = reply.body.totals[shown] || { count: 0, total: "0.00" };
       summary.textContent = filtered() ? C.format.plural(t.found, rows) + (cursor ? " " + t.found_more : "")
@@ -408,7 +434,7 @@
         var where = flag.claims.map(function (other) { return t.in_claims + " " + other.slice(0, 8); })
           .concat(flag.lines.map(function (other) { return t.same_claim + " " + C.format.number(other + 1); }))
           .concat(flag.kind === "limit" ? [categoryName(flag.category) + " " + C.money(flag.total) + " > " + C.money(flag.limit)] : [])
-          .concat(flag.kind === "rate" ? [C.money(flag.original, flag.currency) + " × " + C.format.number(flag.rate) + " = " + C.money(flag.gross)] : []);
+          .concat(flag.kind === "rate" ? [C.money(flag.original, flag.currency) + " × " + rate(flag.rate) + " = " + C.money(flag.gross)] : []);
         list.appendChild(el("li", {}, t.line + " " + C.format.number(flag.line + 1) + ": " + t["kind_" + flag.kind] + " – " + where.join(", ")));
       });
     }
@@ -437,7 +463,7 @@
   function pricedText(line) {
     var number = C.format.number;
     if (line.original_currency) {
-      return C.money(line.original_amount, line.original_currency) + " × " + number(line.rate) + " = " + C.money(line.gross);
+      return C.money(line.original_amount, line.original_currency) + " × " + rate(line.rate) + " = " + C.money(line.gross);
     }
     if (line.kind === "mileage") {
       return number(line.distance) + " km × " + C.money(line.km_rate) + " " + t.per_km + " (" + line.route.from + " → " + line.route.to + ")";
@@ -450,6 +476,11 @@
     return "";
   }
 
+  // A currency rate (EUR per unit) with all its decimals (up to 6), in the page's number format
+  function rate(value) {
+    return C.format.number(String(value), { maximumFractionDigits: 6 });
+  }
+
   // The decisions the person may take on the claim (four eyes: not approving a claim of their own invite,
   // not marking paid a claim they approved); in place of one they may not, a sentence saying why
   function decisions(claim) {
@@ -459,7 +490,7 @@
     var note = C.statusLine();
     var reason = el("textarea", { name: "reason", rows: "2", maxlength: "500" });
     var question = el("textarea", { name: "question", rows: "3", maxlength: "1000" });
-    var confirm = el("input", { type: "checkbox", name: "confirm_flags" });
+    var confirm = el("input", { type: "checkbox", name: "confirm_duplicates" });  // sent as confirm_flags
     var problems = {};  // field -> its error line
     if (claim.status === "submitted") {
       fieldWithProblem(C.field(t.question_label, question), question);
