@@ -21,7 +21,6 @@ from tests.local_serve import stats as api_stats
 
 pytestmark = pytest.mark.browser
 
-LINK = "https://news.example.com/de/surface-studio-republica"
 MAC = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
        "Chrome/130.0.0.0 Safari/537.36")
 # A stand-in for the Web Share API that keeps what it was given; `__shareAnswer` decides how it ends
@@ -110,9 +109,9 @@ def test_a_text_too_long_for_one_network_switches_off_exactly_that_button_and_sa
     page = context.new_page()
     page.goto(f"{demo['url']}/?topic=surface")
     item = open_composer(page, SPONSORED)
-    links = {name: sharing.utm_link(LINK, name, "employee-advocacy", "republica-2026") for name in NETWORKS}
+    links = {name: f"{demo['url']}/go/{SPONSORED}/{name}" for name in NETWORKS}  # the wall's /go/ links (#21)
     # long enough for Bluesky (300 graphemes with the whole link), short enough for X (a link counts 23)
-    text = "Lettering live am Stand. " * 9
+    text = "Lettering live am Stand. " * 9 + "Kommt alle vorbei!"
     message = f"Werbung | {text.strip()}"
     over = {name for name in ("linkedin", "x", "xing", "bluesky", "mastodon")
             if sharing.length(NETWORKS[name], message, links[name]) > NETWORKS[name].limit}
@@ -147,7 +146,7 @@ def test_the_reason_is_in_english_on_the_english_wall(context, demo) -> None:
     assert (demo["site"] / "en" / "posts" / f"{SPONSORED}-en" / "index.html").exists()
     page = context.new_page()
     page.goto(f"{demo['url']}/en/posts/{SPONSORED}-en/")
-    page.locator("textarea").fill("Lettering live at the stand. " * 8)
+    page.locator("textarea").fill("Lettering live at the stand. " * 9)
     reason = page.locator("a.sw-network[data-network=bluesky] + .sw-network__why")
     assert reason.inner_text().startswith("Too long for Bluesky: ")
 
@@ -211,7 +210,7 @@ def test_the_share_sheet_gets_disclosure_and_link_and_counts_as_system(context, 
     wait_until(lambda: demo["shares"], page)
     shared = page.evaluate("window.__shared")
     assert len(shared) == 1
-    link = sharing.utm_link(LINK, "system", "employee-advocacy", "republica-2026")
+    link = f"{demo['url']}/go/{SPONSORED}/system"  # the wall's /go/ link, under the share sheet's name (#21)
     assert shared[0]["text"] == f"Werbung | Mein eigener Text {link}"
     assert "url" not in shared[0]  # one text: the disclosure and the link travel together
     assert demo["shares"][-1]["body"] == {"post": SPONSORED, "network": "system", "personalised": True}
