@@ -3,11 +3,28 @@
 
 from __future__ import annotations
 
+import re
+
 from digest.selection import Selection
 from digest.site import Language
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+
+
+# CommonMark's inline syntax Teams renders in a TextBlock (emphasis, links, code, HTML, escapes) and a line's
+# block syntax (a list item, heading or quote at its start, "1." / "1)"); every ASCII punctuation may be escaped
+_INLINE = re.compile(r"([\\`*_\[\]{}<>()#+!|~&])")
+_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))", re.MULTILINE)
+
+
+# Text from content as a TextBlock shows it: literally, since Teams renders Markdown there (a title
+# "[win](https://evil.example)" stays text, not a link; "- Tip" stays a title, not a list)
+def plain(text: str) -> str:
+    escaped = _INLINE.sub(r"\\\1", text)
+    escaped = _LINE_START.sub(lambda match: match[1] + (match[2] + "\\" if match[2][0].isdigit() else "\\" + match[2]),
+                              escaped)
+    return escaped
 
 
 # The body Teams' Workflow takes: one message with the card as its only attachment
@@ -27,13 +44,13 @@ def card(selection: Selection, language: Language) -> dict:
     for entry in selection.shown:
         items: list[dict] = []
         if entry.label:
-            items.append({"type": "TextBlock", "text": entry.label, "size": "Small", "weight": "Bolder",
+            items.append({"type": "TextBlock", "text": plain(entry.label), "size": "Small", "weight": "Bolder",
                           "color": "Attention", "wrap": True})
         items += [
-            {"type": "TextBlock", "text": entry.title, "size": "Medium", "weight": "Bolder", "wrap": True,
+            {"type": "TextBlock", "text": plain(entry.title), "size": "Medium", "weight": "Bolder", "wrap": True,
              "spacing": "Small"},
-            {"type": "TextBlock", "text": entry.summary, "wrap": True, "spacing": "Small"},
-            {"type": "TextBlock", "text": texts["source"].format(source=entry.source), "size": "Small",
+            {"type": "TextBlock", "text": plain(entry.summary), "wrap": True, "spacing": "Small"},
+            {"type": "TextBlock", "text": texts["source"].format(source=plain(entry.source)), "size": "Small",
              "isSubtle": True, "wrap": True, "spacing": "Small"},
             {"type": "ActionSet", "actions": [{"type": "Action.OpenUrl", "title": texts["share"], "url": entry.url}]},
         ]

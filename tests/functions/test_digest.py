@@ -366,3 +366,31 @@ def test_post_texts_are_escaped_in_the_mail_and_the_subject_is_one_line():
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in mail.html
     assert 'href="https://wall.example.com/en/posts/x/&quot;onmouseover=&quot;alert(3)"' in mail.html
     assert "\n" not in mail.subject and "Bcc: all@example.com" in mail.subject  # in the subject's text, no header
+
+
+@pytest.mark.parametrize("text", ["[Win a prize](https://evil.example/)", "- Tip one\n- Tip two", "1. First",
+                                  "**Bold** _claim_ `code` <b>x</b> &amp; ![i](https://evil.example/i.png)",
+                                  "# Heading", "> quoted", "+ plus", "a\\*b", "Costs 5 * 3 - 2 = 13 (net)"])
+def test_post_texts_show_literally_in_the_card_though_teams_renders_markdown(text):
+    from markdown_it import MarkdownIt  # CommonMark, the Markdown Teams renders in a TextBlock
+
+    from digest import card as cards
+    from digest.selection import select
+    from digest.site import Entry, Language
+
+    texts = {"heading": "New", "intro": "Share", "source": "Source: {source}", "share": "Share", "more": "More: {count}",
+             "open_wall": "Wall", "subject": "New: {title}", "subject_more": "New: {title} (+{count})",
+             "footer": "Because {address}"}
+    language = Language("en", "https://wall.example.com/en/", "en/", texts, {})
+    entry = Entry("x", text, text, text, text, "https://wall.example.com/en/posts/x/", NOW - timedelta(hours=1), None)
+    card = cards.card(select([entry], NOW, None, 5), language)
+    blocks = [item["text"] for item in card["body"][2]["items"] if item["type"] == "TextBlock"]
+    assert len(blocks) == 4  # label, title, summary, source
+    renderer = MarkdownIt("commonmark")
+    for block in blocks:
+        tokens = renderer.parse(block)
+        assert [token.type for token in tokens] == ["paragraph_open", "inline", "paragraph_close"], block
+        children = tokens[1].children
+        assert {child.type for child in children} <= {"text", "softbreak"}, block  # no link, emphasis, code, image
+        shown = "".join("\n" if child.type == "softbreak" else child.content for child in children)
+        assert shown == text or shown == f"Source: {text}", block
