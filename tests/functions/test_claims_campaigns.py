@@ -83,7 +83,7 @@ def test_the_influencer_sees_status_changes_with_dates_and_the_reason_but_no_nam
     assert [step["status"] for step in approved] == ["submitted", "approved"]
     assert [step["status"] for step in rejected] == ["submitted", "rejected"]
     assert rejected[1]["reason"] == "Taxi ohne Anlass" and "reason" not in approved[1]
-    assert all(set(step) <= {"status", "at", "reason"} and step["at"][:4].isdigit() for step in approved + rejected)
+    assert all(set(step) <= {"status", "to", "at", "reason"} and step["at"][:4].isdigit() for step in approved + rejected)
     assert approved[0]["at"] <= approved[1]["at"]
     text = json.dumps(reply.body)
     assert "Finn" not in text and "actor" not in text  # who in finance decided stays with finance
