@@ -140,9 +140,10 @@ def test_comms_download_the_statistics_as_csv(context, local_server, dialect, de
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
     assert rows[0][0] == heading and len(rows) > 30  # thirty days and the breakdowns
-    page.set_viewport_size({"width": 390, "height": 900})
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"stats-comms-{dialect}-390.png"), full_page=False)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SHOTS / f"stats-comms-{dialect}-{width}.png"), full_page=False)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
