@@ -469,3 +469,36 @@ def test_sub_keeps_cloudformations_escape_for_a_literal_dollar_brace():
     resources = LocalResources(template={}, parameters={"WallAccess": "employees"})
     text = "var MODE = '${WallAccess}'; var s = `${!name} and ${!AWS::Region}`;"
     assert resources.resolve({"Fn::Sub": text}) == "var MODE = 'employees'; var s = `${name} and ${AWS::Region}`;"
+
+
+def test_the_site_is_compressed_as_cloudfront_compresses_it(local_server):
+    import gzip
+
+    import brotli
+
+    plain = {path: raw_request(local_server, "GET", path, {}) for path in ("/", "/assets/sharewall/wall.js")}
+    for path, (status, headers, body) in plain.items():
+        assert status == 200 and "content-encoding" not in headers and len(body) > 1000, path  # none asked for
+    for accept, encoding, decode in (("gzip, deflate, br, zstd", "br", brotli.decompress),
+                                     ("gzip, deflate", "gzip", gzip.decompress),
+                                     ("br;q=0, gzip;q=0.8", "gzip", gzip.decompress)):
+        for path, (_, plain_headers, body) in plain.items():
+            status, headers, sent = raw_request(local_server, "GET", path, {"Accept-Encoding": accept})
+            assert status == 200 and headers.get("content-encoding") == encoding, (path, accept)
+            assert headers["content-type"] == plain_headers["content-type"] and headers["vary"] == "Accept-Encoding"
+            assert int(headers["content-length"]) == len(sent) < len(body) and decode(sent) == body, (path, accept)
+            assert headers["content-security-policy"] == plain_headers["content-security-policy"]
+    # the site's own 404 page too (CloudFront compresses 404s); the API's behaviour (CachingDisabled) never
+    status, headers, sent = raw_request(local_server, "GET", "/no-such-page/", {"Accept-Encoding": "br"})
+    assert status == 404 and headers["content-encoding"] == "br" and b"404" in brotli.decompress(sent)
+    status, headers, body = raw_request(local_server, "GET", "/api/stats", {"Accept-Encoding": "br, gzip",
+                                                                         "X-Sharewall-Dev-User": "anna",
+                                                                         "X-Sharewall-Dev-Roles": "employee comms"})
+    assert "content-encoding" not in headers and json.loads(body)
+    # nothing CloudFront leaves alone: a type outside its list, anything under 1,000 bytes
+    status, headers, _ = raw_request(local_server, "GET", "/assets/images/favicon.png", {"Accept-Encoding": "br"})
+    assert status == 200 and "content-encoding" not in headers
+    from site_builder.local import compress
+
+    assert not compress.compressible(200, "text/html", 999) and compress.compressible(200, "text/html", 1000)
+    assert compress.chosen("identity") is None and compress.chosen("br;q=0") is None and compress.chosen("GZIP") == "gzip"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
+from site_builder.local import compress
 from site_builder.local.aws import (LocalResources, create_resources, load_snapshot, save_snapshot,
                                     set_local_env, start_moto)
 from site_builder.local.devauth import (DEV_AUDIENCE, DEV_ISSUER, ROLES_HEADER, USER_HEADER, DevAuthError,
@@ -192,7 +193,25 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
         found = asset(parts.path)
         if found:
             return self._send(200, {"content-type": found[0], "cache-control": "no-store"}, found[1])
-        return super().do_GET()
+        return self._site_file()
+
+    # A file of the site, compressed as CloudFront's `Compress: true` does when the browser takes it; anything
+    # else (a folder without its slash, a missing file, a type or size CloudFront sends as it is) as http.server does
+    def _site_file(self) -> None:
+        encoding = compress.chosen(self.headers.get("accept-encoding"))
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        try:
+            found = path.stat() if encoding and path.is_file() else None
+        except OSError:
+            found = None
+        content_type = self.guess_type(str(path)) if found else ""
+        if not found or not compress.compressible(200, content_type, found.st_size):
+            return super().do_GET()
+        data = compress.encode_file(str(path), found.st_mtime_ns, found.st_size, encoding)
+        self._send(200, {"content-type": content_type, "content-encoding": encoding, "vary": "Accept-Encoding",
+                         "last-modified": self.date_time_string(int(found.st_mtime))}, data)
 
     def do_HEAD(self) -> None:  # noqa: N802
         self._unread_body()
@@ -244,8 +263,11 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory, NOT_FOUND_PAGE)
         if code == 404 and not self._is_api() and page.is_file():
-            return self._send(404, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"},
-                              page.read_bytes())
+            data, headers = page.read_bytes(), {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"}
+            encoding = compress.chosen(self.headers.get("accept-encoding")) if self.command == "GET" else None
+            if encoding and compress.compressible(404, headers["content-type"], len(data)):
+                data, headers["content-encoding"] = compress.encode(data, encoding), encoding
+            return self._send(404, headers, data)
         return super().send_error(code, message, explain)
 
     # The wall gate, as CloudFront runs it on the site's default behaviour: the request goes on with the URI it
