@@ -115,6 +115,7 @@ def _file(request: dict) -> dict:
         caps = {name: expenses.categories[name].limit - cents
                 for name, cents in record["invite_totals"].items() if name not in over}
         record["flags"] = duplicates + _limit_flags(claim, expenses, over) + _rate_flags(lines)
+        record["flag_count"] = len(record["flags"])  # as of filing; count_flags adds a twin filed at the same moment
         try:
             store.put_claim(record, audit, [(pk, f"{cid}#{index}") for index, _, pk in markers], caps)
         except store.TotalsChanged:
@@ -294,6 +295,7 @@ def _refile(request: dict) -> dict:
         caps = {name: expenses.categories[name].limit - cents + old_totals.get(name, 0)
                 for name, cents in totals.items() if name not in over}
         changes["flags"] = duplicates + _limit_flags(claim, expenses, over) + _rate_flags(lines)
+        changes["flag_count"] = len(changes["flags"])
         try:
             store.resubmit(own, changes, audit, sorted(new - old), delta, caps)
         except store.TotalsChanged:

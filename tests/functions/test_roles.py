@@ -156,6 +156,7 @@ WRONG_ROLE = {
     "GET /payment-runs/{id}/sepa.xml": EMPLOYEE, "POST /payment-runs/{id}/decision": EMPLOYEE,
     "GET /claims/invite": EMPLOYEE, "POST /claims/uploads": EMPLOYEE, "GET /claims/uploads/{id}": EMPLOYEE, "POST /claims": EMPLOYEE,
     "GET /claims/mine": EMPLOYEE,
+    "POST /claims/decisions": EMPLOYEE, "PUT /claims/{id}": EMPLOYEE, "POST /claims/{id}/withdraw": EMPLOYEE,
     "GET /payment-runs/{id}/datev.csv": EMPLOYEE,
     "POST /session": OUTSIDER,
     "POST /suggestions": OUTSIDER, "GET /suggestions/mine": OUTSIDER, "GET /suggestions/stats": OUTSIDER,
