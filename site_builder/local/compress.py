@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import gzip
 from functools import lru_cache
+from http.server import SimpleHTTPRequestHandler
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import brotli
 
@@ -64,3 +67,31 @@ def encode_file(path: str, mtime_ns: int, size: int, encoding: str) -> bytes:  #
     """A file's bytes in `encoding`, compressed once while its modification time and size stay the same."""
     with open(path, "rb") as handle:
         return encode(handle.read(), encoding)
+
+
+class CompressedFiles:
+    """A SimpleHTTPRequestHandler mixin: `site_file()` answers a GET for a file as CloudFront does."""
+
+    # The file, compressed when the browser takes it; anything else (a folder without its slash, a missing file,
+    # a type or size CloudFront sends as it is) as http.server answers it
+    def site_file(self: SimpleHTTPRequestHandler) -> None:
+        encoding = chosen(self.headers.get("accept-encoding"))
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        try:
+            found = path.stat() if encoding and path.is_file() else None
+        except OSError:
+            found = None
+        content_type = self.guess_type(str(path)) if found else ""
+        if not found or not compressible(200, content_type, found.st_size):
+            return SimpleHTTPRequestHandler.do_GET(self)
+        data = encode_file(str(path), found.st_mtime_ns, found.st_size, encoding)
+        self.send_response(200)
+        for key, value in (("content-type", content_type), ("content-encoding", encoding), ("vary", "Accept-Encoding"),
+                           ("last-modified", self.date_time_string(int(found.st_mtime))),
+                           ("content-length", str(len(data)))):
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+        return None

@@ -139,7 +139,7 @@ def _response(result) -> tuple[int, dict, bytes]:
     return int(result["statusCode"]), headers, data
 
 
-class LocalRequestHandler(SimpleHTTPRequestHandler):
+class LocalRequestHandler(compress.CompressedFiles, SimpleHTTPRequestHandler):
     """Static files from the site folder, /api to the functions, and the dev sign-in page.
 
     Every response carries production's security headers (template.yaml's SiteHeadersPolicy); a request
@@ -193,25 +193,7 @@ class LocalRequestHandler(SimpleHTTPRequestHandler):
         found = asset(parts.path)
         if found:
             return self._send(200, {"content-type": found[0], "cache-control": "no-store"}, found[1])
-        return self._site_file()
-
-    # A file of the site, compressed as CloudFront's `Compress: true` does when the browser takes it; anything
-    # else (a folder without its slash, a missing file, a type or size CloudFront sends as it is) as http.server does
-    def _site_file(self) -> None:
-        encoding = compress.chosen(self.headers.get("accept-encoding"))
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
-            path = path / "index.html"
-        try:
-            found = path.stat() if encoding and path.is_file() else None
-        except OSError:
-            found = None
-        content_type = self.guess_type(str(path)) if found else ""
-        if not found or not compress.compressible(200, content_type, found.st_size):
-            return super().do_GET()
-        data = compress.encode_file(str(path), found.st_mtime_ns, found.st_size, encoding)
-        self._send(200, {"content-type": content_type, "content-encoding": encoding, "vary": "Accept-Encoding",
-                         "last-modified": self.date_time_string(int(found.st_mtime))}, data)
+        return self.site_file()
 
     def do_HEAD(self) -> None:  # noqa: N802
         self._unread_body()

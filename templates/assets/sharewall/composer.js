@@ -220,13 +220,14 @@
       if (page) page.hidden = true;
     }
 
-    // The device's share sheet, where the browser has one: disclosure and link travel in the text
+    // The device's share sheet, where the browser has one, first of the share actions (on a phone the one most
+    // people take): disclosure and link travel in the text
     function systemButton() {
       if (typeof navigator.share !== "function") return null;
       var item = element("li");
       var button = element("button", { type: "button", class: "sw-network sw-network--system" }, t.share_sheet);
       item.appendChild(button);
-      list.appendChild(item);
+      list.insertBefore(item, list.firstChild);
       button.addEventListener("click", function () {
         if (button.getAttribute("aria-busy") === "true") return;
         var text = message() + " " + networkLink(data.link, SYSTEM);

@@ -138,10 +138,29 @@
       });
     }
 
+    // The filters at work; on a phone behind their button (the CSS hides the button from tablets on), which
+    // opens and closes them; Escape in them closes them and returns to it
+    function filters() {
+      var toggle = document.querySelector("[data-sw-filters-toggle]");
+      var bar = document.querySelector("[data-sw-filter-bar]");
+      function open(value) {
+        toggle.setAttribute("aria-expanded", String(value));
+        form.classList.toggle("sw-filters--open", value);
+      }
+      toggle.addEventListener("click", function () { open(toggle.getAttribute("aria-expanded") !== "true"); });
+      form.addEventListener("keydown", function (event) {
+        if (event.key !== "Escape" || getComputedStyle(toggle).display === "none") return;
+        open(false);
+        toggle.focus();
+      });
+      bar.dataset.ready = "1";
+      return open;
+    }
+
     // Start: this page's cards are on the page, the rest of the wall follows on demand
     positions = range((state.page - 1) * state.pageSize, state.total);
     shown = list.querySelectorAll(".sw-card").length;
-    form.hidden = false;
+    var openFilters = filters();
     pager.hidden = true;
     finish();
     more.addEventListener("click", showMore);
@@ -157,7 +176,10 @@
         preset = true;
       }
     });
-    if (preset) apply();
+    if (preset) {
+      openFilters(true);  // a filtered wall's link shows which filter is on
+      apply();
+    }
   }
 
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(init);
