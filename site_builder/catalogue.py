@@ -93,6 +93,9 @@ def _read(path: Path, _version: int) -> Catalogue:
         raise CatalogueError(f"{path}:1: a catalogue maps sections to mappings of keys to strings")
     lines: dict[tuple[str, ...], int] = {}
     _lines(root, (), lines)
+    if twice := _written_twice(root, ()):
+        keys, line, first = twice
+        raise CatalogueError(f"{path}:{line}: {'.'.join(keys)} is written twice (first at line {first}); YAML keeps only the last")
     for keys, line in lines.items():
         value = _value(values, keys)
         if len(keys) > 1 and not isinstance(value, (str, dict)) or len(keys) > 3:
@@ -108,6 +111,21 @@ def _lines(node: yaml.Node, prefix: tuple[str, ...], lines: dict[tuple[str, ...]
         path = (*prefix, str(key.value))
         lines[path] = key.start_mark.line + 1
         _lines(value, path, lines)
+
+
+# The first key a mapping repeats (YAML would silently keep the last value): its path, line and first line
+def _written_twice(node: yaml.Node, prefix: tuple[str, ...]) -> tuple[tuple[str, ...], int, int] | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    seen: dict[str, int] = {}
+    for key, value in node.value:
+        name, line = str(key.value), key.start_mark.line + 1
+        if name in seen:
+            return (*prefix, name), line, seen[name]
+        seen[name] = line
+        if found := _written_twice(value, (*prefix, name)):
+            return found
+    return None
 
 
 # The value at a path of keys

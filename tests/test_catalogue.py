@@ -114,6 +114,13 @@ def test_a_catalogue_that_is_no_mapping_of_sections_names_its_file_and_line(tmp_
         catalogue.load("de", tmp_path)
 
 
+def test_a_key_written_twice_is_named_at_its_second_line_with_the_first(tmp_path):
+    # YAML keeps the last of two equal keys without a word: two engineers' edits of one section once did that
+    (tmp_path / "de.yml").write_text("wall:\n  share: Teilen\n  copy: Kopieren\n  share: Teilen!\n", encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError, match=r"de\.yml:4: wall\.share is written twice \(first at line 2\)"):
+        catalogue.load("de", tmp_path)
+
+
 @pytest.mark.skipif(not shutil.which("node"), reason="needs Node")
 def test_the_generated_script_holds_the_whole_catalogue_frozen():
     source = catalogue.script("de").decode("utf-8")
