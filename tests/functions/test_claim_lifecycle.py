@@ -9,6 +9,7 @@ import os
 import uuid
 
 import boto3
+import pytest
 
 from site_builder.local.aws import snapshot
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
@@ -190,3 +191,23 @@ def test_a_withdrawn_claim_no_longer_counts_towards_the_invites_limits(fresh_tab
     assert refused.status == 400 and refused.body["error"]["fields"][0]["code"] == "invite_limit"
     assert call("POST", f"/claims/{first.body['id']}/withdraw", token=token).status == 200
     assert submit(token, later).status == 201
+
+
+def test_the_status_machine_allows_each_new_step_only_from_where_it_starts():
+    from claims import rules
+    from sharewall_common.claimsteps import illegal_step
+
+    assert rules.transition("ask", "submitted", "submitted") == "needs_info"
+    assert rules.transition("resubmit", "needs_info", "needs_info") == "submitted"
+    assert {rules.transition("withdraw", status, status) for status in ("submitted", "needs_info")} == {"withdrawn"}
+    for action, status in (("ask", "needs_info"), ("withdraw", "approved"), ("resubmit", "submitted")):
+        with pytest.raises(rules.TransitionError):
+            rules.transition(action, status, status)
+    steps = [(None, "submitted", "influencer"), ("submitted", "needs_info", "finance"), ("needs_info", "submitted", "influencer"),
+             ("submitted", "approved", "finance"), ("approved", "in_payment", "finance"), ("in_payment", "paid", "finance")]
+    trail = [{"seq": seq, "from": frm, "to": to, "role": role} for seq, (frm, to, role) in enumerate(steps, start=1)]
+    assert illegal_step(trail) is None
+    assert illegal_step([*trail[:4], {"seq": 5, "from": "approved", "to": "withdrawn", "role": "influencer"}]) == (
+        {"seq": 5, "from": "approved", "to": "withdrawn", "role": "influencer"}, "approved -> withdrawn is no legal transition")
+    assert illegal_step([trail[0], {**trail[1], "role": "influencer"}])[1] == (
+        "submitted -> needs_info taken by influencer, not by finance")
