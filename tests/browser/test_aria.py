@@ -16,12 +16,12 @@ from playwright.sync_api import expect
 
 from site_builder.catalogue import load as load_catalogue
 from tests.browser.support import dev_sign_in, offline_context
+from tests.browser.test_axe_pages import HOMES
 from tests.interface_languages import interface_languages
 
 pytestmark = pytest.mark.browser
 
 LANGUAGES = interface_languages()
-HOMES = {code: "" if position == 0 else f"{code}/" for position, code in enumerate(LANGUAGES)}
 
 
 def computed(page, selector: str) -> dict:

@@ -9,29 +9,25 @@ The phone's menu opens by keyboard and Escape closes it; the composer is used en
 
 What the matrix costs: one browser, one signed-in tab per language and width, screenshots only of kinds not yet
 looked at, Shift+Tab at 390 px only and without screenshots. Every language at 390 px and the first two (German,
-English) at 1280 px too: about three minutes on the two-core machine at a load of 20 to 30 (other suites running
+English) at 1280 px too: two and a half minutes on the two-core machine at a load of 20 to 30 (other suites running
 beside it), where the full matrix with Shift+Tab everywhere took four.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from site_builder.catalogue import strings_for
 from playwright.sync_api import expect
 
+from site_builder.catalogue import strings_for
 from tests.browser.support import dev_sign_in, offline_context
+from tests.browser.test_axe_pages import HOMES, first_post
 from tests.interface_languages import interface_languages
 
 pytestmark = pytest.mark.browser
 
 LANGUAGES = interface_languages()
-HOMES = {code: "" if position == 0 else f"{code}/" for position, code in enumerate(LANGUAGES)}
 WIDTHS = {"desktop": 1280, "phone": 390}
 HEIGHT = 800
 # every page a person meets, below a language's home; {post} and {invite} are filled in per run
@@ -82,11 +78,6 @@ PROBE = """() => {
   return {name: describe(el) + ' "' + text + '"', kind: zone + " " + styled(el), again,
           rect: {x: r.left, y: r.top, width: r.width, height: r.height}, viewport: {width: vw, height: vh}, problems};
 }"""
-
-
-def first_post(base: str) -> str:
-    with urllib.request.urlopen(f"{base}posts.json", timeout=30) as response:
-        return f"posts/{json.load(response)['posts'][0]['slug']}/"
 
 
 def new_invite(page, language: str) -> str:
