@@ -2,8 +2,9 @@
 language, where each language's wall lives and the sources' names in it, and the sponsored labels), published by the
 build from the catalogues' `digest` section (site_builder/digest.py), and each language's `posts.json`.
 
-In production both come from the site bucket (the function may read just these keys); locally over HTTP
-from the site (`sharewall_common.published`).
+Both come from the site bucket (the function may read just these keys), on AWS and on `sharewall serve`, which fills
+its local bucket from its build (site_builder/local/site_bucket.py); without SITE_BUCKET (the function tests'
+sites) over HTTP from the site (`sharewall_common.published`).
 """
 
 from __future__ import annotations

@@ -259,7 +259,9 @@ class LocalResources:
                 per_function[key] = (name, resolved)
         env.update({key: value for key, (_, value) in per_function.items()})
         if "SITE_BUCKET" in env:
-            env["SITE_BUCKET"] = ""  # locally published files (catalogue, policy) are read from the site over HTTP
+            # the function tests read published files from a site over HTTP; `sharewall serve` sets it to its
+            # local site bucket, which it fills as `publish` would (site_bucket.py)
+            env["SITE_BUCKET"] = ""
         return env
 
 

@@ -34,6 +34,7 @@ from site_builder.local.gate import GateError, NodeGate, gated, start_gate, view
 from site_builder.local.headers import HeadersPolicyError, local_security_headers
 from site_builder.local.scheduled import RUN_PREFIX, LocalRunRefused, check_local, schedule_event, scheduled_functions
 from site_builder.local.signin import asset, same_origin_next, signin_page
+from site_builder.local.site_bucket import put_function_files
 from site_builder.local.template import Route, find_route, http_routes, load_template
 from site_builder.wall import CATALOGUE_PATH, TOKEN_KEY
 
@@ -520,6 +521,10 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
         sys.path.insert(0, functions_dir)
     if data_file:
         load_snapshot(resources, data_file)
+    # the functions read the published files from the site bucket, as on AWS (never through the wall gate)
+    if resources.buckets.get("SiteBucket"):
+        put_function_files(site_dir, resources.buckets["SiteBucket"])
+        os.environ["SITE_BUCKET"] = resources.buckets["SiteBucket"]
     audience = resources.parameters.get("JwtAudience", DEV_AUDIENCE)
     handler.api = LocalApi(routes=http_routes(template), resources=resources, data_file=data_file, audience=audience,
                            scheduled=scheduled_functions(template))

@@ -77,3 +77,29 @@ def test_a_request_from_another_machine_is_refused():
     assert refused.value.status == 403 and "from this machine" in str(refused.value)
     check_local("127.0.0.1", "http://127.0.0.1:8000", "same-origin", "http://127.0.0.1:8000")  # curl, or the page itself
     check_local("::1", None, None, "http://[::1]:8000")
+
+
+@pytest.fixture(scope="module")
+def gated(tmp_path_factory):
+    """The wall behind production's gate (WallAccess=employees) with the digest posting to a loopback Workflow."""
+    receiver = Receiver()
+    site = tmp_path_factory.mktemp("digest-gated")
+    server = ServeProcess(site, parameters=("WallAccess=employees", f"DigestTeamsWebhookUrl={receiver.url}",
+                                            "DigestLanguages=de"))
+    yield server.url, site, receiver
+    server.stop()
+    receiver.stop()
+
+
+def test_behind_the_gate_the_digest_reads_the_site_bucket_as_in_production(gated):
+    url, site, receiver = gated
+    _, _, body = request(url + "posts.json")
+    assert b"<html" in body.lower() and b'"posts"' not in body  # over HTTP the gate answers with the sign-in page
+    posts = json.loads((site / "posts.json").read_text(encoding="utf-8"))["posts"]
+    first = min(posts, key=lambda post: post["publish"])
+    at = datetime.fromisoformat(first["publish"]) + timedelta(hours=1)
+    status, _, body = request(url + RUN, "POST", {"scheduled": at.isoformat()})
+    assert status == 200, body
+    (outcome,) = json.loads(body)["result"]["outcomes"]
+    assert (outcome["channel"], outcome["result"]) == ("teams", "sent") and first["slug"] in outcome["posts"]
+    assert first["title"] in json.dumps(receiver.cards(), ensure_ascii=False)
