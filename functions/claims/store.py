@@ -674,9 +674,7 @@ def resubmit(claim: dict, changes: dict, audit: dict, markers: list[tuple[str, s
     Raises Conflict (status_changed, nothing written) when it no longer needs information, TotalsChanged when
     the invite's totals went past a cap meanwhile.
     """
-    invite_name = (get_invite(claim["invite_id"]) or {}).get("name", "")
-    sets = {**changes, "status": "submitted", "gsi1pk": "CLAIMS#submitted",
-            "search": search_text({**claim, **changes}, invite_name)}  # found by its new payee and descriptions
+    sets = {**changes, "status": "submitted", "gsi1pk": "CLAIMS#submitted"}  # `changes` has its new `search` (filing)
     names = {f"#{key}": key for key in (*sets, "question")}
     update = {"TableName": table(), "Key": _item({"pk": f"CLAIM#{claim['id']}", "sk": "CLAIM"}),
               "UpdateExpression": "SET " + ", ".join(f"#{key} = :{key}" for key in sets) + " REMOVE #question",
