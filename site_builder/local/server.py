@@ -198,10 +198,8 @@ class LocalRequestHandler(compress.CompressedFiles, SimpleHTTPRequestHandler):
 
     def do_HEAD(self) -> None:  # noqa: N802
         self._unread_body()
-        if self._is_api():
-            return self._send(405, {"content-type": "application/json"}, b"")
-        if self._is_go():
-            return self._api(go=True)
+        if self._is_api() or self._is_go():  # API Gateway routes HEAD like any method (a HEAD route, else 404)
+            return self._api(go=self._is_go())
         if not self._through_gate():
             return None
         return super().do_HEAD()

@@ -149,7 +149,7 @@ GARBAGE = '{"unexpected": [1, 2, {"deep": "x"}], "payee": 5'  # malformed and wr
 NOBODY, OUTSIDER, EMPLOYEE = None, {"sub": "olga", "groups": ["marketing"]}, {"sub": "emil", "groups": ["employee"]}
 # route -> the caller who holds a token but not the role (None: no such caller; the route is public or by invite)
 WRONG_ROLE = {
-    "POST /shares": OUTSIDER, "GET /stats": OUTSIDER,
+    "POST /shares": OUTSIDER, "GET /stats": OUTSIDER, "GET /stats/goals": OUTSIDER, "GET /stats/export.csv": EMPLOYEE,
     "POST /invites": EMPLOYEE, "GET /invites": EMPLOYEE, "DELETE /invites/{id}": EMPLOYEE,
     "GET /claims": EMPLOYEE, "GET /claims/{id}": EMPLOYEE, "POST /claims/{id}/decision": EMPLOYEE,
     "GET /claims/export.csv": EMPLOYEE, "POST /payment-runs": EMPLOYEE, "GET /payment-runs": EMPLOYEE,
@@ -162,7 +162,8 @@ WRONG_ROLE = {
     "POST /suggestions": OUTSIDER, "GET /suggestions/mine": OUTSIDER, "GET /suggestions/stats": OUTSIDER,
     "GET /suggestions": EMPLOYEE, "POST /suggestions/{id}/decision": EMPLOYEE,
 }
-PUBLIC = {"DELETE /session"}
+# public: signing out, and following a shared link (anyone the post reached; tests/functions/test_go_clicks.py)
+PUBLIC = {"DELETE /session", "GET /go/{post}/{network}", "HEAD /go/{post}/{network}"}
 FUNCTIONS = ("SharesFunction", "ClaimsFunction", "SessionFunction", "SuggestionsFunction")
 ALL_ROUTES = [(function, route) for function in FUNCTIONS for route in routes(function)]
 
