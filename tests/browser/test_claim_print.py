@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.support import make_invite, staff
+from tests.browser.support import axe_violations, make_invite, staff
 from tests.interface_languages import interface_languages
 from tests.local_serve import request
 
@@ -87,6 +87,7 @@ def test_the_print_view_shows_the_own_claim_in_the_language_and_prints_clean(cla
     assert page.locator("[data-sw-claim]").is_hidden() and page.locator(".md-content h1:visible").count() == 1  # only the view's
     assert page.locator("[data-sw-print-button]").is_visible()
     assert "DE89370400440532013000" not in page.content()  # the IBAN masked, as everywhere outside finance
+    assert not axe_violations(page)
 
     page.emulate_media(media="print")
     assert page.locator("[data-sw-print-button]").is_hidden() and page.locator(".md-header").is_hidden()

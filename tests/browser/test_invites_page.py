@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.browser.support import axe_violations
 from tests.browser.test_finance_screens import sign_in
 from tests.local_serve import ServeProcess, request
 
@@ -91,6 +92,7 @@ def test_a_ticked_invite_is_mailed_and_the_list_names_its_creator_and_claims(cla
     assert page.locator(f"{LIST} tbody tr:has-text('Ole Ohnepost') td").nth(4).inner_text() == "keine"
     table = page.locator(LIST).inner_text()
     assert "@" not in table and "23,40" not in table and "€" not in table
+    assert not axe_violations(page)  # the tick, its hint and the new columns read right with a screen reader
 
 
 @pytest.fixture(scope="module")
