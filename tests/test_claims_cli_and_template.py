@@ -89,8 +89,9 @@ def test_the_claims_function_reaches_only_its_own_objects():
     assert "dynamodb:DeleteItem" not in statements["ClaimsInvitesAuditAndTotals"]["Action"]  # claims are never deleted
     unauthenticated = {event["Properties"]["Path"] + " " + event["Properties"]["Method"]
                        for event in claims["Events"].values() if event["Properties"].get("Auth") == {"Authorizer": "NONE"}}
+    # the influencer's routes (an invite token, no employee sign-in): theirs to file, read, correct and withdraw
     assert unauthenticated == {"/claims/invite GET", "/claims/uploads POST", "/claims/uploads/{id} GET", "/claims POST",
-                               "/claims/mine GET"}
+                               "/claims/mine GET", "/claims/{id} PUT", "/claims/{id}/withdraw POST"}
 
 
 # boto3 operation -> the IAM actions it needs (a transaction needs those of the writes inside it)
