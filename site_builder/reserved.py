@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 # The wall gate's public paths (WallAccessFunction in template.yaml, the same rule in its JavaScript): the
-# claim page and the asset folders the claim pages load, each with or without an interface-language prefix,
-# the sign-in page and a few top-level files. tests/test_gate_paths.py keeps the two forms in agreement.
+# claim page, the accessibility statement (the claim page links to it) and the asset folders those pages load,
+# each with or without an interface-language prefix, the sign-in page and a few top-level files. tests/test_gate_paths.py keeps the two forms in agreement.
 GATE_PUBLIC = re.compile(
-    r"^/(?:(?:[a-z]{2}/)?(?:claim|assets)/|signin/|signin\.html$|404\.html$|favicon\.[a-z]+$|robots\.txt$)")
+    r"^/(?:(?:[a-z]{2}/)?(?:claim|accessibility|assets)/|signin/|signin\.html$|404\.html$|favicon\.[a-z]+$|robots\.txt$)")
 
 # Top-level names the site builds, serves or routes itself (pages, folders, files), in every interface
 # language: a content page or folder of that name would replace or shadow it

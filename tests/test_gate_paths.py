@@ -90,6 +90,22 @@ def test_the_invite_pages_of_every_language_and_all_they_load_open_without_a_ses
             assert status == 200, f"{page} loads {path}, which answered {status} {headers.get('location', '')}"
 
 
+def test_the_accessibility_statement_of_every_language_and_all_it_loads_open_without_a_session(gated_server):
+    # the claim page links to it: an invited influencer without a session reads it; the statistics stay shut
+    base, site = gated_server
+    pages = ["/accessibility/"] + sorted(f"/{folder.name}/accessibility/" for folder in site.iterdir()
+                                         if (folder / "accessibility" / "index.html").is_file())
+    assert {"/en/accessibility/", "/fr/accessibility/"} <= set(pages), pages
+    for page in pages:
+        status, headers, body = get(base, page)
+        assert status == 200 and b"data-sw-report" in body, (page, status, headers.get("location"))
+        for path in loads(site, page):
+            status, headers, _ = get(base, path)
+            assert status == 200, f"{page} loads {path}, which answered {status} {headers.get('location', '')}"
+    for private in ("/stats/", "/en/stats/", "/fr/stats/"):
+        assert to_sign_in(get(base, private)), f"{private} answered without a session"
+
+
 def test_every_other_page_and_file_sends_the_viewer_to_sign_in(gated_server):
     base, site = gated_server
     public = {path for page in claim_pages(site) for path in [page, *loads(site, page)]}
@@ -145,7 +161,9 @@ AGREEMENT = ["/", "/claim/", "/claim/index.html", "/en/claim/", "/fr/claim/x/", 
              "/en/assets/x.css", "/xx/assets/y/z.png", "/assetsx/", "/en/assetsx/a.js", "/signin/", "/en/signin/",
              "/signin.html", "/signinx/", "/404.html", "/en/404.html", "/404.html.bak", "/favicon.ico",
              "/favicon.png", "/images/favicon.png", "/robots.txt", "/en/robots.txt", "/stats/", "/posts/claim/",
-             "/images/claim/", "/posts.json", "/sharewall/catalogue.json", "/en/", "/guides/claim/", "/en/posts/x/"]
+             "/images/claim/", "/posts.json", "/sharewall/catalogue.json", "/en/", "/guides/claim/", "/en/posts/x/",
+             "/accessibility/", "/en/accessibility/", "/fr/accessibility/", "/accessibilityx/", "/en/accessibility.json",
+             "/posts/accessibility/"]
 
 
 @pytest.mark.skipif(NODE is None, reason="node runs the gate")

@@ -185,13 +185,13 @@ def test_the_claim_page_sign_in_and_their_assets_open_without_a_session(run):
 
 def test_every_languages_claim_page_and_assets_open_without_a_session(run):
     # one rule for any number of interface languages: adding one changes no code
-    public = ["/en/claim/", "/en/claim/index.html", "/fr/claim/", "/en/assets/sharewall/claims-form.js",
+    public = ["/en/claim/", "/en/claim/index.html", "/fr/claim/", "/accessibility/", "/en/accessibility/", "/fr/accessibility/", "/en/assets/sharewall/claims-form.js",
               "/en/assets/stylesheets/main.57a0d79d.min.css", "/fr/assets/images/favicon.png",
               "/%63laim/", "/en/claim/%69ndex.html"]  # percent-encoded letters are the same keys to S3
     results = run("employees", [request(uri) for uri in public], kvs={})
     for uri, result in zip(public, results):
         assert "statusCode" not in result, f"{uri} was not let through: {result}"
-    private = ["/en/", "/en/stats/", "/en/posts.json", "/en/sharewall/catalogue.json", "/english/claim/", "/eng/claim/", "/en/signin/",
+    private = ["/en/", "/en/stats/", "/en/posts.json", "/en/accessibilityx/", "/posts/accessibility/", "/en/sharewall/catalogue.json", "/english/claim/", "/eng/claim/", "/en/signin/",
                "/en/posts/claim/", "/posts/en/claim/", "/en/claims/", "/en/claim.json", "/en/assetsx/a.js"]
     for uri, result in zip(private, run("employees", [request(uri) for uri in private], kvs={})):
         assert sent_to_sign_in(result, uri), f"{uri} was let through: {result}"

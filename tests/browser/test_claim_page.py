@@ -66,13 +66,18 @@ def test_the_claim_header_names_the_product_offers_the_languages_and_nothing_int
     page = phone(new_context)
     open_form(page, local_server, invite_token(new_context, local_server, language), language)
     header = page.locator("header")
-    # nothing to use in it but the language switch: no drawer to open (it was an empty overlay), no employees'
-    # sign-in, no internal search, no link to the wall
+    # nothing to use in it but the accessibility statement's link and the language switch: no drawer to open (it
+    # was an empty overlay), no employees' sign-in, no internal search, no link to the wall
     controls = header.locator("a, button, label, input, select, [tabindex]")
-    assert controls.count() == 1 + len(LANGUAGES), header.inner_html()
+    assert controls.count() == 2 + len(LANGUAGES), header.inner_html()
     assert header.locator("[data-sw-who], [data-sw-signin-link], label[for=__search], .md-search").count() == 0
     assert page.locator("[for=__drawer]:visible, .md-nav__link, .md-sidebar--primary").count() == 0
-    assert header.locator("a[href]:not([hreflang])").count() == 0  # its only links are the languages
+    # its only links are the statement (in the page's language) and the languages
+    assert header.locator("a[href]:not([hreflang]):not([data-sw-statement-link])").count() == 0
+    statement = header.locator("[data-sw-statement-link]")
+    assert page.evaluate("link => link.href", statement.element_handle()) == \
+        f"{local_server}{'' if language == 'de' else language + '/'}accessibility/"
+    expect(statement).to_be_visible()
     expect(header.locator("[data-sw-product]")).to_have_text(word(language, "product"))
     switch = header.locator(".md-select")
     switch.locator("button").click()

@@ -4,7 +4,8 @@
 site, as CloudFront does. An invited influencer on the claim page (in every interface language) and anyone on
 the sign-in page or the 404 page has no session: every request such a page makes, its scripts' and Material's
 included (the search index, the sitemaps the language selector reads, a feed), must be answered, never sent
-to sign-in; and the page runs without a console error or page error. The wall's other pages keep their search.
+to sign-in; and the page runs without a console error or page error. The claim page's header links to the
+accessibility statement, which an outsider reads without a session and which shows nothing internal. The wall's other pages keep their search.
 """
 
 from __future__ import annotations
@@ -134,6 +135,30 @@ def test_the_language_selector_on_the_claim_page_switches_without_a_session(brow
         page.wait_for_load_state("networkidle")
         assert not recorder.problems, recorder.problems
         assert not recorder.gated_paths(), recorder.gated_paths()
+
+
+def test_the_claim_page_links_to_the_accessibility_statement_an_outsider_can_read(browser, gated_server):
+    # an invited influencer (no session) follows the claim header's link to the statement in the page's language;
+    # the statement shows the claim page's header: nothing internal (no navigation, no search, no sign-in)
+    base, site = gated_server
+    for path in claim_pages(site):
+        statement = path.replace("claim/", "accessibility/")
+        with offline_context(browser) as context:
+            recorder = Recorder(context, base)
+            page = context.new_page()
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.goto(base + path)
+            link = page.locator("header [data-sw-statement-link]")
+            link.click()
+            page.wait_for_url(base + statement)
+            page.locator("[data-sw-report]").wait_for()
+            page.wait_for_load_state("networkidle")
+            assert not recorder.problems and not recorder.gated_paths(), (statement, recorder.problems)
+            header = page.locator("header")
+            assert header.locator("a[href]:not([hreflang]):not([data-sw-statement-link])").count() == 0
+            assert page.locator(".md-nav__link, [for=__drawer]:visible, [data-sw-signin-link]").count() == 0
+            assert header.locator("[data-sw-statement-link]").get_attribute("aria-current") == "page"
+        visit(browser, base, statement)
 
 
 def test_behind_the_gate_the_wall_keeps_its_search(browser, gated_server):
