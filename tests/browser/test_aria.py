@@ -62,6 +62,7 @@ def test_the_composer_tells_a_screen_reader_what_is_locked_counted_and_too_long(
         assert computed(page, f"#sw-share-{slug}")["name"] == f"{t['share']} {title}"
         card.locator("summary.sw-share__toggle").click()
         composer = card.locator(".sw-composer")
+        composer.locator("textarea").wait_for()  # built on the toggle event, a task after the click
         locked = " ".join(part.inner_text() for part in card.locator(".sw-locked").all())  # before and after
         field = computed(page, f"#sw-post-{slug} textarea")
         assert field["name"] == t["your_text"]

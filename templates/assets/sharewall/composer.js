@@ -14,7 +14,7 @@
   var STRIP = new RegExp("^[" + SPACE + "]+|[" + SPACE + "]+$", "g");
   // sharing._URL: https?://\S+ with the `regex` module's \s (no \x1c-\x1f there)
   var URL = /https?:\/\/[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
-  var segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+  var segmenter;  // made when first counted: making it loads ICU data, which a wall's first load need not wait for
 
   // Python's str.strip()
   function strip(text) { return text.replace(STRIP, ""); }
@@ -28,6 +28,9 @@
   function codePoints(text) { return Array.from(text).length; }
 
   function graphemes(text) {
+    if (segmenter === undefined) {
+      segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+    }
     if (!segmenter) return codePoints(text);
     var count = 0;
     for (var _ of segmenter.segment(text)) count++;  // eslint-disable-line no-unused-vars

@@ -7,35 +7,41 @@
   var shared = window.Sharewall;
   if (!shared) return;
   var lang = shared.lang;
-  var numbers = new Intl.NumberFormat(lang);
-  var euros = new Intl.NumberFormat(lang, { style: "currency", currency: "EUR" });
-  var plurals = new Intl.PluralRules(lang);
-  var days = new Intl.DateTimeFormat(lang, { dateStyle: "medium" });
-  var moments = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+  // Making an Intl formatter loads its locale data (the wall's costliest script work on a phone): each is made
+  // on first use, and the wall's first load, which formats nothing until a composer opens, makes none
+  function once(make) {
+    var made = null;
+    return function () { return made || (made = make()); };
+  }
+  var numbers = once(function () { return new Intl.NumberFormat(lang); });
+  var euros = once(function () { return new Intl.NumberFormat(lang, { style: "currency", currency: "EUR" }); });
+  var plurals = once(function () { return new Intl.PluralRules(lang); });
+  var days = once(function () { return new Intl.DateTimeFormat(lang, { dateStyle: "medium" }); });
+  var moments = once(function () { return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }); });
   var AMOUNT = /^-?\d{1,12}(\.\d{1,2})?$/;
 
   // A number (or a decimal string, which Intl formats without a float in between); `options` as Intl's
   function number(value, options) {
-    return (options ? new Intl.NumberFormat(lang, options) : numbers).format(value);
+    return (options ? new Intl.NumberFormat(lang, options) : numbers()).format(value);
   }
 
   // An amount the API sends as a decimal string: euros by the language's rules, another currency as sent
   function money(text, currency) {
     if (!AMOUNT.test(String(text))) return text;
     return currency && currency !== "EUR" ? number(String(text), { minimumFractionDigits: 2 }) + " " + currency
-                                          : euros.format(String(text));
+                                          : euros().format(String(text));
   }
 
   // A date (ISO text or Date): German 05.12.2026, English Dec 5, 2026; the text itself when it is none
   function date(value, options) {
     var moment = value instanceof Date ? value : new Date(value);
     if (!value || isNaN(moment)) return value || "";
-    return (options ? new Intl.DateTimeFormat(lang, options) : days).format(moment);
+    return (options ? new Intl.DateTimeFormat(lang, options) : days()).format(moment);
   }
 
   // A date with its time of day
   function dateTime(value) {
-    return date(value, null) && moments.format(value instanceof Date ? value : new Date(value));
+    return date(value, null) && moments().format(value instanceof Date ? value : new Date(value));
   }
 
   // A calendar day (a Date at UTC midnight, so no timezone moves it) as the language writes dates, or without
@@ -66,7 +72,7 @@
 
   // The form of a catalogue entry's plural forms ({one, other, …}) that the language's rules pick for `count`
   function form(forms, count) {
-    return typeof forms === "string" ? forms : forms[plurals.select(count)] || forms.other;
+    return typeof forms === "string" ? forms : forms[plurals().select(count)] || forms.other;
   }
 
   // That form filled with `values` and `{count}` as a formatted number
