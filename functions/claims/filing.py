@@ -57,31 +57,37 @@ def claim_id(invite_id: str, key: str) -> str:
 
 def submit(invite: dict, key: str, body: dict, context=None) -> dict:
     """File the claim once per (invite, key); a replay returns the first result."""
+    return _once(_file, "[invite, key]", {"invite": invite["id"], "key": key, "claim": body, "_invite": invite},
+                 context, "claim", "submitted")
+
+
+# Run `work` once per idempotency key (the request's fields `keys` names); a replay returns the first result
+def _once(work, keys: str, request: dict, context, what: str, doing: str) -> dict:
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
         IdempotencyValidationError,
     )
 
-    once, config = _idempotent()
+    once, config = _idempotent(work, keys)
     if context is not None:
         config.register_lambda_context(context)  # in-progress records expire with the invocation
     try:
-        return once(request={"invite": invite["id"], "key": key, "claim": body, "_invite": invite})
+        return once(request=request)
     except IdempotencyAlreadyInProgressError:
-        raise Conflict("this claim is being submitted right now; wait a moment", code="in_progress") from None
+        raise Conflict(f"this {what} is being {doing} right now; wait a moment", code="in_progress") from None
     except IdempotencyValidationError:
-        raise Conflict("Idempotency-Key was already used for a different claim", code="idempotency_key_reused") from None
+        raise Conflict(f"Idempotency-Key was already used for a different {what}", code="idempotency_key_reused") from None
 
 
-# Built on first submission: only that route pays for Powertools idempotency (and boto3) at cold start
-@lru_cache(maxsize=1)
-def _idempotent():
+# Built on first use per kind of work: only the routes that file pay for Powertools idempotency (and boto3) at cold start
+@lru_cache(maxsize=2)
+def _idempotent(work, keys: str):
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
 
-    config = IdempotencyConfig(event_key_jmespath="[invite, key]", payload_validation_jmespath="claim",
+    config = IdempotencyConfig(event_key_jmespath=keys, payload_validation_jmespath="claim",
                                raise_on_no_idempotency_key=True, expires_after_seconds=24 * 3600)
     persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"], boto3_client=client("dynamodb"))
-    once = idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)(_file)
+    once = idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)(work)
     return once, config
 
 
@@ -230,32 +236,9 @@ def _stored_lines(cid: str, checked: Checked, revision: int = 0) -> list[dict]:
 
 def resubmit(invite: dict, claim: dict, key: str, body: dict, context=None) -> dict:
     """File the influencer's correction of a claim that needs information, once per (invite, claim, key)."""
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError,
-        IdempotencyValidationError,
-    )
-
-    once, config = _idempotent_correction()
-    if context is not None:
-        config.register_lambda_context(context)
-    try:
-        return once(request={"invite": invite["id"], "claim_id": claim["id"], "key": key, "claim": body, "_invite": invite})
-    except IdempotencyAlreadyInProgressError:
-        raise Conflict("this correction is being sent right now; wait a moment", code="in_progress") from None
-    except IdempotencyValidationError:
-        raise Conflict("Idempotency-Key was already used for a different correction", code="idempotency_key_reused") from None
-
-
-# Built on the first correction, like _idempotent: its own records (keyed by invite, claim and key)
-@lru_cache(maxsize=1)
-def _idempotent_correction():
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
-
-    config = IdempotencyConfig(event_key_jmespath="[invite, claim_id, key]", payload_validation_jmespath="claim",
-                               raise_on_no_idempotency_key=True, expires_after_seconds=24 * 3600)
-    persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"], boto3_client=client("dynamodb"))
-    once = idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)(_refile)
-    return once, config
+    return _once(_refile, "[invite, claim_id, key]",
+                 {"invite": invite["id"], "claim_id": claim["id"], "key": key, "claim": body, "_invite": invite},
+                 context, "correction", "sent")
 
 
 def _refile(request: dict) -> dict:
