@@ -123,11 +123,17 @@ def test_the_distribution_serves_the_site_bucket_and_the_api(stacks):
     distribution_id = _physical(stack, "Distribution")
     config = stack["distributions"][distribution_id]
     origins = {origin["Id"]: origin["DomainName"] for origin in config["Origins"]["Items"]}
+    api_domain = f"{_physical(stack, 'HttpApi')}.execute-api.{REGION}.amazonaws.com"
+    # the API twice: under /api, and for the shared links /go/* reaching the stage `api` through its origin path
     assert origins == {"site": f"{_physical(stack, 'SiteBucket')}.s3.{REGION}.amazonaws.com",
-                       "api": f"{_physical(stack, 'HttpApi')}.execute-api.{REGION}.amazonaws.com"}
+                       "api": api_domain, "api-go": api_domain}
+    assert {origin["Id"]: origin.get("OriginPath", "") for origin in config["Origins"]["Items"]}["api-go"] == "/api"
     assert config["DefaultRootObject"] == "index.html"
-    api, = config["CacheBehaviors"]["Items"]
+    api, go = config["CacheBehaviors"]["Items"]
     assert (api["PathPattern"], api["TargetOriginId"]) == ("/api/*", "api")
+    assert (go["PathPattern"], go["TargetOriginId"]) == ("/go/*", "api-go")
+    assert not go.get("FunctionAssociations", {}).get("Items")  # no wall gate: anyone a post reached follows its link
+    assert go["ResponseHeadersPolicyId"] == api["ResponseHeadersPolicyId"]
     headers_policy = _physical(stack, "SiteHeadersPolicy")
     assert config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] == api["ResponseHeadersPolicyId"] == headers_policy
     assert config["CustomErrorResponses"]["Items"][0]["ResponsePagePath"] == "/404.html"

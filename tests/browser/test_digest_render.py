@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.support import CHROMIUM_ARGS
-
 ROOT = Path(__file__).resolve().parents[2]
 RENDERER = ROOT / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.min.js"
 AT = datetime(2026, 12, 7, 8, 30, tzinfo=timezone.utc)
@@ -50,16 +48,14 @@ def site(tmp_path_factory) -> Path:
     return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("render-site"))
 
 
+# A page of the suite's one browser (a second Playwright in the same process refuses to start)
 @pytest.fixture(scope="module")
-def page():
-    from playwright.sync_api import sync_playwright
-
+def page(browser):
     if not RENDERER.is_file():
         pytest.fail(f"{RENDERER} is missing: make install-test (npm ci) installs adaptivecards")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium.new_page(viewport={"width": 572, "height": 400})
-        chromium.close()
+    context = browser.new_context(viewport={"width": 572, "height": 400})
+    yield context.new_page()
+    context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
