@@ -17,7 +17,8 @@ from tests.interface_languages import interface_languages
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("", "guidelines/", "stats/", "suggest/", "suggestions/", "invites/", "finance/", "claim/", "no-such-page/")
+PAGES = ("", "guidelines/", "stats/", "suggest/", "suggestions/", "invites/", "finance/", "claim/", "accessibility/",
+         "no-such-page/")
 ROLES = {"signed-out": None, "employee": ["employee"], "comms": ["employee", "comms"],
          "finance": ["employee", "finance"]}
 # each interface language below the site: the theme's at the root, every alternate in its folder
