@@ -107,3 +107,11 @@ def crowd_today(base: str, people: int = 5) -> None:
     for n in range(people):
         status, _, body = share(base, f"colleague-{n}")
         assert status in (200, 201), body
+
+
+def served(tmp_path_factory, name: str, parameters: tuple[str, ...] = ()):
+    """A fixture body: a `sharewall serve` of its own site folder (`name`) with template.yaml `parameters`,
+    its base URL yielded, stopped afterwards."""
+    server = ServeProcess(tmp_path_factory.mktemp(name), parameters=parameters)
+    yield server.url
+    server.stop()

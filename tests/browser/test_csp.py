@@ -121,11 +121,9 @@ def test_a_receipt_is_uploaded_under_the_production_csp_to_the_url_production_re
 @pytest.fixture(scope="module")
 def gated_server(tmp_path_factory):
     """`sharewall serve --parameter WallAccess=employees`: template.yaml's wall gate in front of every page."""
-    from tests.local_serve import ServeProcess
+    from tests.local_serve import served
 
-    server = ServeProcess(tmp_path_factory.mktemp("gated-csp-site"), parameters=("WallAccess=employees",))
-    yield server.url
-    server.stop()
+    yield from served(tmp_path_factory, "gated-csp-site", ("WallAccess=employees",))
 
 
 def test_behind_the_gate_the_dev_sign_in_opens_the_wall_and_every_page_runs_under_the_csp(browser, gated_server):

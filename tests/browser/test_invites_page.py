@@ -14,7 +14,7 @@ import pytest
 
 from tests.browser.support import axe_violations
 from tests.browser.test_finance_screens import sign_in
-from tests.local_serve import ServeProcess, request
+from tests.local_serve import request, served
 
 pytestmark = pytest.mark.browser
 FORM = "[data-sw-invite-form]"
@@ -98,9 +98,7 @@ def test_a_ticked_invite_is_mailed_and_the_list_names_its_creator_and_claims(cla
 @pytest.fixture(scope="module")
 def server_without_sender(tmp_path_factory):
     """A `sharewall serve` without InviteEmailFrom: SES has no sender, every mail fails."""
-    process = ServeProcess(tmp_path_factory.mktemp("no-sender-site"), parameters=("InviteEmailFrom=",))
-    yield process.url
-    process.stop()
+    yield from served(tmp_path_factory, "no-sender-site", ("InviteEmailFrom=",))
 
 
 def test_when_the_mail_fails_the_invite_stands_and_the_page_says_so(claims_page, server_without_sender):
