@@ -75,6 +75,7 @@
   var rules = { strip: strip, wrap: wrap, length: length, encode: encode, shareHref: shareHref, networkLink: networkLink };
   if (typeof module === "object" && module.exports) module.exports = rules;
   if (typeof document === "undefined") return;
+  (window.Sharewall = window.Sharewall || {}).rules = rules;  // the editor's widgets count as the composer does
 
   /* --- the composer in the page ----------------------------------------------------------- */
 

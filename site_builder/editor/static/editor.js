@@ -1,0 +1,423 @@
+/* Sharewall's editor at /admin/: picks the interface language, points Decap at that language's config, adds the
+ * two widgets Decap's own cannot express (the disclosure and the suggestions, with the rules of `sharewall check`)
+ * and the preview that looks like the wall, then starts Decap.
+ *
+ * Its data is editor.<lang>.json (site_builder/editor/data.py). The counting is the composer's (window.Sharewall.rules
+ * from assets/sharewall/composer.js, pinned to site_builder/sharing.py by tests/test_composer_js.py), never retyped.
+ * Everything from content is rendered as text by React; only the body goes through Decap's own widgetFor.
+ */
+(function () {
+  "use strict";
+
+  var h = window.h;
+  var createClass = window.createClass;
+  var rules = (window.Sharewall || {}).rules;
+  var FALLBACK = ["en", "de", "fr"];  // asked only when no wanted language is built, to learn the main one
+  var SLOT = "{network}";  // sharing.NETWORK_SLOT
+  var data;  // editor.<lang>.json
+
+  /* --- language and data ------------------------------------------------------------------ */
+
+  // The languages the person wants: ?lang=xx first, then the browser's, as base codes
+  function wanted() {
+    var asked = new URLSearchParams(location.search).get("lang");
+    var list = (asked ? [asked] : []).concat(Array.prototype.slice.call(navigator.languages || [navigator.language || ""]));
+    return list.map(function (code) { return String(code).toLowerCase().split("-")[0]; })
+      .filter(function (code, index, all) { return /^[a-z]{2,3}$/.test(code) && all.indexOf(code) === index; });
+  }
+
+  // editor.<code>.json, or null when this language is not built
+  function fetchData(code) {
+    return fetch("editor." + code + ".json", { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }, function () { return null; });
+  }
+
+  // The first wanted language that is built, else the main one (the first of `interface` in any built file)
+  function choose(codes) {
+    if (!codes.length) {
+      return firstOf(FALLBACK).then(function (found) {
+        if (!found) throw new Error("no editor.<lang>.json found next to the editor");
+        var main = (found.interface || [found.language])[0];
+        return main === found.language ? found : fetchData(main).then(function (data) { return data || found; });
+      });
+    }
+    return fetchData(codes[0]).then(function (found) { return found || choose(codes.slice(1)); });
+  }
+
+  function firstOf(codes) {
+    if (!codes.length) return Promise.resolve(null);
+    return fetchData(codes[0]).then(function (found) { return found || firstOf(codes.slice(1)); });
+  }
+
+  // A catalogue text with its {placeholders} filled in
+  function fill(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
+
+  // A section of the strings editor.<lang>.json carries (the catalogue's `editor_preview` and part of `wall`)
+  function strings(section) { return data.strings[section] || {}; }
+
+  /* --- the entry's values ----------------------------------------------------------------- */
+
+  // A field's value as plain JavaScript (Decap keeps lists as Immutable lists, a widget may hand it arrays)
+  function plain(value) {
+    return value && typeof value.toJS === "function" ? value.toJS() : value;
+  }
+
+  function list(value) {
+    var found = plain(value);
+    if (found === undefined || found === null || found === "") return [];
+    return Array.isArray(found) ? found : [found];
+  }
+
+  // The entry's data as an object of plain values
+  function fieldsOf(entry) {
+    var values = entry && entry.get ? entry.get("data") : null;
+    return values ? plain(values) || {} : {};
+  }
+
+  /* --- the rules of `check` the widgets repeat ------------------------------------------------ */
+
+  // rules.disclosure and rules.for_post: sponsored where the campaign reimburses influencers or the source is an
+  // influencer, and a sponsored post names its campaign; the messages at the disclosure field
+  function disclosureProblems(fields, value, sponsoredLabel) {
+    var t = strings("editor_preview");
+    var problems = [];
+    if (value === "sponsored") {
+      if (!fields.campaign) problems.push(t.campaign_needed);
+      return problems;
+    }
+    if (fields.campaign && data.reimbursed.indexOf(fields.campaign) >= 0) {
+      problems.push(fill(t.campaign_reimbursed, { sponsored: sponsoredLabel, campaign: fields.campaign }));
+    }
+    if (fields.source && data.influencers.indexOf(fields.source) >= 0) {
+      problems.push(fill(t.source_influencer, { sponsored: sponsoredLabel, source: data.sources[fields.source] || fields.source }));
+    }
+    return problems;
+  }
+
+  // The file's slug as Decap will name a new entry from its title (lower case, letters, digits and '-'); a saved
+  // entry has its own. Only the length of a tracked /go/ link depends on it, and only where a network counts links
+  // in full (Bluesky, Threads): `check` on the saved file stays the gate
+  function slugOf(entry, fields) {
+    var saved = entry && entry.get && !entry.get("newRecord") ? String(entry.get("slug") || "") : "";
+    if (saved) return saved.split("/").pop();
+    return String(fields.title || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9_.~-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  }
+
+  // sharing.utm_link with the network left as the slot
+  function utmSlot(link, campaign) {
+    var hash = link.indexOf("#");
+    var fragment = hash >= 0 ? link.slice(hash) : "";
+    var rest = hash >= 0 ? link.slice(0, hash) : link;
+    var mark = rest.indexOf("?");
+    var query = mark >= 0 ? rest.slice(mark + 1) : "";
+    var kept = query.split("&").filter(function (pair) { return pair && pair.indexOf("utm_") !== 0; });
+    var utm = ["utm_source=" + rules.encode(SLOT), "utm_medium=" + rules.encode(data.utm_medium),
+               "utm_campaign=" + rules.encode(campaign)];
+    return (mark >= 0 ? rest.slice(0, mark) : rest) + "?" + kept.concat(utm).join("&") + fragment;
+  }
+
+  // sharing.prepare of the fields as they are: the locked disclosure, the networks, the texts with the hashtags, the
+  // link each network shares (the /go/ link with the site's origin, or the UTM link of an untracked post)
+  function prepare(entry) {
+    var fields = fieldsOf(entry);
+    var configured = Object.keys(data.networks);
+    var language = fields.language || Object.keys(data.disclosures)[0];
+    var texts = data.disclosures[language];
+    var disclosure = fields.disclosure || "employee";
+    var prefix = texts && disclosure === "sponsored" ? texts.sponsored : "";
+    var suffix = texts && disclosure === "employee" ? texts.employee : "";
+    var chosen = list(fields.networks);
+    var networks = (chosen.length ? chosen : configured).filter(function (name) { return configured.indexOf(name) >= 0; });
+    var slug = slugOf(entry, fields);
+    var slot;
+    if (fields.track === false) {
+      slot = utmSlot(String(fields.link || ""), fields.campaign || slug);
+    } else {
+      var site = data.site_url ? new URL(data.site_url) : null;
+      slot = (site ? site.origin : "") + data.root + "go/" + rules.encode(slug) + "/" + rules.encode(SLOT);
+    }
+    var hashtags = list(fields.hashtags);
+    return {
+      fields: fields, language: language, disclosure: disclosure, prefix: prefix, suffix: suffix, networks: networks,
+      // sharing.with_hashtags then Locked.wrap: the message every share carries
+      message: function (text) {
+        var lower = String(text).toLowerCase();
+        var missing = hashtags.filter(function (tag) { return lower.indexOf(("#" + tag).toLowerCase()) < 0; })
+          .map(function (tag) { return "#" + tag; });
+        return rules.wrap(prefix, [rules.strip(String(text))].concat(missing).join(" "), suffix);
+      },
+      link: function (name) { return rules.networkLink(slot, name); },
+    };
+  }
+
+  // How long each chosen network with a limit counts `text` (sharing.limit_error): [{network, label, count, limit}]
+  function counts(prepared, text) {
+    var message = prepared.message(text);
+    return prepared.networks.filter(function (name) { return data.networks[name].limit; }).map(function (name) {
+      var network = data.networks[name];
+      var url = prepared.link(name);
+      // a network that weighs links counts any link the same; a link without the site's origin (no site_url) would
+      // not look like one to the composer's pattern, so it is counted as one
+      if (network.url_weight !== null && network.url_weight !== undefined && !/^https?:\/\//.test(url)) url = "https://" + url;
+      return { network: name, label: network.label, count: rules.length(network, message, url), limit: network.limit };
+    });
+  }
+
+  // Why the texts cannot be saved: an empty one, one too long for a chosen network (sharing.limit_error)
+  function suggestionProblems(entry, texts) {
+    var t = strings("editor_preview");
+    var prepared = prepare(entry);
+    var problems = [];
+    if (texts.length > data.limits.suggestions) problems.push(fill(t.too_many, { max: data.limits.suggestions }));
+    texts.forEach(function (text, index) {
+      if (!rules.strip(String(text || ""))) {
+        problems.push(fill(t.empty, { number: index + 1 }));
+        return;
+      }
+      counts(prepared, text).forEach(function (found) {
+        if (found.count > found.limit) {
+          problems.push(fill(t.too_long, { number: index + 1, network: found.label, count: found.count, limit: found.limit }));
+        }
+      });
+    });
+    return problems;
+  }
+
+  // Decap's answer to isValid: true, or the error it lists at the field
+  function answer(problems) {
+    return problems.length ? { error: { type: "CUSTOM", message: problems.join(" ") } } : true;
+  }
+
+  /* --- widgets ----------------------------------------------------------------------------- */
+
+  // The options of a select field as [{label, value}] (Decap allows plain strings too)
+  function optionsOf(field) {
+    return list(field.get("options")).map(function (option) {
+      return typeof option === "string" ? { label: option, value: option } : option;
+    });
+  }
+
+  var DisclosureControl = createClass({
+    // Decap re-renders a widget only when its own value changes: this one also reads campaign and source
+    shouldComponentUpdate: function () { return true; },
+    value: function () {
+      return this.props.value || this.props.field.get("default") || "employee";
+    },
+    sponsoredLabel: function () {
+      var found = optionsOf(this.props.field).filter(function (option) { return option.value === "sponsored"; })[0];
+      return found ? found.label : "sponsored";
+    },
+    // asked by Decap before it saves: the rules of `check`, said at this field
+    isValid: function () {
+      var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
+      var value = this.value();
+      return answer(disclosureProblems(fieldsOf(entry), value, this.sponsoredLabel()));
+    },
+    render: function () {
+      var props = this.props;
+      return h("select", {
+        id: props.forID, className: props.classNameWrapper, value: this.value(),
+        onChange: function (event) { props.onChange(event.target.value); },
+        onFocus: props.setActiveStyle, onBlur: props.setInactiveStyle,
+      }, optionsOf(props.field).map(function (option) {
+        return h("option", { key: option.value, value: option.value }, option.label);
+      }));
+    },
+  });
+
+  var SuggestionsControl = createClass({
+    // the counts depend on the link, disclosure, language, networks and hashtags too
+    shouldComponentUpdate: function () { return true; },
+    texts: function () {
+      var found = list(this.props.value).map(function (text) { return String(text === null ? "" : text); });
+      return found.length ? found : [""];
+    },
+    change: function (texts) { this.props.onChange(texts); },
+    isValid: function () {
+      var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
+      return answer(suggestionProblems(entry, this.texts()));
+    },
+    // Decap focuses the field of the first error
+    focus: function () {
+      var first = document.getElementById(this.props.forID);
+      if (first) first.focus();
+    },
+    render: function () {
+      var self = this;
+      var props = this.props;
+      var t = strings("editor_preview");
+      var texts = this.texts();
+      var entry = props.getEntry ? props.getEntry() : props.entry;
+      var prepared = prepare(entry);
+      var max = Number(props.field.get("max")) || data.limits.suggestions;
+      var items = texts.map(function (text, index) {
+        var id = index === 0 ? props.forID : props.forID + "-" + index;
+        var found = counts(prepared, text);
+        return h("li", { key: index, className: "sw-ed-suggestion" },
+          h("label", { htmlFor: id, className: "sw-ed-suggestion__label" }, fill(t.text, { number: index + 1 })),
+          h("textarea", {
+            id: id, rows: 3, value: text, className: props.classNameWrapper + " sw-ed-suggestion__text",
+            lang: prepared.fields.language || undefined,
+            "aria-describedby": found.length ? id + "-counts" : undefined,
+            "aria-invalid": found.some(function (one) { return one.count > one.limit; }) ? "true" : undefined,
+            onChange: function (event) {
+              var next = texts.slice();
+              next[index] = event.target.value;
+              self.change(next);
+            },
+            onFocus: props.setActiveStyle, onBlur: props.setInactiveStyle,
+          }),
+          found.length ? h("ul", { id: id + "-counts", className: "sw-ed-counts" }, found.map(function (one) {
+            var over = one.count > one.limit;
+            return h("li", { key: one.network, className: over ? "sw-ed-count sw-ed-count--over" : "sw-ed-count" },
+              fill(t.count, { network: one.label, count: one.count, limit: one.limit }));
+          })) : null,
+          texts.length > 1 ? h("button", {
+            type: "button", className: "sw-ed-button sw-ed-button--remove",
+            onClick: function () { self.change(texts.filter(function (_, at) { return at !== index; })); },
+          }, fill(t.remove, { number: index + 1 })) : null);
+      });
+      return h("div", { className: "sw-ed-suggestions" },
+        h("ol", { className: "sw-ed-suggestions__list" }, items),
+        h("button", {
+          type: "button", className: "sw-ed-button sw-ed-button--add", disabled: texts.length >= max,
+          onClick: function () { self.change(texts.concat([""])); },
+        }, t.add));
+    },
+  });
+
+  // The texts as the preview and the file show them: a list of strings
+  var TextsPreview = createClass({
+    render: function () {
+      return h("ol", {}, list(this.props.value).map(function (text, index) { return h("li", { key: index }, String(text)); }));
+    },
+  });
+
+  /* --- the preview: the card and the post page as the wall renders them ------------------------ */
+
+  // The publish date as the wall prints it (the day, in the interface language)
+  function day(value) {
+    if (!value) return "";
+    var moment = new Date(value);
+    if (isNaN(moment.getTime())) return String(value);
+    return new Intl.DateTimeFormat(data.language, { day: "numeric", month: "long", year: "numeric" }).format(moment);
+  }
+
+  // partials/sharewall/meta.html
+  function meta(fields) {
+    var t = strings("wall");
+    var topics = list(fields.topics);
+    return [
+      h("p", { key: "meta", className: "sw-meta" },
+        h("span", { className: "sw-meta__source" }, data.sources[fields.source] || fields.source || ""), " · ",
+        h("time", { dateTime: fields.publish ? String(fields.publish) : undefined }, day(fields.publish)), " · ",
+        h("span", { className: "sw-meta__language" }, data.languages[fields.language] || fields.language || "")),
+      topics.length ? h("ul", { key: "topics", className: "sw-topics", "aria-label": t.topics }, topics.map(function (topic) {
+        return h("li", { key: topic, "data-topic": topic }, data.topics[topic] || topic);
+      })) : null,
+    ];
+  }
+
+  // partials/sharewall/composer.html: the first suggestion, disclosed, and the chosen networks' share links
+  function composer(prepared, title, open) {
+    var t = strings("wall");
+    var first = list(prepared.fields.suggestions)[0] || "";
+    var text = prepared.message(first);
+    return h("details", { className: "sw-share", open: open },
+      h("summary", { className: "sw-share__toggle" }, t.share),
+      h("div", { className: "sw-composer" },
+        h("p", { className: "sw-composer__text", lang: prepared.language }, text),
+        h("ul", { className: "sw-composer__networks", "aria-label": t.share_on }, prepared.networks.map(function (name) {
+          var network = data.networks[name];
+          var href = /^https:\/\//.test(String(prepared.fields.link || "")) || prepared.fields.track !== false
+            ? rules.shareHref(network, text, prepared.link(name), String(title || "")) : undefined;
+          return h("li", { key: name }, h("a", { className: "sw-network", "data-network": name, href: href,
+                                                target: "_blank", rel: "noopener noreferrer" }, network.label));
+        }))));
+  }
+
+  // An image of the entry: Decap's asset (an upload not saved yet is a blob URL) or an https:// address
+  function imageUrl(props, image) {
+    if (!image) return null;
+    var asset = props.getAsset(image);
+    return asset ? String(asset.url || asset) : image;
+  }
+
+  var PostPreview = createClass({
+    render: function () {
+      var props = this.props;
+      var t = strings("wall");
+      var own = strings("editor_preview");
+      var prepared = prepare(props.entry);
+      var fields = prepared.fields;
+      var title = fields.title || own.untitled;
+      var texts = data.disclosures[prepared.language];
+      var badge = prepared.disclosure === "sponsored" && texts ? h("span", { className: "sw-badge" }, texts.label) : null;
+      var image = imageUrl(props, fields.image);
+      var card = h("article", { className: "sw-card" },
+        image ? h("img", { className: "sw-card__image", src: image, alt: fields.image_alt || "" }) : null,
+        h("div", { className: "sw-card__body" },
+          h("h2", { className: "sw-card__title" }, badge, badge ? " " : null, h("a", { href: "#sw-ed-page", lang: prepared.language }, title)),
+          h("p", { className: "sw-card__summary", lang: prepared.language }, fields.summary || ""),
+          meta(fields),
+          composer(prepared, fields.title, false)));
+      var page = h("article", { className: "sw-post", id: "sw-ed-page" },
+        h("h1", {}, badge, badge ? " " : null, h("span", { lang: prepared.language }, title)),
+        meta(fields),
+        image ? h("img", { className: "sw-post__image", src: image, alt: fields.image_alt || "" }) : null,
+        h("p", { className: "sw-post__summary", lang: prepared.language }, fields.summary || ""),
+        fields.link ? h("p", {}, h("a", { href: String(fields.link), rel: "noopener", target: "_blank" }, t.link + " ↗")) : null,
+        h("section", { className: "sw-post__briefing", lang: prepared.language },
+          h("h2", {}, t.briefing), props.widgetFor("body")),
+        h("section", { className: "sw-post__suggestions" },
+          h("h2", {}, t.suggestions),
+          h("ol", { lang: prepared.language }, list(fields.suggestions).map(function (text, index) {
+            return h("li", { key: index }, String(text));
+          }))),
+        h("section", { className: "sw-post__share" },
+          h("h2", {}, t.share), composer(prepared, fields.title, true)));
+      return h("div", { className: "sw-ed-preview", "data-md-color-scheme": "default", "data-md-color-primary": "indigo",
+                        "data-md-color-accent": "pink" },
+        h("div", { className: "md-typeset" },
+          h("p", { className: "sw-ed-preview__heading" }, own.card),
+          h("div", { className: "sw-wall sw-ed-preview__wall" }, card),
+          h("p", { className: "sw-ed-preview__heading" }, own.page),
+          page));
+    },
+  });
+
+  /* --- start -------------------------------------------------------------------------------- */
+
+  // Decap's config of the chosen language: the <link> it looks for before it starts
+  function configLink(code) {
+    var link = document.createElement("link");
+    link.rel = "cms-config-url";
+    link.type = "text/yaml";
+    link.href = "config." + code + ".yml";
+    document.head.appendChild(link);
+  }
+
+  function start(found) {
+    data = found;
+    document.documentElement.lang = data.language;
+    configLink(data.language);
+    var CMS = window.CMS;
+    CMS.registerWidget("sharewall-disclosure", DisclosureControl);
+    CMS.registerWidget("sharewall-suggestions", SuggestionsControl, TextsPreview);
+    data.styles.forEach(function (href) { CMS.registerPreviewStyle(href); });
+    CMS.registerPreviewStyle("editor.css");
+    CMS.registerPreviewTemplate("posts", PostPreview);
+    CMS.init();
+  }
+
+  if (!window.CMS || !h || !createClass || !rules) {
+    throw new Error("editor.js needs decap-cms.js and assets/sharewall/composer.js loaded before it");
+  }
+  choose(wanted()).then(start);
+})();
