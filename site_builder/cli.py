@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -242,10 +243,20 @@ def active_posts(content_dir: Path, config_file: Path, revision: str, bucket: st
               help="Set a parameter of template.yaml for the local functions and the wall gate, e.g. "
                    "StatsMinimumPeople=1 or WallAccess=employees (locally public by default); repeatable. Also "
                    "DigestTeamsWebhookUrl=URL: the Teams Workflow the digest posts to (on AWS a secret holds it).")
+@click.option("--editor-repo", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="The git repository the editor's local backend (decap-server) works in; default: a clone of "
+                   "the project's at .sharewall/editor (never the working copy: it checks out and commits there).")
+@click.option("--no-editor-backend", is_flag=True,
+              help="Do not start the editor's local backend: /admin/ is built for the GitHub backend.")
 def serve(config_file: Path, port: int, aws_port: int, data_file: Path | None, site_dir: Path | None,
-          parameters: tuple[str, ...]) -> None:
-    """Build the site and serve it with the real functions behind /api and local AWS (moto)."""
+          parameters: tuple[str, ...], editor_repo: Path | None, no_editor_backend: bool) -> None:
+    """Build the site and serve it with the real functions behind /api, local AWS (moto) and the editor's
+    local backend (decap-server)."""
+    import inspect
+    import shutil
+
     from site_builder.local import scheduled
+    from site_builder.local.editor_backend import EditorBackendError, start_editor_backend
     from site_builder.local.server import SIGNIN_PATH, ServeError, api_prefix, aws_port_free, bind_server, start_stack
     from site_builder.plugin import build_site
 
@@ -256,29 +267,53 @@ def serve(config_file: Path, port: int, aws_port: int, data_file: Path | None, s
         server = bind_server(port=port)
     except ServeError as error:
         raise click.ClickException(str(error)) from None
-    site_dir = build_site(config_file, site_dir, dev_sign_in=True)
     settings = settings_of(config_file)
-    sign_in = settings.sign_in
+    origin = "http://{}:{}".format(*server.server_address[:2])
+    editor, notes = None, []
+    if not no_editor_backend:  # before the build: the editor's config names its URL
+        try:
+            editor = start_editor_backend(project, origin, shutil.which("node"), repository=editor_repo,
+                                          branch=getattr(getattr(settings, "editor", None), "branch", None) or "main")
+        except EditorBackendError as error:  # one line, and /admin/ is built for the GitHub backend
+            notes.append(str(error))
+    build_options = {"dev_sign_in": True}
+    if editor and "editor_local_backend" in inspect.signature(build_site).parameters:
+        build_options["editor_local_backend"] = editor.api_url
     try:
+        site_dir = build_site(config_file, site_dir, **build_options)
+        sign_in = settings.sign_in
         stack = start_stack(project, site_dir, data_file=data_file, api_setting=settings.api, parameters=overrides,
                             template=template, server=server,
                             sign_in_urls=(sign_in.authorize_url, sign_in.token_url) if sign_in else (),
-                            aws_port=aws_port)
-    except ServeError as error:
+                            aws_port=aws_port, editor=editor)
+    except BaseException as error:  # the editor's backend must not outlive a serve that did not start
+        if editor:
+            editor.close()
         server.server_close()
-        raise click.ClickException(str(error)) from None
+        if isinstance(error, ServeError):
+            raise click.ClickException(str(error)) from None
+        raise
     scheduled.set_up(local_only, overrides)
-    for note in stack.notes:  # e.g. no Node: served without the wall gate
+    for note in [*notes, *stack.notes]:  # e.g. no Node: served without the wall gate
         click.echo(note, err=True)
+    if editor:
+        click.echo(f"editor: {stack.url}admin/  (local backend decap-server: {editor.url}, repository "
+                   f"{editor.repository})", err=True)
     click.echo(f"Sharewall is running at {stack.url}  (dev sign-in: {stack.url.rstrip('/')}{SIGNIN_PATH})")
     # what `sharewall publish`, `active-posts` and `dev-token` need to talk to this stack
     click.echo(f"local AWS (moto): {stack.aws_endpoint}  (site bucket: {stack.site_bucket}); "
                f"API: {stack.url}{api_prefix(settings.api).strip('/')}", err=True)
     click.echo("Press Ctrl+C to stop.", err=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it like Ctrl+C: decap-server and moto with it
     try:
         stack.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+# SIGTERM as Ctrl+C, so `sharewall serve` stops what it started on either
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command("dev-token")

@@ -215,7 +215,12 @@ def test_the_distribution_serves_the_wall_and_the_api_on_one_origin():
     assert wall["FunctionAssociations"] == [{"EventType": "viewer-request",
                                              "FunctionARN": {"Fn::GetAtt": ["WallAccessFunction", "FunctionARN"]}}]
     behaviours = {behaviour["PathPattern"]: behaviour for behaviour in config["CacheBehaviors"]}
-    assert set(behaviours) == {"/api/*", "/go/*"}
+    assert set(behaviours) == {"/admin/*", "/api/*", "/go/*"}
+    # the editor: the wall's files behind the same gate, with its own headers policy (AdminHeadersPolicy)
+    admin = behaviours["/admin/*"]
+    assert admin["TargetOriginId"] == "site" and admin["FunctionAssociations"] == wall["FunctionAssociations"]
+    assert admin["CachePolicyId"] == wall["CachePolicyId"] and admin["AllowedMethods"] == ["GET", "HEAD"]
+    assert admin["ResponseHeadersPolicyId"] == {"Ref": "AdminHeadersPolicy"}
     api = behaviours["/api/*"]
     assert api["TargetOriginId"] == "api"
     assert set(api["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}
@@ -270,6 +275,28 @@ def test_the_headers_policy_sends_the_wall_csp_and_the_security_headers(aws_reso
     assert "ContentTypeOptions" in security
     custom = {item["Header"]: item["Value"] for item in policy["CustomHeadersConfig"]["Items"]}
     assert "camera=()" in custom["Permissions-Policy"]
+
+
+
+def test_the_admin_headers_policy_allows_decap_what_it_needs_and_the_site_policy_nothing_more(aws_resources):
+    template = load_template(TEMPLATE)
+    admin = template["Resources"]["AdminHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    site = template["Resources"]["SiteHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    csp = aws_resources.resolve(admin["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+    directives = {part.split()[0]: part.split()[1:] for part in csp.split("; ")}
+    assert directives == {
+        "default-src": ["'self'"], "script-src": ["'self'", "'unsafe-eval'"], "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "https:"], "connect-src": ["'self'", "https://api.github.com"],
+        "form-action": ["'self'"], "frame-ancestors": ["'none'"], "base-uri": ["'self'"], "object-src": ["'none'"]}
+    # every other security header as the wall's
+    assert {key: value for key, value in admin["SecurityHeadersConfig"].items() if key != "ContentSecurityPolicy"} == \
+        {key: value for key, value in site["SecurityHeadersConfig"].items() if key != "ContentSecurityPolicy"}
+    assert admin["CustomHeadersConfig"] == site["CustomHeadersConfig"]
+    pattern = template["Parameters"]["EditorApiOrigin"]["AllowedPattern"]
+    for origin in ("https://api.github.com", "https://github.example.com", "http://127.0.0.1:8123"):
+        assert re.fullmatch(pattern, origin), origin
+    for origin in ("http://api.github.com", "https://api.github.com/", "https://x.example/api", "*"):
+        assert not re.fullmatch(pattern, origin), origin
 
 
 def test_wall_access_runs_a_cloudfront_function_with_the_session_key_store():

@@ -469,13 +469,16 @@ def test_codeowners_cover_the_rules_functions_and_deployment():
             "/deploy/"} <= owned
 
 
-def test_make_serve_sets_up_only_the_virtualenv():
+def test_make_serve_sets_up_only_the_virtualenv_and_the_editors_npm_packages():
     serve = run(["make", "-n", "-B", "serve"], ROOT).stdout
     test = run(["make", "-n", "-B", "test"], ROOT).stdout
-    for tool in ("apt-get", "npm ci", "aws-sam-cli", "checkov", ".[test]"):
+    for tool in ("apt-get", "aws-sam-cli", "checkov", ".[test]"):
         assert tool not in serve, f"make serve installs {tool}"
         assert tool in test, f"make test does not install {tool}"
     assert "pip install --quiet -e ." in serve
+    assert "npm ci" in serve and "npm ci" in test  # decap-cms and decap-server (npm is there where tests run)
+    without_npm = run(["make", "-n", "-B", "serve", "NPM="], ROOT).stdout
+    assert "npm ci" not in without_npm and "sharewall serve" in without_npm
 
 
 def test_license_is_the_one_pyproject_names():

@@ -31,7 +31,8 @@ from site_builder.local.devauth import (DEV_AUDIENCE, DEV_ISSUER, ROLES_HEADER, 
                                         claims_from_headers)
 from site_builder.local.events import LambdaContext, http_event
 from site_builder.local.gate import GateError, NodeGate, gated, start_gate, viewer_request
-from site_builder.local.headers import HeadersPolicyError, local_security_headers
+from site_builder.local.editor_backend import EditorBackend
+from site_builder.local.headers import ADMIN_POLICY_ID, HeadersPolicyError, PathHeaders, local_headers_by_path
 from site_builder.local.scheduled import RUN_PREFIX, LocalRunRefused, check_local, schedule_event, scheduled_functions
 from site_builder.local.signin import asset, same_origin_next, signin_page
 from site_builder.local.site_bucket import put_function_files
@@ -143,7 +144,8 @@ def _response(result) -> tuple[int, dict, bytes]:
 class LocalRequestHandler(compress.CompressedFiles, SimpleHTTPRequestHandler):
     """Static files from the site folder, /api to the functions, and the dev sign-in page.
 
-    Every response carries production's security headers (template.yaml's SiteHeadersPolicy); a request
+    Every response carries production's security headers (template.yaml's headers policy of the cache
+    behaviour the request's path matches, as CloudFront chooses it: the wall's or the editor's); a request
     for another Host, with a body it cannot take or a malformed length is refused with one line and the
     connection closed, before anything is read or kept.
     """
@@ -151,7 +153,8 @@ class LocalRequestHandler(compress.CompressedFiles, SimpleHTTPRequestHandler):
     api: LocalApi
     api_prefix = "/api"
     hosts: frozenset[str] = frozenset()  # `name:port` values of Host this server answers (set by start_stack)
-    security_headers: dict[str, str] = {}  # sent on every response (set by start_stack)
+    path_headers: PathHeaders = PathHeaders()  # the security headers by request path (set by start_stack)
+    request_path = "/"  # the path as the client asked for it (the gate may rewrite self.path): picks the headers
     signin: dict = {}  # token key, audience and API path of the dev sign-in page (set by start_stack)
     gate: NodeGate | None = None  # template.yaml's WallAccessFunction in Node (set by start_stack when Node is there)
     protocol_version = "HTTP/1.1"
@@ -163,6 +166,7 @@ class LocalRequestHandler(compress.CompressedFiles, SimpleHTTPRequestHandler):
     def parse_request(self) -> bool:
         if not super().parse_request():
             return False
+        self.request_path = urlsplit(self.path).path or "/"
         host = (self.headers.get("host") or "").strip().lower()
         if not host:
             return self._refuse(400, "Bad Request: a Host header is required")
@@ -177,7 +181,7 @@ class LocalRequestHandler(compress.CompressedFiles, SimpleHTTPRequestHandler):
         return True
 
     def end_headers(self) -> None:
-        for key, value in self.security_headers.items():
+        for key, value in self.path_headers.for_path(self.request_path).items():
             self.send_header(key, value)
         super().end_headers()
 
@@ -427,6 +431,7 @@ class LocalStack:
     notes: list[str] = field(default_factory=list)  # one line each, for the developer (e.g. no Node: no gate)
     aws_endpoint: str = ""  # the moto server's URL: `--endpoint-url` of `sharewall publish` and `active-posts`
     site_bucket: str = ""  # the local name of the template's SiteBucket, for `sharewall publish --bucket`
+    editor: EditorBackend | None = None  # the editor's local backend (decap-server), stopped with the stack
 
     def serve_forever(self) -> None:
         try:
@@ -439,6 +444,8 @@ class LocalStack:
         self.api.save()
         if self.gate:
             self.gate.close()
+        if self.editor:
+            self.editor.close()
         self.moto.stop()
 
 
@@ -487,13 +494,15 @@ def api_prefix(api_setting: str) -> str:
 def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = "127.0.0.1",
                 data_file: Path | None = None, api_setting: str = "/api",
                 parameters: dict[str, str] | None = None, template: dict | None = None,
-                server: LocalServer | None = None, sign_in_urls: tuple[str, ...] = (), aws_port: int = 0) -> LocalStack:
+                server: LocalServer | None = None, sign_in_urls: tuple[str, ...] = (), aws_port: int = 0,
+                editor: EditorBackend | None = None) -> LocalStack:
     """Bind the HTTP server (unless `server` is bound already), start moto, create template.yaml's resources
     (and restore --data).
 
     `template` is the project's template.yaml when the caller has read it already; `sign_in_urls` are the
     identity provider's endpoints when the site signs in there (mkdocs.yml's `sign_in`), for the CSP;
-    `aws_port` is moto's (0: one the system picks).
+    `aws_port` is moto's (0: one the system picks); `editor` the editor's running local backend (its
+    origin joins the admin policy's connect-src; the stack stops it).
     """
     handler = type("BoundHandler", (LocalRequestHandler,), {"api_prefix": api_prefix(api_setting)})
     server = server or bind_server(host, port)
@@ -512,8 +521,9 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     resources = create_resources(template, {**(parameters or {}), "SiteOrigin": url.rstrip("/")},
                                  samconfig=project / "samconfig.toml")
     os.environ.update(resources.function_environment())
-    # accepted suggestions become a branch of this working copy's repository, not a GitHub pull request
-    os.environ.setdefault("SUGGESTIONS_GIT_DIR", str(project))
+    # accepted suggestions become a branch of a local repository, not a GitHub pull request: the editor's
+    # when it runs (they show in its workflow), else this working copy's
+    os.environ.setdefault("SUGGESTIONS_GIT_DIR", str(editor.repository if editor else project))
     functions_dir = str(project / "functions")
     if functions_dir not in sys.path:
         sys.path.insert(0, functions_dir)
@@ -528,9 +538,10 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
                            scheduled=scheduled_functions(template))
     handler.signin = {"token_key": TOKEN_KEY, "audience": audience}
     try:
-        handler.security_headers = local_security_headers(
+        handler.path_headers = local_headers_by_path(
             template, resources.resolve, issuer=resources.parameters.get("JwtIssuer", DEV_ISSUER),
-            aws_endpoint=endpoint, sign_in_urls=sign_in_urls)
+            aws_endpoint=endpoint, sign_in_urls=sign_in_urls,
+            extra_sources={ADMIN_POLICY_ID: {"connect-src": [editor.url]}} if editor else None)
     except HeadersPolicyError as error:
         server_moto.stop()
         raise ServeError(str(error)) from None
@@ -540,7 +551,7 @@ def start_stack(project: Path, site_dir: Path, *, port: int = 8000, host: str = 
     except GateError as error:  # no Node: one line, and the site is served without the gate
         notes.append(str(error))
     return LocalStack(url=url, server=server, api=handler.api, moto=server_moto, gate=handler.gate, notes=notes,
-                      aws_endpoint=endpoint, site_bucket=resources.buckets.get("SiteBucket", ""))
+                      aws_endpoint=endpoint, site_bucket=resources.buckets.get("SiteBucket", ""), editor=editor)
 
 
 def _secret_value(resources: LocalResources, logical_id: str) -> str:
