@@ -1,5 +1,6 @@
 """An accepted suggestion as a draft post (written by sharewall_common.postfile, like `sharewall new`) and
-the pull request that brings it to comms' review.
+the pull request that brings it to comms' review, on the branch and with the status label of a draft of
+the editor (suggestions.decap), so it waits on the editor's workflow board like the drafts comms write.
 
 What the suggester typed goes into front matter values (YAML-escaped) and the pull request's title,
 description and commit message (escaped for Markdown, mentions and references neutralised: suggestions.markdown),
@@ -16,7 +17,7 @@ import regex
 
 from sharewall_common.clock import zone
 from sharewall_common.postfile import BRIEFING, post_path, post_text, publish_time, slugify
-from suggestions import markdown
+from suggestions import decap, markdown
 from suggestions.publishing import Draft
 
 SLUG_STEM = 40  # the rest of the slug is the suggestion's id: unique, the same on every retry
@@ -66,8 +67,10 @@ def draft_of(suggestion: dict, now: datetime) -> Draft:
         "",
         *[f"> {line}" for line in markdown.lines(suggestion["why"])],
         "",
-        "Review and rewrite, remove `draft: true`, then merge: `sharewall check --no-drafts` refuses a draft on main.",
+        "Review and rewrite it in the wall's editor (/admin/, Workflow, column Drafts) or on this branch, remove `draft: true`, "
+        "then merge: `sharewall check --no-drafts` refuses a draft on main.",
     ])
-    return Draft(branch=f"suggestions/{suggestion['id']}",
-                 path=f"{content_dir}/{post_path(slug_of(suggestion), now)}",
-                 text=post_text(fields, body), title=f"Suggestion: {markdown.inline(suggestion['title'])}", description=description)
+    path = f"{content_dir}/{post_path(slug_of(suggestion), now)}"
+    return Draft(branch=decap.entry_branch(path, content_dir), path=path, text=post_text(fields, body),
+                 title=f"Suggestion: {markdown.inline(suggestion['title'])}", description=description,
+                 label=decap.status_label(decap.DRAFT))

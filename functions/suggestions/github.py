@@ -1,4 +1,5 @@
-"""The GitHub publisher: a branch, the post file and a draft pull request through GitHub's REST API.
+"""The GitHub publisher: the editor's branch, the post file and a pull request labelled as the editor's
+draft (suggestions.decap), through GitHub's REST API.
 
 Authenticated as a GitHub App installation (githubkit): the App's id, private key and installation id
 come from the Secrets Manager secret in GITHUB_APP_SECRET_ARN as JSON
@@ -6,8 +7,8 @@ come from the Secrets Manager secret in GITHUB_APP_SECRET_ARN as JSON
 repository is SUGGESTIONS_REPOSITORY (owner/name). GITHUB_API_URL points elsewhere only in tests.
 
 Every step can be repeated: an existing branch (422), an existing file with the same content, an
-existing pull request of the branch are taken as done, so a retry after a half-done accept finishes it
-and accepting twice opens one pull request.
+existing pull request of the branch, a status label it has are taken as done (adding a label GitHub has
+is a no-op), so a retry after a half-done accept finishes it and accepting twice opens one pull request.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from githubkit import AppInstallationAuthStrategy, GitHub
 from githubkit.exception import GitHubException, RequestFailed
 
 from sharewall_common.secret_values import secret_text
+from suggestions import decap
 from suggestions.publishing import Draft, PublishFailed, PullRequest
 
 TIMEOUT = 5  # seconds per request: the function's own timeout bounds the whole accept
@@ -113,23 +115,28 @@ class GitHubPublisher:
 
     def _pull_request(self, draft: Draft) -> PullRequest:
         pulls = self.github.rest.pulls
-        found = self._existing(draft.branch)
-        if found:
-            return found
-        try:
-            made = pulls.create(self.owner, self.repo, title=draft.title, head=draft.branch, base=self.base,
-                                body=draft.description, draft=True).json()
-        except RequestFailed as error:
-            if _status(error) != 422:
-                raise
-            found = self._existing(draft.branch)  # "a pull request already exists": a concurrent accept's
-            if not found:
-                raise
-            return found
-        return PullRequest(draft.branch, int(made["number"]), str(made["html_url"]))
+        pull = self._existing(draft.branch)
+        if pull is None:
+            try:  # open, not a GitHub draft: as Decap opens it (its status is the label; `draft: true` keeps it off main)
+                pull = pulls.create(self.owner, self.repo, title=draft.title, head=draft.branch, base=self.base,
+                                    body=draft.description).json()
+            except RequestFailed as error:
+                if _status(error) != 422:
+                    raise
+                pull = self._existing(draft.branch)  # "a pull request already exists": a concurrent accept's
+                if pull is None:
+                    raise
+        self._label(pull, draft.label)
+        return PullRequest(draft.branch, int(pull["number"]), str(pull["html_url"]))
 
-    def _existing(self, branch: str) -> PullRequest | None:
+    def _existing(self, branch: str) -> dict | None:
         listed = self.github.rest.pulls.list(self.owner, self.repo, head=f"{self.owner}:{branch}", state="all").json()
         for pull in listed if isinstance(listed, list) else []:
-            return PullRequest(branch, int(pull["number"]), str(pull["html_url"]))
+            return pull
         return None
+
+    # the editor lists only pull requests with a status label; one it has already (comms moved it) stays
+    def _label(self, pull: dict, label: str) -> None:
+        names = [str(item.get("name", "")) for item in pull.get("labels") or [] if isinstance(item, dict)]
+        if not any(decap.is_status_label(name) for name in names):
+            self.github.rest.issues.add_labels(self.owner, self.repo, int(pull["number"]), labels=[label])

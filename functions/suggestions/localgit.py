@@ -1,8 +1,10 @@
 """The local publisher: the draft's branch and commit in the working copy's git repository, offline.
 
-Plumbing only (hash-object, a temporary index, write-tree, commit-tree, update-ref): the developer's
-checkout, index and current branch are never touched. The branch is created only if absent, in one
-update-ref, so a second accept finds it and changes nothing.
+The branch is the editor's (cms/posts/<year>/<slug>) and its description the editor's status label
+(decap-cms/draft), as decap-server's git mode keeps them, so the local editor lists it as a draft.
+Plumbing only (hash-object, a temporary index, write-tree, commit-tree, update-ref, git config): the
+developer's checkout, index and current branch are never touched. The branch is created only if absent,
+in one update-ref, so a second accept finds it and changes nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import time
 
 from suggestions.publishing import Draft, PublishFailed, PullRequest
 
@@ -37,13 +40,26 @@ class LocalGit:
         found = self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
         return found or None
 
+    # the status decap-server reads (`git config branch.<b>.description`), set before the branch exists so
+    # the editor never lists the branch without it, and only once: a status comms gave it stays
+    def _describe(self, branch: str, label: str) -> None:
+        key = f"branch.{branch}.description"
+        for _ in range(20):  # git config refuses while another writer (decap-server) holds config.lock
+            if self._git("config", "--get", key, check=False):
+                return
+            self._git("config", key, label, check=False)
+            time.sleep(0.05)
+        self._git("config", key, label)  # still refused: the error says why
+
     def publish(self, draft: Draft) -> PullRequest:
         ref = f"refs/heads/{draft.branch}"
         blob = self._git("hash-object", "-w", "--stdin", text=draft.text)
         if self._commit_of(ref):
             if self._git("rev-parse", "--verify", "--quiet", f"{ref}:{draft.path}", check=False) != blob:
                 raise PublishFailed(f"branch {draft.branch} exists without this post; delete the branch and accept again")
+            self._describe(draft.branch, draft.label)
             return PullRequest(draft.branch)
+        self._describe(draft.branch, draft.label)
         parent = self._commit_of(f"refs/heads/{self.base}") or self._commit_of("HEAD")
         with tempfile.TemporaryDirectory() as scratch:
             index = {"GIT_INDEX_FILE": os.path.join(scratch, "index")}

@@ -1,5 +1,8 @@
 """What every publisher takes and gives: the Draft, the PullRequest made of it, the failure, the Protocol.
 
+A Draft is what Decap CMS's editorial workflow would have made of the post (suggestions.decap): its branch
+and status label, so comms find it on the editor's workflow board and finish it there.
+
 Below both adapters (`github`, `localgit`) and the factory that picks one (`publisher`), so the adapters
 import their types from here and never the factory that imports them.
 """
@@ -12,11 +15,12 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class Draft:
-    branch: str  # suggestions/<id>: the same for every attempt at one suggestion
+    branch: str  # the editor's branch, cms/posts/2026/my-talk-abc123: the same for every attempt at one suggestion
     path: str  # the post file in the repository, e.g. content/posts/2026/my-talk-abc123.md
     text: str  # the post file
     title: str  # the pull request's title and the commit message
     description: str  # the pull request's description
+    label: str  # the editor's workflow status: a label of the pull request, locally the branch's description
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Suggestions end to end in Debian's Chromium against a real `sharewall serve`: an employee suggests posts
-on "Beitrag vorschlagen" (field refusals first), comms accept one (a draft branch in the test server's
-temporary git repository, never this checkout's) and decline another with a reason, and the employee sees
+on "Beitrag vorschlagen" (field refusals first), comms accept one (the editor's draft branch, cms/posts/<year>/<slug>,
+in the test server's temporary git repository, never this checkout's) and decline another with a reason, and the employee sees
 both decisions. Everyone else meets an explanation instead of a form that fails. Every page runs under the
 served CSP (offline_context fails on a violation) and axe finds nothing serious."""
 
@@ -182,9 +182,11 @@ def test_suggest_accept_decline_and_the_employee_sees_the_decisions(new_page, se
     accepted_card.locator("[data-sw-pr]").wait_for()
     assert accepted_card.get_attribute("data-status") == "accepted" and len(decisions) == 1
     branch = accepted_card.locator("[data-sw-pr] code").inner_text()
-    assert branch.startswith("suggestions/")
     files = git(serve.git_dir, "ls-tree", "-r", "--name-only", branch).splitlines()
     post = next(name for name in files if name.startswith("content/posts/"))
+    # the editor's branch of the post and its status (a draft on the local editor's workflow board)
+    assert branch == "cms/posts/" + post.removeprefix("content/posts/").removesuffix(".md")
+    assert git(serve.git_dir, "config", f"branch.{branch}.description").strip() == "decap-cms/draft"
     text = git(serve.git_dir, "show", f"{branch}:{post}")
     assert accepted in text and "draft: true" in text
     assert accepted_card.locator("[data-sw-accept]").count() == 0

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import time
+import urllib.request
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -265,11 +266,13 @@ def test_accept_writes_a_draft_post_into_a_branch_that_passes_check_without_the_
     _, made = suggest()
     status, accepted = decide(made["id"], "accept")
     assert status == 200, accepted
-    assert accepted["status"] == "accepted" and accepted["pull_request"]["branch"] == f"suggestions/{made['id']}"
     branch = accepted["pull_request"]["branch"]
     files = git(repo, "ls-tree", "-r", "--name-only", branch).split()
     post = next(name for name in files if name.startswith("content/posts/"))
     assert re.fullmatch(r"content/posts/\d{4}/wie-wir-auf-arm-umgezogen-sind-[a-z2-7]{6}\.md", post), post
+    # the editor's branch of that file (cms/<collection>/<slug>, the slug with its year folder) and its status
+    assert accepted["status"] == "accepted" and branch == "cms/posts/" + post.removeprefix("content/posts/")[:-3]
+    assert git(repo, "config", f"branch.{branch}.description").strip() == "decap-cms/draft"
     text = git(repo, "show", f"{branch}:{post}")
     assert "draft: true" in text and "Anna Muster" in text
     # the developer's checkout is untouched: same HEAD, clean tree, main unchanged
@@ -283,6 +286,35 @@ def test_accept_writes_a_draft_post_into_a_branch_that_passes_check_without_the_
     checked = load_content(content, load_settings(ROOT / "mkdocs.yml"), datetime.now(timezone.utc))
     assert checked.issues == [] and len(checked.posts) == 1, [str(issue) for issue in checked.issues]
     assert checked.posts[0].suggestions == (GOOD["text"],) and checked.posts[0].summary == GOOD["why"]
+
+
+@pytest.mark.skipif(not shutil.which("node") or not (ROOT / "node_modules" / "decap-server").is_dir(),
+                    reason="needs Node.js and decap-server (npm ci)")
+def test_the_local_editor_lists_an_accepted_suggestion_as_its_draft(fresh_tables, repo):
+    """decap-server (the editor's local backend) on the repository: the accepted suggestion is an unpublished
+    entry of the posts collection, in the Drafts column, holding the post file."""
+    from site_builder.local.editor_backend import start_editor_backend
+
+    _, made = suggest()
+    branch = decide(made["id"], "accept")[1]["pull_request"]["branch"]
+    key = branch.removeprefix("cms/")
+    backend = start_editor_backend(ROOT, "http://127.0.0.1:9", shutil.which("node"), repository=repo)
+    try:
+        def ask(action, **params):
+            request = urllib.request.Request(backend.api_url, method="POST", headers={"content-type": "application/json"},
+                                             data=json.dumps({"action": action, "params": {"branch": "main", **params}}).encode())
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read())
+
+        assert ask("unpublishedEntries") == [key]
+        entry = ask("unpublishedEntry", id=key, cmsLabelPrefix="decap-cms/")
+        post = "content/" + key + ".md"
+        assert (entry["collection"], entry["slug"], entry["status"]) == ("posts", key.removeprefix("posts/"), "draft")
+        assert [diff["path"] for diff in entry["diffs"]] == [post]
+        data = ask("unpublishedEntryDataFile", collection="posts", slug=entry["slug"], id=post, path=post)["data"]
+        assert data == git(repo, "show", f"{branch}:{post}")
+    finally:
+        backend.close()
 
 
 def test_the_suggester_is_named_only_when_they_chose_so(fresh_tables, repo):
@@ -311,8 +343,17 @@ def test_accepting_twice_makes_one_branch_and_a_half_done_accept_is_finished(fre
     first = decide(made["id"], "accept")[1]
     again = decide(made["id"], "accept")[1]
     assert first["status"] == again["status"] == "accepted" and first["pull_request"] == again["pull_request"]
-    assert git(repo, "branch", "--list", "suggestions/*").split() == [first["pull_request"]["branch"]]
+    assert git(repo, "branch", "--list", "cms/*").split() == [first["pull_request"]["branch"]]
     assert git(repo, "rev-list", "--count", first["pull_request"]["branch"]).strip() == "2"  # start + the post
+    # comms moved it on in the editor; the publisher run again on its own leaves their status
+    branch = first["pull_request"]["branch"]
+    git(repo, "config", f"branch.{branch}.description", "decap-cms/pending_review")
+    from suggestions import store
+    from suggestions.draft import draft_of
+
+    stored = store.get(made["id"])
+    localgit.LocalGit(str(repo)).publish(draft_of(stored, datetime.fromisoformat(stored["accepting_at"].replace("Z", "+00:00"))))
+    assert git(repo, "config", f"branch.{branch}.description").strip() == "decap-cms/pending_review"
     assert decide(made["id"], "decline", "too late")[1]["error"]["code"] == "already_decided"
 
 
@@ -328,7 +369,7 @@ def test_a_half_done_accept_can_be_declined_and_then_stays_declined(fresh_tables
     monkeypatch.undo()
     status, body = decide(made["id"], "accept")
     assert status == 409 and body["error"]["code"] == "already_decided", body
-    assert git(repo, "branch", "--list", "suggestions/*").strip() == ""
+    assert git(repo, "branch", "--list", "cms/*").strip() == ""
     mine = call("GET", "/suggestions/mine")[1]["items"][0]
     assert mine["status"] == "declined" and mine["reason"] == "Passt doch nicht."
 
@@ -382,8 +423,10 @@ def test_the_whole_flow_offline_through_sharewall_serve(tmp_path, monkeypatch):
             made.append(json.loads(body)["id"])
         status, _, body = request(server.url + f"api/suggestions/{made[0]}/decision", "POST", {"action": "accept"}, comms)
         assert status == 200, body
-        assert json.loads(body)["pull_request"] == {"branch": f"suggestions/{made[0]}", "number": None, "url": None}
-        assert git(repo_dir, "branch", "--list", "suggestions/*").split() == [f"suggestions/{made[0]}"]
+        pull = json.loads(body)["pull_request"]
+        assert re.fullmatch(r"cms/posts/\d{4}/offline-suggestion-\w{6}", pull["branch"]) and pull["number"] is None, pull
+        assert git(repo_dir, "branch", "--list", "cms/*").split() == [pull["branch"]]
+        assert git(repo_dir, "config", f"branch.{pull['branch']}.description").strip() == "decap-cms/draft"
         status, _, body = request(server.url + f"api/suggestions/{made[1]}/decision", "POST",
                                   {"action": "decline", "reason": "Schon gepostet"}, comms)
         assert status == 200, body
