@@ -95,7 +95,8 @@ def test_the_stack_is_created_with_its_tables_buckets_functions_and_secrets(stac
     assert {site, receipts} <= set(stack["buckets"])
     functions = stack["functions"]
     assert set(functions) == {_physical(stack, name) for name in ("SharesFunction", "ClaimsFunction", "SessionFunction",
-                                                                  "SuggestionsFunction", "DigestFunction")}
+                                                                  "SuggestionsFunction", "DigestFunction",
+                                                                  "EditorAuthFunction")}
     for name in ("SharesFunction", "ClaimsFunction"):
         assert functions[_physical(stack, name)]["SITE_BUCKET"] == site
         assert "CATALOGUE_URL" not in functions[_physical(stack, name)]

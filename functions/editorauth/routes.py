@@ -40,12 +40,6 @@ def _client() -> tuple[Client | None, str]:
     return client, "" if client else "not_configured"
 
 
-# The page for an outcome; the state cookie goes, whatever happened
-def _page(outcome: Outcome, origin: str) -> Response[str]:
-    logger.info("editor sign-in", extra={"outcome": outcome.code})  # the outcome only: never code, state or token
-    return Response(200, HTML, callback_page(outcome, origin), headers=PAGE_HEADERS, cookies=[cleared_state_cookie()])
-
-
 # Decap opens this in its popup: `?provider=github&site_id=<host>&scope=repo` (site_id and scope are not needed)
 @router.get("/cms/auth")
 @allow(anyone)
@@ -64,7 +58,8 @@ def start(provider: Annotated[str, Query(max_length=32, description="Decap's pro
     return Response(302, body="", headers={"Location": location, "Cache-Control": "no-store"}, cookies=[state_cookie(state)])
 
 
-# GitHub sends the person back here with `code` and `state`, or `error` (e.g. access_denied) and `state`
+# GitHub sends the person back here with `code` and `state`, or `error` (e.g. access_denied) and `state`;
+# whatever happened, the state cookie goes (a state serves one callback)
 @router.get("/cms/callback")
 @allow(anyone)
 def callback(code: Annotated[str | None, Query(pattern=CODE_PATTERN, description="GitHub's authorization code")] = None,
@@ -72,12 +67,19 @@ def callback(code: Annotated[str | None, Query(pattern=CODE_PATTERN, description
              error: Annotated[str | None, Query(max_length=64, description="GitHub's error code")] = None,
              ) -> Response[str]:
     origin = site_origin(os.environ.get("SITE_ORIGIN", ""))
+    outcome = _outcome(code, state, error, origin)
+    logger.info("editor sign-in", extra={"outcome": outcome.code})  # the outcome only: never code, state or token
+    return Response(200, HTML, callback_page(outcome, origin), headers=PAGE_HEADERS, cookies=[cleared_state_cookie()])
+
+
+# The state first (no exchange for a browser that did not start this sign-in), then GitHub's answer
+def _outcome(code: str | None, state: str | None, error: str | None, origin: str) -> Outcome:
     if not state_matches(state, cookie_states(router.current_event.cookies)):
-        return _page(Outcome("state_mismatch"), origin)
+        return Outcome("state_mismatch")
     if error is not None or not code:
-        return _page(returned_error(error), origin)
+        return returned_error(error)
     client, problem = _client()
     if client is None:
-        return _page(Outcome(problem), origin)
+        return Outcome(problem)
     answer = github.exchange(github.github_url(os.environ.get("GITHUB_URL")), exchange_form(client, code, origin))
-    return _page(Outcome("unavailable") if answer is None else exchange_outcome(*answer), origin)
+    return Outcome("unavailable") if answer is None else exchange_outcome(*answer)

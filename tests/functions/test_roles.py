@@ -162,9 +162,10 @@ WRONG_ROLE = {
     "POST /suggestions": OUTSIDER, "GET /suggestions/mine": OUTSIDER, "GET /suggestions/stats": OUTSIDER,
     "GET /suggestions": EMPLOYEE, "POST /suggestions/{id}/decision": EMPLOYEE,
 }
-# public: signing out, and following a shared link (anyone the post reached; tests/functions/test_go_clicks.py)
-PUBLIC = {"DELETE /session", "GET /go/{post}/{network}", "HEAD /go/{post}/{network}"}
-FUNCTIONS = ("SharesFunction", "ClaimsFunction", "SessionFunction", "SuggestionsFunction")
+# public: signing out, following a shared link (anyone the post reached; tests/functions/test_go_clicks.py), and
+# the editor's GitHub sign-in (the person signs in at GitHub; tests/functions/test_editor_auth.py)
+PUBLIC = {"DELETE /session", "GET /go/{post}/{network}", "HEAD /go/{post}/{network}", "GET /cms/auth", "GET /cms/callback"}
+FUNCTIONS = ("SharesFunction", "ClaimsFunction", "SessionFunction", "SuggestionsFunction", "EditorAuthFunction")
 ALL_ROUTES = [(function, route) for function in FUNCTIONS for route in routes(function)]
 
 
