@@ -37,6 +37,7 @@ def test_rules_from_settings_and_content():
     assert data["reimbursed"] == ["fair"]
     assert data["influencers"] == ["lena"]
     assert data["sources"] == {"comms": "Communications", "lena": "Lena Hoff"}
+    assert data["campaigns"] == {"fair": "Fair", "brand": "Brand"}
     assert data["disclosures"]["de"] == {"sponsored": "Werbung |", "employee": "#Team", "label": "Werbung"}
     assert data["utm_medium"] == "advocacy"
     assert data["site_url"] == "https://wall.example.com/intra/" and data["root"] == "/intra/"

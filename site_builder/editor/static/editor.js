@@ -91,7 +91,7 @@
       return problems;
     }
     if (fields.campaign && data.reimbursed.indexOf(fields.campaign) >= 0) {
-      problems.push(fill(t.campaign_reimbursed, { sponsored: sponsoredLabel, campaign: fields.campaign }));
+      problems.push(fill(t.campaign_reimbursed, { sponsored: sponsoredLabel, campaign: data.campaigns[fields.campaign] || fields.campaign }));
     }
     if (fields.source && data.influencers.indexOf(fields.source) >= 0) {
       problems.push(fill(t.source_influencer, { sponsored: sponsoredLabel, source: data.sources[fields.source] || fields.source }));

@@ -1,0 +1,240 @@
+"""The editor at /admin/ against `sharewall serve`'s stack with Decap's local backend (decap-server on a repository of
+the test's own): a post written with every widget is saved as a branch whose file passes `sharewall check`, and a
+post the gate would refuse cannot be saved, with the reason at its field.
+
+The widgets and the preview are site_builder/editor/static/editor.js; the config the build generates
+(site_builder/editor/config.py). Fields are found by Decap's ids (`<field>-field-<n>`), not by their labels, which
+are the catalogue's; the refusals' messages are compared with the catalogue's texts and with sharing.py's count.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+from site_builder import catalogue, sharing
+from site_builder.networks import NETWORKS
+from site_builder.settings import load_settings
+from tests.browser.support import dev_sign_in
+from tests.local_serve import ServeProcess
+
+ROOT = Path(__file__).resolve().parents[2]
+SHAREWALL = Path(sys.executable).parent / "sharewall"
+IMAGE = ROOT / "docs" / "images" / "wall.png"  # a real picture to upload
+LONG_FOR_X = "Ein langer Text über das Open-Source-Projekt, " * 6  # ~280 characters: too long for X with tag and link
+
+pytestmark = pytest.mark.skipif(
+    not (ROOT / "node_modules" / "decap-cms" / "dist" / "decap-cms.js").is_file()
+    or not (ROOT / "node_modules" / "decap-server").is_dir() or shutil.which("node") is None,
+    reason="the editor needs node and `npm ci` (decap-cms, decap-server)")
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, timeout=60).stdout
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """`sharewall serve` with the editor's backend on a clone of this project (never this checkout): (URL, clone)."""
+    repo = tmp_path_factory.mktemp("editor-repo") / "project"
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(repo)], check=True, timeout=120)
+    git(repo, "remote", "remove", "origin")  # nothing the editor does can reach this checkout
+    git(repo, "config", "user.name", "Editor Test")
+    git(repo, "config", "user.email", "editor-test@example.com")
+    server = ServeProcess(tmp_path_factory.mktemp("editor-site"), editor_repo=repo)
+    yield server.url, repo
+    server.stop()
+
+
+@pytest.fixture
+def editor(browser, stack):
+    """A signed-in comms person on the editor (English interface), logged in to the local backend: the page and the
+    page errors. Like support.offline_context (nothing leaves the machine, a CSP violation fails the test), but page
+    errors are the test's to judge: Decap refuses a save with an unhandled `Promise.reject()` (actions/entries.ts)."""
+    base, _ = stack
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<!doctype html><title>offline</title>"))
+    errors: list[str] = []
+    violations: list[str] = []
+    context.on("weberror", lambda error: errors.append(str(error.error)))
+    context.on("console", lambda message: violations.append(message.text)
+               if "Content Security Policy" in message.text else None)
+    page = context.new_page()
+    try:
+        dev_sign_in(page, base, "carla-comms", ["employee", "comms"], next_path="/admin/?lang=en")
+        page.get_by_role("button", name="Login").click()
+        page.wait_for_url("**#/collections/**")
+        yield page, errors
+    finally:
+        context.close()
+    assert not violations, violations
+
+
+# What Decap's refused save leaves as a page error (its unhandled Promise.reject() without a reason)
+REFUSED = "undefined"
+
+
+def refs(repo: Path) -> str:
+    """Every branch and commit of the repository: unchanged when nothing was saved."""
+    return git(repo, "for-each-ref", "--format=%(refname) %(objectname)")
+
+
+# --- using the widgets --------------------------------------------------------------------------------
+
+
+def field(page, name: str):
+    """The input of a field by Decap's id (`title-field-3`)."""
+    return page.locator(f'[id^="{name}-field-"]').first
+
+
+def control(page, name: str):
+    """The whole control of a field: its label, widget and the errors Decap lists at it."""
+    return page.locator('[class*="ControlContainer"]').filter(has=page.locator(f'label[for^="{name}-field-"]')).first
+
+
+def choose(page, name: str, *values: str) -> None:
+    """Pick options of a select by value (react-select filters by label and value; the values here are unique)."""
+    for value in values:
+        field(page, name).fill(value)
+        page.keyboard.press("Enter")
+
+
+def choose_networks(page, *names: str) -> None:
+    """Pick networks by their label (the value `x` is also part of `xing`)."""
+    for name in names:
+        field(page, "networks").fill(NETWORKS[name].label)
+        page.get_by_role("option", name=NETWORKS[name].label, exact=True).click()
+
+
+def new_post(page, base: str) -> None:
+    page.goto(f"{base}admin/?lang=en#/collections/posts/new")
+    field(page, "title").wait_for()
+
+
+def fill_valid(page, title: str, suggestions: list[str], campaign: str | None = None, networks=("x", "linkedin"),
+               link: str | None = None) -> None:
+    """The fields every post needs, valid but for what the refusal tests pass (each field is filled once: Decap's
+    inputs append to what a second fill finds)."""
+    field(page, "title").fill(title)
+    field(page, "link").fill(link or f"https://news.example.com/{title.lower().replace(' ', '-')}")
+    field(page, "summary").fill("What the post is about, in two lines.")
+    choose(page, "source", "corporate-communications")
+    choose(page, "language", "de")
+    field(page, "publish").fill("2026-12-01T09:30")
+    if campaign:
+        choose(page, "campaign", campaign)
+    choose_networks(page, *networks)
+    area = field(page, "suggestions")
+    area.fill(suggestions[0])
+    for index, text in enumerate(suggestions[1:], start=1):
+        control(page, "suggestions").locator(".sw-ed-button--add").click()
+        control(page, "suggestions").locator("textarea").nth(index).fill(text)
+    body = control(page, "body").locator("[contenteditable=true]").first
+    body.click()
+    page.keyboard.type("Background for colleagues: what to say and what not to claim.")
+
+
+def save(page) -> None:
+    page.locator("button", has_text="Save").first.click()
+
+
+def errors_at(page, name: str):
+    """The errors Decap lists at a field."""
+    return control(page, name).locator('[class*="ControlErrorsList"] li')
+
+
+# --- the tests --------------------------------------------------------------------------------------
+
+
+def test_a_post_with_every_widget_is_saved_as_a_branch_that_passes_check(editor, stack, tmp_path):
+    base, repo = stack
+    page, errors = editor
+    new_post(page, base)
+    fill_valid(page, "Editor walkthrough", ["Erster Vorschlag aus dem Editor.", "Zweiter Vorschlag, etwas anders."],
+               networks=("x", "linkedin", "bluesky"))
+    field(page, "expires").fill("2027-01-31T18:00")
+    choose(page, "topics", "sustainability")
+    control(page, "image").get_by_role("button").first.click()  # "Choose an image": the media library
+    page.locator('input[type="file"]').set_input_files(str(IMAGE))
+    page.locator("button", has_text="Choose selected").click()
+    field(page, "image_alt").fill("The wall with its post cards")
+    field(page, "disclosure").select_option("employee")
+    field(page, "hashtags").fill("opensource")
+    field(page, "track").click()  # tracked by default: this post shares its plain UTM link
+    save(page)
+    page.wait_for_function("() => !document.body.innerText.includes('Saving')", timeout=20000)
+
+    branches = [line.strip().lstrip("* ") for line in git(repo, "branch", "--list", "cms/*").splitlines()]
+    assert len(branches) == 1, branches
+    assert not errors, errors
+    # the branch's project as files (an archive: a checkout would hold the branch decap-server switches to)
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    archive = subprocess.run(["git", "-C", str(repo), "archive", branches[0]], check=True, capture_output=True, timeout=60)
+    subprocess.run(["tar", "-x", "-C", str(checkout)], input=archive.stdout, check=True, timeout=60)
+    files = [path for path in (checkout / "content" / "posts").rglob("*.md") if "editor-walkthrough" in path.name]
+    assert len(files) == 1, files
+    written = files[0].read_text(encoding="utf-8")
+    meta = yaml.safe_load(written.split("---")[1])
+    assert meta["suggestions"] == ["Erster Vorschlag aus dem Editor.", "Zweiter Vorschlag, etwas anders."]
+    assert meta["networks"] == ["x", "linkedin", "bluesky"] and meta["topics"] == ["sustainability"]
+    assert meta["track"] is False and "draft" not in meta  # the untouched draft switch is left out
+    assert (checkout / "content" / meta["image"]).is_file()
+    checked = subprocess.run([str(SHAREWALL), "check", "content"], cwd=checkout, capture_output=True, text=True,
+                             timeout=300)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_an_http_link_is_refused_at_its_field(editor, stack):
+    base, repo = stack
+    page, errors = editor
+    before = refs(repo)
+    new_post(page, base)
+    fill_valid(page, "Plain http link", ["Ein Text."], link="http://news.example.com/insecure")
+    save(page)
+    expect(errors_at(page, "link")).to_contain_text("https://")
+    assert refs(repo) == before
+    assert set(errors) <= {REFUSED}, errors
+
+
+def test_a_suggestion_too_long_for_x_is_refused_at_its_field(editor, stack):
+    base, repo = stack
+    page, errors = editor
+    before = refs(repo)
+    new_post(page, base)
+    fill_valid(page, "Too long for X", [LONG_FOR_X], networks=("x",))
+    save(page)
+    # the count `check` makes (sharing.py): the text with the employee tag of the post's language and the /go/ link
+    settings = load_settings(ROOT / "mkdocs.yml")
+    message = sharing.locked("employee", "", settings.disclosures["de"].employee).wrap(LONG_FOR_X)
+    count = sharing.length(NETWORKS["x"], message, "https://wall.example/go/too-long-for-x/x")
+    assert count > 280
+    expected = catalogue.load("en").sections["editor_preview"]["too_long"].format(
+        number=1, network="X", count=count, limit=280)
+    expect(errors_at(page, "suggestions")).to_contain_text(expected)
+    assert refs(repo) == before
+    assert set(errors) <= {REFUSED}, errors
+
+
+def test_a_reimbursed_campaign_without_sponsored_is_refused_at_the_disclosure(editor, stack):
+    base, repo = stack
+    page, errors = editor
+    before = refs(repo)
+    new_post(page, base)
+    fill_valid(page, "Sponsored unlabelled", ["Ein Text."], campaign="republica-2026")
+    field(page, "disclosure").select_option("employee")
+    save(page)
+    sponsored = field(page, "disclosure").locator('option[value="sponsored"]').inner_text()
+    expected = catalogue.load("en").sections["editor_preview"]["campaign_reimbursed"].format(
+        sponsored=sponsored, campaign="re:publica 2026")
+    expect(errors_at(page, "disclosure")).to_contain_text(expected)
+    assert refs(repo) == before
+    assert set(errors) <= {REFUSED}, errors
