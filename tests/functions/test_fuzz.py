@@ -33,10 +33,12 @@ from tests.local_serve import ServeProcess, request
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 STAFF = {"X-Sharewall-Dev-User": "fuzzer", "X-Sharewall-Dev-Roles": "employee,comms,finance"}
-CASES_PER_OPERATION = {"shares": 40, "claims": 12, "session": 30, "suggestions": 20}  # a few hundred cases per function
+CASES_PER_OPERATION = {"shares": 40, "claims": 12, "session": 30, "suggestions": 20,  # a few hundred cases per function
+                       "editorauth": 30}
 SEED = 20261127
-# The session function takes no input: a schema-valid request to it is never refused as invalid
-RULES_BEYOND_THE_SCHEMA = {"shares": True, "claims": True, "session": False, "suggestions": True}
+# The session function takes no input, the editor's sign-in only what its schema says: a schema-valid request
+# to them is never refused as invalid
+RULES_BEYOND_THE_SCHEMA = {"shares": True, "claims": True, "session": False, "suggestions": True, "editorauth": False}
 CONFIG = """
 [checks]
 positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "415", "429"{refusals}]
