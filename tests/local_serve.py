@@ -25,8 +25,10 @@ class ServeProcess:
     """`sharewall serve --port 0` in a process of its own: the real local stack, found by its printed URL."""
 
     def __init__(self, site_dir: Path, data_file: Path | None = None, parameters: tuple[str, ...] = (),
-                 path: str | None = None, editor_repo: Path | None = None):
+                 path: str | None = None, editor_repo: Path | None = None, config: Path | None = None):
         command = [str(Path(sys.executable).parent / "sharewall"), "serve", "--port", "0", "--site-dir", str(site_dir)]
+        if config:  # another mkdocs.yml (its folder is the project: template.yaml, content, node_modules)
+            command += ["--config", str(config)]
         # the editor's local backend only where a test asks for it, on the test's own repository
         command += ["--editor-repo", str(editor_repo)] if editor_repo else ["--no-editor-backend"]
         if data_file:
