@@ -167,7 +167,9 @@ def test_a_post_with_every_widget_is_saved_as_a_branch_that_passes_check(editor,
     page.locator("button", has_text="Choose selected").click()
     field(page, "image_alt").fill("The wall with its post cards")
     field(page, "disclosure").select_option("employee")
-    field(page, "hashtags").fill("opensource")
+    hashtags = control(page, "hashtags")
+    hashtags.get_by_role("button", name=re.compile("^Add")).click()  # a list of strings, one field per hashtag
+    hashtags.locator("input").last.fill("opensource")
     field(page, "track").click()  # tracked by default: this post shares its plain UTM link
     save(page)
     page.wait_for_function("() => !document.body.innerText.includes('Saving')", timeout=20000)
@@ -186,7 +188,7 @@ def test_a_post_with_every_widget_is_saved_as_a_branch_that_passes_check(editor,
     meta = yaml.safe_load(written.split("---")[1])
     assert meta["suggestions"] == ["Erster Vorschlag aus dem Editor.", "Zweiter Vorschlag, etwas anders."]
     assert meta["networks"] == ["x", "linkedin", "bluesky"] and meta["topics"] == ["sustainability"]
-    assert meta["track"] is False and "draft" not in meta  # the untouched draft switch is left out
+    assert meta["track"] is False and meta.get("draft", False) is False  # the draft switch left untouched
     assert (checkout / "content" / meta["image"]).is_file()
     checked = subprocess.run([str(SHAREWALL), "check", "content"], cwd=checkout, capture_output=True, text=True,
                              timeout=300)
