@@ -250,3 +250,24 @@ def test_neither_code_nor_state_nor_token_reaches_the_logs(github, caplog, capsy
     for secret in (code, state, github.tokens[-1], CLIENT_SECRET):
         assert secret not in logged
     assert any(getattr(record, "outcome", None) == "success" for record in caplog.records)  # the outcome is logged
+
+
+def test_the_page_keeps_whatever_it_carries_inside_its_json_element():
+    from editorauth.handshake import Outcome, callback_page
+
+    page = callback_page(Outcome("success", "t</script><script>alert(1)</script>&"), "https://wall.example.com")
+    assert page.count("</script>") == 2 and "alert(1)</script>" not in page and "<script>alert" not in page
+    data = json.loads(re.search(r'id="sharewall-editor-auth">(.*?)</script>', page).group(1))
+    assert data["token"] == "t</script><script>alert(1)</script>&"  # the script reads back exactly what was put in
+    unknown = callback_page(Outcome("<b>made-up</b>"), "https://wall.example.com")
+    assert "made-up" not in unknown and '"outcome": "github_error"' in unknown
+
+
+@pytest.mark.parametrize("value", ["", "wall.example.com", "https://wall.example.com/admin/", "ftp://wall.example.com",
+                                   "https://wall.example.com?x=1"])
+def test_site_origin_must_be_an_origin(value):
+    from editorauth.handshake import site_origin
+
+    with pytest.raises(ValueError, match="SITE_ORIGIN"):
+        site_origin(value)
+    assert site_origin("https://wall.example.com/") == "https://wall.example.com"
