@@ -83,7 +83,7 @@
 
   // rules.disclosure and rules.for_post: sponsored where the campaign reimburses influencers or the source is an
   // influencer, and a sponsored post names its campaign; the messages at the disclosure field
-  function disclosureProblems(fields, value, sponsoredLabel) {
+  function disclosureProblems(fields, value) {
     var t = strings("editor_preview");
     var problems = [];
     if (value === "sponsored") {
@@ -91,10 +91,10 @@
       return problems;
     }
     if (fields.campaign && data.reimbursed.indexOf(fields.campaign) >= 0) {
-      problems.push(fill(t.campaign_reimbursed, { sponsored: sponsoredLabel, campaign: data.campaigns[fields.campaign] || fields.campaign }));
+      problems.push(fill(t.campaign_reimbursed, { campaign: data.campaigns[fields.campaign] || fields.campaign }));
     }
     if (fields.source && data.influencers.indexOf(fields.source) >= 0) {
-      problems.push(fill(t.source_influencer, { sponsored: sponsoredLabel, source: data.sources[fields.source] || fields.source }));
+      problems.push(fill(t.source_influencer, { source: data.sources[fields.source] || fields.source }));
     }
     return problems;
   }
@@ -209,15 +209,11 @@
     value: function () {
       return this.props.value || this.props.field.get("default") || "employee";
     },
-    sponsoredLabel: function () {
-      var found = optionsOf(this.props.field).filter(function (option) { return option.value === "sponsored"; })[0];
-      return found ? found.label : "sponsored";
-    },
     // asked by Decap before it saves: the rules of `check`, said at this field
     isValid: function () {
       var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
       var value = this.value();
-      return answer(disclosureProblems(fieldsOf(entry), value, this.sponsoredLabel()));
+      return answer(disclosureProblems(fieldsOf(entry), value));
     },
     render: function () {
       var props = this.props;
@@ -313,11 +309,15 @@
   function meta(fields) {
     var t = strings("wall");
     var topics = list(fields.topics);
+    var parts = [
+      fields.source ? h("span", { key: "source", className: "sw-meta__source" }, data.sources[fields.source] || fields.source) : null,
+      fields.publish ? h("time", { key: "time", dateTime: String(fields.publish) }, day(fields.publish)) : null,
+      fields.language ? h("span", { key: "language", className: "sw-meta__language" }, data.languages[fields.language] || fields.language) : null,
+    ].filter(Boolean);
     return [
-      h("p", { key: "meta", className: "sw-meta" },
-        h("span", { className: "sw-meta__source" }, data.sources[fields.source] || fields.source || ""), " · ",
-        h("time", { dateTime: fields.publish ? String(fields.publish) : undefined }, day(fields.publish)), " · ",
-        h("span", { className: "sw-meta__language" }, data.languages[fields.language] || fields.language || "")),
+      parts.length ? h("p", { key: "meta", className: "sw-meta" }, parts.reduce(function (all, part, index) {
+        return index ? all.concat([" · ", part]) : [part];
+      }, [])) : null,
       topics.length ? h("ul", { key: "topics", className: "sw-topics", "aria-label": t.topics }, topics.map(function (topic) {
         return h("li", { key: topic, "data-topic": topic }, data.topics[topic] || topic);
       })) : null,
