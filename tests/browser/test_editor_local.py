@@ -238,3 +238,39 @@ def test_a_reimbursed_campaign_without_sponsored_is_refused_at_the_disclosure(ed
     expect(errors_at(page, "disclosure")).to_contain_text(expected)
     assert refs(repo) == before
     assert set(errors) <= {REFUSED}, errors
+
+
+def test_the_suggestions_are_added_and_removed_by_keyboard(editor, stack):
+    base, _ = stack
+    page, errors = editor
+    new_post(page, base)
+    texts = control(page, "suggestions").locator("textarea")
+    texts.first.fill("Erster Text")
+    page.keyboard.press("Tab")  # to "Add a text" (one text has no remove button)
+    page.keyboard.press("Enter")
+    expect(texts).to_have_count(2)
+    expect(texts.nth(1)).to_be_focused()  # the new, empty text, labelled "Text 2"
+    expect(page.get_by_label("Text 2", exact=True)).to_be_focused()
+    page.keyboard.type("Zweiter Text")
+    page.keyboard.press("Tab")  # to "Remove text 2"
+    expect(page.locator(":focus")).to_have_text("Remove text 2")
+    page.keyboard.press("Enter")
+    expect(texts).to_have_count(1)
+    expect(texts.first).to_be_focused()
+    expect(texts.first).to_have_value("Erster Text")
+    assert not errors, errors
+
+
+# ?lang=xx when it is built, else the browser's first built language, else the main one (the wall's first)
+@pytest.mark.parametrize(("locale", "query", "expected"), [("fr-FR", "", "fr"), ("fr-FR", "?lang=en", "en"),
+                                                           ("it-IT", "?lang=zz", "de")])
+def test_the_interface_language(browser, stack, locale, query, expected):
+    base, _ = stack
+    context = browser.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        dev_sign_in(page, base, "carla-comms", ["employee", "comms"], next_path=f"/admin/{query}")
+        expect(page.locator('link[rel="cms-config-url"]')).to_have_attribute("href", f"config.{expected}.yml")
+        expect(page.locator("html")).to_have_attribute("lang", expected)
+    finally:
+        context.close()

@@ -234,7 +234,17 @@
       var found = list(this.props.value).map(function (text) { return String(text === null ? "" : text); });
       return found.length ? found : [""];
     },
-    change: function (texts) { this.props.onChange(texts); },
+    change: function (texts, focus) {
+      this.focusAt = focus;  // a text added or removed moves the keyboard focus to the text it concerns
+      this.props.onChange(texts);
+    },
+    idOf: function (index) { return index === 0 ? this.props.forID : this.props.forID + "-" + index; },
+    componentDidUpdate: function () {
+      if (this.focusAt === undefined) return;
+      var area = document.getElementById(this.idOf(this.focusAt));
+      this.focusAt = undefined;
+      if (area) area.focus();
+    },
     isValid: function () {
       var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
       return answer(suggestionProblems(entry, this.texts()));
@@ -253,7 +263,7 @@
       var prepared = prepare(entry);
       var max = Number(props.field.get("max")) || data.limits.suggestions;
       var items = texts.map(function (text, index) {
-        var id = index === 0 ? props.forID : props.forID + "-" + index;
+        var id = self.idOf(index);
         var found = counts(prepared, text);
         return h("li", { key: index, className: "sw-ed-suggestion" },
           h("label", { htmlFor: id, className: "sw-ed-suggestion__label" }, fill(t.text, { number: index + 1 })),
@@ -276,14 +286,14 @@
           })) : null,
           texts.length > 1 ? h("button", {
             type: "button", className: "sw-ed-button sw-ed-button--remove",
-            onClick: function () { self.change(texts.filter(function (_, at) { return at !== index; })); },
+            onClick: function () { self.change(texts.filter(function (_, at) { return at !== index; }), Math.max(0, index - 1)); },
           }, fill(t.remove, { number: index + 1 })) : null);
       });
       return h("div", { className: "sw-ed-suggestions" },
         h("ol", { className: "sw-ed-suggestions__list" }, items),
         h("button", {
           type: "button", className: "sw-ed-button sw-ed-button--add", disabled: texts.length >= max,
-          onClick: function () { self.change(texts.concat([""])); },
+          onClick: function () { self.change(texts.concat([""]), texts.length); },
         }, t.add));
     },
   });
@@ -335,8 +345,7 @@
         h("p", { className: "sw-composer__text", lang: prepared.language }, text),
         h("ul", { className: "sw-composer__networks", "aria-label": t.share_on }, prepared.networks.map(function (name) {
           var network = data.networks[name];
-          var href = /^https:\/\//.test(String(prepared.fields.link || "")) || prepared.fields.track !== false
-            ? rules.shareHref(network, text, prepared.link(name), String(title || "")) : undefined;
+          var href = rules.shareHref(network, text, prepared.link(name), String(title || ""));
           return h("li", { key: name }, h("a", { className: "sw-network", "data-network": name, href: href,
                                                 target: "_blank", rel: "noopener noreferrer" }, network.label));
         }))));
