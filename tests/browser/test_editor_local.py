@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from site_builder import catalogue, sharing
 from site_builder.networks import NETWORKS
+from site_builder.model import Post
 from site_builder.settings import load_settings
 from tests.browser.support import dev_sign_in
 from tests.local_serve import ServeProcess
@@ -173,6 +174,8 @@ def test_a_post_with_every_widget_is_saved_as_a_branch_that_passes_check(editor,
     field(page, "track").click()  # tracked by default: this post shares its plain UTM link
     save(page)
     page.wait_for_function("() => !document.body.innerText.includes('Saving')", timeout=20000)
+    # what the widget counts for each text and network once every field is set (and the entry saved)
+    shown = [control(page, "suggestions").locator(".sw-ed-counts").nth(index).inner_text() for index in (0, 1)]
 
     branches = [line.strip().lstrip("* ") for line in git(repo, "branch", "--list", "cms/*").splitlines()]
     assert len(branches) == 1, branches
@@ -189,6 +192,16 @@ def test_a_post_with_every_widget_is_saved_as_a_branch_that_passes_check(editor,
     assert meta["suggestions"] == ["Erster Vorschlag aus dem Editor.", "Zweiter Vorschlag, etwas anders."]
     assert meta["networks"] == ["x", "linkedin", "bluesky"] and meta["topics"] == ["sustainability"]
     assert meta["track"] is False and meta.get("draft", False) is False  # the draft switch left untouched
+    # the widget counted each text for each network as `check` counts the saved post (sharing.py)
+    settings = load_settings(checkout / "mkdocs.yml")
+    post = Post.model_validate({**meta, "slug": files[0].stem, "path": files[0].name}, context={"settings": settings})
+    prepared = sharing.prepare(post, settings)
+    template = catalogue.load("en").sections["editor_preview"]["count"]
+    for index, counts in enumerate(shown):
+        message = prepared.lock.wrap(prepared.suggestions[index])
+        for name in ("x", "linkedin", "bluesky"):
+            count = sharing.length(NETWORKS[name], message, prepared.link(name))
+            assert template.format(network=NETWORKS[name].label, count=count, limit=NETWORKS[name].limit) in counts
     assert (checkout / "content" / meta["image"]).is_file()
     checked = subprocess.run([str(SHAREWALL), "check", "content"], cwd=checkout, capture_output=True, text=True,
                              timeout=300)

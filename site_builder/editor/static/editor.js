@@ -14,6 +14,7 @@
   var rules = (window.Sharewall || {}).rules;
   var FALLBACK = ["en", "de", "fr"];  // asked only when no wanted language is built, to learn the main one
   var SLOT = "{network}";  // sharing.NETWORK_SLOT
+  var EDITS = ["input", "change", "click", "keyup"];  // what changes a field of the form
   var data;  // editor.<lang>.json
 
   /* --- language and data ------------------------------------------------------------------ */
@@ -227,9 +228,39 @@
     },
   });
 
+  // What the counts depend on besides the texts: the other fields of `check`'s count and the entry's slug
+  function countedFields(entry) {
+    var fields = fieldsOf(entry);
+    return JSON.stringify([fields.language, fields.disclosure, fields.networks, fields.hashtags, fields.link,
+                           fields.track, fields.campaign, fields.title, entry && entry.get ? entry.get("slug") : ""]);
+  }
+
   var SuggestionsControl = createClass({
     // the counts depend on the link, disclosure, language, networks and hashtags too
     shouldComponentUpdate: function () { return true; },
+    // Decap re-renders a widget only when its own value changes: after any edit elsewhere in the form (the store
+    // holds it once the event's handlers ran) the counts are made again when those fields changed
+    componentDidMount: function () {
+      var self = this;
+      this.counted = countedFields(this.props.getEntry());
+      this.recount = function () {
+        setTimeout(function () {
+          if (!self.listening) return;
+          var now = countedFields(self.props.getEntry());
+          if (now !== self.counted) {
+            self.counted = now;
+            self.forceUpdate();
+          }
+        }, 0);
+      };
+      this.listening = true;
+      EDITS.forEach(function (name) { document.addEventListener(name, self.recount, true); });
+    },
+    componentWillUnmount: function () {
+      var self = this;
+      this.listening = false;
+      EDITS.forEach(function (name) { document.removeEventListener(name, self.recount, true); });
+    },
     texts: function () {
       var found = list(this.props.value).map(function (text) { return String(text === null ? "" : text); });
       return found.length ? found : [""];
