@@ -100,14 +100,16 @@
     return problems;
   }
 
-  // The file's slug as Decap will name a new entry from its title (lower case, letters, digits and '-'); a saved
-  // entry has its own. Only the length of a tracked /go/ link depends on it, and only where a network counts links
-  // in full (Bluesky, Threads): `check` on the saved file stays the gate
+  // The file's slug as Decap will name a new entry from its title with the config's `slug` (ascii, clean_accents,
+  // '-': formatters.prepareSlug then urlHelper.sanitizeSlug: lower case, no quotes, accents dropped, every other
+  // character a '-'); a saved entry has its own. Only the length of a tracked /go/ link depends on it, and only where
+  // a network counts links in full (Bluesky, Threads): `check` on the saved file stays the gate
   function slugOf(entry, fields) {
     var saved = entry && entry.get && !entry.get("newRecord") ? String(entry.get("slug") || "") : "";
     if (saved) return saved.split("/").pop();
-    return String(fields.title || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-      .replace(/[^a-z0-9_.~-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+    return String(fields.title || "").trim().toLowerCase().replace(/'/g, "").replace(/\./g, "-").replace(/ß/g, "ss")
+      .normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^a-z0-9_~-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
   }
 
   // sharing.utm_link with the network left as the slot
