@@ -121,13 +121,13 @@ def new_post(page, base: str) -> None:
 
 
 def fill_valid(page, title: str, suggestions: list[str], campaign: str | None = None, networks=("x", "linkedin"),
-               link: str | None = None) -> None:
+               link: str | None = None, source: str = "corporate-communications") -> None:
     """The fields every post needs, valid but for what the refusal tests pass (each field is filled once: Decap's
     inputs append to what a second fill finds)."""
     field(page, "title").fill(title)
     field(page, "link").fill(link or f"https://news.example.com/{title.lower().replace(' ', '-')}")
     field(page, "summary").fill("What the post is about, in two lines.")
-    choose(page, "source", "corporate-communications")
+    choose(page, "source", source)
     choose(page, "language", "de")
     field(page, "publish").fill("2026-12-01T09:30")
     if campaign:
@@ -287,3 +287,22 @@ def test_the_interface_language(browser, stack, locale, query, expected):
         expect(page.locator("html")).to_have_attribute("lang", expected)
     finally:
         context.close()
+
+
+# The other two rules of the disclosure (rules.disclosure, rules.for_post), at the same field
+@pytest.mark.parametrize(("source", "disclosure", "key", "values"), [
+    ("lena-lettering", "none", "source_influencer", {"source": "Lena Hoff – Lettering Artist"}),
+    ("corporate-communications", "sponsored", "campaign_needed", {}),
+])
+def test_the_other_disclosure_rules_are_refused_at_the_disclosure(editor, stack, source, disclosure, key, values):
+    base, repo = stack
+    page, errors = editor
+    before = refs(repo)
+    new_post(page, base)
+    fill_valid(page, f"Disclosure {key}", ["Ein Text."], source=source)
+    field(page, "disclosure").select_option(disclosure)
+    save(page)
+    expected = catalogue.load("en").sections["editor_preview"][key].format(**values)
+    expect(errors_at(page, "disclosure")).to_contain_text(expected)
+    assert refs(repo) == before
+    assert set(errors) <= {REFUSED}, errors
