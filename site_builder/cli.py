@@ -273,7 +273,7 @@ def serve(config_file: Path, port: int, aws_port: int, data_file: Path | None, s
     if not no_editor_backend:  # before the build: the editor's config names its URL
         try:
             editor = start_editor_backend(project, origin, shutil.which("node"), repository=editor_repo,
-                                          branch=getattr(getattr(settings, "editor", None), "branch", None) or "main")
+                                          branch=_editor_branch(config_file))
         except EditorBackendError as error:  # one line, and /admin/ is built for the GitHub backend
             notes.append(str(error))
     build_options = {"dev_sign_in": True}
@@ -309,6 +309,20 @@ def serve(config_file: Path, port: int, aws_port: int, data_file: Path | None, s
         stack.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+# decap-server's clone needs the base branch the editor's config names before the build writes that config
+def _editor_branch(config_file: Path) -> str:
+    """mkdocs.yml's `sharewall: editor: branch:`, `main` when it is not set."""
+    import yaml
+
+    from site_builder.settings import _IgnoreTagsLoader, plugin_options
+
+    with config_file.open(encoding="utf-8") as handle:
+        config = yaml.load(handle, Loader=_IgnoreTagsLoader) or {}
+    editor = plugin_options(config.get("plugins") or []).get("editor")
+    branch = editor.get("branch") if isinstance(editor, dict) else None
+    return branch if isinstance(branch, str) and branch else "main"
 
 
 # SIGTERM as Ctrl+C, so `sharewall serve` stops what it started on either

@@ -91,7 +91,7 @@ def test_local_headers_add_the_editor_backend_to_the_admin_policys_connect_src_o
                                     extra_sources={ADMIN_POLICY_ID: {"connect-src": ["http://127.0.0.1:4321"]}})
     admin = _directives(headers.for_path("/admin/")["Content-Security-Policy"])
     site = _directives(headers.for_path("/")["Content-Security-Policy"])
-    assert admin["connect-src"] == ["'self'", "https://api.github.com", "http://127.0.0.1:4321"]
+    assert admin["connect-src"] == ["'self'", "blob:", "https://api.github.com", "http://127.0.0.1:4321"]
     assert admin["script-src"] == ["'self'", "'unsafe-eval'"] and admin["style-src"] == ["'self'", "'unsafe-inline'"]
     assert "http://127.0.0.1:4321" not in site["connect-src"] and site["script-src"] == ["'self'"]
     for path in ("/admin/", "/"):  # the other security headers on both, HSTS left out on http
@@ -272,7 +272,7 @@ def test_without_the_editor_backend_the_editor_config_has_no_local_backend(local
     if status == 404:
         pytest.skip("the build does not write the editor (/admin/) yet")
     assert "local_backend" not in yaml.safe_load(body)
-    assert _directives(headers["content-security-policy"])["connect-src"] == ["'self'", "https://api.github.com"]
+    assert _directives(headers["content-security-policy"])["connect-src"] == ["'self'", "blob:", "https://api.github.com"]
 
 
 def test_serve_leaves_the_checkout_alone_and_stops_decap_server_when_it_stops(tmp_path_factory):
