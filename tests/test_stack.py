@@ -130,7 +130,11 @@ def test_the_distribution_serves_the_site_bucket_and_the_api(stacks):
                        "api": api_domain, "api-go": api_domain}
     assert {origin["Id"]: origin.get("OriginPath", "") for origin in config["Origins"]["Items"]}["api-go"] == "/api"
     assert config["DefaultRootObject"] == "index.html"
-    api, go = config["CacheBehaviors"]["Items"]
+    admin, api, go = config["CacheBehaviors"]["Items"]
+    # the editor: the site's files with its own headers policy (behind the wall gate: moto keeps no function
+    # associations, tests/test_template.py checks it)
+    assert (admin["PathPattern"], admin["TargetOriginId"]) == ("/admin/*", "site")
+    assert admin["ResponseHeadersPolicyId"] == _physical(stack, "AdminHeadersPolicy")
     assert (api["PathPattern"], api["TargetOriginId"]) == ("/api/*", "api")
     assert (go["PathPattern"], go["TargetOriginId"]) == ("/go/*", "api-go")
     assert not go.get("FunctionAssociations", {}).get("Items")  # no wall gate: anyone a post reached follows its link
@@ -165,6 +169,9 @@ def test_the_csp_names_the_created_receipts_bucket_and_the_identity_provider(sta
     assert f"connect-src 'self' {receipts} https://{issuer.split('/')[2]};" in csp
     assert f"form-action 'self' {receipts};" in csp
     assert "${" not in csp and "unsafe-inline" not in csp
+    admin = stack["recorded"]["AdminHeadersPolicy"]["ResponseHeadersPolicyConfig"]
+    admin_csp = admin["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert "connect-src 'self' blob: https://api.github.com;" in admin_csp and "${" not in admin_csp
 
 
 def test_a_custom_domain_gets_its_alias_and_certificate(stacks):
