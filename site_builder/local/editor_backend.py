@@ -29,6 +29,7 @@ API_PATH = "/api/v1"
 HOST = "127.0.0.1"
 START_SECONDS = 30  # how long decap-server may take to answer its first {"action": "info"}
 STOP_SECONDS = 5  # after SIGTERM, before SIGKILL
+PORT_ATTEMPTS = 3
 LOCAL_IDENTITY = {"user.name": "Sharewall editor (local)", "user.email": "editor@sharewall.invalid"}
 
 
@@ -141,18 +142,27 @@ def start_editor_backend(project: Path, origin: str, node: str | None, *, reposi
         repository = editor_clone(project, branch)
     elif not is_repository(repository):
         raise EditorBackendError(f"--editor-repo {repository}: not the top of a git working tree")
-    port = free_port()
-    env = {**os.environ, "MODE": "git", "BIND_HOST": HOST, "PORT": str(port), "ORIGIN": origin.rstrip("/"),
+    env = {**os.environ, "MODE": "git", "BIND_HOST": HOST, "ORIGIN": origin.rstrip("/"),
            "GIT_REPO_DIRECTORY": str(repository.resolve()), "LOG_LEVEL": "warn"}
+    for _ in range(PORT_ATTEMPTS):  # a free port may be taken before decap-server binds it: another one then
+        backend = _run(node, script, repository, env)
+        if backend is not None:
+            return backend
+    raise EditorBackendError(f"decap-server stopped at start {PORT_ATTEMPTS} times: serving the editor without its "
+                             "local backend")
+
+
+# One decap-server on a free port, once it answers; None when it stopped at start (its port was taken)
+def _run(node: str, script: Path, repository: Path, env: dict[str, str]) -> EditorBackend | None:
+    port = free_port()
     # its own process group and session: Ctrl+C in the terminal reaches serve, which stops it in order
-    process = subprocess.Popen([node, str(script)], cwd=repository, env=env, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen([node, str(script)], cwd=repository, env={**env, "PORT": str(port)},
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
     backend = EditorBackend(url=f"http://{HOST}:{port}", repository=repository.resolve(), process=process)
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise EditorBackendError(f"decap-server stopped at start (exit {process.returncode}): serving the editor "
-                                     "without its local backend")
+            return None
         try:
             info(backend.url, timeout=1)
             return backend
