@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
@@ -20,8 +21,9 @@ from site_builder import digest, reserved, sanitise
 from site_builder.adapter import languages, outputs, pages, templates
 from site_builder.adapter.content import load, wall_of
 from site_builder.adapter.build import build_site  # noqa: F401  (what `sharewall build` and `serve` call)
-from site_builder.adapter.config import SharewallConfig, settings_of
+from site_builder.adapter.config import SharewallConfig, editor_backend, settings_of
 from site_builder.content import Content, Issue, Post
+from site_builder.editor import build as editor_build
 from site_builder.wall import Card, Site
 
 log = logging.getLogger("mkdocs.plugins.sharewall")
@@ -33,6 +35,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.dev_sign_in = False  # set by build_site for `sharewall serve`
+        self.editor_local_backend: str | None = None  # decap-server's API, set by build_site for `sharewall serve`
         self.identity: dict[str, str] = {}  # sign_in's groups_claim/role_groups from the deploy (build --production)
         self.main: SharewallPlugin | None = None  # in an alternate language's build: the main build's plugin
         self._reset()
@@ -52,6 +55,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self.site = Site(url=self.main.site.url if self.main else config.site_url or None,
                          directory_urls=config.use_directory_urls, prefix=f"{self.language}/" if self.main else "")
         self.homes = languages.homes(config, self.site, main_language, list(self.config.alternates))
+        if not self.main:  # the editor's options, checked before anything is built
+            self.editor = editor_backend(self.config, self.editor_local_backend)
         config.markdown_extensions.append(pages.HtmlOutput())
         return config
 
@@ -162,7 +167,9 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             **(outputs.published_invite_mail(self.homes, self.settings.locales) if not self.main else {}),  # the root build, read by the function
             # the main build's sign-in page speaks every language
             **outputs.locale_scripts([self.language] if self.main else self.homes, self.settings)})
-        if not self.main:
+        if not self.main:  # the editor at /admin/ in every interface language, then the alternates
+            editor_build.write(config.site_dir, Path(config.config_file_path).parent, config.docs_dir, list(self.homes),
+                               self.settings, self.content, self.editor)
             languages.build_alternates(config, self, self.config.alternates)
 
     # Forget the previous build

@@ -7,9 +7,11 @@ from pathlib import Path
 
 
 # Build `config_file`'s site (into `site_dir` when given); `dev_sign_in` for `sharewall serve` (sign in on the local
-# dev page, not at the provider), `identity` for `build --production` (roles read as the functions read them)
+# dev page, not at the provider), `identity` for `build --production` (roles read as the functions read them),
+# `editor_local_backend` for `sharewall serve` running decap-server (its API URL, …/api/v1: the editor commits there)
 def build_site(config_file: str | os.PathLike = "mkdocs.yml", site_dir: str | os.PathLike | None = None,
-               *, dev_sign_in: bool = False, identity: dict[str, str] | None = None) -> Path:
+               *, dev_sign_in: bool = False, identity: dict[str, str] | None = None,
+               editor_local_backend: str | None = None) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -20,5 +22,7 @@ def build_site(config_file: str | os.PathLike = "mkdocs.yml", site_dir: str | os
         plugin.dev_sign_in = True
     if identity and hasattr(plugin, "identity"):
         plugin.identity = dict(identity)
+    if editor_local_backend and hasattr(plugin, "editor_local_backend"):
+        plugin.editor_local_backend = editor_local_backend
     build(config)
     return Path(config.site_dir)

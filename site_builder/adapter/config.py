@@ -8,6 +8,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 from site_builder import rules
+from site_builder.editor.config import Backend, EditorError
 from site_builder.networks import NETWORKS
 from site_builder.settings import (DEFAULT_DISCLOSURES, Disclosure, Settings, SettingsError, interface_options,
                                    validate_settings)
@@ -31,6 +32,14 @@ class AlternateConfig(Config):
     nav = opt.Type(dict, default={})
 
 
+# The editor at /admin/ (site_builder/editor): the GitHub repository it commits to, its base branch and GitHub's
+# REST API; editor.config.Backend checks them
+class EditorConfig(Config):
+    repo = opt.Type(str, default=Backend.repo)  # owner/name; empty: `build --production` takes SuggestionsRepository
+    branch = opt.Type(str, default=Backend.branch)
+    api_root = opt.Type(str, default=Backend.api_root)  # GitHub Enterprise's, or a loopback stand-in in tests
+
+
 # The plugin's options: the same fields as `Settings`, typed for MkDocs
 class SharewallConfig(Config):
     enabled = opt.Type(bool, default=True)
@@ -48,6 +57,7 @@ class SharewallConfig(Config):
     sign_in = opt.Type(dict, default={})  # the identity provider; settings.SignIn checks its fields
     alternates = opt.DictOfItems(opt.SubConfig(AlternateConfig), default={})  # interface languages beyond the theme's
     locales = opt.Type(str, default="")  # a folder of the site's own catalogues (<code>.yml), next to mkdocs.yml
+    editor = opt.SubConfig(EditorConfig)  # the editor at /admin/: where it commits
 
 
 # The settings the content core understands, from the typed options and MkDocs' config; `main_language` is the
@@ -72,4 +82,13 @@ def settings_of(options: SharewallConfig, config: MkDocsConfig, main_language: s
     try:
         return validate_settings(values, config.config_file_path)
     except SettingsError as error:
+        raise PluginError(f"sharewall: {error}") from None
+
+
+# The editor's backend from its options; `local` is decap-server's API when `sharewall serve` runs it
+def editor_backend(options: SharewallConfig, local: str | None) -> Backend:
+    try:
+        return Backend(repo=options.editor.repo, branch=options.editor.branch, api_root=options.editor.api_root,
+                       local=local)
+    except EditorError as error:
         raise PluginError(f"sharewall: {error}") from None
