@@ -252,7 +252,6 @@ def serve(config_file: Path, port: int, aws_port: int, data_file: Path | None, s
           parameters: tuple[str, ...], editor_repo: Path | None, no_editor_backend: bool) -> None:
     """Build the site and serve it with the real functions behind /api, local AWS (moto) and the editor's
     local backend (decap-server)."""
-    import inspect
     import shutil
 
     from site_builder.local import scheduled
@@ -276,11 +275,9 @@ def serve(config_file: Path, port: int, aws_port: int, data_file: Path | None, s
                                           branch=_editor_branch(config_file))
         except EditorBackendError as error:  # one line, and /admin/ is built for the GitHub backend
             notes.append(str(error))
-    build_options = {"dev_sign_in": True}
-    if editor and "editor_local_backend" in inspect.signature(build_site).parameters:
-        build_options["editor_local_backend"] = editor.api_url
     try:
-        site_dir = build_site(config_file, site_dir, **build_options)
+        site_dir = build_site(config_file, site_dir, dev_sign_in=True,
+                              editor_local_backend=editor.api_url if editor else None)
         sign_in = settings.sign_in
         stack = start_stack(project, site_dir, data_file=data_file, api_setting=settings.api, parameters=overrides,
                             template=template, server=server,
