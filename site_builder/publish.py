@@ -51,7 +51,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"  # a content hash in the name:
 
 # Material's hashed assets: bundle.a5f9d56c.min.js, main.57a0d79d.min.css, search.a7633da7.min.js.map
 HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.")
-SHORT_SUFFIXES = (".html", ".json", ".xml", ".xml.gz", ".txt", ".webmanifest")
+SHORT_SUFFIXES = (".html", ".json", ".yml", ".xml", ".xml.gz", ".txt", ".webmanifest")  # .yml: the editor's config.<lang>.yml
 TEXT = "; charset=utf-8"
 TYPES = {  # explicit, so the result does not depend on the machine's /etc/mime.types
     ".html": "text/html" + TEXT,
@@ -59,6 +59,7 @@ TYPES = {  # explicit, so the result does not depend on the machine's /etc/mime.
     ".js": "text/javascript" + TEXT,
     ".mjs": "text/javascript" + TEXT,
     ".json": "application/json",
+    ".yml": "text/yaml" + TEXT,  # Decap reads its config.<lang>.yml only as YAML when its type says so
     ".map": "application/json",
     ".xml": "application/xml" + TEXT,
     ".txt": "text/plain" + TEXT,
@@ -76,6 +77,7 @@ TYPES = {  # explicit, so the result does not depend on the machine's /etc/mime.
     ".webmanifest": "application/manifest+json",
     ".gz": "application/gzip",  # sitemap.xml.gz is a gzip file, not gzip-encoded XML
     ".pdf": "application/pdf",
+    ".wasm": "application/wasm",  # the editor's image chunks stream-compile it (admin/<hash>.wasm)
 }
 NAMED_TYPES = {"feed.xml": "application/atom+xml" + TEXT}
 

@@ -108,3 +108,11 @@ def test_the_bundle_is_decap_cms_js_its_chunks_licence_and_wasm() -> None:
     assert not {name for name in names if name.endswith((".map", ".css")) or name.endswith(".cms.js")
                 and not name.endswith(".decap-cms.js")}
     assert bundle(ROOT / "content") is None
+
+
+def test_publish_serves_the_config_as_yaml_briefly_cached_like_the_json() -> None:
+    from site_builder import publish
+
+    assert publish.content_type("admin/config.de.yml") == "text/yaml; charset=utf-8"
+    assert publish.cache_control("admin/config.de.yml") == publish.cache_control("admin/editor.de.json") == publish.SHORT
+    assert publish.content_type("admin/dd5d52671a5763720504.wasm") == "application/wasm"
