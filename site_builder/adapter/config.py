@@ -35,7 +35,7 @@ class AlternateConfig(Config):
 # The editor at /admin/ (site_builder/editor): the GitHub repository it commits to, its base branch and GitHub's
 # REST API; editor.config.Backend checks them
 class EditorConfig(Config):
-    repo = opt.Type(str, default=Backend.repo)  # owner/name; empty: `build --production` takes SuggestionsRepository
+    repo = opt.Type(str, default=Backend.repo)  # owner/name; empty: the editor says it cannot sign in at GitHub
     branch = opt.Type(str, default=Backend.branch)
     api_root = opt.Type(str, default=Backend.api_root)  # GitHub Enterprise's, or a loopback stand-in in tests
 

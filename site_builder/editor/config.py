@@ -152,7 +152,7 @@ def _widgets(language: str, settings: Settings, content: Content, t: dict[str, s
         "language": {"widget": "select", "options": _options(
             {code: catalogue.language_name(names, code) for code in settings.languages})},
         "publish": {"widget": "datetime", "format": DATETIME, "picker_utc": False, "default": "{{now}}"},
-        "expires": {"widget": "datetime", "format": DATETIME, "picker_utc": False, "default": ""},
+        "expires": {"widget": "datetime", "format": DATETIME, "picker_utc": False},
         "topics": _topics(language, content, t),
         "image": {"widget": "image", "choose_url": True},
         "image_alt": {"widget": "string", "pattern": _text_rule("image_alt", t)},
@@ -162,7 +162,7 @@ def _widgets(language: str, settings: Settings, content: Content, t: dict[str, s
             {key: campaign.name_in(language) for key, campaign in content.campaigns.items()})},
         "networks": {"widget": "select", "multiple": True, "options": _options(
             {name: NETWORKS[name].label for name in settings.networks})},
-        "hashtags": {"widget": "list", "default": [], "label_singular": t["hashtag"], "field": {
+        "hashtags": {"widget": "list", "label_singular": t["hashtag"], "field": {
             "name": "hashtag", "label": t["hashtag"], "widget": "string",
             "pattern": [hashtag_pattern(), t["hashtag_pattern"]]}},
         "suggestions": {"widget": "sharewall-suggestions", "min": _limit(suggestions, "min_length"),
@@ -176,7 +176,7 @@ def _widgets(language: str, settings: Settings, content: Content, t: dict[str, s
 def _topics(language: str, content: Content, t: dict[str, str]) -> dict[str, Any]:
     if content.topics is not None:
         return {"widget": "select", "multiple": True, "options": _options(content.topics.labels_in(language))}
-    return {"widget": "list", "default": [], "label_singular": t["topic"], "field": {
+    return {"widget": "list", "label_singular": t["topic"], "field": {
         "name": "topic", "label": t["topic"], "widget": "string", "pattern": [slug_pattern(), t["slug_pattern"]]}}
 
 
