@@ -279,6 +279,24 @@ def test_without_the_editor_backend_the_editor_config_has_no_local_backend(local
     assert _directives(headers["content-security-policy"])["connect-src"] == ["'self'", "blob:", "https://api.github.com"]
 
 
+def test_the_local_server_types_files_as_the_site_bucket_does(local_server):
+    """One mapping (publish.content_type) for production's bucket and serve: the editor's YAML config is text/yaml
+    locally too (served as application/octet-stream, Decap would not read it as its configuration)."""
+    from site_builder.publish import content_type
+
+    paths = ["", "index.html", "feed.xml", "posts.json", "sitemap.xml.gz", "assets/sharewall/composer.js",
+             "assets/sharewall/claims.css"]
+    if HAS_DECAP_CMS:
+        paths += ["admin/config.en.yml", "admin/config.de.yml", "admin/editor.en.json", "admin/decap-cms.js",
+                  "admin/editor.css"]
+    for path in paths:
+        status, headers, body = request(local_server + path, headers={"accept-encoding": "identity"})
+        assert status == 200, (path, body[:200])
+        assert headers["content-type"] == content_type(path or "index.html"), path
+    if HAS_DECAP_CMS:
+        assert request(local_server + "admin/config.en.yml")[1]["content-type"] == "text/yaml; charset=utf-8"
+
+
 def test_serve_leaves_the_checkout_alone_and_stops_decap_server_when_it_stops(tmp_path_factory):
     if not (NODE and HAS_DECAP_SERVER):
         pytest.skip("needs Node and npm ci (decap-server)")

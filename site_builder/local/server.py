@@ -37,6 +37,7 @@ from site_builder.local.scheduled import RUN_PREFIX, LocalRunRefused, check_loca
 from site_builder.local.signin import asset, same_origin_next, signin_page
 from site_builder.local.site_bucket import put_function_files
 from site_builder.local.template import Route, find_route, http_routes, load_template
+from site_builder.publish import content_type
 from site_builder.wall import CATALOGUE_PATH, TOKEN_KEY
 
 SIGNIN_PATH = "/_dev/signin"
@@ -141,7 +142,17 @@ def _response(result) -> tuple[int, dict, bytes]:
     return int(result["statusCode"]), headers, data
 
 
-class LocalRequestHandler(compress.CompressedFiles, SimpleHTTPRequestHandler):
+class BucketTypes:
+    """A SimpleHTTPRequestHandler mixin: every file's Content-Type as `sharewall publish` gives it in the site bucket
+    (publish.content_type, the one mapping), not as this machine's mimetypes would guess it; Decap reads
+    admin/config.<lang>.yml only when it comes as text/yaml."""
+
+    # The bucket's type of the file at `path` (its name decides)
+    def guess_type(self, path: str | os.PathLike) -> str:
+        return content_type(os.fspath(path).replace(os.sep, "/"))
+
+
+class LocalRequestHandler(compress.CompressedFiles, BucketTypes, SimpleHTTPRequestHandler):
     """Static files from the site folder, /api to the functions, and the dev sign-in page.
 
     Every response carries production's security headers (template.yaml's headers policy of the cache
@@ -449,7 +460,7 @@ class LocalStack:
         self.moto.stop()
 
 
-class _QuietFiles(SimpleHTTPRequestHandler):
+class _QuietFiles(BucketTypes, SimpleHTTPRequestHandler):
     headers_to_send: dict[str, str] = {}
 
     def end_headers(self) -> None:
