@@ -70,7 +70,7 @@ def test_the_config_keys_the_contract_names() -> None:
     generated = config()
     assert generated["locale"] == "de"
     assert generated["publish_mode"] == "editorial_workflow"
-    assert generated["omit_empty_optional_fields"] is True
+    assert "omit_empty_optional_fields" not in generated  # Sveltia's option, not Decap's: editor.js's preSave drops them
     assert (generated["media_folder"], generated["public_folder"]) == ("content/images", "images")
     assert generated["slug"] == {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"}
     assert generated["backend"] == {"name": "github", "repo": "acme/wall", "branch": "main",
@@ -81,6 +81,17 @@ def test_the_config_keys_the_contract_names() -> None:
     assert {key: posts[key] for key in ("name", "folder", "path", "extension", "format", "create")} == {
         "name": "posts", "folder": "content/posts", "path": "{{year}}/{{slug}}", "extension": "md",
         "format": "frontmatter", "create": True}
+    # the posts' own media folders (Decap's default for a collection with a path is the entry's folder): an upload
+    # lands in content/images/ and the post says `image: images/<file>` (relative to content/, as check reads it)
+    assert (posts["media_folder"], posts["public_folder"]) == ("/content/images", "images")
+
+
+def test_the_github_backend_never_signs_in_through_netlify() -> None:
+    # with the site's address: its origin; without: no base_url in the file, and editor.js gives Decap the page's
+    # own origin (CMS.init's config, tests/browser/test_editor_local.py); never Netlify's API
+    assert config()["backend"]["base_url"] == "https://wall.example.com"
+    bare = editor_config("de", Settings(languages=("de",)), CONTENT, catalogue.load("de"), Backend())
+    assert "base_url" not in bare["backend"] and "netlify" not in json.dumps(bare).lower()
 
 
 def test_the_local_backend_only_when_the_build_runs_decap_server() -> None:
@@ -140,14 +151,19 @@ def test_the_body_has_no_images_no_code_blocks_and_no_raw_html_buttons() -> None
 
 def test_publish_and_expires_are_written_as_the_model_reads_them_in_site_time() -> None:
     found = fields(config())
-    for name in ("publish", "expires"):
+    for name, widget in (("publish", "datetime"), ("expires", "sharewall-expires")):  # editor.js: Decap's datetime
         assert (found[name]["widget"], found[name]["format"], found[name]["picker_utc"]) == (
-            "datetime", "YYYY-MM-DD HH:mm", False)
+            widget, "YYYY-MM-DD HH:mm", False)
     # what Day.js writes with that format is read back as the same wall-clock time in the site's timezone
     post = FrontMatter.model_validate({**VALID, "publish": "2026-03-29 09:30", "expires": "2026-10-25 02:30"},
                                       context={"settings": SETTINGS})
     assert (post.publish.isoformat(), post.expires.isoformat()) == (
         "2026-03-29T09:30:00+02:00", "2026-10-25T02:30:00+02:00")
+    # a date alone (as files written by hand have it) expires at the end of that day: the moment editor.js shows for
+    # it (the next day's 00:00), so the widget shows what check reads, and writes it once changed
+    day = FrontMatter.model_validate({**VALID, "expires": "2026-12-31"}, context={"settings": SETTINGS})
+    shown = FrontMatter.model_validate({**VALID, "expires": "2027-01-01 00:00"}, context={"settings": SETTINGS})
+    assert day.expires == shown.expires
 
 
 def test_the_guidelines_pages_one_per_language_file() -> None:

@@ -86,9 +86,8 @@ def editor_config(language: str, settings: Settings, content: Content, sections:
         "locale": language,
         "backend": _backend(backend, settings.site_url),
         "publish_mode": "editorial_workflow",
-        # Decap itself writes an optional field the author emptied as "" (check refuses `image: ""`): editor.js drops
-        # the empty optional fields before a save (its preSave handler), as this flag asks
-        "omit_empty_optional_fields": True,
+        # no omit_empty_optional_fields: Decap has no such option (it is Sveltia's) and writes a field the author
+        # emptied as "" (check refuses `image: ""`); editor.js's preSave handler drops the empty fields instead
         "media_folder": f"{content_folder}/{MEDIA_FOLDER}",
         "public_folder": MEDIA_FOLDER,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
@@ -115,7 +114,7 @@ def _backend(backend: Backend, site_url: str | None) -> dict[str, Any]:
                              "auth_endpoint": AUTH_ENDPOINT, "cms_label_prefix": LABEL_PREFIX}
     if backend.repo:
         found["repo"] = backend.repo
-    if site_url:  # without it Decap would ask Netlify's API to sign in: editor.js then takes the page's origin
+    if site_url:  # without it Decap would sign in through Netlify's API: editor.js then sets the page's origin
         parts = urlsplit(site_url)
         found["base_url"] = f"{parts.scheme}://{parts.netloc}"
     return found
@@ -133,7 +132,10 @@ def _posts(language: str, settings: Settings, content: Content, t: dict[str, str
                "required": FrontMatter.model_fields[name].is_required(), **widgets[name]}
               for name in FrontMatter.model_fields]
     fields.append({"name": "body", "label": t["body"], "hint": t["hint_body"], "required": False, **_markdown()})
+    # its own media folders: Decap gives a collection with a `path` the entry's folder (content/posts/2026/x.png,
+    # `image: x.png`) unless it names one; an absolute one (from the repository's root) is the same for every entry
     return {"name": POSTS, "label": t["posts"], "label_singular": t["post"], "folder": f"{folder}/{POSTS}",
+            "media_folder": f"/{folder}/{MEDIA_FOLDER}", "public_folder": MEDIA_FOLDER,
             "path": "{{year}}/{{slug}}", "slug": "{{slug}}", "extension": "md", "format": "frontmatter",
             "create": True, "identifier_field": "title", "summary": "{{title}}", "fields": fields}
 
@@ -152,7 +154,8 @@ def _widgets(language: str, settings: Settings, content: Content, t: dict[str, s
         "language": {"widget": "select", "options": _options(
             {code: catalogue.language_name(names, code) for code in settings.languages})},
         "publish": {"widget": "datetime", "format": DATETIME, "picker_utc": False, "default": "{{now}}"},
-        "expires": {"widget": "datetime", "format": DATETIME, "picker_utc": False},
+        # Decap's datetime shown as `check` reads it: a date alone is the end of that day (editor.js)
+        "expires": {"widget": "sharewall-expires", "format": DATETIME, "picker_utc": False},
         "topics": _topics(language, content, t),
         "image": {"widget": "image", "choose_url": True},
         "image_alt": {"widget": "string", "pattern": _text_rule("image_alt", t)},

@@ -192,6 +192,55 @@
     return problems;
   }
 
+  /* --- what a save writes ------------------------------------------------------------------- */
+
+  // An empty value: what Decap writes for a field the author left or made empty ("" from a cleared text, image or
+  // date, null from a cleared select, an empty list)
+  function isEmpty(value) {
+    if (value === "" || value === null || value === undefined) return true;
+    var found = plain(value);
+    return Array.isArray(found) && found.length === 0;
+  }
+
+  // Decap's preSave event: the entry's data without its empty fields and lists without empty items, as `check`
+  // wants them (it refuses `image: ""` or `expires: ""`). Decap has no option for it (omit_empty_optional_fields is
+  // Sveltia's) and writes every field it holds. A required field cannot be empty here: Decap refused the save before
+  // the event. `data` is Decap's Immutable Map (its lists Immutable lists); the handler returns the new one
+  function withoutEmpty(data) {
+    return data.map(function (value) {
+      var found = plain(value);
+      return Array.isArray(found) && typeof value.filter === "function"
+        ? value.filter(function (item) { return !isEmpty(item); }) : value;
+    }).filter(function (value) { return !isEmpty(value); });
+  }
+
+  /* --- the expiry: a date alone means the end of that day ---------------------------------------- */
+
+  var DAY_ONLY = /^\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*$/;
+
+  // The day after a YYYY-MM-DD day, as YYYY-MM-DD (computed in UTC: no daylight saving time in between)
+  function dayAfter(text) {
+    var moment = new Date(text + "T00:00:00Z");
+    moment.setUTCDate(moment.getUTCDate() + 1);
+    return moment.toISOString().slice(0, 10);
+  }
+
+  // The expiry as the date-time widget shows it: `check` reads a date alone (`expires: 2026-12-31`, written in a
+  // file) as the end of that day (model._parse_time), which is 00:00 of the next one; Decap's widget would show
+  // 00:00 of the day itself, the start, and write that once the author touches it. An untouched value is written
+  // back as it is (Decap keeps what it read); a changed one is the moment shown
+  var ExpiresControl = createClass({
+    render: function () {
+      var props = this.props;
+      var day = typeof props.value === "string" ? DAY_ONLY.exec(props.value) : null;
+      var DateTime = window.CMS.getWidget("datetime").control;
+      var shown = day ? dayAfter(day[1]) + " 00:00" : props.value;
+      var note = day ? h("p", { className: "sw-ed-note", style: { margin: "0.5em 0 0" } },
+        fill(strings("editor_preview").expires_day, { day: day[1], shown: dayAfter(day[1]) + " 00:00" })) : null;
+      return h("div", { className: "sw-ed-expires" }, h(DateTime, Object.assign({}, props, { value: shown })), note);
+    },
+  });
+
   // Decap's answer to isValid: true, or the error it lists at the field
   function answer(problems) {
     return problems.length ? { error: { type: "CUSTOM", message: problems.join(" ") } } : true;
@@ -454,8 +503,18 @@
     CMS.registerWidget("sharewall-suggestions", SuggestionsControl, TextsPreview);
     data.styles.forEach(function (href) { CMS.registerPreviewStyle(href); });
     CMS.registerPreviewStyle("editor.css");
+    var datetime = CMS.getWidget("datetime");
+    CMS.registerWidget("sharewall-expires", ExpiresControl, datetime.preview, datetime.schema);
     CMS.registerPreviewTemplate("posts", PostPreview);
-    CMS.init();
+    CMS.registerEventListener({ name: "preSave", handler: function (event) { return withoutEmpty(event.entry.get("data")); } });
+    CMS.init(manualConfig());
+  }
+
+  // What CMS.init adds to config.<lang>.yml (Decap merges it over the file): without the site's address the build
+  // wrote no backend.base_url, and Decap's GitHub sign-in would then go through Netlify's API; the stack's OAuth
+  // function (api/cms/auth) is served by the same origin as this page
+  function manualConfig() {
+    return data.site_url ? {} : { config: { backend: { base_url: location.origin } } };
   }
 
   if (!window.CMS || !h || !createClass || !rules) {
