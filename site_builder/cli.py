@@ -131,27 +131,32 @@ def build(config_file: Path, site_dir: Path | None, production: bool, parameters
     """Build the static wall, post pages, posts.json and feed.xml; on any content error, build nothing."""
     from site_builder.plugin import build_site  # MkDocs is loaded only by the commands that build
 
-    identity = None
+    identity, editor_repo = None, None
     if production:
-        identity = _check_production(config_file, parameters, config_env)
+        identity, editor_repo = _check_production(config_file, parameters, config_env)
     elif parameters or config_env != "default":
         raise click.UsageError("--parameter and --config-env go with --production")
-    click.echo(f"built {build_site(config_file, site_dir, identity=identity)}", err=True)
+    click.echo(f"built {build_site(config_file, site_dir, identity=identity, editor_repo=editor_repo)}", err=True)
 
 
-def _check_production(config_file: Path, pairs: tuple[str, ...], config_env: str) -> dict[str, str]:
+def _check_production(config_file: Path, pairs: tuple[str, ...], config_env: str) -> tuple[dict[str, str], str | None]:
     """The production guards (site_builder/production.py) as one clear error, exit 1; else sign_in's
-    identity settings as the functions get them (the site reads roles as the API does)."""
+    identity settings as the functions get them (the site reads roles as the API does) and the repository the
+    editor commits to (mkdocs.yml's editor.repo, else the stack's SuggestionsRepository)."""
     from site_builder import production
 
     project, template, overrides = _template_parameters(config_file, pairs)
     try:
         values, sources = production.deploy_parameters(template, project / "samconfig.toml", config_env, overrides)
-        site_url, sign_in = production.site_settings(config_file)
-        production.check(config_file, site_url, sign_in, values, sources)
+        site_url, sign_in, editor = production.site_settings(config_file)
+        production.check(config_file, site_url, sign_in, values, sources, editor)
     except production.ProductionError as error:
         raise click.ClickException(str(error)) from None
-    return production.site_identity(values)
+    repo = production.editor_repo(editor, values)
+    if editor is not None and not repo:  # the editor is built all the same; it says so when someone signs in
+        click.echo(f"{config_file.name}: plugins.sharewall.editor.repo and SuggestionsRepository are both empty: the "
+                   "editor at /admin/ cannot sign in at GitHub until one names the repository", err=True)
+    return production.site_identity(values), repo
 
 
 def _template_parameters(config_file: Path, pairs: tuple[str, ...]) -> tuple[Path, dict, dict[str, str]]:
@@ -277,7 +282,7 @@ def serve(config_file: Path, port: int, aws_port: int, data_file: Path | None, s
             notes.append(str(error))
     try:
         site_dir = build_site(config_file, site_dir, dev_sign_in=True,
-                              editor_local_backend=editor.api_url if editor else None)
+                              editor_local_backend=editor.api_url if editor else None, editor_origin=origin)
         sign_in = settings.sign_in
         stack = start_stack(project, site_dir, data_file=data_file, api_setting=settings.api, parameters=overrides,
                             template=template, server=server,

@@ -9,10 +9,12 @@ written is decided MkDocs-free in `wall.py`; the options, pages, languages and o
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -24,6 +26,7 @@ from site_builder.adapter.build import build_site  # noqa: F401  (what `sharewal
 from site_builder.adapter.config import SharewallConfig, editor_backend, settings_of
 from site_builder.content import Content, Issue, Post
 from site_builder.editor import build as editor_build
+from site_builder.editor.config import EditorError
 from site_builder.wall import Card, Site
 
 log = logging.getLogger("mkdocs.plugins.sharewall")
@@ -36,6 +39,8 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         super().__init__()
         self.dev_sign_in = False  # set by build_site for `sharewall serve`
         self.editor_local_backend: str | None = None  # decap-server's API, set by build_site for `sharewall serve`
+        self.editor_origin: str | None = None  # the origin `sharewall serve` serves at (the editor's base_url)
+        self.editor_repo: str | None = None  # the stack's SuggestionsRepository (build --production), if no editor.repo
         self.identity: dict[str, str] = {}  # sign_in's groups_claim/role_groups from the deploy (build --production)
         self.main: SharewallPlugin | None = None  # in an alternate language's build: the main build's plugin
         self._reset()
@@ -57,6 +62,11 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
         self.homes = languages.homes(config, self.site, main_language, list(self.config.alternates))
         if not self.main:  # the editor's options, checked before anything is built
             self.editor = editor_backend(self.config, self.editor_local_backend)
+            if self.editor_repo and not self.editor.repo:  # Backend checks it again
+                try:
+                    self.editor = replace(self.editor, repo=self.editor_repo)
+                except EditorError as error:
+                    raise PluginError(f"sharewall: {error}") from None
         config.markdown_extensions.append(pages.HtmlOutput())
         return config
 
@@ -169,7 +179,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             **outputs.locale_scripts([self.language] if self.main else self.homes, self.settings)})
         if not self.main:  # the editor at /admin/ in every interface language, then the alternates
             editor_build.write(config.site_dir, Path(config.config_file_path).parent, config.docs_dir, list(self.homes),
-                               self.settings, self.content, self.editor)
+                               self.settings, self.content, self.editor, origin=self.editor_origin)
             languages.build_alternates(config, self, self.config.alternates)
 
     # Forget the previous build

@@ -14,6 +14,13 @@ get as GROUPS_CLAIM and ROLE_GROUPS. The production build hands the same values 
 `sign_in` (`site_identity`), so the pages a browser shows follow the roles the API grants. mkdocs.yml
 need not name them; where it does and says otherwise, the build refuses (`identity_problems`): the
 browser would hide pages the API allows, or show pages the API refuses.
+
+The editor at /admin/ (Decap CMS) signs in through the GitHub App of the suggestions, so it commits to the
+repository that App opens pull requests in: mkdocs.yml's `editor.repo` may stay empty and the production build
+takes the stack's SuggestionsRepository (`editor_repo`); where both are set they must agree (`editor_problems`).
+So must the origins the editor's sign-in runs between: the OAuth function posts its answer only to SiteOrigin,
+while Decap waits for it from site_url's origin, and the admin page's CSP lets Decap reach only EditorApiOrigin,
+where editor.api_root sends it.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ DEMO_PAYER = {"PayerIban": "DE02120300000000202051", "PayerName": "Sharewall Dem
 # sign_in's identity settings -> the template parameters the functions read them from
 IDENTITY = {"groups_claim": "GroupsClaim", "role_groups": "RoleGroups"}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")  # GitHub's owner/name (template.yaml's AllowedPattern)
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class ProductionError(ValueError):
@@ -114,6 +123,56 @@ def identity_problems(config_name: str, sign_in: dict[str, Any] | None, values: 
     return problems
 
 
+# The origin of a URL as a browser compares it (scheme and host in lower case, no default port), or None
+def origin(url: str) -> str | None:
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    scheme, host = parts.scheme.lower(), parts.hostname
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != DEFAULT_PORTS.get(scheme) else "")
+
+
+def editor_repo(editor: dict[str, Any] | None, values: dict[str, str]) -> str | None:
+    """The repository the production editor commits to: mkdocs.yml's editor.repo, else SuggestionsRepository."""
+    return str((editor or {}).get("repo") or "").strip() or values.get("SuggestionsRepository", "").strip() or None
+
+
+def editor_problems(config_name: str, site_url: str | None, editor: dict[str, Any] | None, values: dict[str, str],
+                    sources: dict[str, str]) -> list[str]:
+    """Where the editor's repository, the site's origin or GitHub's API disagree with the stack's parameters."""
+    problems = []
+    site_repo = str((editor or {}).get("repo") or "").strip()
+    stack_repo = values.get("SuggestionsRepository", "").strip()
+    stack_source = sources.get("SuggestionsRepository", "template.yaml Default")
+    if stack_repo and not REPOSITORY.fullmatch(stack_repo):
+        problems.append(f"{stack_source}: SuggestionsRepository: {stack_repo!r} is not a GitHub repository like "
+                        "owner/name")
+    elif site_repo and stack_repo and site_repo.lower() != stack_repo.lower():
+        problems.append(f"{config_name}: plugins.sharewall.editor.repo: {site_repo!r}, but the suggestions' GitHub "
+                        f"App, which signs the editor in, works in SuggestionsRepository {stack_repo!r} "
+                        f"({stack_source}); leave editor.repo empty (the build takes SuggestionsRepository) or set "
+                        "both to the same repository")
+    stack_site = values.get("SiteOrigin", "").strip()
+    if stack_site and site_url and not site_url_problem(site_url) and origin(site_url) != origin(stack_site):
+        problems.append(f"{config_name}: site_url: {site_url!r} is served from {origin(site_url)}, but the stack's "
+                        f"SiteOrigin is {stack_site!r} ({sources.get('SiteOrigin', 'template.yaml')}); the editor's "
+                        "sign-in answers only to SiteOrigin while Decap waits for it at site_url's origin (it "
+                        "would hang): set both to the wall's one address")
+    api_root = str((editor or {}).get("api_root") or "").strip()
+    stack_api = values.get("EditorApiOrigin", "").strip()
+    if editor is not None and api_root and stack_api and origin(api_root) != origin(stack_api):
+        problems.append(f"{config_name}: plugins.sharewall.editor.api_root: {api_root!r}, but the admin page's "
+                        f"Content-Security-Policy lets the editor connect only to EditorApiOrigin {stack_api!r} "
+                        f"({sources.get('EditorApiOrigin', 'template.yaml Default')}); set EditorApiOrigin to "
+                        f"{origin(api_root) or 'its origin'} or api_root to an address there")
+    return problems
+
+
 def _variable(parameter: str) -> str:
     return "SHAREWALL_" + "_".join(word.upper() for word in re.findall(r"[A-Z][a-z]*", parameter))
 
@@ -151,21 +210,22 @@ def samconfig_overrides(samconfig: Path, config_env: str) -> dict[str, str]:
 
 
 def check(config_file: Path, site_url: str | None, sign_in: dict[str, Any] | None,
-          parameters: dict[str, str], parameter_sources: dict[str, str]) -> None:
+          parameters: dict[str, str], parameter_sources: dict[str, str], editor: dict[str, Any] | None = None) -> None:
     """Raise ProductionError listing every problem, each naming its file and field."""
     problems = []
     if problem := site_url_problem(site_url):
         problems.append(f"{config_file.name}: site_url: {problem}")
     problems += [f"{config_file.name}: plugins.sharewall.sign_in: {problem}" for problem in sign_in_problems(sign_in)]
     problems += identity_problems(config_file.name, sign_in, parameters, parameter_sources)
+    problems += editor_problems(config_file.name, site_url, editor, parameters, parameter_sources)
     problems += payer_problems(parameters, parameter_sources)
     if problems:
         listing = "\n".join(f"  {problem}" for problem in problems)
         raise ProductionError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} for production, nothing was built:\n{listing}")
 
 
-def site_settings(config_file: Path) -> tuple[str | None, dict[str, Any] | None]:
-    """`site_url` and the sharewall `sign_in` as MkDocs reads mkdocs.yml (so `!ENV` values count)."""
+def site_settings(config_file: Path) -> tuple[str | None, dict[str, Any] | None, dict[str, Any] | None]:
+    """`site_url`, the sharewall `sign_in` and `editor` options as MkDocs reads mkdocs.yml (so `!ENV` values count)."""
     from mkdocs.config import load_config  # MkDocs is loaded only by the commands that build
     from mkdocs.exceptions import ConfigurationError
 
@@ -175,4 +235,5 @@ def site_settings(config_file: Path) -> tuple[str | None, dict[str, Any] | None]
         raise ProductionError(f"{config_file}: {error}") from None
     plugin = config.plugins.get("sharewall")
     sign_in = dict(plugin.config.sign_in or {}) if plugin is not None else None
-    return config.site_url or None, sign_in
+    editor = dict(plugin.config.editor or {}) if plugin is not None else None
+    return config.site_url or None, sign_in, editor

@@ -79,6 +79,16 @@ def test_the_local_backend_only_in_a_build_given_decap_servers_url(tmp_path: Pat
                                            "allowed_hosts": ["127.0.0.1", "localhost"]}
 
 
+def test_a_build_for_a_serve_origin_signs_in_there_whatever_site_url_says(tmp_path: Path) -> None:
+    config_file = project(tmp_path / "project", node_modules=True)  # site_url: http://localhost:8000/
+    site = build_site(config_file, tmp_path / "site", dev_sign_in=True, editor_origin="http://127.0.0.1:8123")
+    for language in LANGUAGES:
+        config = yaml.safe_load((site / "admin" / f"config.{language}.yml").read_text(encoding="utf-8"))
+        assert config["backend"]["base_url"] == "http://127.0.0.1:8123"  # Decap opens <base_url>/api/cms/auth
+        assert config["site_url"] == "http://127.0.0.1:8123/"
+        assert "local_backend" not in config
+
+
 def test_without_the_package_one_warning_line_and_the_rest_is_built(tmp_path: Path, caplog) -> None:
     config_file = project(tmp_path / "project", node_modules=False)
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.sharewall"):

@@ -279,6 +279,17 @@ def test_without_the_editor_backend_the_editor_config_has_no_local_backend(local
     assert _directives(headers["content-security-policy"])["connect-src"] == ["'self'", "blob:", "https://api.github.com"]
 
 
+def test_without_the_editor_backend_decap_signs_in_at_the_serve_origin(local_server):
+    """The GitHub backend's base_url is where serve runs (its /api/cms/auth), not mkdocs.yml's site_url (port 8000)."""
+    status, _, body = request(local_server + "admin/config.de.yml")
+    if not HAS_DECAP_CMS:
+        pytest.skip("needs npm ci (decap-cms): the build leaves /admin/ out without it")
+    assert status == 200, body
+    config = yaml.safe_load(body)
+    assert config["backend"]["base_url"] == local_server.rstrip("/") and config["site_url"] == local_server
+    assert config["backend"]["auth_endpoint"] == "api/cms/auth"
+
+
 def test_the_local_server_types_files_as_the_site_bucket_does(local_server):
     """One mapping (publish.content_type) for production's bucket and serve: the editor's YAML config is text/yaml
     locally too (served as application/octet-stream, Decap would not read it as its configuration)."""

@@ -8,10 +8,14 @@ from pathlib import Path
 
 # Build `config_file`'s site (into `site_dir` when given); `dev_sign_in` for `sharewall serve` (sign in on the local
 # dev page, not at the provider), `identity` for `build --production` (roles read as the functions read them),
-# `editor_local_backend` for `sharewall serve` running decap-server (its API URL, …/api/v1: the editor commits there)
+# `editor_local_backend` for `sharewall serve` running decap-server (its API URL, …/api/v1: the editor commits there),
+# `editor_origin` for `sharewall serve` (the origin it serves at: the editor signs in at GitHub through its
+# /api/cms/auth, whatever site_url says), `editor_repo` for `build --production` (the stack's SuggestionsRepository
+# when mkdocs.yml names no editor.repo)
 def build_site(config_file: str | os.PathLike = "mkdocs.yml", site_dir: str | os.PathLike | None = None,
                *, dev_sign_in: bool = False, identity: dict[str, str] | None = None,
-               editor_local_backend: str | None = None) -> Path:
+               editor_local_backend: str | None = None, editor_origin: str | None = None,
+               editor_repo: str | None = None) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -24,5 +28,9 @@ def build_site(config_file: str | os.PathLike = "mkdocs.yml", site_dir: str | os
         plugin.identity = dict(identity)
     if editor_local_backend and hasattr(plugin, "editor_local_backend"):
         plugin.editor_local_backend = editor_local_backend
+    if editor_origin and hasattr(plugin, "editor_origin"):
+        plugin.editor_origin = editor_origin
+    if editor_repo and hasattr(plugin, "editor_repo"):
+        plugin.editor_repo = editor_repo
     build(config)
     return Path(config.site_dir)

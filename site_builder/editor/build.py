@@ -56,9 +56,10 @@ def guidelines(docs_dir: Path, project: Path, languages: Iterable[str], main_lan
 
 
 # Write /admin/ into `site_dir` for the interface `languages` (the main one first); False, after one warning line,
-# when Decap's package is missing: the rest of the site is built without the editor
+# when Decap's package is missing: the rest of the site is built without the editor. `origin`: where `sharewall serve`
+# serves this build (Decap's site_url and its base_url, the OAuth function's origin, instead of site_url's)
 def write(site_dir: str | Path, project: Path, docs_dir: str | Path, languages: list[str], settings: Settings,
-          content: Content, backend: Backend) -> bool:
+          content: Content, backend: Backend, origin: str | None = None) -> bool:
     files = bundle(project)
     if files is None:
         log.warning(f"sharewall: the editor (/admin/) is left out: the npm package {PACKAGE} is not installed in "
@@ -71,9 +72,10 @@ def write(site_dir: str | Path, project: Path, docs_dir: str | Path, languages: 
     docs = Path(docs_dir)
     pages = guidelines(docs, project, languages, languages[0])
     folder = _below(docs, project)
+    served = settings.model_copy(update={"site_url": origin.rstrip("/") + "/"}) if origin else settings
     for code in languages:
         sections = catalogue.load(code, settings.locales)
-        config = editor_config(code, settings, content, sections, backend, pages, folder)
+        config = editor_config(code, served, content, sections, backend, pages, folder)
         (target / f"config.{code}.yml").write_text(HEADER + dump(config), encoding="utf-8")
         data = editor_data(code, settings, content, sections)
         (target / f"editor.{code}.json").write_text(json.dumps(data, ensure_ascii=False, sort_keys=True),
