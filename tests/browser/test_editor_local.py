@@ -1,6 +1,8 @@
 """The editor at /admin/ against `sharewall serve`'s stack with Decap's local backend (decap-server on a repository of
-the test's own): a post written with every widget is saved as a branch whose file passes `sharewall check`, and a
-post the gate would refuse cannot be saved, with the reason at its field.
+the test's own): a post written with every widget is saved as a branch whose file passes `sharewall check` (its
+upload in content/images/), optional fields emptied again are left out of the file, a date alone as expiry stays
+the end of that day, the GitHub sign-in stays at the page's origin without a site address, and a post the gate
+would refuse cannot be saved, with the reason at its field.
 
 The widgets and the preview are site_builder/editor/static/editor.js; the config the build generates
 (site_builder/editor/config.py). Fields are found by Decap's ids (`<field>-field-<n>`), not by their labels, which
@@ -30,6 +32,21 @@ ROOT = Path(__file__).resolve().parents[2]
 SHAREWALL = Path(sys.executable).parent / "sharewall"
 IMAGE = ROOT / "docs" / "images" / "wall.png"  # a real picture to upload
 LONG_FOR_X = "Ein langer Text über das Open-Source-Projekt, " * 6  # ~280 characters: too long for X with tag and link
+# a post of the tests' own in the clone, its expiry a date alone as authors write it by hand (check: the end of that day)
+DAY_POST = Path("content", "posts", "2026", "editor-day-expiry.md")
+DAY_POST_TEXT = """---
+title: Ablauf am Ende des Tages
+link: https://news.example.com/editor-day-expiry
+summary: Ein Beitrag, dessen Ablauf nur den Tag nennt.
+source: corporate-communications
+language: de
+publish: 2026-01-05 09:00
+expires: 2026-12-31
+suggestions:
+  - Ein Text zum Teilen.
+---
+Hintergrund für Kolleginnen und Kollegen.
+"""
 
 pytestmark = pytest.mark.skipif(
     not (ROOT / "node_modules" / "decap-cms" / "dist" / "decap-cms.js").is_file()
@@ -49,6 +66,9 @@ def stack(tmp_path_factory):
     git(repo, "remote", "remove", "origin")  # nothing the editor does can reach this checkout
     git(repo, "config", "user.name", "Editor Test")
     git(repo, "config", "user.email", "editor-test@example.com")
+    (repo / DAY_POST).write_text(DAY_POST_TEXT, encoding="utf-8")
+    git(repo, "add", str(DAY_POST))
+    git(repo, "commit", "-q", "-m", "A post whose expiry is a date alone")
     server = ServeProcess(tmp_path_factory.mktemp("editor-site"), editor_repo=repo)
     yield server.url, repo
     server.stop()
@@ -81,6 +101,36 @@ def editor(browser, stack):
 
 # What Decap's refused save leaves as a page error (its unhandled Promise.reject() without a reason)
 REFUSED = "undefined"
+
+
+def branch_of(repo: Path, slug: str) -> str:
+    """The editorial workflow's branch of one entry (cms/posts/<year>/<slug>): the other tests' entries have theirs."""
+    branches = [line.strip().lstrip("*+ ") for line in git(repo, "branch", "--list", f"cms/posts/*/{slug}").splitlines()]
+    assert len(branches) == 1, branches
+    return branches[0]
+
+
+def checkout_of(repo: Path, branch: str, folder: Path) -> Path:
+    """The branch's project as files (an archive: a checkout would hold the branch decap-server switches to)."""
+    folder.mkdir()
+    archive = subprocess.run(["git", "-C", str(repo), "archive", branch], check=True, capture_output=True, timeout=60)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True, timeout=60)
+    return folder
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+
+
+def check(checkout: Path) -> None:
+    """`sharewall check` passes on the branch's content."""
+    checked = subprocess.run([str(SHAREWALL), "check", "content"], cwd=checkout, capture_output=True, text=True,
+                             timeout=300)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def wait_saved(page) -> None:
+    page.wait_for_function("() => !document.body.innerText.includes('Saving')", timeout=20000)
 
 
 def refs(repo: Path) -> str:
@@ -173,25 +223,20 @@ def test_a_post_with_every_widget_is_saved_as_a_branch_that_passes_check(editor,
     hashtags.locator("input").last.fill("opensource")
     field(page, "track").click()  # tracked by default: this post shares its plain UTM link
     save(page)
-    page.wait_for_function("() => !document.body.innerText.includes('Saving')", timeout=20000)
+    wait_saved(page)
     # what the widget counts for each text and network once every field is set (and the entry saved)
     shown = [control(page, "suggestions").locator(".sw-ed-counts").nth(index).inner_text() for index in (0, 1)]
 
-    branches = [line.strip().lstrip("* ") for line in git(repo, "branch", "--list", "cms/*").splitlines()]
-    assert len(branches) == 1, branches
+    branch = branch_of(repo, "editor-walkthrough")
     assert not errors, errors
-    # the branch's project as files (an archive: a checkout would hold the branch decap-server switches to)
-    checkout = tmp_path / "checkout"
-    checkout.mkdir()
-    archive = subprocess.run(["git", "-C", str(repo), "archive", branches[0]], check=True, capture_output=True, timeout=60)
-    subprocess.run(["tar", "-x", "-C", str(checkout)], input=archive.stdout, check=True, timeout=60)
+    checkout = checkout_of(repo, branch, tmp_path / "checkout")
     files = [path for path in (checkout / "content" / "posts").rglob("*.md") if "editor-walkthrough" in path.name]
     assert len(files) == 1, files
-    written = files[0].read_text(encoding="utf-8")
-    meta = yaml.safe_load(written.split("---")[1])
+    meta = front_matter(files[0])
     assert meta["suggestions"] == ["Erster Vorschlag aus dem Editor.", "Zweiter Vorschlag, etwas anders."]
     assert meta["networks"] == ["x", "linkedin", "bluesky"] and meta["topics"] == ["sustainability"]
     assert meta["track"] is False and meta.get("draft", False) is False  # the draft switch left untouched
+    assert meta["expires"] == "2027-01-31 18:00"
     # the widget counted each text for each network as `check` counts the saved post (sharing.py)
     settings = load_settings(checkout / "mkdocs.yml")
     post = Post.model_validate({**meta, "slug": files[0].stem, "path": files[0].name}, context={"settings": settings})
@@ -202,10 +247,105 @@ def test_a_post_with_every_widget_is_saved_as_a_branch_that_passes_check(editor,
         for name in ("x", "linkedin", "bluesky"):
             count = sharing.length(NETWORKS[name], message, prepared.link(name))
             assert template.format(network=NETWORKS[name].label, count=count, limit=NETWORKS[name].limit) in counts
-    assert (checkout / "content" / meta["image"]).is_file()
-    checked = subprocess.run([str(SHAREWALL), "check", "content"], cwd=checkout, capture_output=True, text=True,
-                             timeout=300)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # the upload is in the media folder, and the post names it relative to content/ as check reads it
+    assert meta["image"] == f"images/{IMAGE.name}"
+    assert (checkout / "content" / "images" / IMAGE.name).read_bytes() == IMAGE.read_bytes()
+    check(checkout)
+
+
+def test_optional_fields_filled_then_cleared_are_left_out_of_the_file(editor, stack, tmp_path):
+    base, repo = stack
+    page, errors = editor
+    picture = tmp_path / "cleared-picture.png"  # a name of its own: the other test's upload may be in the library
+    shutil.copyfile(IMAGE, picture)
+    new_post(page, base)
+    fill_valid(page, "Cleared fields", ["Ein Text."], campaign="employer-branding-2027")
+    field(page, "expires").fill("2027-01-31T18:00")
+    control(page, "image").get_by_role("button").first.click()
+    page.locator('input[type="file"]').set_input_files(str(picture))
+    page.locator("button", has_text="Choose selected").click()
+    expect(control(page, "image").locator("img")).to_be_visible()
+    # and emptied again: Decap then holds "" (image, date) and null (select)
+    control(page, "image").get_by_role("button", name="Remove image").click()
+    control(page, "expires").get_by_role("button", name="Clear", exact=True).click()
+    field(page, "campaign").focus()
+    page.keyboard.press("Backspace")
+    expect(field(page, "expires")).to_have_value("")
+    expect(control(page, "campaign")).not_to_contain_text("Employer branding 2027")
+    save(page)
+    wait_saved(page)
+
+    branch = branch_of(repo, "cleared-fields")
+    assert not errors, errors
+    checkout = checkout_of(repo, branch, tmp_path / "checkout")
+    files = [path for path in (checkout / "content" / "posts").rglob("*.md") if path.stem == "cleared-fields"]
+    assert len(files) == 1, files
+    meta = front_matter(files[0])
+    assert not {"image", "image_alt", "expires", "campaign", "topics", "hashtags"} & set(meta), meta
+    assert meta["suggestions"] == ["Ein Text."]
+    check(checkout)
+
+
+def test_a_date_only_expiry_is_kept_when_another_field_changes(editor, stack, tmp_path):
+    base, repo = stack
+    page, errors = editor
+    page.goto(f"{base}admin/?lang=en#/collections/posts/entries/2026/editor-day-expiry")
+    title = field(page, "title")
+    expect(title).to_have_value("Ablauf am Ende des Tages")
+    # shown as the moment check reads (the end of 2026-12-31 is 2027-01-01 00:00), said so at the field
+    expect(field(page, "expires")).to_have_value("2027-01-01T00:00")
+    note = catalogue.load("en").sections["editor_preview"]["expires_day"].format(day="2026-12-31", shown="2027-01-01 00:00")
+    expect(control(page, "expires")).to_contain_text(note)
+    title.fill("Ablauf am Ende des Tages, neu betitelt")
+    expect(title).to_have_value("Ablauf am Ende des Tages, neu betitelt")
+    save(page)
+    wait_saved(page)
+
+    branch = branch_of(repo, "editor-day-expiry")
+    assert not errors, errors
+    written = git(repo, "show", f"{branch}:{DAY_POST.as_posix()}")
+    assert "\nexpires: 2026-12-31\n" in written  # untouched: as the author wrote it, not 2026-12-31 00:00
+    meta = yaml.safe_load(written.split("---")[1])
+    assert meta["title"] == "Ablauf am Ende des Tages, neu betitelt"
+    check(checkout_of(repo, branch, tmp_path / "checkout"))
+
+
+def test_the_github_sign_in_goes_to_the_page_origin_without_a_site_address(browser, stack):
+    """A build without mkdocs.yml's site_url writes no backend.base_url (tests/test_editor_config.py) and no site_url
+    in editor.<lang>.json; Decap's GitHub sign-in would then open Netlify's API: editor.js gives it the page's origin.
+    The served files are made so (the local backend left out too, as in production)."""
+    base, _ = stack
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<!doctype html><title>offline</title>"))
+
+    def without_site_url(route):
+        response = route.fetch()
+        if route.request.url.endswith(".yml"):
+            config = yaml.safe_load(response.text())
+            config.pop("local_backend", None)
+            config.pop("site_url", None)
+            config["backend"].pop("base_url", None)
+            config["backend"]["repo"] = "acme/wall"
+            route.fulfill(response=response, body=yaml.safe_dump(config, allow_unicode=True, width=1 << 20))
+        else:
+            route.fulfill(response=response, json={**response.json(), "site_url": None})
+
+    context.route(re.compile(r"/admin/(config|editor)\.en\.(yml|json)$"), without_site_url)
+    try:
+        page = context.new_page()
+        dev_sign_in(page, base, "carla-comms", ["employee", "comms"], next_path="/admin/?lang=en")
+        with context.expect_page() as popup:
+            page.get_by_role("button", name="Login with GitHub").click()
+        popup.value.wait_for_load_state()
+        origin = base.rstrip("/")
+        auth = [url for url in requests if "provider=github" in url]
+        assert auth and all(url.startswith(f"{origin}/api/cms/auth?provider=github") for url in auth), requests
+        assert not [url for url in requests if "netlify" in url], requests
+    finally:
+        context.close()
 
 
 def test_an_http_link_is_refused_at_its_field(editor, stack):
