@@ -11,7 +11,6 @@ origin. A page of another origin opening the same popup receives nothing.
 from __future__ import annotations
 
 import json
-import os
 import time
 
 import pytest
@@ -54,14 +53,14 @@ DECAP_OPENER = """([authUrl, base]) => new Promise(resolve => {
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    """`sharewall serve` with the OAuth client in its Secrets Manager and GITHUB_URL on the stand-in; (url, stand-in)."""
+    """`sharewall serve` with the OAuth client in its Secrets Manager and the stand-in as the editor's GitHub, named by
+    the template's EditorApiOrigin as for a GitHub Enterprise Server (its GITHUB_URL follows); (url, stand-in)."""
     github = GitHubOAuth(CLIENT_ID, CLIENT_SECRET)
     data = tmp_path_factory.mktemp("editor-oauth-data") / "data.json"
     data.write_text(json.dumps({"secrets": {"GitHubOAuthSecret": json.dumps(
         {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})}}), encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GITHUB_URL", github.url)  # the process's environment, as ServeProcess passes it on
-        server = ServeProcess(tmp_path_factory.mktemp("editor-oauth-site"), data_file=data)
+    server = ServeProcess(tmp_path_factory.mktemp("editor-oauth-site"), data_file=data,
+                          parameters=(f"EditorApiOrigin={github.url.rstrip('/')}",))
     github.callback = server.url + "api/cms/callback"  # the App's registered callback URL: SiteOrigin's
     yield server.url, github
     server.stop()
@@ -152,4 +151,3 @@ def test_the_function_route_is_served_by_the_local_stack_with_the_cookie(stack):
         assert error.headers["Location"].startswith(github.url + "/login/oauth/authorize?client_id=" + CLIENT_ID)
         cookie = error.headers["Set-Cookie"]
         assert cookie.startswith("__Secure-sharewall-cms-state=") and "Path=/api/cms/" in cookie
-    assert os.environ.get("GITHUB_URL") != github.url  # the test process's own environment is left as it was
