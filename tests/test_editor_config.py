@@ -32,6 +32,10 @@ CONTENT = Content(
     campaigns={"fair": Campaign(name={"de": "Messe", "en": "Fair"}, start="2026-01-01", end="2026-12-31",
                                 reimbursed=True)},
     topics=Topics(labels={"events": Topic({"de": "Veranstaltungen", "en": "Events"})}, declared=frozenset({"events"})))
+EDITOR_JS = Path(editor.__file__).parent / "static" / "editor.js"
+# the widgets Decap CMS 3 registers itself (decap-cms-app's widgets)
+DECAP_WIDGETS = {"boolean", "code", "color", "datetime", "file", "image", "list", "map", "markdown", "number", "object",
+                 "relation", "richtext", "select", "string", "text", "uuid"}
 VALID = {"title": "T", "link": "https://news.example.com/a", "summary": "S", "source": "comms", "language": "de",
          "publish": "2026-05-01 09:00", "suggestions": ["Text"]}
 
@@ -57,6 +61,12 @@ def test_every_front_matter_field_has_a_widget_and_is_required_as_the_model_says
         assert found[name]["widget"] and found[name]["label"] and found[name]["hint"], name
     assert list(found) == [*FrontMatter.model_fields, "body"]  # the model's order, then the body
     assert found["body"]["widget"] == "markdown" and found["body"]["required"] is False
+    # and that widget exists: one of Decap's own, or one editor.js registers (a custom name it misses would leave
+    # the field without a control in the editor)
+    registered = set(re.findall(r'registerWidget\("([\w-]+)"', EDITOR_JS.read_text(encoding="utf-8")))
+    for name, field in found.items():
+        assert field["widget"] in DECAP_WIDGETS | registered, (name, field["widget"], registered)
+    assert {"sharewall-disclosure", "sharewall-suggestions", "sharewall-expires", "sharewall-image-alt"} <= registered
 
 
 def test_a_field_added_to_the_model_without_a_widget_stops_the_generation(monkeypatch) -> None:
@@ -140,6 +150,8 @@ def test_the_custom_widgets_their_options_and_the_model_defaults() -> None:
     assert (found["draft"]["widget"], found["draft"]["default"]) == ("boolean", False)
     assert (found["track"]["widget"], found["track"]["default"]) == ("boolean", True)
     assert found["image"]["widget"] == "image" and found["image"]["required"] is False
+    # the alt text: Decap's string wrapped so it is required once an image is set (rules._image_rules), not before
+    assert (found["image_alt"]["widget"], found["image_alt"]["required"]) == ("sharewall-image-alt", False)
     assert "Europe/Berlin" in found["publish"]["hint"]
 
 

@@ -40,6 +40,7 @@ def test_rules_from_settings_and_content():
     assert data["campaigns"] == {"fair": "Fair", "brand": "Brand"}
     assert data["disclosures"]["de"] == {"sponsored": "Werbung |", "employee": "#Team", "label": "Werbung"}
     assert data["utm_medium"] == "advocacy"
+    assert data["timezone"] == "Europe/Berlin"  # where the expiry and publication without offset are (editor.js)
     assert data["site_url"] == "https://wall.example.com/intra/" and data["root"] == "/intra/"
     assert data["interface"] == ["de", "en", "fr"]
     assert data["limits"] == {"title": 120, "summary": 300, "suggestions": 5, "image_alt": 300}

@@ -9,8 +9,9 @@ or a text must not hold) the character classes are generated from Python's own p
 the editor and `check` agree character by character; an astral character counts once, as Python counts it.
 
 What the widgets cannot say (a suggestion too long for a chosen network, `sponsored` forced by a reimbursed
-campaign or an influencer source) the two widgets of editor.js say (`sharewall-suggestions`,
-`sharewall-disclosure`); `check` on the pull request stays the gate.
+campaign or an influencer source, an expiry not after the publication, an image without alt text) the widgets of
+editor.js say (`sharewall-suggestions`, `sharewall-disclosure`, and `sharewall-expires` and `sharewall-image-alt`
+wrapping Decap's datetime and string); `check` on the pull request stays the gate.
 
 topics.yml and campaigns.yml are left out of the editor: each is a mapping whose keys are the slugs themselves
 (`events: {de: …, en: …}`), and Decap's file collections edit fixed keys only (a list widget would write a list,
@@ -154,11 +155,12 @@ def _widgets(language: str, settings: Settings, content: Content, t: dict[str, s
         "language": {"widget": "select", "options": _options(
             {code: catalogue.language_name(names, code) for code in settings.languages})},
         "publish": {"widget": "datetime", "format": DATETIME, "picker_utc": False, "default": "{{now}}"},
-        # Decap's datetime shown as `check` reads it: a date alone is the end of that day (editor.js)
+        # Decap's datetime shown as `check` reads it: a date alone is the end of that day; after publish (editor.js)
         "expires": {"widget": "sharewall-expires", "format": DATETIME, "picker_utc": False},
         "topics": _topics(language, content, t),
         "image": {"widget": "image", "choose_url": True},
-        "image_alt": {"widget": "string", "pattern": _text_rule("image_alt", t)},
+        # Decap's string, required once an image is set (editor.js): rules._image_rules
+        "image_alt": {"widget": "sharewall-image-alt", "pattern": _text_rule("image_alt", t)},
         "disclosure": {"widget": "sharewall-disclosure", "default": FrontMatter.model_fields["disclosure"].default,
                        "options": [{"label": t["disclosure_" + value], "value": value} for value in disclosures]},
         "campaign": {"widget": "select", "options": _options(

@@ -43,6 +43,7 @@ def editor_data(language: str, settings: Settings, content: Content, strings: An
         "languages": {code: language_name(names, code) for code in settings.languages},
         "disclosures": {code: settings.disclosures[code].model_dump() for code in settings.languages},
         "utm_medium": settings.utm_medium,
+        "timezone": settings.timezone,  # an expiry or publication without offset is in it (model._parse_time)
         "site_url": settings.site_url,
         "root": root,
         # rules.disclosure: these campaigns and sources make a post `sponsored`

@@ -1,6 +1,6 @@
 /* Sharewall's editor at /admin/: picks the interface language, points Decap at that language's config, adds the
- * two widgets Decap's own cannot express (the disclosure and the suggestions, with the rules of `sharewall check`)
- * and the preview that looks like the wall, then starts Decap.
+ * widgets Decap's own cannot express (the disclosure and the suggestions, with the rules of `sharewall check`; the
+ * expiry and the alt text, wrapping Decap's own, with the rules across fields) and the preview that looks like the wall, then starts Decap.
  *
  * Its data is editor.<lang>.json (site_builder/editor/data.py). The counting is the composer's (window.Sharewall.rules
  * from assets/sharewall/composer.js, pinned to site_builder/sharing.py by tests/test_composer_js.py), never retyped.
@@ -239,11 +239,98 @@
         fill(strings("editor_preview").expires_day, { day: day[1], shown: dayAfter(day[1]) + " 00:00" })) : null;
       return h("div", { className: "sw-ed-expires" }, h(DateTime, Object.assign({}, props, { value: shown })), note);
     },
+    // asked by Decap before it saves: after the publication, a date alone being the end of that day
+    isValid: function () {
+      return answer(expiryProblems(fieldsOf(entryOf(this.props)), this.props.value));
+    },
+    focus: function () { focusField(this.props); },
+  });
+
+  // Decap's text field for the image's alt text, required once the entry has an image (Decap's `required` cannot
+  // depend on another field; an alt text without image is allowed, as `check` allows it)
+  var AltControl = createClass({
+    render: function () {
+      return h(window.CMS.getWidget("string").control, this.props);
+    },
+    isValid: function () {
+      return answer(altProblems(fieldsOf(entryOf(this.props)), this.props.value));
+    },
+    focus: function () { focusField(this.props); },
   });
 
   // Decap's answer to isValid: true, or the error it lists at the field
   function answer(problems) {
     return problems.length ? { error: { type: "CUSTOM", message: problems.join(" ") } } : true;
+  }
+
+  /* --- rules across fields: rules.for_post and rules._image_rules --------------------------------- */
+
+  var DAY = 24 * 3600 * 1000;
+  // A moment as model._parse_time reads the ones authors and Decap write: a day alone, with a time (seconds
+  // optional), an offset or Z; anything else is left to `check`, which says why
+  var MOMENT = /^\s*([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?\s*$/;
+
+  // {wall, offset, shown}: the wall-clock time as milliseconds (UTC fields), its offset in milliseconds (null: none
+  // written, the site's timezone) and the moment as `check` prints it; a day alone is 00:00, for the expiry the next
+  // day's (the end of that day); null when it is not such a moment
+  function momentOf(value, name) {
+    var found = typeof value === "string" ? MOMENT.exec(value) : null;
+    if (!found) return null;
+    var wall = Date.UTC(+found[1], +found[2] - 1, +found[3], +(found[4] || 0), +(found[5] || 0), +(found[6] || 0));
+    if (isNaN(wall) || new Date(wall).getUTCDate() !== +found[3]) return null;
+    if (name === "expires" && found[4] === undefined) wall += DAY;
+    var zone = found[7];
+    var offset = zone === undefined ? null : zone === "Z" ? 0
+      : (zone[0] === "-" ? -1 : 1) * (+zone.slice(1, 3) * 60 + +zone.slice(-2)) * 60000;
+    return { wall: wall, offset: offset, shown: new Date(wall).toISOString().slice(0, 16).replace("T", " ") + (zone || "") };
+  }
+
+  // The offset of the site's timezone at an instant, in milliseconds
+  function zoneOffset(instant) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-US", { timeZone: data.timezone, hourCycle: "h23", year: "numeric", month: "numeric",
+                                       day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" })
+      .formatToParts(new Date(instant)).forEach(function (part) { parts[part.type] = +part.value; });
+    return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - instant;
+  }
+
+  // The instant of a moment; one without offset is in the site's timezone as Python's zoneinfo puts it (fold 0: a
+  // time the clocks repeat or skip takes the offset from before the change)
+  function instantOf(moment) {
+    if (moment.offset !== null) return moment.wall - moment.offset;
+    var before = zoneOffset(moment.wall - DAY);
+    var after = zoneOffset(moment.wall + DAY);
+    if (zoneOffset(moment.wall - before) === before) return moment.wall - before;
+    if (zoneOffset(moment.wall - after) === after) return moment.wall - after;
+    return moment.wall - before;
+  }
+
+  // rules.for_post: the expiry after the publication. Two moments in the site's timezone are compared by their
+  // wall-clock time, as Python compares datetimes with the same tzinfo; otherwise as instants
+  function expiryProblems(fields, value) {
+    var expires = momentOf(value, "expires");
+    var publish = momentOf(fields.publish, "publish");
+    if (!expires || !publish) return [];
+    var naive = expires.offset === null && publish.offset === null;
+    var later = naive ? expires.wall > publish.wall : instantOf(expires) > instantOf(publish);
+    return later ? [] : [fill(strings("editor_preview").expires_after, { expires: expires.shown, publish: publish.shown })];
+  }
+
+  // rules._image_rules: a post with an image describes it
+  function altProblems(fields, value) {
+    var image = String(fields.image || "").trim();
+    return image && !String(value || "").trim() ? [strings("editor_preview").image_alt_needed] : [];
+  }
+
+  // The entry a widget belongs to (Decap 3's getEntry, its older entry prop)
+  function entryOf(props) {
+    return props.getEntry ? props.getEntry() : props.entry;
+  }
+
+  // Decap focuses the field of the first error: the input with the widget's id
+  function focusField(props) {
+    var input = document.getElementById(props.forID);
+    if (input) input.focus();
   }
 
   /* --- widgets ----------------------------------------------------------------------------- */
@@ -505,6 +592,8 @@
     CMS.registerPreviewStyle("editor.css");
     var datetime = CMS.getWidget("datetime");
     CMS.registerWidget("sharewall-expires", ExpiresControl, datetime.preview, datetime.schema);
+    var string = CMS.getWidget("string");
+    CMS.registerWidget("sharewall-image-alt", AltControl, string.preview, string.schema);
     CMS.registerPreviewTemplate("posts", PostPreview);
     CMS.registerEventListener({ name: "preSave", handler: function (event) { return withoutEmpty(event.entry.get("data")); } });
     CMS.init(manualConfig());
