@@ -1,8 +1,9 @@
 """The editor at /admin/ against `sharewall serve`'s stack with Decap's local backend (decap-server on a repository of
 the test's own): a post written with every widget is saved as a branch whose file passes `sharewall check` (its
 upload in content/images/), optional fields emptied again are left out of the file, a date alone as expiry stays
-the end of that day, the GitHub sign-in stays at the page's origin without a site address, and a post the gate
-would refuse cannot be saved, with the reason at its field.
+the end of that day (and a post without image gets no alt text), the GitHub sign-in stays at the page's origin
+without a site address, and a post the gate would refuse cannot be saved, with the reason at its field (also the
+rules across fields: an image without alt text, an expiry not after the publication).
 
 The widgets and the preview are site_builder/editor/static/editor.js; the config the build generates
 (site_builder/editor/config.py). Fields are found by Decap's ids (`<field>-field-<n>`), not by their labels, which
@@ -307,6 +308,7 @@ def test_a_date_only_expiry_is_kept_when_another_field_changes(editor, stack, tm
     assert "\nexpires: 2026-12-31\n" in written  # untouched: as the author wrote it, not 2026-12-31 00:00
     meta = yaml.safe_load(written.split("---")[1])
     assert meta["title"] == "Ablauf am Ende des Tages, neu betitelt"
+    assert not {"image", "image_alt"} & set(meta), meta  # a post without image needs no alt text, and gets none
     check(checkout_of(repo, branch, tmp_path / "checkout"))
 
 
@@ -444,5 +446,42 @@ def test_the_other_disclosure_rules_are_refused_at_the_disclosure(editor, stack,
     save(page)
     expected = catalogue.load("en").sections["editor_preview"][key].format(**values)
     expect(errors_at(page, "disclosure")).to_contain_text(expected)
+    assert refs(repo) == before
+    assert set(errors) <= {REFUSED}, errors
+
+
+# rules._image_rules across two fields: an image needs its alt text, said at the alt text
+def test_an_image_without_alt_text_is_refused_at_the_alt_text(editor, stack, tmp_path):
+    base, repo = stack
+    page, errors = editor
+    picture = tmp_path / "alt-missing-picture.png"  # a name of its own: other tests' uploads may be in the library
+    shutil.copyfile(IMAGE, picture)
+    before = refs(repo)
+    new_post(page, base)
+    fill_valid(page, "Image without alt", ["Ein Text."])
+    control(page, "image").get_by_role("button").first.click()
+    page.locator('input[type="file"]').set_input_files(str(picture))
+    page.locator("button", has_text="Choose selected").click()
+    expect(control(page, "image").locator("img")).to_be_visible()
+    save(page)
+    expected = catalogue.load("en").sections["editor_preview"]["image_alt_needed"]
+    expect(errors_at(page, "image_alt")).to_have_text([expected])
+    assert refs(repo) == before
+    assert set(errors) <= {REFUSED}, errors
+
+
+# rules.for_post: the expiry after the publication (fill_valid publishes 2026-12-01 09:30), both moments said there
+@pytest.mark.parametrize("expires", ["2026-12-01T09:00", "2026-12-01T09:30"])
+def test_an_expiry_not_after_the_publication_is_refused_at_the_expiry(editor, stack, expires):
+    base, repo = stack
+    page, errors = editor
+    before = refs(repo)
+    new_post(page, base)
+    fill_valid(page, f"Expires {expires[-5:].replace(':', '')}", ["Ein Text."])
+    field(page, "expires").fill(expires)
+    save(page)
+    expected = catalogue.load("en").sections["editor_preview"]["expires_after"].format(
+        expires=expires.replace("T", " "), publish="2026-12-01 09:30")
+    expect(errors_at(page, "expires")).to_have_text([expected])
     assert refs(repo) == before
     assert set(errors) <= {REFUSED}, errors
