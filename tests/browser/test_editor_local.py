@@ -485,3 +485,19 @@ def test_an_expiry_not_after_the_publication_is_refused_at_the_expiry(editor, st
     expect(errors_at(page, "expires")).to_have_text([expected])
     assert refs(repo) == before
     assert set(errors) <= {REFUSED}, errors
+
+
+# A date alone as expiry (the tests' own post: expires 2026-12-31) is compared as check reads it, the end of that day
+def test_a_date_only_expiry_is_compared_as_the_end_of_that_day(editor, stack):
+    base, repo = stack
+    page, errors = editor
+    before = refs(repo)
+    page.goto(f"{base}admin/?lang=en#/collections/posts/entries/2026/editor-day-expiry")
+    expect(field(page, "expires")).to_have_value("2027-01-01T00:00")
+    field(page, "publish").fill("2027-01-01T00:00")
+    save(page)
+    expected = catalogue.load("en").sections["editor_preview"]["expires_after"].format(
+        expires="2027-01-01 00:00", publish="2027-01-01 00:00")
+    expect(errors_at(page, "expires")).to_have_text([expected])
+    assert refs(repo) == before
+    assert set(errors) <= {REFUSED}, errors
