@@ -395,6 +395,19 @@ def test_a_reimbursed_campaign_without_sponsored_is_refused_at_the_disclosure(ed
     assert set(errors) <= {REFUSED}, errors
 
 
+def test_on_a_phone_the_form_takes_the_screen_and_the_preview_follows(editor, stack):
+    base, _ = stack
+    page, _ = editor
+    page.set_viewport_size({"width": 390, "height": 850})
+    new_post(page, base)
+    field(page, "title").fill("Offener Tag")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing cut off at the left or right
+    title = field(page, "title").bounding_box()
+    assert title["x"] >= 0 and title["x"] + title["width"] <= 390
+    preview = page.locator("iframe").bounding_box()
+    assert preview["y"] > title["y"] and preview["width"] >= 350  # under the form, the screen's width
+
+
 def test_the_suggestions_are_added_and_removed_by_keyboard(editor, stack):
     base, _ = stack
     page, errors = editor
