@@ -175,6 +175,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
             **outputs.published_campaigns(self.content, self.settings),
             **(digest.published(self.homes, self.site, self.content, self.settings) if not self.main else {}),  # the root's
             **(outputs.published_invite_mail(self.homes, self.settings.locales) if not self.main else {}),  # the root build, read by the function
+            **(outputs.published_claims_csv(self.homes, self.settings.locales) if not self.main else {}),  # likewise the CSV's words
             # the main build's sign-in page speaks every language
             **outputs.locale_scripts([self.language] if self.main else self.homes, self.settings)})
         if not self.main:  # the editor at /admin/ in every interface language, then the alternates

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.adapter.outputs import published_invite_mail
+from site_builder.adapter.outputs import published_claims_csv, published_invite_mail
 from site_builder.local.aws import create_resources, reset_tables, set_local_env, start_moto
 from site_builder.local.server import serve_catalogue
 from site_builder.networks import NETWORKS
@@ -60,8 +60,9 @@ def site_origin(tmp_path_factory):
         published_policy((ROOT / "content" / "expenses.yml").read_text(encoding="utf-8")))
     # and the campaigns invites may name, as the build publishes them (dates around today: the tests never age)
     (root / "sharewall" / "campaigns.json").write_bytes(published_campaigns(TEST_CAMPAIGNS, timezone.utc))
-    # and the invite e-mail's texts in every interface language, as the build publishes them from the catalogues
-    for path, data in published_invite_mail(interface_languages()).items():
+    # and the invite e-mail's texts and the claims CSV's words in every interface language, as the build publishes
+    # them from the catalogues
+    for path, data in {**published_invite_mail(interface_languages()), **published_claims_csv(interface_languages())}.items():
         (root / path).write_bytes(data)
     yield origin
     server.shutdown()

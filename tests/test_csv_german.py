@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from site_builder import catalogue
+from site_builder.adapter.outputs import published_claims_csv
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import FINANCE, call, invite, line, payee
 
@@ -95,14 +96,50 @@ def test_the_standard_csv_stays_for_import_tools_and_an_unknown_dialect_is_refus
         assert refused.body["error"]["fields"][0]["field"] == "query.dialect"
 
 
+# The claims function reading `data` as its published sharewall/claims-csv.json (a fetch that fails: OSError)
+def published_words(monkeypatch, data: bytes | None) -> None:
+    from claims import exports
+    from sharewall_common.published import Published
+
+    def fetch(name: str) -> bytes:
+        if data is None:
+            raise OSError(f"{name}: not found")
+        return data
+
+    monkeypatch.setattr(exports, "published", Published(exports.PUBLISHED_NAME, exports._labels_from_published,
+                                                        service="claims", fetch=fetch))
+
+
 @pytest.mark.parametrize("language", ["de", "en", "fr"])
-def test_the_files_name_statuses_and_kinds_as_the_pages_do(language):
-    from claims.exports import LABELS
+def test_the_files_words_are_the_catalogues_as_the_build_publishes_them(language):
+    from claims.exports import CSV_COLUMNS, _labels_from_published
     from claims.rules import STATUSES
 
     sections = catalogue.load(language).sections
-    labels = LABELS[language]
-    assert set(labels.statuses) == set(STATUSES)
+    labels = _labels_from_published(published_claims_csv(["de", "en", "fr"])["sharewall/claims-csv.json"])[language]
     assert labels.statuses == {status: sections["claims_form"][f"status_{status}"] for status in STATUSES}
-    assert labels.kinds == sections["finance_review"]["kinds"]
-    assert len(labels.columns) == 21
+    assert labels.kinds == sections["finance_review"]["kinds"]  # as the claim page and finance's page say them
+    assert labels.columns == tuple(sections["claims_csv"]["columns"][column] for column in CSV_COLUMNS)
+    assert labels.yes_no == (sections["claims_csv"]["flag_yes"], sections["claims_csv"]["flag_no"])
+
+
+def test_a_language_without_words_in_the_file_has_english_words_in_its_own_formats(approved, monkeypatch):
+    claim, _, day = approved
+    published_words(monkeypatch, published_claims_csv(["de", "en"])["sharewall/claims-csv.json"])  # no French words
+    rows, _ = export("fr", ";")  # French formats: ';' between cells, decimal commas, the month's name
+    assert list(rows[0])[:3] == ["Claim", "Status", "Submitted"]
+    assert rows[0]["Claim"] == claim and rows[0]["Status"] == "approved" and rows[0]["Kind"] == "private person"
+    assert [row["Gross"] for row in rows] == ["12,50", "7,05"] and rows[0]["Duplicate suspected"] == "no"
+    assert re.fullmatch(r"\d{1,2} \w+\.? \d{4}", rows[0]["Date"])
+
+
+def test_without_the_published_words_the_export_still_answers_in_the_standard_words(approved, monkeypatch, caplog):
+    claim, _, day = approved
+    published_words(monkeypatch, None)
+    rows, reply = export("de", ";")  # German formats: ';' and decimal commas, no 500
+    assert list(rows[0])[:3] == ["claim", "status", "submitted"]
+    assert rows[0]["claim"] == claim and rows[0]["status"] == "approved" and rows[0]["kind"] == "private"
+    assert [row["gross"] for row in rows] == ["12,50", "7,05"] and rows[0]["duplicate_suspected"] == "no"
+    year, month, date_of_month = day.split("-")
+    assert rows[0]["date"] == f"{date_of_month}.{month}.{year}"
+    assert "claims-csv.json not read" in caplog.text

@@ -1,6 +1,7 @@
 """Adding an interface language changes no code: one catalogue and the mkdocs.yml entries, and the site builds
 a wall in it. The test adds Dutch to a copy of the repository's site from a test catalogue of its own."""
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -53,6 +54,11 @@ def test_a_fourth_language_is_one_catalogue_and_the_mkdocs_entries(tmp_path):
     sign_in = (site / "signin" / "index.html").read_text(encoding="utf-8")
     assert '<script src="/assets/sharewall/locales/nl.js" defer>' in sign_in  # sign-in speaks every language
     assert (site / "assets" / "sharewall" / "locales" / "nl.js").read_bytes() == script.encode("utf-8")
+    # the claims function's words in it, as the root build publishes them from its catalogue: the CSV for people
+    words = json.loads((site / "sharewall" / "claims-csv.json").read_text(encoding="utf-8"))["nl"]
+    assert words["columns"]["claim"] == "[nl] Claim" and words["yes_no"] == ["[nl] yes", "[nl] no"]
+    assert words["statuses"]["approved"] == "[nl] approved" and words["kinds"]["private"] == "[nl] private person"
+    assert json.loads((site / "sharewall" / "invite-mail.json").read_text(encoding="utf-8"))["nl"]["subject"].startswith("[nl] ")
     # the German wall is unchanged beside it
     assert "[nl]" not in (site / "index.html").read_text(encoding="utf-8")
 

@@ -1,10 +1,13 @@
 """Exports of approved claims: CSV for accounting and a SEPA credit transfer file (pain.001.001.09).
 
-Pure: no boto3. Claims come as the dicts `claims.store` returns (money in integer cents).
+Pure but for the words of the CSV for people, which the build publishes from the catalogues
+(`sharewall/claims-csv.json`, read like the invite mail's texts by `sharewall_common.published`).
+Claims come as the dicts `claims.store` returns (money in integer cents).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, tzinfo
@@ -12,6 +15,7 @@ from typing import NamedTuple
 from xml.etree import ElementTree
 
 import regex
+from aws_lambda_powertools import Logger
 from pydantic import TypeAdapter, ValidationError
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
@@ -20,6 +24,7 @@ from sepaxml import SepaTransfer
 from claims.model import Payee, SepaText
 from sharewall_common.csv_text import csv_text
 from sharewall_common.expenses import money_text
+from sharewall_common.published import Published, Unavailable
 
 SEPA_SCHEMA = "pain.001.001.09"
 CHARSETS = ("dk", "basic")  # SEPA_CHARSET: the DK's German set (umlauts and ß), or the EPC's basic Latin
@@ -48,7 +53,7 @@ INTERNATIONAL = CsvDialect(CSV_COLUMNS, ",", str, money_text, ("yes", "no"))
 
 class Labels(NamedTuple):
     """What a spreadsheet for people says in one language: headings, statuses, payee kinds, yes/no (the statuses and
-    kinds as the claim page and finance's page say them: tests/test_csv_german.py keeps them equal)."""
+    kinds as the claim page and finance's page say them: the build publishes them from those catalogue keys)."""
 
     columns: tuple[str, ...]
     statuses: dict[str, str]
@@ -56,30 +61,45 @@ class Labels(NamedTuple):
     yes_no: tuple[str, str]
 
 
-LABELS = {
-    "de": Labels(
-        ("Abrechnung", "Status", "Eingereicht", "Kampagne", "Empfänger", "Art", "USt-IdNr.", "IBAN", "Straße", "PLZ",
-         "Ort", "Land", "Position", "Datum", "Kategorie", "Beschreibung", "Brutto", "USt", "Währung", "Beleg",
-         "Duplikat vermutet"),
-        {"submitted": "eingereicht", "needs_info": "Rückfrage", "approved": "genehmigt", "in_payment": "in Zahlung",
-         "rejected": "abgelehnt", "paid": "bezahlt", "withdrawn": "zurückgezogen"},
-        {"private": "Privatperson", "business": "Unternehmen"}, ("ja", "nein")),
-    "en": Labels(
-        ("Claim", "Status", "Submitted", "Campaign", "Payee", "Kind", "VAT ID", "IBAN", "Street", "Postcode", "Town",
-         "Country", "Line", "Date", "Category", "Description", "Gross", "VAT", "Currency", "Receipt",
-         "Duplicate suspected"),
-        {"submitted": "submitted", "needs_info": "question from finance", "approved": "approved",
-         "in_payment": "in payment", "rejected": "rejected", "paid": "paid", "withdrawn": "withdrawn"},
-        {"private": "private person", "business": "business"}, ("yes", "no")),
-    "fr": Labels(
-        ("Demande", "Statut", "Envoyée", "Campagne", "Bénéficiaire", "Type", "N° TVA", "IBAN", "Rue", "Code postal",
-         "Ville", "Pays", "Ligne", "Date", "Catégorie", "Description", "Brut", "TVA", "Devise", "Justificatif",
-         "Doublon suspecté"),
-        {"submitted": "envoyée", "needs_info": "question de la comptabilité", "approved": "approuvée",
-         "in_payment": "en cours de paiement", "rejected": "refusée", "paid": "payée", "withdrawn": "retirée"},
-        {"private": "particulier", "business": "entreprise"}, ("oui", "non")),
-}
-FALLBACK_LABELS = "en"  # an interface language added without its labels here: English words, its own formats
+PUBLISHED_NAME = "claims-csv.json"  # the build writes sharewall/claims-csv.json from the catalogues (claims_csv, …)
+FALLBACK_LABELS = "en"  # an interface language the file has no words for: English words, its own formats
+# The file unreadable and no copy at hand: the standard CSV's own English words (column keys, statuses and kinds as
+# stored), still in the language's formats; the export answers, as the invite does without its mail texts
+KEYS = Labels(CSV_COLUMNS, {}, {}, INTERNATIONAL.yes_no)
+
+logger = Logger(service="claims", child=True)
+
+
+# The published words by language; ValueError (the copy at hand is kept) when the file is no such mapping
+def _labels_from_published(data: bytes) -> dict[str, Labels]:
+    texts, labels = json.loads(data), {}
+    if not isinstance(texts, dict):
+        raise ValueError(f"{PUBLISHED_NAME} must map languages to their words")
+    for language, words in texts.items():
+        try:
+            columns = tuple(words["columns"][key] for key in CSV_COLUMNS)
+            yes_no, statuses, kinds = tuple(words["yes_no"]), dict(words["statuses"]), dict(words["kinds"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"{PUBLISHED_NAME}: {language}: no {error} among columns, yes_no, statuses, kinds") from None
+        texts_given = [*columns, *yes_no, *statuses.values(), *kinds.values()]
+        if len(yes_no) != 2 or not all(isinstance(text, str) for text in texts_given):
+            raise ValueError(f"{PUBLISHED_NAME}: {language}: every word must be a text, yes_no two of them")
+        labels[language] = Labels(columns, statuses, kinds, yes_no)
+    return labels
+
+
+published = Published(PUBLISHED_NAME, _labels_from_published, service="claims")
+
+
+# The words of `language`'s spreadsheet: its own, else English, else (nothing published) the standard CSV's
+def labels_for(language: str) -> Labels:
+    try:
+        labels = published.get()
+    except Unavailable:
+        logger.warning("claims CSV in the standard words: its published words cannot be read",
+                       extra={"language": language})
+        return KEYS
+    return labels.get(language) or labels.get(FALLBACK_LABELS) or KEYS
 
 
 def to_csv(claims: Iterable[dict], dialect: CsvDialect = INTERNATIONAL) -> str:
@@ -109,7 +129,7 @@ def spreadsheet_csv(claims: Iterable[dict], language: str, categories: dict[str,
     1234,50), ';' between cells where the decimal sign is a comma; formulas escaped, UTF-8 with a BOM."""
     from sharewall_common import formats  # Babel: only exports pay for it, not the function's cold start
 
-    labels = LABELS.get(language) or LABELS[FALLBACK_LABELS]
+    labels = labels_for(language)
 
     def rows() -> Iterable[tuple]:
         for claim in claims:

@@ -38,13 +38,32 @@ def published_campaigns(content: Content, settings: Settings) -> dict[str, bytes
 # The invite e-mail's subject and body in every interface language, for the claims function (claims.mail):
 # the catalogues' invite_mail section, published next to the campaigns (the function cannot read the catalogues)
 def published_invite_mail(languages, locales: str | Path | None = None) -> dict[str, bytes]:
+    return _published_texts("invite-mail.json", languages, locales,
+                            lambda strings: {key: strings("invite_mail")[key] for key in ("subject", "body")})
+
+
+# The claims CSV's words in every interface language, for the claims function (claims.exports): the headings and
+# yes/no of the catalogues' claims_csv, the statuses as the claim page says them (claims_form.status_*) and the
+# payee kinds as finance's page does (finance_review.kinds); a language more is a catalogue more, no code
+def published_claims_csv(languages, locales: str | Path | None = None) -> dict[str, bytes]:
+    def words(strings) -> dict:
+        csv, form = strings("claims_csv"), strings("claims_form")
+        return {"columns": csv["columns"], "yes_no": [csv["flag_yes"], csv["flag_no"]],
+                "statuses": {key.removeprefix("status_"): text for key, text in form.items() if key.startswith("status_")},
+                "kinds": strings("finance_review")["kinds"]}
+
+    return _published_texts("claims-csv.json", languages, locales, words)
+
+
+# sharewall/<name>: per interface language what `words` takes from its catalogue through `strings(section)`
+def _published_texts(name: str, languages, locales: str | Path | None, words) -> dict[str, bytes]:
     from sharewall_common.published import PREFIX
 
-    def strings(section: str, code: str) -> dict:
-        return catalogue.load(code, locales).sections.get(section, {})
-
-    texts = {code: {key: strings("invite_mail", code)[key] for key in ("subject", "body")} for code in languages}
-    return {PREFIX + "invite-mail.json": json.dumps(texts, ensure_ascii=False, sort_keys=True).encode("utf-8")}
+    texts = {}
+    for code in languages:
+        sections = catalogue.load(code, locales).sections
+        texts[code] = words(lambda section, sections=sections: sections.get(section, {}))
+    return {PREFIX + name: json.dumps(texts, ensure_ascii=False, sort_keys=True).encode("utf-8")}
 
 
 # Write files (site path -> bytes) below the site folder
