@@ -2,6 +2,7 @@
 script the build writes of each."""
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -133,6 +134,13 @@ def test_the_generated_script_holds_the_whole_catalogue_frozen():
     shown = json.loads(output)
     assert shown["frozen"] is True
     written = yaml.safe_load((catalogue.LOCALES / "de.yml").read_text(encoding="utf-8"))
-    # every section but the editor's, which only /admin/ reads (the wall's first view stays as it was)
-    assert shown["strings"] == {name: keys for name, keys in written.items() if name not in catalogue.EDITOR_SECTIONS}
-    assert catalogue.EDITOR_SECTIONS <= set(written)
+    # every section but those no page script reads (the functions' and the editor's): the wall's first view is lighter
+    assert shown["strings"] == {name: keys for name, keys in written.items() if name not in catalogue.SERVER_SECTIONS}
+    assert catalogue.SERVER_SECTIONS <= set(written)
+
+
+def test_no_page_script_reads_a_section_left_out_of_the_scripts():
+    scripts = {path: path.read_text(encoding="utf-8") for path in (ROOT / "templates").rglob("*.js")}
+    for section in catalogue.SERVER_SECTIONS:  # scripts take a section as strings("<section>") (site.js)
+        used = re.compile(rf"strings\(\s*['\"]{section}['\"]|catalogue(\.{section}\b|\[['\"]{section}['\"]\])")
+        assert not [path.name for path, text in scripts.items() if used.search(text)], section
