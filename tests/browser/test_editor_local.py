@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,15 @@ def refs(repo: Path) -> str:
     return git(repo, "for-each-ref", "--format=%(refname) %(objectname)")
 
 
+@contextmanager
+def nothing_saved(repo: Path, errors: list[str]):
+    """The block leaves every branch and commit as it was, and no page error but Decap's refused save."""
+    before = refs(repo)
+    yield
+    assert refs(repo) == before
+    assert set(errors) <= {REFUSED}, errors
+
+
 # --- using the widgets --------------------------------------------------------------------------------
 
 
@@ -201,6 +211,13 @@ def save(page) -> None:
 def errors_at(page, name: str):
     """The errors Decap lists at a field."""
     return control(page, name).locator('[class*="ControlErrorsList"] li')
+
+
+def refused_at(page, name: str, expected: str, *, alone: bool = False) -> None:
+    """Save, and the reason stands at the field `name` (`alone`: as its only error, word for word)."""
+    save(page)
+    shown = expect(errors_at(page, name))
+    shown.to_have_text([expected]) if alone else shown.to_contain_text(expected)
 
 
 # --- the tests --------------------------------------------------------------------------------------
@@ -353,22 +370,15 @@ def test_the_github_sign_in_goes_to_the_page_origin_without_a_site_address(brows
 def test_an_http_link_is_refused_at_its_field(editor, stack):
     base, repo = stack
     page, errors = editor
-    before = refs(repo)
-    new_post(page, base)
-    fill_valid(page, "Plain http link", ["Ein Text."], link="http://news.example.com/insecure")
-    save(page)
-    expect(errors_at(page, "link")).to_contain_text("https://")
-    assert refs(repo) == before
-    assert set(errors) <= {REFUSED}, errors
+    with nothing_saved(repo, errors):
+        new_post(page, base)
+        fill_valid(page, "Plain http link", ["Ein Text."], link="http://news.example.com/insecure")
+        refused_at(page, "link", "https://")
 
 
 def test_a_suggestion_too_long_for_x_is_refused_at_its_field(editor, stack):
     base, repo = stack
     page, errors = editor
-    before = refs(repo)
-    new_post(page, base)
-    fill_valid(page, "Too long for X", [LONG_FOR_X], networks=("x",))
-    save(page)
     # the count `check` makes (sharing.py): the text with the employee tag of the post's language and the /go/ link
     settings = load_settings(ROOT / "mkdocs.yml")
     message = sharing.locked("employee", "", settings.disclosures["de"].employee).wrap(LONG_FOR_X)
@@ -376,23 +386,21 @@ def test_a_suggestion_too_long_for_x_is_refused_at_its_field(editor, stack):
     assert count > 280
     expected = catalogue.load("en").sections["editor_preview"]["too_long"].format(
         number=1, network="X", count=count, limit=280)
-    expect(errors_at(page, "suggestions")).to_contain_text(expected)
-    assert refs(repo) == before
-    assert set(errors) <= {REFUSED}, errors
+    with nothing_saved(repo, errors):
+        new_post(page, base)
+        fill_valid(page, "Too long for X", [LONG_FOR_X], networks=("x",))
+        refused_at(page, "suggestions", expected)
 
 
 def test_a_reimbursed_campaign_without_sponsored_is_refused_at_the_disclosure(editor, stack):
     base, repo = stack
     page, errors = editor
-    before = refs(repo)
-    new_post(page, base)
-    fill_valid(page, "Sponsored unlabelled", ["Ein Text."], campaign="republica-2026")
-    field(page, "disclosure").select_option("employee")
-    save(page)
     expected = catalogue.load("en").sections["editor_preview"]["campaign_reimbursed"].format(campaign="re:publica 2026")
-    expect(errors_at(page, "disclosure")).to_contain_text(expected)
-    assert refs(repo) == before
-    assert set(errors) <= {REFUSED}, errors
+    with nothing_saved(repo, errors):
+        new_post(page, base)
+        fill_valid(page, "Sponsored unlabelled", ["Ein Text."], campaign="republica-2026")
+        field(page, "disclosure").select_option("employee")
+        refused_at(page, "disclosure", expected)
 
 
 def test_on_a_phone_the_form_takes_the_screen_and_the_preview_follows(editor, stack):
@@ -452,15 +460,11 @@ def test_the_interface_language(browser, stack, locale, query, expected):
 def test_the_other_disclosure_rules_are_refused_at_the_disclosure(editor, stack, source, disclosure, key, values):
     base, repo = stack
     page, errors = editor
-    before = refs(repo)
-    new_post(page, base)
-    fill_valid(page, f"Disclosure {key}", ["Ein Text."], source=source)
-    field(page, "disclosure").select_option(disclosure)
-    save(page)
-    expected = catalogue.load("en").sections["editor_preview"][key].format(**values)
-    expect(errors_at(page, "disclosure")).to_contain_text(expected)
-    assert refs(repo) == before
-    assert set(errors) <= {REFUSED}, errors
+    with nothing_saved(repo, errors):
+        new_post(page, base)
+        fill_valid(page, f"Disclosure {key}", ["Ein Text."], source=source)
+        field(page, "disclosure").select_option(disclosure)
+        refused_at(page, "disclosure", catalogue.load("en").sections["editor_preview"][key].format(**values))
 
 
 # rules._image_rules across two fields: an image needs its alt text, said at the alt text
@@ -469,18 +473,14 @@ def test_an_image_without_alt_text_is_refused_at_the_alt_text(editor, stack, tmp
     page, errors = editor
     picture = tmp_path / "alt-missing-picture.png"  # a name of its own: other tests' uploads may be in the library
     shutil.copyfile(IMAGE, picture)
-    before = refs(repo)
-    new_post(page, base)
-    fill_valid(page, "Image without alt", ["Ein Text."])
-    control(page, "image").get_by_role("button").first.click()
-    page.locator('input[type="file"]').set_input_files(str(picture))
-    page.locator("button", has_text="Choose selected").click()
-    expect(control(page, "image").locator("img")).to_be_visible()
-    save(page)
-    expected = catalogue.load("en").sections["editor_preview"]["image_alt_needed"]
-    expect(errors_at(page, "image_alt")).to_have_text([expected])
-    assert refs(repo) == before
-    assert set(errors) <= {REFUSED}, errors
+    with nothing_saved(repo, errors):
+        new_post(page, base)
+        fill_valid(page, "Image without alt", ["Ein Text."])
+        control(page, "image").get_by_role("button").first.click()
+        page.locator('input[type="file"]').set_input_files(str(picture))
+        page.locator("button", has_text="Choose selected").click()
+        expect(control(page, "image").locator("img")).to_be_visible()
+        refused_at(page, "image_alt", catalogue.load("en").sections["editor_preview"]["image_alt_needed"], alone=True)
 
 
 # rules.for_post: the expiry after the publication (fill_valid publishes 2026-12-01 09:30), both moments said there
@@ -488,29 +488,23 @@ def test_an_image_without_alt_text_is_refused_at_the_alt_text(editor, stack, tmp
 def test_an_expiry_not_after_the_publication_is_refused_at_the_expiry(editor, stack, expires):
     base, repo = stack
     page, errors = editor
-    before = refs(repo)
-    new_post(page, base)
-    fill_valid(page, f"Expires {expires[-5:].replace(':', '')}", ["Ein Text."])
-    field(page, "expires").fill(expires)
-    save(page)
     expected = catalogue.load("en").sections["editor_preview"]["expires_after"].format(
         expires=expires.replace("T", " "), publish="2026-12-01 09:30")
-    expect(errors_at(page, "expires")).to_have_text([expected])
-    assert refs(repo) == before
-    assert set(errors) <= {REFUSED}, errors
+    with nothing_saved(repo, errors):
+        new_post(page, base)
+        fill_valid(page, f"Expires {expires[-5:].replace(':', '')}", ["Ein Text."])
+        field(page, "expires").fill(expires)
+        refused_at(page, "expires", expected, alone=True)
 
 
 # A date alone as expiry (the tests' own post: expires 2026-12-31) is compared as check reads it, the end of that day
 def test_a_date_only_expiry_is_compared_as_the_end_of_that_day(editor, stack):
     base, repo = stack
     page, errors = editor
-    before = refs(repo)
-    page.goto(f"{base}admin/?lang=en#/collections/posts/entries/2026/editor-day-expiry")
-    expect(field(page, "expires")).to_have_value("2027-01-01T00:00")
-    field(page, "publish").fill("2027-01-01T00:00")
-    save(page)
     expected = catalogue.load("en").sections["editor_preview"]["expires_after"].format(
         expires="2027-01-01 00:00", publish="2027-01-01 00:00")
-    expect(errors_at(page, "expires")).to_have_text([expected])
-    assert refs(repo) == before
-    assert set(errors) <= {REFUSED}, errors
+    with nothing_saved(repo, errors):
+        page.goto(f"{base}admin/?lang=en#/collections/posts/entries/2026/editor-day-expiry")
+        expect(field(page, "expires")).to_have_value("2027-01-01T00:00")
+        field(page, "publish").fill("2027-01-01T00:00")
+        refused_at(page, "expires", expected, alone=True)
