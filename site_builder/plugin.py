@@ -9,12 +9,10 @@ written is decided MkDocs-free in `wall.py`; the options, pages, languages and o
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -26,7 +24,6 @@ from site_builder.adapter.build import build_site  # noqa: F401  (what `sharewal
 from site_builder.adapter.config import SharewallConfig, editor_backend, settings_of
 from site_builder.content import Content, Issue, Post
 from site_builder.editor import build as editor_build
-from site_builder.editor.config import EditorError
 from site_builder.wall import Card, Site
 
 log = logging.getLogger("mkdocs.plugins.sharewall")
@@ -61,12 +58,7 @@ class SharewallPlugin(BasePlugin[SharewallConfig]):
                          directory_urls=config.use_directory_urls, prefix=f"{self.language}/" if self.main else "")
         self.homes = languages.homes(config, self.site, main_language, list(self.config.alternates))
         if not self.main:  # the editor's options, checked before anything is built
-            self.editor = editor_backend(self.config, self.editor_local_backend)
-            if self.editor_repo and not self.editor.repo:  # Backend checks it again
-                try:
-                    self.editor = replace(self.editor, repo=self.editor_repo)
-                except EditorError as error:
-                    raise PluginError(f"sharewall: {error}") from None
+            self.editor = editor_backend(self.config, self.editor_local_backend, self.editor_repo)
         config.markdown_extensions.append(pages.HtmlOutput())
         return config
 

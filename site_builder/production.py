@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from site_builder.editor.config import REPOSITORY  # GitHub's owner/name, as the editor's options take it
+
 DEMO_PAYER = {"PayerIban": "DE02120300000000202051", "PayerName": "Sharewall Demo GmbH"}
 # sign_in's identity settings -> the template parameters the functions read them from
 IDENTITY = {"groups_claim": "GroupsClaim", "role_groups": "RoleGroups"}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
-REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")  # GitHub's owner/name (template.yaml's AllowedPattern)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

@@ -1,6 +1,6 @@
 """An accepted suggestion as a draft post (written by sharewall_common.postfile, like `sharewall new`) and
 the pull request that brings it to comms' review, on the branch and with the status label of a draft of
-the editor (suggestions.decap), so it waits on the editor's workflow board like the drafts comms write.
+the editor (sharewall_common.decap), so it waits on the editor's workflow board like the drafts comms write.
 
 What the suggester typed goes into front matter values (YAML-escaped) and the pull request's title,
 description and commit message (escaped for Markdown, mentions and references neutralised: suggestions.markdown),
@@ -17,7 +17,8 @@ import regex
 
 from sharewall_common.clock import zone
 from sharewall_common.postfile import BRIEFING, post_path, post_text, publish_time, slugify
-from suggestions import decap, markdown
+from sharewall_common import decap
+from suggestions import markdown
 from suggestions.publishing import Draft
 
 SLUG_STEM = 40  # the rest of the slug is the suggestion's id: unique, the same on every retry

@@ -1,5 +1,5 @@
 """The GitHub publisher: the editor's branch, the post file and a pull request labelled as the editor's
-draft (suggestions.decap), through GitHub's REST API.
+draft (sharewall_common.decap), through GitHub's REST API.
 
 Authenticated as a GitHub App installation (githubkit): the App's id, private key and installation id
 come from the Secrets Manager secret in GITHUB_APP_SECRET_ARN as JSON
@@ -22,7 +22,7 @@ from githubkit import AppInstallationAuthStrategy, GitHub
 from githubkit.exception import GitHubException, RequestFailed
 
 from sharewall_common.secret_values import secret_text
-from suggestions import decap
+from sharewall_common import decap
 from suggestions.publishing import Draft, PublishFailed, PullRequest
 
 TIMEOUT = 5  # seconds per request: the function's own timeout bounds the whole accept

@@ -1,6 +1,6 @@
 """What every publisher takes and gives: the Draft, the PullRequest made of it, the failure, the Protocol.
 
-A Draft is what Decap CMS's editorial workflow would have made of the post (suggestions.decap): its branch
+A Draft is what Decap CMS's editorial workflow would have made of the post (sharewall_common.decap): its branch
 and status label, so comms find it on the editor's workflow board and finish it there.
 
 Below both adapters (`github`, `localgit`) and the factory that picks one (`publisher`), so the adapters

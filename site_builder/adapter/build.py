@@ -22,15 +22,10 @@ def build_site(config_file: str | os.PathLike = "mkdocs.yml", site_dir: str | os
     options = {"site_dir": str(Path(site_dir).resolve())} if site_dir else {}
     config = load_config(str(config_file), **options)
     plugin = config.plugins.get("sharewall")
-    if dev_sign_in and hasattr(plugin, "dev_sign_in"):  # the sharewall plugin (a site may leave it out)
-        plugin.dev_sign_in = True
-    if identity and hasattr(plugin, "identity"):
-        plugin.identity = dict(identity)
-    if editor_local_backend and hasattr(plugin, "editor_local_backend"):
-        plugin.editor_local_backend = editor_local_backend
-    if editor_origin and hasattr(plugin, "editor_origin"):
-        plugin.editor_origin = editor_origin
-    if editor_repo and hasattr(plugin, "editor_repo"):
-        plugin.editor_repo = editor_repo
+    given = {"dev_sign_in": dev_sign_in, "identity": dict(identity or {}), "editor_local_backend": editor_local_backend,
+             "editor_origin": editor_origin, "editor_repo": editor_repo}
+    for name, value in given.items():
+        if value and hasattr(plugin, name):  # the sharewall plugin (a site may leave it out)
+            setattr(plugin, name, value)
     build(config)
     return Path(config.site_dir)

@@ -85,10 +85,11 @@ def settings_of(options: SharewallConfig, config: MkDocsConfig, main_language: s
         raise PluginError(f"sharewall: {error}") from None
 
 
-# The editor's backend from its options; `local` is decap-server's API when `sharewall serve` runs it
-def editor_backend(options: SharewallConfig, local: str | None) -> Backend:
+# The editor's backend from its options; `local` is decap-server's API when `sharewall serve` runs it, `repo` the
+# repository an empty editor.repo stands for (build --production: the stack's SuggestionsRepository)
+def editor_backend(options: SharewallConfig, local: str | None, repo: str | None = None) -> Backend:
     try:
-        return Backend(repo=options.editor.repo, branch=options.editor.branch, api_root=options.editor.api_root,
-                       local=local)
+        return Backend(repo=options.editor.repo or repo or "", branch=options.editor.branch,
+                       api_root=options.editor.api_root, local=local)
     except EditorError as error:
         raise PluginError(f"sharewall: {error}") from None

@@ -31,20 +31,23 @@ from urllib.parse import urlsplit
 
 import regex
 
+from sharewall_common import decap
 from sharewall_common.postfields import CONTROL, CONTROL_MULTILINE, LINK_SPACE, SLUG, SUGGESTIONS_MAX
 from site_builder import catalogue
 from site_builder.model import HASHTAG, Content, FrontMatter, PageFrontMatter
 from site_builder.networks import NETWORKS
 from site_builder.settings import LOOPBACK_HTTP, Settings
 
-POSTS = "posts"  # the posts' collection (editor.js registers its preview for this name) and folder below content/
+# the posts' collection (editor.js registers its preview for this name, folder below content/) and the workflow's
+# label prefix (decap-cms/draft, …/pending_review, …): Decap's conventions the suggestions function follows too
+POSTS, LABEL_PREFIX = decap.COLLECTION, decap.LABEL_PREFIX
 MEDIA_FOLDER = "images"  # below content/: where uploads go; a post's `image` is relative to content/ (images/x.png)
 PAGE = "guidelines"  # the page comms edit in the editor: content/guidelines.md and its twins guidelines.<code>.md
 DATETIME = "YYYY-MM-DD HH:mm"  # Day.js: what authors write by hand; model._parse_time reads it in the site timezone
 # The body's toolbar: text, links, headings, quotes and lists; no images, code blocks or raw HTML (the sanitiser's rules)
 BODY_BUTTONS = ("bold", "italic", "link", "heading-two", "heading-three", "quote", "bulleted-list", "numbered-list")
 AUTH_ENDPOINT = "api/cms/auth"  # the stack's OAuth function (functions/editorauth), below the site's origin
-LABEL_PREFIX = "decap-cms/"  # the editorial workflow's pull-request labels: decap-cms/draft, …/pending_review, …
+REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")  # GitHub's owner/name (template.yaml's AllowedPattern)
 # One character as Python counts it, in JavaScript's UTF-16 code units: a surrogate pair (beyond U+FFFF), any other
 # unit, or a high surrogate alone; the three never overlap, so a long text cannot make the engine backtrack for ever
 CHARACTER = r"(?:[\uD800-\uDBFF][\uDC00-\uDFFF]|[^\uD800-\uDBFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF]))"
@@ -68,7 +71,7 @@ class Backend:
 
     # Refuse what would make a broken or unsafe editor, naming the option
     def __post_init__(self) -> None:
-        if self.repo and not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", self.repo):
+        if self.repo and not REPOSITORY.fullmatch(self.repo):
             raise EditorError(f"editor.repo: {self.repo!r} is not a GitHub repository like owner/name")
         if not self.branch.strip():
             raise EditorError("editor.branch: name the base branch, like main")

@@ -50,7 +50,7 @@ def editor_data(language: str, settings: Settings, content: Content, strings: An
         "reimbursed": sorted(name for name, campaign in content.campaigns.items() if campaign.reimbursed),
         "influencers": sorted(name for name, source in content.sources.items() if source.kind == "influencer"),
         "sources": {name: source.named(language).name for name, source in content.sources.items()},
-        "campaigns": {name: _named(campaign.name, language) for name, campaign in content.campaigns.items()},
+        "campaigns": {name: campaign.name_in(language) for name, campaign in content.campaigns.items()},
         "topics": content.topic_labels(language),
         "limits": {"title": TITLE_MAX, "summary": SUMMARY_MAX, "suggestions": SUGGESTIONS_MAX,
                    "image_alt": FrontMatter.model_fields["image_alt"].metadata[-1].max_length},
@@ -67,11 +67,6 @@ def styles(root: str) -> list[str]:
     found = [f"{root}assets/stylesheets/{path.name}" for name in MATERIAL_STYLES
              for path in sorted(folder.glob(f"{name}.*.min.css"))]
     return [*found, f"{root}{ASSETS}/sharewall.css"]
-
-
-# A name given as one text or one per language, in `language` (else its first)
-def _named(name: str | dict[str, str], language: str) -> str:
-    return name if isinstance(name, str) else name.get(language) or next(iter(name.values()))
 
 
 # The site's own path (site_url's, "/" without one): where its assets are below the origin

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -80,8 +81,14 @@ def policy_config(template: dict, policy_id: str = POLICY_ID) -> dict | None:
 def path_pattern_matches(pattern: str, path: str) -> bool:
     """Whether CloudFront's cache behaviour PathPattern `pattern` matches the URL path `path`: case-sensitive,
     `*` any run of characters (also `/` and none), `?` exactly one, the leading `/` optional."""
-    regex = "".join(".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern.lstrip("/"))
-    return re.fullmatch(regex, path.lstrip("/"), flags=re.DOTALL) is not None
+    return _pattern(pattern).fullmatch(path.lstrip("/")) is not None
+
+
+# A PathPattern as a compiled expression, made once per pattern (every response asks for its headers)
+@lru_cache(maxsize=64)
+def _pattern(pattern: str) -> re.Pattern[str]:
+    text = "".join(".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern.lstrip("/"))
+    return re.compile(text, flags=re.DOTALL)
 
 
 def behaviour_policies(template: dict) -> tuple[list[tuple[str, str | None]], str | None]:

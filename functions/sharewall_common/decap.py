@@ -1,4 +1,5 @@
-"""How Decap CMS's editorial workflow recognises an entry, so an accepted suggestion is one of its drafts.
+"""How Decap CMS's editorial workflow recognises an entry: one source for the editor's configuration
+(site_builder/editor/config.py) and the suggestions function, whose accepted suggestion is one of its drafts.
 
 Decap (decap-cms-lib-util, decap-cms-backend-github, decap-server) keys an unpublished entry by its branch
 `cms/<collection>/<slug>`, where a folder collection's slug is the file's path below the folder without the
@@ -11,7 +12,7 @@ branch and whose base is the editor's branch; in decap-server's local git mode t
 
 from __future__ import annotations
 
-COLLECTION = "posts"  # the editor's folder collection of posts (site_builder/editor/config.py)
+COLLECTION = "posts"  # the editor's folder collection of posts, below content/ (site_builder/editor/config.py)
 BRANCH_PREFIX = "cms"  # decap-cms-lib-util CMS_BRANCH_PREFIX
 LABEL_PREFIX = "decap-cms/"  # the config's cms_label_prefix (Decap's default)
 DRAFT = "draft"  # the first column of the editor's workflow board
