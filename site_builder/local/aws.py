@@ -379,15 +379,8 @@ def snapshot(local: LocalResources) -> dict:
     A local development aid for `sharewall serve --data FILE`; it reads whole tables, which the
     functions themselves never do.
     """
-    dynamodb = boto3.client("dynamodb", region_name=REGION)
     s3 = boto3.client("s3", region_name=REGION)
-    manager = boto3.client("secretsmanager", region_name=REGION)
-    data: dict[str, Any] = {"tables": {}, "buckets": {}, "secrets": {}}
-    for logical_id, name in local.tables.items():
-        items = []
-        for page in dynamodb.get_paginator("scan").paginate(TableName=name):
-            items.extend(page["Items"])
-        data["tables"][logical_id] = items
+    buckets: dict[str, list] = {}
     for logical_id, name in local.buckets.items():
         objects = []
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
@@ -396,10 +389,45 @@ def snapshot(local: LocalResources) -> dict:
                 objects.append({"key": entry["Key"], "content_type": obj.get("ContentType", ""),
                                 "metadata": obj.get("Metadata", {}),
                                 "body": base64.b64encode(obj["Body"].read()).decode()})
-        data["buckets"][logical_id] = objects
-    for logical_id, arn in local.secrets.items():
-        data["secrets"][logical_id] = manager.get_secret_value(SecretId=arn)["SecretString"]
-    return data
+        buckets[logical_id] = objects
+    return {"tables": table_items(local), "buckets": buckets, "secrets": _secret_values(local)}
+
+
+def fingerprint(local: LocalResources) -> dict:
+    """What a test compares to say a request changed nothing: every table item, every object version and delete
+    marker of every bucket (key, version, ETag, size, time) and every secret's value.
+
+    Any write leaves a trace here (a new version, a delete marker, a new time), yet no object's body is read, so
+    it stays quick however many receipts earlier tests have filed under Object Lock (which no test can delete).
+    """
+    s3 = boto3.client("s3", region_name=REGION)
+    buckets: dict[str, list] = {}
+    for logical_id, name in local.buckets.items():
+        entries = []
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
+            entries += [(entry["Key"], entry.get("VersionId"), entry.get("ETag"), entry.get("Size"),
+                         entry["LastModified"].isoformat()) for entry in page.get("Versions", [])]
+            entries += [(entry["Key"], entry.get("VersionId"), "delete marker", 0, entry["LastModified"].isoformat())
+                        for entry in page.get("DeleteMarkers", [])]
+        buckets[logical_id] = sorted(entries)
+    return {"tables": table_items(local), "buckets": buckets, "secrets": _secret_values(local)}
+
+
+def table_items(local: LocalResources) -> dict[str, list]:
+    """Every item of every table, by logical id."""
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    tables: dict[str, list] = {}
+    for logical_id, name in local.tables.items():
+        items = []
+        for page in dynamodb.get_paginator("scan").paginate(TableName=name):
+            items.extend(page["Items"])
+        tables[logical_id] = items
+    return tables
+
+
+def _secret_values(local: LocalResources) -> dict[str, str]:
+    manager = boto3.client("secretsmanager", region_name=REGION)
+    return {logical_id: manager.get_secret_value(SecretId=arn)["SecretString"] for logical_id, arn in local.secrets.items()}
 
 
 def restore(local: LocalResources, data: dict) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import COMMS_AND_FINANCE, FINANCE, IBAN_B, PNG, call, invite, line, submit, upload
 
@@ -65,11 +65,11 @@ def test_each_ticked_claim_is_decided_by_the_rules_of_one_decision(fresh_tables)
     ({"action": "approve", "claims": [ticked("not-an-id")]}, "claims[0].id", "invalid_format"),
 ])
 def test_a_bulk_request_outside_the_rules_is_refused_whole_and_changes_nothing(fresh_tables, body, field, code):
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     reply = call("POST", "/claims/decisions", body, claims=FINANCE)
     assert reply.status == 400, reply.body
     assert (field, code) in [(item["field"], item["code"]) for item in reply.body["error"]["fields"]]
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
 
 
 def test_confirm_flags_is_the_name_and_confirm_duplicates_still_works(fresh_tables):

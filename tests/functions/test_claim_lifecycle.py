@@ -11,7 +11,7 @@ import uuid
 import boto3
 import pytest
 
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import FINANCE, call, invite, line, payee, submit, upload
 
@@ -107,13 +107,13 @@ def test_the_correction_keeps_what_was_filed_before_as_a_revision(fresh_tables):
 def test_the_correction_runs_every_check_of_a_submission_and_a_refusal_changes_nothing(fresh_tables):
     token, claim_id = asked_claim(fresh_tables)
     receipt = upload(token)
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     reply = correct(token, claim_id, [line(receipt, category="meals", gross="95.00", vat="0"),
                                       line("b" * 32), line(None, gross="x")])
     assert reply.status == 400 and reply.body["error"]["code"] == "invalid_claim"
     assert [(item["field"], item["code"]) for item in reply.body["error"]["fields"]] == [
         ("lines[0].gross", "category_limit"), ("lines[1].receipt", "receipt_missing"), ("lines[2].gross", "invalid_amount")]
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
     assert mine(token, claim_id)["status"] == "needs_info"
 
 

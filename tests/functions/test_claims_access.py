@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import boto3
 import pytest
 
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import fingerprint
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import (
     COMMS, COMMS_AND_FINANCE, EMPLOYEE, FINANCE, IBAN_B, call, invite, line, payee, submit, upload,
@@ -111,13 +111,13 @@ def test_route_allows_exactly_its_callers(world, route):
     for principal in PRINCIPALS:
         if principal in allowed:
             continue
-        before = snapshot(world["resources"])
+        before = fingerprint(world["resources"])
         method, path, body, extra = build(world)
         reply = call(method, path, body, query="", **world["callers"][principal], **extra)
         denied = (404,) if principal in NOT_THEIRS.get(route, ()) else (401, 403)
         assert reply.status in denied, f"{route} as {principal}: {reply.status} {reply.body}"
         assert set(reply.body["error"]) == {"code", "message"}
-        assert snapshot(world["resources"]) == before, f"{route} as {principal} changed data"
+        assert fingerprint(world["resources"]) == before, f"{route} as {principal} changed data"
     for principal in sorted(allowed):
         method, path, body, extra = build(world)
         reply = call(method, path, body, **world["callers"][principal], **extra)
@@ -135,13 +135,13 @@ def test_influencers_see_only_their_own_claims(world):
 def test_another_invite_reaches_no_claim_of_yours_before_its_body_is_read(world):
     """Authorization before validation: B's malformed correction of A's claim is not found, not refused as malformed;
     an unknown claim id is not found either; nothing changes."""
-    before = snapshot(world["resources"])
+    before = fingerprint(world["resources"])
     for path in (f"/claims/{world['asked']}", "/claims/" + "0" * 24):
         reply = call("PUT", path, {"payee": {"iban": "nonsense"}, "lines": []}, key=uuid.uuid4().hex,
                      **world["callers"]["influencer B"])
         assert reply.status == 404 and reply.body["error"]["code"] == "not_found", reply.body
     assert call("POST", f"/claims/{world['pending']}/withdraw", **world["callers"]["influencer B"]).status == 404
-    assert snapshot(world["resources"]) == before
+    assert fingerprint(world["resources"]) == before
 
 
 def test_an_influencer_cannot_use_another_ones_upload(world):

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import COMMS, FINANCE, call, invite, line, submit
 
@@ -16,7 +16,7 @@ FINN = {**FINANCE, "name": "Finn Finanz"}  # the identity provider's display nam
 
 
 def tables(resources) -> dict:
-    return snapshot(resources)["tables"]
+    return table_items(resources)
 
 
 def receiptless(token: str):

@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import boto3
 import pytest
 
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import (
     COMMS_AND_FINANCE, FINANCE, IBAN_A, IBAN_B, PDF, PNG, call, concurrently, invite, line, payee, submit, upload,
@@ -24,7 +24,7 @@ SEPA = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
 
 
 def tables_only(resources) -> dict:
-    return snapshot(resources)["tables"]
+    return table_items(resources)
 
 
 def audit_entries(resources, claim_id: str) -> list[dict]:

@@ -13,7 +13,7 @@ import boto3
 import pytest
 import requests
 
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from site_builder.local.server import serve_directory
 from site_builder.plugin import build_site
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def tables(resources) -> dict:
-    return snapshot(resources)["tables"]
+    return table_items(resources)
 
 
 def decide(claim_id: str, action: str, expected: str, claims=FINANCE, **extra):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import FINANCE, call, invite, submit, upload
 
@@ -56,13 +56,13 @@ def test_each_kind_is_priced_by_the_function_and_finance_sees_how(fresh_tables):
 
 def test_a_client_amount_is_never_trusted_and_a_refused_claim_writes_nothing(fresh_tables):
     token = invite()["token"]
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     reply = submit(token, [mileage(gross="99.00"), per_diem(hours="10")])
     assert reply.status == 400
     message = reply.body["error"]["message"]
     assert "lines[0].gross: is computed by the server as 37.02 EUR, not 99.00: leave it out" in message
     assert "lines[1].hours: only for a single travel day" in message
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
 
 
 def test_per_diem_days_overlapping_another_claim_of_the_invite_are_refused(fresh_tables):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from sharewall_common.clock import today as site_today
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import call, invite, line, submit, upload
 
@@ -47,10 +47,10 @@ def test_the_approver_cannot_confirm_a_run_someone_else_created(fresh_tables):
     [claim_id] = approved_by(ANNA)
     run = create_run(BERT)
     assert run.status == 201 and run.body["claims"] == [claim_id]
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     reply = confirm(run.body["id"], ANNA)
     assert reply.status == 403 and reply.body["error"]["code"] == "own_approval"
-    assert snapshot(fresh_tables)["tables"] == before  # refused: nothing changed
+    assert table_items(fresh_tables) == before  # refused: nothing changed
     assert confirm(run.body["id"], CLEO).status == 200
     steps = {entry["to"]: entry for entry in trail(claim_id)}
     people = [(steps[to]["actor"], steps[to]["name"]) for to in ("approved", "in_payment", "paid")]
@@ -60,11 +60,11 @@ def test_the_approver_cannot_confirm_a_run_someone_else_created(fresh_tables):
 
 def test_by_default_the_approver_cannot_create_the_run_of_their_claims(fresh_tables):
     approved_by(ANNA, 2)
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     reply = create_run(ANNA)
     assert reply.status == 403 and reply.body["error"]["code"] == "own_approval"
     assert "four eyes" in reply.body["error"]["message"]
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
 
 
 def test_a_run_leaves_out_the_claims_its_creator_approved(fresh_tables):
@@ -85,10 +85,10 @@ def test_a_finance_team_of_two_may_let_the_creator_be_the_approver_never_the_con
     run = create_run(ANNA)
     assert run.status == 201 and sorted(run.body["claims"]) == sorted([anna_s, bert_s])
     assert confirm(run.body["id"], ANNA).body["error"]["code"] == "own_run"
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     reply = confirm(run.body["id"], BERT)  # Bert approved one of its claims: still never the confirmer
     assert reply.status == 403 and reply.body["error"]["code"] == "own_approval"
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
     assert confirm(run.body["id"], CLEO).status == 200
 
 

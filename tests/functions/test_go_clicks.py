@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from site_builder.local.events import LambdaContext, http_event
 from tests.functions.invoke import in_containers, invoke
 
@@ -55,7 +55,7 @@ def follow(path: str, method: str = "GET", headers: dict | None = None, query: s
 def clicks(table) -> dict[str, int]:
     """The click counters of every period item, straight from the table."""
     found = {}
-    for item in snapshot(table)["tables"]["AppTable"]:
+    for item in table_items(table)["AppTable"]:
         if item["pk"]["S"].startswith("STATS#"):
             for name, value in item.items():
                 if name.startswith("click"):
@@ -186,7 +186,7 @@ def test_nothing_of_the_requester_is_stored(fresh_tables):
                        query="ref=query-value-4410", source_ip="198.51.100.23",
                        path_parameters={"post": "arm-migration", "network": "linkedin"})
     assert lambda_handler(event, LambdaContext())["statusCode"] == 302
-    stored = json.dumps(snapshot(fresh_tables)["tables"])
+    stored = json.dumps(table_items(fresh_tables))
     assert '"clicks"' in stored  # counted
     for value in ("UniqueAgent", "203.0.113.77", "cookie-value-991", "referrer.example", "de-DE-x-unique",
                   "token-value-8842", "query-value-4410", "198.51.100.23", event["requestContext"]["requestId"],

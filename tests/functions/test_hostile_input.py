@@ -13,7 +13,7 @@ import json
 import pytest
 
 from sharewall_common import cursors
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import fingerprint
 from site_builder.local.events import LambdaContext, http_event
 from site_builder.local.template import find_route
 from tests.functions.invoke import invoke, routes
@@ -52,9 +52,9 @@ def refused(status: int, body, expected: int, *mentions: str) -> dict:
 @pytest.fixture
 def unchanged(fresh_tables):
     """Asserts after the test that the tables and buckets hold exactly what they held before."""
-    before = snapshot(fresh_tables)
+    before = fingerprint(fresh_tables)
     yield fresh_tables
-    assert snapshot(fresh_tables) == before
+    assert fingerprint(fresh_tables) == before
 
 
 # (function, method, path, claims, body, headers, status, words the message names)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import COMMS_AND_FINANCE, FINANCE, call, invite, line, payee, submit, upload
 
@@ -15,7 +15,7 @@ from tests.functions.claims_client import COMMS_AND_FINANCE, FINANCE, call, invi
 def test_format_and_policy_problems_come_in_one_answer(fresh_tables):
     token = invite()["token"]
     receipt = upload(token)
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     body = {"payee": payee(holder="J"),  # format: too short
             "lines": [line(None, category="honorarium"),  # policy: no such category (and well-formed)
                       line(receipt, gross="abc"),  # format: not an amount
@@ -28,7 +28,7 @@ def test_format_and_policy_problems_come_in_one_answer(fresh_tables):
     message = reply.body["error"]["message"]
     assert "payee.holder: " in message and "lines[0].category: category 'honorarium'" in message
     assert "lines[2].date: date 2020-01-01 is older than" in message
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
     # once the format is right, nothing new comes up: the policy's problems were all in the first answer
     body["payee"], body["lines"][1]["gross"] = payee(), "20.00"
     again = call("POST", "/claims", body, token=token, key=uuid.uuid4().hex)

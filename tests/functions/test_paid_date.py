@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import boto3
 
 from sharewall_common.clock import today as site_today
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 
 CREATED = "2026-03-01T23:30:00.000000+00:00"  # 2 March 00:30 in Berlin, 1 March 18:30 in New York
@@ -41,12 +41,12 @@ def paid(run_id: str, executed: str):
 
 def refused_unchanged(tables, run_id: str, executed: str, code: str, **params: str) -> None:
     """The decision is a 400 naming `executed` with `code` (and `params`), and no table changed."""
-    before = snapshot(tables)["tables"]
+    before = table_items(tables)
     reply = paid(run_id, executed)
     assert reply.status == 400, reply.body
     assert reply.body["error"]["code"] == code and reply.body["error"]["message"].startswith("executed: ")
     assert reply.body["error"]["fields"] == [{"field": "executed", "code": code, **params}]
-    assert snapshot(tables)["tables"] == before
+    assert table_items(tables) == before
 
 
 def test_a_date_before_the_runs_creation_day_in_the_site_timezone_is_refused(fresh_tables):
@@ -69,14 +69,14 @@ def test_a_date_after_today_in_the_site_timezone_is_refused(fresh_tables):
     run = sealed_run()
     for _ in range(2):  # once more if the site's day changed while asking (at its midnight)
         today = site_today()
-        before = snapshot(fresh_tables)["tables"]
+        before = table_items(fresh_tables)
         reply = paid(run["id"], (today + timedelta(days=1)).isoformat())
         if site_today() == today:
             break
     assert reply.status == 400 and reply.body["error"]["code"] == "executed_in_future", reply.body
     assert reply.body["error"]["fields"] == [{"field": "executed", "code": "executed_in_future",
                                               "latest": today.isoformat()}]
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
     reply = paid(run["id"], site_today().isoformat())
     assert reply.status == 200 and reply.body["executed"] == site_today().isoformat()
 

@@ -13,7 +13,7 @@ import sepaxml
 import xmlschema
 
 from sharewall_common.clock import today as site_today
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import COMMS_AND_FINANCE, FINANCE, IBAN_A, call, concurrently, payee
 
@@ -160,7 +160,7 @@ def test_a_file_a_crash_left_unwritten_is_written_on_download_from_the_run_alone
 def test_a_claim_in_a_run_cannot_be_approved_rejected_paid_or_put_in_another_run(fresh_tables):
     [claim_id] = plant("approved")
     run = create_run().body
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     for action, expected in (("approve", "submitted"), ("reject", "submitted"), ("pay", "approved")):
         reply = call("POST", f"/claims/{claim_id}/decision", {"action": action, "expected": expected, "reason": "x"},
                      claims=OTHER_FINANCE)
@@ -168,7 +168,7 @@ def test_a_claim_in_a_run_cannot_be_approved_rejected_paid_or_put_in_another_run
         assert run["id"] in reply.body["error"]["message"]
     again = create_run(OTHER_FINANCE)
     assert again.status == 422 and again.body["error"]["code"] == "nothing_to_pay"
-    assert snapshot(fresh_tables)["tables"] == before  # refusals change nothing
+    assert table_items(fresh_tables) == before  # refusals change nothing
 
 
 def test_nothing_to_pay_is_a_422_and_leaves_no_run(fresh_tables):
@@ -203,10 +203,10 @@ def test_paid_marks_every_claim_paid_with_the_execution_date_once(fresh_tables):
 
     assert {(stored["status"], stored["executed"]) for stored in store.claims_by_id(approved)} == {("paid", executed)}
     entries = len(audit(approved[0]))
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     retry = decide(run["id"], {"action": "paid", "executed": executed})  # a retry after a lost answer
     assert retry.status == 200 and retry.body["status"] == "paid"
-    assert snapshot(fresh_tables)["tables"] == before and len(audit(approved[0])) == entries
+    assert table_items(fresh_tables) == before and len(audit(approved[0])) == entries
     for body in ({"action": "paid", "executed": site_today().isoformat()}, {"action": "cancel", "reason": "late"}):
         refused = decide(run["id"], body)
         assert refused.status == 409 and refused.body["error"]["code"] == "run_changed"
@@ -255,10 +255,10 @@ def test_cancel_puts_the_claims_back_to_approved_and_into_a_later_run(fresh_tabl
 def test_a_wrong_decision_is_refused_and_changes_nothing(fresh_tables, body, status, text):
     plant("approved")
     run = create_run().body
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     reply = decide(run["id"], body)
     assert reply.status == status and text in reply.body["error"]["message"], reply.body
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
 
 
 def test_an_unknown_run_is_404(fresh_tables):

@@ -15,7 +15,7 @@ from lxml import etree
 
 from claims.target2 import next_business_day
 from sharewall_common.clock import today as site_today
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import FINANCE, IBAN_A, call, payee
 from tests.functions.test_payment_runs import plant
@@ -68,11 +68,11 @@ def test_basic_latin_transliterates_every_text_field_the_same_way(fresh_tables, 
 def test_an_unknown_charset_setting_is_a_503_and_moves_nothing(fresh_tables, monkeypatch):
     monkeypatch.setenv("SEPA_CHARSET", "latin1")
     plant("approved")
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     reply = call("POST", "/payment-runs", claims=FINANCE)
     assert reply.status == 503 and reply.body["error"]["code"] == "payer_not_configured"
     assert "SepaCharset" in reply.body["error"]["message"]
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
 
 
 def test_the_debtor_agent_is_notprovided_without_a_bic_and_the_bic_with_one(fresh_tables, monkeypatch):
@@ -138,11 +138,11 @@ NEXT_YEAR = site_today().year + 1
 ])
 def test_a_date_that_is_no_business_day_after_today_is_a_coded_field_error(fresh_tables, requested, code, param):
     [claim_id] = plant("approved")
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     reply = call("POST", "/payment-runs", {"execution_date": requested.isoformat()}, claims=FINANCE)
     assert reply.status == 400 and reply.body["error"]["code"] == code, reply.body
     assert reply.body["error"]["fields"] == [{"field": "execution_date", "code": code, **param}]
-    assert snapshot(fresh_tables)["tables"] == before  # no run, the claim still approved
+    assert table_items(fresh_tables) == before  # no run, the claim still approved
 
 
 def test_an_execution_date_that_is_no_date_is_refused_naming_the_field(fresh_tables):

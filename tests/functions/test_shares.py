@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import boto3
 import pytest
 
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from site_builder.networks import NETWORKS
 from tests.functions.invoke import in_containers, invoke
 
@@ -77,21 +77,21 @@ def test_a_share_is_counted_in_every_breakdown(fresh_tables):
 def test_replaying_a_key_changes_nothing(fresh_tables):
     key = str(uuid.uuid4())
     assert share(key=key)[0] == 201
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     status, body = share(key=key)
     assert status == 200 and body["replayed"] is True
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
     assert stats()["totals"]["shares"] == 1
 
 
 def test_a_key_reused_for_another_share_is_a_conflict(fresh_tables):
     key = str(uuid.uuid4())
     share(key=key, network="x")
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     status, body = share(key=key, network="bluesky")
     assert status == 409 and body["error"]["code"] == "conflict"
     assert "idempotency-key" in body["error"]["message"]
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
 
 
 def test_a_second_share_counts_the_share_but_not_the_person_again(fresh_tables):
@@ -143,7 +143,7 @@ def test_fifty_shares_by_five_people_are_five_active_people(fresh_tables):
 
 def test_no_identity_or_role_is_stored(fresh_tables):
     share(claims={"sub": "very-unique-subject-42", "groups": ["employee"]})
-    dump = json.dumps(snapshot(fresh_tables)["tables"])
+    dump = json.dumps(table_items(fresh_tables))
     assert "very-unique-subject-42" not in dump and "employee" not in dump
 
 
@@ -163,9 +163,9 @@ def test_200_concurrent_shares_count_exactly_200_and_their_replay_nothing(fresh_
 
     run_all(201)
     assert stats()["totals"]["shares"] == 200
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     run_all(200)
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
     result = stats()
     assert result["totals"]["shares"] == 200 and today_row(result)["people"] == 1
 
@@ -225,13 +225,13 @@ BAD_REQUESTS = {
 def test_a_bad_request_is_refused_and_writes_nothing(fresh_tables, name):
     body, headers, claims, expected, mentions = BAD_REQUESTS[name]
     share()  # something already counted, so "nothing written" means "nothing changed"
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     key = headers.pop("idempotency-key", str(uuid.uuid4())) if "idempotency-key" in headers else str(uuid.uuid4())
     status, answer = call("POST", "/shares", body, key=key, claims=claims, headers=headers)
     assert status == expected, answer
     assert set(answer) == {"error"} and set(answer["error"]) in ({"code", "message"}, {"code", "message", "fields"})
     assert mentions in answer["error"]["message"]
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before
 
 
 @pytest.mark.parametrize("query, mentions", [
@@ -311,8 +311,8 @@ def test_without_the_catalogue_a_share_is_refused_for_a_retry_and_writes_nothing
     from shares.routes import shares as shares_route
 
     share()
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     monkeypatch.setattr(shares_route, "catalogue", Catalogue(lambda name: urlopen("http://127.0.0.1:9/").read()))  # nothing listens
     status, answer = share()
     assert status == 503 and answer["error"]["code"] == "unavailable" and "retry" in answer["error"]["message"]
-    assert snapshot(fresh_tables)["tables"] == before
+    assert table_items(fresh_tables) == before

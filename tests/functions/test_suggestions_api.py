@@ -21,7 +21,7 @@ import boto3
 import pytest
 
 from site_builder.content import load_content
-from site_builder.local.aws import REGION, snapshot
+from site_builder.local.aws import REGION, table_items
 from site_builder.settings import load_settings
 from tests.functions.invoke import invoke
 
@@ -69,7 +69,7 @@ def decide(suggestion_id, action, reason=None, claims=COMMS):
 
 
 def items(resources) -> list[dict]:
-    return snapshot(resources)["tables"][resources.tables["AppTable"]]
+    return table_items(resources)[resources.tables["AppTable"]]
 
 
 def git(repo, *args) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime
 import boto3
 
 from sharewall_common.clock import zone
-from site_builder.local.aws import snapshot
+from site_builder.local.aws import table_items
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import _reply, call, invite
 from tests.functions.invoke import in_containers
@@ -30,12 +30,12 @@ def test_the_upload_over_the_daily_cap_is_a_429_that_changes_nothing(fresh_table
     monkeypatch.setenv("UPLOADS_PER_INVITE_DAY", "3")
     first, other = invite(), invite(name="Ben Brush")
     assert [ask(first["token"]).status for _ in range(3)] == [201, 201, 201]
-    before = snapshot(fresh_tables)["tables"]
+    before = table_items(fresh_tables)
     refused = ask(first["token"])
     assert refused.status == 429
     assert refused.body["error"]["code"] == "upload_limit" and "tomorrow" in refused.body["error"]["message"]
     assert refused.body["error"]["fields"] == [{"field": "receipt", "code": "upload_limit", "max": "3"}]
-    assert snapshot(fresh_tables)["tables"] == before  # the refusal counted nothing
+    assert table_items(fresh_tables) == before  # the refusal counted nothing
     assert ask(other["token"]).status == 201  # per invite
     item = counter(fresh_tables, first["id"])
     assert item["count"] == {"N": "3"} and int(item["ttl"]["N"]) > datetime.now().timestamp() + 86_400 - 3600
