@@ -15,7 +15,7 @@ from site_builder.networks import NETWORKS
 from sharewall_common.campaigns import Campaign, published_campaigns
 from sharewall_common.expenses import published_policy
 from tests.interface_languages import interface_languages
-from tests.local_serve import ServeProcess, crowd_today
+from tests.local_serve import ServeProcess, crowd_today, keep_crowds
 
 ROOT = Path(__file__).resolve().parent.parent
 # The wall the function tests share posts of: slug -> (source, networks offered)
@@ -38,6 +38,12 @@ TEST_CAMPAIGNS = {
     "fair-2027": Campaign(name="Fair 2027", start=_TODAY + timedelta(days=200), end=_TODAY + timedelta(days=230),
                           reimbursed=True),
 }
+
+
+@pytest.fixture(autouse=True)
+def _crowds_outlast_midnight():
+    """The served stacks' crowds of today share again once the site's day has changed (see keep_crowds)."""
+    keep_crowds()
 
 
 @pytest.fixture(scope="session")

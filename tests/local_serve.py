@@ -16,7 +16,9 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import deque
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,6 +77,7 @@ class ServeProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        _CROWDS.pop(getattr(self, "url", None), None)
         if getattr(self, "_own_git_dir", False):
             shutil.rmtree(self.git_dir, ignore_errors=True)
 
@@ -107,10 +110,32 @@ def stats(base: str, **headers) -> dict:
 
 
 def crowd_today(base: str, people: int = 5) -> None:
-    """`people` colleagues share a post today, so today reaches the statistics' minimum group size."""
+    """`people` colleagues share a post today, so today reaches the statistics' minimum group size; remembered,
+    so that `keep_crowds` has them share again on a new day."""
+    day = site_today(base)
     for n in range(people):
         status, _, body = share(base, f"colleague-{n}")
         assert status in (200, 201), body
+    _CROWDS[base] = (people, day)
+
+
+def keep_crowds() -> None:
+    """A run that crosses midnight in the site's time zone starts a day nobody has shared in yet: each crowded
+    stack's colleagues share again then, so no test finds its today emptier than its fixture promised."""
+    for base, (people, day) in list(_CROWDS.items()):
+        if site_today(base) != day:
+            crowd_today(base, people)
+
+
+def site_today(base: str) -> date:
+    """Today in the time zone the stack's statistics count days in."""
+    if base not in _ZONES:
+        _ZONES[base] = ZoneInfo(stats(base)["timezone"])
+    return datetime.now(_ZONES[base]).date()
+
+
+_CROWDS: dict[str, tuple[int, date]] = {}  # base URL -> (people, the day they shared on)
+_ZONES: dict[str, ZoneInfo] = {}  # base URL -> the time zone of its statistics
 
 
 def served(tmp_path_factory, name: str, parameters: tuple[str, ...] = ()):

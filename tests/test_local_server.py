@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,7 +20,8 @@ from site_builder.local.headers import (POLICY_TYPE, HeadersPolicyError, deep_re
                                         policy_config, policy_headers)
 from site_builder.local.server import ServeError, bind_server
 from site_builder.local.signin import same_origin_next
-from tests.local_serve import ROOT, ServeProcess, request, share, stats
+from tests import local_serve
+from tests.local_serve import ROOT, ServeProcess, keep_crowds, request, share, site_today, stats
 from site_builder.local.devauth import dev_token
 from site_builder.local.events import claim_value, http_event
 from site_builder.local.template import find_route, http_routes, load_template, parameter_overrides
@@ -44,6 +46,18 @@ def test_api_requests_reach_the_real_handler_with_the_dev_identity(local_server)
     result = stats(local_server, Authorization=f"Bearer {token}")
     assert result["totals"]["shares"] == before + 1
     assert any(row["network"] == "mastodon" and row["shares"] >= 1 for row in result["by_network"])
+
+
+def test_after_midnight_the_crowd_of_today_shares_again(local_server):
+    # a run crossing midnight in the site's time zone: the crowd's day lies behind, so the new day would be withheld
+    people, day = local_serve._CROWDS[local_server]
+    before = stats(local_server)["totals"]["shares"]
+    local_serve._CROWDS[local_server] = (people, day - timedelta(days=1))
+    keep_crowds()
+    assert stats(local_server)["totals"]["shares"] == before + people
+    assert local_serve._CROWDS[local_server] == (people, site_today(local_server))
+    keep_crowds()  # the same day: nobody shares again
+    assert stats(local_server)["totals"]["shares"] == before + people
 
 
 def test_without_identity_the_authorizer_refuses_like_api_gateway(local_server):

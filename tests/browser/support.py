@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+from site_builder.local.template import load_template
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Debian's Chromium as root in a closed network: no sandbox, no background calls home
@@ -18,22 +20,28 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 class SettledBrowser:
-    """The browser, whose every new context (and page) prefers reduced motion unless a test says otherwise.
+    """The browser, whose every new context (and page) prefers reduced motion and sits in the stack's time zone
+    unless a test says otherwise.
 
     Material honours `prefers-reduced-motion: reduce` by switching its transitions off, so no check sees a
     page mid-transition (the header title fading in as the page scrolls read as a color-contrast finding).
+    The employees are where the statistics count days (template.yaml's Timezone): in this machine's UTC, the
+    statistics page's today (the person's) ended an hour before the stack's each night, and a share made then
+    was missing from it.
     """
 
     def __init__(self, browser) -> None:
         self._browser = browser
+        self._zone = load_template(ROOT / "template.yaml")["Parameters"]["Timezone"]["Default"]
 
     def new_context(self, **options):
-        options.setdefault("reduced_motion", "reduce")
-        return self._browser.new_context(**options)
+        return self._browser.new_context(**self._settled(options))
 
     def new_page(self, **options):
-        options.setdefault("reduced_motion", "reduce")
-        return self._browser.new_page(**options)
+        return self._browser.new_page(**self._settled(options))
+
+    def _settled(self, options: dict) -> dict:
+        return {"reduced_motion": "reduce", "timezone_id": self._zone, **options}
 
     def __getattr__(self, name: str):
         return getattr(self._browser, name)
