@@ -9,20 +9,23 @@ import os
 import uuid
 
 import boto3
-import requests
 
+from site_builder.local.aws import ACCOUNT, REGION
 from tests.functions.claims_client import no_personal_data_in_logs  # noqa: F401  (autouse)
 from tests.functions.claims_client import COMMS, FINANCE, SENSITIVE, call, invite, line, submit
 
 
-def sent_mails(endpoint: str) -> list[dict]:
-    """The messages moto's SES took, as its own API lists them (/moto-api/data.json)."""
-    models = requests.get(f"{endpoint}/moto-api/data.json", timeout=10).json()
-    return models.get("ses", {}).get("Message", [])
+def sent_mails() -> list[dict]:
+    """The messages moto's SES took (its server runs in this process; its /moto-api/data.json, which dumps every
+    service's data, grew past a 10 s timeout as the session's receipts piled up): destinations, source, subject,
+    body."""
+    from moto.ses.models import Message, ses_backends
+
+    return [vars(message) for message in ses_backends[ACCOUNT][REGION].sent_messages if isinstance(message, Message)]
 
 
-def mails_to(endpoint: str, address: str) -> list[dict]:
-    return [mail for mail in sent_mails(endpoint) if address in json.dumps(mail["destinations"])]
+def mails_to(address: str) -> list[dict]:
+    return [mail for mail in sent_mails() if address in json.dumps(mail["destinations"])]
 
 
 def table_text(aws_resources) -> str:
@@ -42,14 +45,14 @@ def mailed_invite(language: str, **changes) -> tuple[str, dict]:
     return address, reply.body
 
 
-def test_the_invite_is_mailed_in_its_language_with_its_link(fresh_tables, moto_endpoint):
+def test_the_invite_is_mailed_in_its_language_with_its_link(fresh_tables):
     expected = {"de": ("Deine Einladung: Auslagen für Herbstmesse abrechnen", "Hallo Lena Lettering"),
                 "en": ("Your invitation: claim your expenses for Autumn fair", "Hello Lena Lettering"),
                 "fr": ("Votre invitation : déclarez vos frais pour Autumn fair", "Bonjour Lena Lettering")}
     for language, (subject, greeting) in expected.items():
         address, created = mailed_invite(language)
         assert created["mail"] == "sent"
-        [mail] = mails_to(moto_endpoint, address)
+        [mail] = mails_to(address)
         assert mail["destinations"]["ToAddresses"] == [address]
         assert mail["source"] == os.environ["INVITE_EMAIL_FROM"]
         assert mail["subject"] == subject  # the campaign's name in that language (French has none: English)
@@ -58,8 +61,8 @@ def test_the_invite_is_mailed_in_its_language_with_its_link(fresh_tables, moto_e
     assert created["link"].endswith(f"/fr/claim/#invite={created['token']}")
 
 
-def test_only_a_ticked_invite_is_mailed_and_ticking_needs_an_address(fresh_tables, moto_endpoint):
-    before = len(sent_mails(moto_endpoint))
+def test_only_a_ticked_invite_is_mailed_and_ticking_needs_an_address(fresh_tables):
+    before = len(sent_mails())
     plain = invite()  # an address, not ticked: nothing is sent
     assert plain["mail"] == "not_requested"
     without_address = call("POST", "/invites", {"name": "Lena", "campaign": "fair-2026"}, claims=COMMS)
@@ -71,25 +74,24 @@ def test_only_a_ticked_invite_is_mailed_and_ticking_needs_an_address(fresh_table
         wrong = call("POST", "/invites", {"name": "Lena", "email": "lena@example.org", "send_email": value,
                                           "campaign": "fair-2026"}, claims=COMMS)
         assert wrong.status in (400, 422) and "send_email" in json.dumps(wrong.body["error"]), (value, wrong.body)
-    assert len(sent_mails(moto_endpoint)) == before
+    assert len(sent_mails()) == before
     assert len(call("GET", "/invites", claims=COMMS).body["invites"]) == 2  # the refused ones stored nothing
 
 
-def test_when_ses_refuses_the_invite_exists_and_the_answer_says_the_mail_failed(fresh_tables, moto_endpoint,
-                                                                              monkeypatch):
+def test_when_ses_refuses_the_invite_exists_and_the_answer_says_the_mail_failed(fresh_tables, monkeypatch):
     monkeypatch.setenv("INVITE_EMAIL_FROM", "not-verified@elsewhere.example")  # SES refuses unverified senders
     address, created = mailed_invite("en")
     assert created["mail"] == "failed"
-    assert mails_to(moto_endpoint, address) == []
+    assert mails_to(address) == []
     assert call("GET", "/claims/invite", token=created["token"]).body["name"] == "Lena Lettering"  # the link works
     listed = call("GET", "/invites", claims=COMMS).body["invites"]
     assert [item["id"] for item in listed] == [created["id"]] and listed[0]["state"] == "active"
     monkeypatch.setenv("INVITE_EMAIL_FROM", "")  # no sender configured: not sent either, and said so
     address, created = mailed_invite("de")
-    assert created["mail"] == "failed" and mails_to(moto_endpoint, address) == []
+    assert created["mail"] == "failed" and mails_to(address) == []
 
 
-def test_the_address_is_neither_stored_nor_answered(fresh_tables, aws_resources, moto_endpoint):
+def test_the_address_is_neither_stored_nor_answered(fresh_tables, aws_resources):
     address, created = mailed_invite("de")
     plain = invite()
     assert created["mail"] == "sent"
