@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -127,15 +128,17 @@ def keep_crowds() -> None:
             crowd_today(base, people)
 
 
+@functools.cache
+def _zone(base: str) -> ZoneInfo:
+    return ZoneInfo(stats(base)["timezone"])
+
+
 def site_today(base: str) -> date:
     """Today in the time zone the stack's statistics count days in."""
-    if base not in _ZONES:
-        _ZONES[base] = ZoneInfo(stats(base)["timezone"])
-    return datetime.now(_ZONES[base]).date()
+    return datetime.now(_zone(base)).date()
 
 
 _CROWDS: dict[str, tuple[int, date]] = {}  # base URL -> (people, the day they shared on)
-_ZONES: dict[str, ZoneInfo] = {}  # base URL -> the time zone of its statistics
 
 
 def served(tmp_path_factory, name: str, parameters: tuple[str, ...] = ()):

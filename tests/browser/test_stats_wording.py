@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 import yaml
 
 from shares.stats import Bucket, summarise
 from tests.browser.support import ROOT, axe_violations, dev_sign_in, offline_context
-from tests.local_serve import ServeProcess, crowd_today, stats as api_stats
+from tests.local_serve import ServeProcess, crowd_today, site_today, stats as api_stats
 
 pytestmark = pytest.mark.browser
 
@@ -41,10 +40,6 @@ def context(browser):
 def open_stats(page, base: str, prefix: str = "") -> None:
     dev_sign_in(page, base, "reader", ["employee"], f"/{prefix}stats/")
     page.locator(".sw-stats__output > *").first.wait_for()
-
-
-def today_in_berlin() -> date:
-    return datetime.now(ZoneInfo("Europe/Berlin")).date()
 
 
 @pytest.mark.parametrize("prefix, lang", [("", "de"), ("en/", "en")])
@@ -100,7 +95,7 @@ def test_sources_by_name_titles_in_full_and_german_dates(context, local_server):
     box = label.evaluate("e => ({scroll: e.scrollWidth, client: e.clientWidth, right: e.getBoundingClientRect().right})")
     assert box["scroll"] <= box["client"] and box["right"] <= 390
     # today as a German date, in the range and the table
-    today = today_in_berlin()
+    today = site_today(local_server)
     first = today - timedelta(days=29)
     assert page.locator("[data-sw-stats-range]").inner_text() == \
         f"Zeitraum: {first:%d.%m.%Y} bis {today:%d.%m.%Y}"
